@@ -1,0 +1,99 @@
+// Every name and number the wire depends on, in one place. Changing any of
+// these is a protocol version bump (protocol/SPEC.md, rule 1).
+
+export const PROTOCOL_VERSION = 1
+
+export const PROTOCOL_PREFIX = '/pictor'
+
+const protocolId = (name: string, version: string) => `${PROTOCOL_PREFIX}/${name}/${version}`
+
+/** kad-dht runs on a private prefix so pictor peers never mix with IPFS. */
+export const KAD_PROTOCOL = protocolId('kad', '1.0.0')
+/** Direct request/response: task claim, lease renewal, result submission. */
+export const TASK_PROTOCOL = protocolId('task', '1.0.0')
+/** Blob fetch by content id. */
+export const BLOB_PROTOCOL = protocolId('blob', '1.0.0')
+
+export const TOPICS = {
+  offers: 'pictor/offers/1',
+  jobs: 'pictor/jobs/1',
+  bids: 'pictor/bids/1',
+  notices: 'pictor/notices/1',
+  verdicts: 'pictor/verdicts/1'
+} as const
+
+export type TopicName = keyof typeof TOPICS
+
+/** Envelope.type codes. The signature's domain string is derived from the name. */
+export const MESSAGE_TYPES = {
+  WorkerOffer: 1,
+  JobAnnouncement: 2,
+  Bid: 3,
+  TaskClaim: 4,
+  Lease: 5,
+  LeaseRenewal: 6,
+  ResultCommitment: 7,
+  Verdict: 8,
+  JobNotice: 9
+} as const
+
+export type MessageTypeName = keyof typeof MESSAGE_TYPES
+export type MessageTypeCode = (typeof MESSAGE_TYPES)[MessageTypeName]
+
+/** Which envelope type each gossip topic carries. */
+export const TOPIC_MESSAGE_TYPE: Record<TopicName, MessageTypeName> = {
+  offers: 'WorkerOffer',
+  jobs: 'JobAnnouncement',
+  bids: 'Bid',
+  notices: 'JobNotice',
+  verdicts: 'Verdict'
+}
+
+/** TaskReply.code values. */
+export const REPLY_CODES = {
+  ok: 0,
+  invalid: 1,
+  unknownJob: 2,
+  notAdmitted: 3,
+  noTask: 4,
+  notLeaseHolder: 5,
+  leaseExpired: 6,
+  jobDone: 7,
+  busy: 8
+} as const
+
+export type ReplyCodeName = keyof typeof REPLY_CODES
+
+/** BlobHeader.code values. */
+export const BLOB_CODES = { ok: 0, notFound: 1, busy: 2 } as const
+
+export const LIMITS = {
+  /** Largest envelope accepted on gossip or a task stream. */
+  maxEnvelopeBytes: 64 * 1024,
+  /** Largest gossip message (the envelope is the whole message). */
+  maxGossipBytes: 64 * 1024,
+  /** Largest blob a node will store or fetch. */
+  maxBlobBytes: 512 * 1024 * 1024,
+  /** A message's timestamp may be at most this far from the local clock. */
+  clockSkewMs: 30_000,
+  /** Signed messages older than this are stale (IGNORE) on gossip. */
+  maxMessageAgeMs: 120_000,
+  maxFramesPerJob: 100_000,
+  maxFramesPerTask: 1_000,
+  maxFrameNumber: 1_000_000,
+  maxWidth: 7680,
+  maxHeight: 4320,
+  maxSamples: 1_000_000,
+  /** Micro-units per work unit (protocol/pricing.ts). */
+  maxPrice: 1_000_000_000_000,
+  maxTimeoutStopS: 7 * 24 * 3600,
+  maxStringBytes: 256,
+  maxAddrs: 8,
+  maxSlots: 1024
+} as const
+
+export const ED25519_PUBLIC_KEY_BYTES = 32
+export const ED25519_SIGNATURE_BYTES = 64
+export const CONTENT_ID_BYTES = 32
+export const JOB_ID_BYTES = 32
+export const LEASE_ID_BYTES = 16
