@@ -1,0 +1,157 @@
+// The node's local HTTP API, on 127.0.0.1 only. Every /api route needs the
+// bearer token from the data dir; /metrics is open (loopback, no secrets).
+// Routes are a table so roles can add theirs (the job API, later a dashboard).
+import { timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Logger } from '../log.ts'
+import type { MetricsRegistry } from './metrics.ts'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/** Thrown by a handler to answer with a status and a one-line message. */
+export class HttpError extends Error {
+  readonly status: number
+  constructor(status: number, message: string) {
+    super(message)
+    this.status = status
+  }
+}
+
+export interface ApiRequest {
+  method: string
+  path: string
+  params: Record<string, string>
+  query: URLSearchParams
+  body: unknown
+  raw: IncomingMessage
+}
+
+/** Return a JSON-able value, or take over `res` (streams) and return undefined. */
+export type RouteHandler = (req: ApiRequest, res: ServerResponse) => Promise<unknown> | unknown
+
+interface Route {
+  method: string
+  pattern: RegExp
+  keys: string[]
+  handler: RouteHandler
+}
+
+export interface ApiServerInit {
+  token: string
+  port: number
+  metrics: MetricsRegistry
+  logger: Logger
+}
+
+export class ApiServer {
+  private readonly routes: Route[] = []
+  private server?: Server
+  private readonly init: ApiServerInit
+
+  constructor(init: ApiServerInit) {
+    this.init = init
+  }
+
+  /** `path` may hold `:name` segments, e.g. `/api/jobs/:id`. */
+  route(method: string, path: string, handler: RouteHandler): void {
+    const keys: string[] = []
+    const pattern = new RegExp(
+      '^' +
+        path.replace(/:(\w+)/g, (_, key: string) => {
+          keys.push(key)
+          return '([^/]+)'
+        }) +
+        '$'
+    )
+    this.routes.push({ method, pattern, keys, handler })
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null
+    if (!address) throw new Error('API server is not listening')
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => this.init.logger.error('api handler crashed', { err }))
+    })
+    server.headersTimeout = 10_000
+    server.requestTimeout = 60_000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(this.init.port, '127.0.0.1', () => resolve())
+    })
+    this.server = server
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = undefined
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  private authorised(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? ''
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '')
+    const expected = Buffer.from(this.init.token)
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const method = req.method ?? 'GET'
+    try {
+      if (url.pathname === '/metrics' && method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.init.metrics.render())
+        return
+      }
+      if (!this.authorised(req)) throw new HttpError(401, 'missing or wrong bearer token')
+      let matched: { route: Route; params: Record<string, string> } | undefined
+      let pathKnown = false
+      for (const route of this.routes) {
+        const m = route.pattern.exec(url.pathname)
+        if (!m) continue
+        pathKnown = true
+        if (route.method !== method) continue
+        matched = { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1])])) }
+        break
+      }
+      if (!matched) throw new HttpError(pathKnown ? 405 : 404, pathKnown ? `${method} not allowed here` : `no route ${url.pathname}`)
+      const body = method === 'POST' || method === 'PUT' ? await readJsonBody(req) : undefined
+      const result = await matched.route.handler({ method, path: url.pathname, params: matched.params, query: url.searchParams, body, raw: req }, res)
+      if (!res.headersSent) sendJson(res, 200, result ?? { ok: true })
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : typeof (err as { httpStatus?: unknown }).httpStatus === 'number' ? (err as { httpStatus: number }).httpStatus : 500
+      if (status === 500) this.init.logger.error('api request failed', { path: url.pathname, err })
+      const message = status === 500 ? 'internal error' : (err as Error).message
+      if (!res.headersSent) sendJson(res, status, { error: message })
+      else res.destroy()
+    }
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`)
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  if (size === 0) return undefined
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON')
+  }
+}

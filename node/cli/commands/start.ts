@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises'
+import { CONFIG_KEYS, type NodeConfig, flagName, resolveConfig } from '../../config/config.ts'
+import { ConfigError } from '../../errors.ts'
+import { createLogger } from '../../log.ts'
+import { PictorNode } from '../../node.ts'
+import { roleServices } from '../../roles/index.ts'
+import { openDataDir } from '../../store/data-dir.ts'
+import { type Command, dataDirFlag, parseFlags } from '../args.ts'
+
+const CONFIG_FLAGS = Object.fromEntries(CONFIG_KEYS.map((key) => [flagName(key), { type: key === 'localTestnet' ? 'boolean' : 'string' } as const]))
+
+async function readConfigFile(path: string, required: boolean): Promise<{ path: string; data: unknown } | undefined> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new ConfigError(`cannot read config file ${path}`, { cause: err })
+  }
+  if (text.length > 256 * 1024) throw new ConfigError(`${path}: config file over 256 KiB`)
+  try {
+    return { path, data: JSON.parse(text) }
+  } catch {
+    throw new ConfigError(`${path}: not valid JSON`)
+  }
+}
+
+export const startCommand: Command = {
+  summary: 'run a node (creator, worker or checker) until Ctrl-C',
+  usage: `pictor start --role creator|worker|checker [--data-dir DIR] [--config FILE] [${CONFIG_KEYS.filter((k) => k !== 'role').map((k) => '--' + flagName(k)).join('] [')}]`,
+  async run(argv) {
+    const { values } = parseFlags(argv, { config: { type: 'string' }, ...CONFIG_FLAGS })
+    const dir = dataDirFlag(values)
+    const dataDir = await openDataDir(dir)
+    const file = typeof values.config === 'string' ? await readConfigFile(values.config, true) : await readConfigFile(dataDir.paths.config, false)
+    const flags: Partial<Record<keyof NodeConfig, unknown>> = {}
+    for (const key of CONFIG_KEYS) flags[key] = (values as Record<string, unknown>)[flagName(key)]
+    const config = resolveConfig({ file, env: process.env, flags })
+    const logger = createLogger(config.role, { level: config.logLevel })
+    const node = new PictorNode({ dataDir, config, logger, services: roleServices })
+    await node.start()
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info('shutting down', { signal })
+        resolve()
+      }
+      process.once('SIGINT', () => stop('SIGINT'))
+      process.once('SIGTERM', () => stop('SIGTERM'))
+    })
+    // A second signal during shutdown exits at once.
+    const force = () => process.exit(130)
+    process.once('SIGINT', force)
+    process.once('SIGTERM', force)
+    await node.stop()
+    return 0
+  }
+}

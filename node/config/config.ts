@@ -1,0 +1,156 @@
+// Node configuration: defaults <- config file <- PICTOR_* env <- flags.
+// Every value is validated with explicit limits; a bad one is a ConfigError
+// naming its source, printed as one line by the CLI.
+import { multiaddr } from '@multiformats/multiaddr'
+import { ConfigError } from '../errors.ts'
+
+export const ROLES = ['creator', 'worker', 'checker'] as const
+export type Role = (typeof ROLES)[number]
+
+export interface NodeConfig {
+  role: Role
+  /** Multiaddrs to listen on. */
+  listen: string[]
+  /** Bootstrap peers, each ending in /p2p/<peer id>. */
+  bootstrap: string[]
+  /** Port of the local HTTP API on 127.0.0.1; 0 picks a free one (written to api.json). */
+  apiPort: number
+  /** Loopback swarm: relax per-IP limits and gossip IP-colocation scoring. Never on a public node. */
+  localTestnet: boolean
+  logLevel: 'error' | 'warn' | 'info' | 'debug'
+  /** Worker: concurrent tasks (a render farm has many). */
+  slots: number
+  /** Worker: asking price, micro-PIC per reference frame (protocol/pricing.ts). */
+  price: number
+  region: string
+  renderer: 'builtin' | 'blender'
+  /** Worker: render threads per slot (0 = cores - 1). */
+  threads: number
+}
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  role: 'worker',
+  listen: ['/ip4/0.0.0.0/tcp/4101'],
+  bootstrap: [],
+  apiPort: 0,
+  localTestnet: false,
+  logLevel: 'info',
+  slots: 1,
+  price: 1000,
+  region: 'unknown',
+  renderer: 'builtin',
+  threads: 0
+}
+
+type Key = keyof NodeConfig
+type Parser = (value: unknown, source: string) => unknown
+
+const fail = (source: string, message: string): never => {
+  throw new ConfigError(`${source}: ${message}`)
+}
+
+function integer(min: number, max: number): Parser {
+  return (value, source) => {
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) fail(source, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`)
+    return n
+  }
+}
+
+function oneOf<T extends string>(choices: readonly T[]): Parser {
+  return (value, source) => {
+    if (typeof value !== 'string' || !choices.includes(value as T)) fail(source, `must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`)
+    return value
+  }
+}
+
+function boolean(value: unknown, source: string): boolean {
+  if (typeof value === 'boolean') return value
+  if (value === 'true' || value === '1') return true
+  if (value === 'false' || value === '0') return false
+  return fail(source, `must be true or false, got ${JSON.stringify(value)}`)
+}
+
+function multiaddrList(requirePeerId: boolean): Parser {
+  return (value, source) => {
+    const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value
+    if (!Array.isArray(list) || list.length > 64) fail(source, 'must be a list of at most 64 multiaddrs')
+    for (const item of list as unknown[]) {
+      if (typeof item !== 'string') fail(source, 'must be a list of multiaddr strings')
+      try {
+        const ma = multiaddr(item as string)
+        if (requirePeerId && ma.getComponents().find((c) => c.name === 'p2p') === undefined) fail(source, `${item} must end in /p2p/<peer id>`)
+      } catch (err) {
+        if (err instanceof ConfigError) throw err
+        fail(source, `${JSON.stringify(item)} is not a valid multiaddr`)
+      }
+    }
+    return list
+  }
+}
+
+function shortString(value: unknown, source: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64 || !/^[\w.-]+$/.test(value)) fail(source, 'must be 1-64 characters of letters, digits, ".", "_" or "-"')
+  return value as string
+}
+
+const PARSERS: Record<Key, Parser> = {
+  role: oneOf(ROLES),
+  listen: multiaddrList(false),
+  bootstrap: multiaddrList(true),
+  apiPort: integer(0, 65535),
+  localTestnet: boolean,
+  logLevel: oneOf(['error', 'warn', 'info', 'debug'] as const),
+  slots: integer(1, 1024),
+  price: integer(0, 1_000_000_000_000),
+  region: shortString,
+  renderer: oneOf(['builtin', 'blender'] as const),
+  threads: integer(0, 256)
+}
+
+const ENV_NAMES: Record<Key, string> = {
+  role: 'PICTOR_ROLE',
+  listen: 'PICTOR_LISTEN',
+  bootstrap: 'PICTOR_BOOTSTRAP',
+  apiPort: 'PICTOR_API_PORT',
+  localTestnet: 'PICTOR_LOCAL_TESTNET',
+  logLevel: 'PICTOR_LOG',
+  slots: 'PICTOR_SLOTS',
+  price: 'PICTOR_PRICE',
+  region: 'PICTOR_REGION',
+  renderer: 'PICTOR_RENDERER',
+  threads: 'PICTOR_THREADS'
+}
+
+export const CONFIG_KEYS = Object.keys(PARSERS) as Key[]
+
+/** Flag name for a config key: apiPort -> --api-port. */
+export function flagName(key: Key): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}
+
+export interface ConfigSources {
+  file?: { path: string; data: unknown }
+  env?: Record<string, string | undefined>
+  flags?: Partial<Record<Key, unknown>>
+}
+
+export function resolveConfig(sources: ConfigSources): NodeConfig {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG }
+  if (sources.file !== undefined) {
+    const { path, data } = sources.file
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) fail(path, 'must be a JSON object')
+    for (const [key, value] of Object.entries(data as object)) {
+      if (!(key in PARSERS)) fail(path, `unknown setting "${key}"`)
+      config[key] = PARSERS[key as Key](value, `${path}: ${key}`)
+    }
+  }
+  for (const key of CONFIG_KEYS) {
+    const value = sources.env?.[ENV_NAMES[key]]
+    if (value !== undefined && value !== '') config[key] = PARSERS[key](value, ENV_NAMES[key])
+  }
+  for (const [key, value] of Object.entries(sources.flags ?? {})) {
+    if (value !== undefined) config[key] = PARSERS[key as Key](value, `--${flagName(key as Key)}`)
+  }
+  return config as unknown as NodeConfig
+}

@@ -1,0 +1,98 @@
+// The libp2p host: TCP + Noise + Yamux, identify, ping, gossipsub (StrictSign,
+// scored) and kad-dht on pictor's private protocol id.
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
+import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
+import { identify, type Identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/constants.ts'
+
+export type HostServices = {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+  dht: KadDHT
+}
+
+export type PictorLibp2p = Libp2p<HostServices>
+
+export interface HostInit {
+  privateKey: PrivateKey
+  listen: string[]
+  bootstrap: string[]
+  /** Loopback swarm: lift per-IP limits that would otherwise reset peers all on 127.0.0.1. */
+  localTestnet: boolean
+  /** Light clients (creators) answer DHT queries only when asked to. */
+  dhtClientMode?: boolean
+}
+
+// An invalid message (REJECT) costs the forwarding peer far more than a
+// useful one earns it; a peer that keeps sending them is graylisted.
+function topicScores(): Record<string, ReturnType<typeof createTopicScoreParams>> {
+  const params = createTopicScoreParams({
+    topicWeight: 1,
+    timeInMeshWeight: 0.01,
+    timeInMeshQuantum: 1000,
+    timeInMeshCap: 100,
+    firstMessageDeliveriesWeight: 1,
+    firstMessageDeliveriesDecay: 0.9,
+    firstMessageDeliveriesCap: 50,
+    meshMessageDeliveriesWeight: 0,
+    meshFailurePenaltyWeight: 0,
+    invalidMessageDeliveriesWeight: -100,
+    invalidMessageDeliveriesDecay: 0.5
+  })
+  return Object.fromEntries(Object.values(TOPICS).map((topic) => [topic, params]))
+}
+
+/**
+ * Gossip message id: sha256 of the data. Envelopes carry their own signer and
+ * timestamp, so equal bytes are the same message whoever forwards them.
+ */
+export function gossipMessageId(data: Uint8Array): string {
+  return Buffer.from(sha256(data).subarray(0, 20)).toString('base64')
+}
+
+export async function createHost(init: HostInit): Promise<PictorLibp2p> {
+  const local = init.localTestnet
+  return createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: init.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
+    connectionManager: local ? { inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1_000, maxConnections: 1_000 } : {},
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictSign,
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        // A fast id lets duplicates be dropped before their signature is checked.
+        fastMsgIdFn: (msg) => gossipMessageId(msg.data ?? new Uint8Array()),
+        msgIdFn: (msg) => sha256(msg.data).subarray(0, 20),
+        maxInboundDataLength: LIMITS.maxGossipBytes + 1024,
+        scoreParams: createPeerScoreParams({
+          topics: topicScores(),
+          IPColocationFactorWhitelist: local ? new Set(['127.0.0.1', '::1']) : new Set()
+        }),
+        scoreThresholds: { gossipThreshold: -100, publishThreshold: -500, graylistThreshold: -1000 }
+      }),
+      dht: kadDHT({
+        protocol: KAD_PROTOCOL,
+        clientMode: init.dhtClientMode ?? false,
+        // The default mapper strips 127.0.0.1, which would hide every peer of a local testnet.
+        peerInfoMapper: local ? passthroughMapper : removePrivateAddressesMapper
+      })
+    }
+  })
+}

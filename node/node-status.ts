@@ -1,0 +1,53 @@
+// What /api/status and /api/peers report, also read by `pictor status`,
+// `pictor peers` and the testnet's readiness check.
+import { TOPICS, type TopicName } from '../protocol/constants.ts'
+import type { NodeContext } from './node.ts'
+
+export const PICTOR_VERSION = '0.1.0'
+
+export interface NodeStatus {
+  version: string
+  role: string
+  peerId: string
+  suiAddress: string
+  addrs: string[]
+  uptimeS: number
+  connections: number
+  dht: { mode: string; routingTable: number }
+  topics: Record<string, { subscribers: string[]; mesh: number }>
+}
+
+export function statusOf(ctx: NodeContext, startedAt: number): NodeStatus {
+  const dht = ctx.libp2p.services.dht as typeof ctx.libp2p.services.dht & { routingTable?: { size: number } }
+  const topics: NodeStatus['topics'] = {}
+  for (const name of Object.keys(TOPICS) as TopicName[]) {
+    topics[name] = { subscribers: ctx.gossip.subscribers(name), mesh: ctx.gossip.meshPeers(name).length }
+  }
+  return {
+    version: PICTOR_VERSION,
+    role: ctx.config.role,
+    peerId: ctx.identity.peerId,
+    suiAddress: ctx.identity.suiAddress,
+    addrs: ctx.libp2p.getMultiaddrs().map(String),
+    uptimeS: Math.round((Date.now() - startedAt) / 1000),
+    connections: ctx.libp2p.getConnections().length,
+    dht: { mode: dht.getMode(), routingTable: dht.routingTable?.size ?? 0 },
+    topics
+  }
+}
+
+export interface PeerInfo {
+  peerId: string
+  addr: string
+  direction: string
+  rttMs?: number
+}
+
+export function peerList(ctx: NodeContext): PeerInfo[] {
+  return ctx.libp2p.getConnections().map((c) => ({
+    peerId: c.remotePeer.toString(),
+    addr: c.remoteAddr.toString(),
+    direction: c.direction,
+    rttMs: c.rtt
+  }))
+}

@@ -1,0 +1,123 @@
+// A pictor node: opens the data dir's LevelDB, starts the libp2p host, gossip
+// and the local API, then the role's services; stops them in reverse order.
+import { rm } from 'node:fs/promises'
+import { Level } from 'level'
+import { nodeEd25519 } from './identity/ed25519.ts'
+import { type NodeIdentity, identityFromSeed } from './identity/keys.ts'
+import { ReplayGuard } from '../protocol/index.ts'
+import { ApiServer } from './api/server.ts'
+import { createLocalBlobStore, createNetworkedBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
+import { MetricsRegistry } from './api/metrics.ts'
+import type { NodeConfig } from './config/config.ts'
+import { type Logger, createLogger } from './log.ts'
+import { GossipService } from './net/gossip.ts'
+import { createHost, type PictorLibp2p } from './net/host.ts'
+import { writeFileAtomic } from './store/atomic-file.ts'
+import type { OpenedDataDir } from './store/data-dir.ts'
+import { peerList, statusOf } from './node-status.ts'
+
+export type NodeDb = Level<string, unknown>
+
+/** A long-lived part of a node (a role, the blob service...). */
+export interface NodeService {
+  start(): Promise<void> | void
+  stop(): Promise<void> | void
+}
+
+export interface NodeContext {
+  identity: NodeIdentity
+  config: NodeConfig
+  dataDir: OpenedDataDir
+  libp2p: PictorLibp2p
+  gossip: GossipService
+  api: ApiServer
+  db: NodeDb
+  /** Local content-addressed store that fetches missing blobs from peers. */
+  blobs: NetworkedBlobStore
+  metrics: MetricsRegistry
+  logger: Logger
+  now: () => number
+}
+
+/** Builds the role's services once the shared parts are up. */
+export type ServiceFactory = (ctx: NodeContext) => Promise<NodeService[]> | NodeService[]
+
+export interface PictorNodeInit {
+  dataDir: OpenedDataDir
+  config: NodeConfig
+  logger?: Logger
+  services?: ServiceFactory
+  now?: () => number
+}
+
+export class PictorNode {
+  private readonly init: PictorNodeInit
+  private ctx?: NodeContext
+  private services: NodeService[] = []
+  private readonly startedAt = Date.now()
+
+  constructor(init: PictorNodeInit) {
+    this.init = init
+  }
+
+  get context(): NodeContext {
+    if (!this.ctx) throw new Error('node is not started')
+    return this.ctx
+  }
+
+  async start(): Promise<void> {
+    const { dataDir, config } = this.init
+    const logger = this.init.logger ?? createLogger('pictor', { level: config.logLevel })
+    const now = this.init.now ?? Date.now
+    const identity = await identityFromSeed(dataDir.seed)
+    const db: NodeDb = new Level(dataDir.paths.db, { valueEncoding: 'json' })
+    await db.open()
+    const metrics = new MetricsRegistry()
+    const libp2p = await createHost({
+      privateKey: identity.privateKey,
+      listen: config.listen,
+      bootstrap: config.bootstrap,
+      localTestnet: config.localTestnet
+    })
+    const gossip = new GossipService({
+      libp2p,
+      ed: nodeEd25519,
+      replay: new ReplayGuard(),
+      now,
+      metrics,
+      logger: logger.child('gossip')
+    })
+    const api = new ApiServer({ token: dataDir.token, port: config.apiPort, metrics, logger: logger.child('api') })
+    const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })
+    const blobs = createNetworkedBlobStore({ libp2p, local, logger: logger.child('blobs') })
+    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, metrics, logger, now }
+    this.ctx = ctx
+    metrics.collect('pictor_peers', 'Open peer connections', () => libp2p.getConnections().length)
+    metrics.collect('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())
+    api.route('GET', '/api/status', () => statusOf(ctx, this.startedAt))
+    api.route('GET', '/api/peers', () => peerList(ctx))
+    gossip.start()
+    await blobs.start()
+    this.services = (await this.init.services?.(ctx)) ?? []
+    for (const service of this.services) await service.start()
+    await api.start()
+    await writeFileAtomic(dataDir.paths.api, JSON.stringify({ url: api.url, pid: process.pid, peerId: identity.peerId }) + '\n', { mode: 0o600 })
+    logger.info('node started', { role: config.role, peerId: identity.peerId, addrs: libp2p.getMultiaddrs().map(String), api: api.url })
+  }
+
+  async stop(): Promise<void> {
+    const ctx = this.ctx
+    if (!ctx) return
+    this.ctx = undefined
+    await rm(ctx.dataDir.paths.api, { force: true })
+    await ctx.api.stop()
+    for (const service of [...this.services].reverse()) {
+      await Promise.resolve(service.stop()).catch((err) => ctx.logger.warn('service stop failed', { err }))
+    }
+    ctx.gossip.stop()
+    await ctx.blobs.stop()
+    await ctx.libp2p.stop()
+    await ctx.db.close()
+    ctx.logger.info('node stopped')
+  }
+}

@@ -1,0 +1,170 @@
+// The creator role: owns its jobs (persisted in LevelDB, resumed after a
+// restart), announces them, admits bidders, serves task claims, expires
+// silent leases, and checks results before they count.
+import { randomBytes } from 'node:crypto'
+import { TASK_PROTOCOL, LIMITS } from '../../../protocol/constants.ts'
+import { announcementOf, compileJob, type JobSpec, newTaskState, ReplayGuard, signEnvelope, toHex } from '../../../protocol/index.ts'
+import type { Bid } from '../../../protocol/pb/messages.js'
+import { nodeEd25519 } from '../../identity/ed25519.ts'
+import type { NodeContext, NodeService } from '../../node.ts'
+import type { GossipDelivery } from '../../net/gossip.ts'
+import { serveRpc } from '../../net/rpc.ts'
+import type { JobRecord } from './job-record.ts'
+import { JobStore } from './job-store.ts'
+import { type CommittedResult, IntegrityVerifier, type Verifier } from './result-intake.ts'
+import { acceptResult, cancelJob, expireLeases, rejectResult } from './scheduler.ts'
+import { createTaskHandler } from './task-server.ts'
+
+export interface CreatorInit {
+  /** How long a lease lasts without a renewal. */
+  leaseMs?: number
+  announceEveryMs?: number
+  verifier?: Verifier
+}
+
+export class CreatorService implements NodeService {
+  readonly store: JobStore
+  private readonly ctx: NodeContext
+  private readonly jobs = new Map<string, JobRecord>()
+  private readonly leaseMs: number
+  private readonly announceEveryMs: number
+  private readonly verifier: Verifier
+  private readonly timers: NodeJS.Timeout[] = []
+  private unhandle?: () => Promise<void>
+  /** Serialises saves per job so a slow write never lands after a newer one. */
+  private readonly saving = new Map<string, Promise<void>>()
+
+  constructor(ctx: NodeContext, init: CreatorInit = {}) {
+    this.ctx = ctx
+    this.store = new JobStore(ctx.db)
+    this.leaseMs = init.leaseMs ?? 15_000
+    this.announceEveryMs = init.announceEveryMs ?? 3_000
+    this.verifier = init.verifier ?? new IntegrityVerifier(ctx.blobs)
+  }
+
+  async start(): Promise<void> {
+    for (const job of await this.store.list()) this.jobs.set(job.id, job)
+    const handler = createTaskHandler({
+      ctx: this.ctx,
+      replay: new ReplayGuard(),
+      leaseMs: this.leaseMs,
+      job: (id) => this.jobs.get(id),
+      save: (job) => this.save(job),
+      onCommitted: (result) => void this.verify(result)
+    })
+    this.unhandle = await serveRpc(this.ctx.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.ctx.logger.child('task'))
+    this.ctx.gossip.on('bids', (d) => this.onBid(d))
+    this.timers.push(setInterval(() => void this.expire(), 500), setInterval(() => void this.announceAll(), this.announceEveryMs))
+    // Results committed before a restart were never verified: check them again.
+    for (const job of this.jobs.values()) {
+      if (job.status === 'active') this.ctx.logger.info('resuming job', { job: job.id, done: job.tasks.filter((t) => t.status === 'verified').length, tasks: job.tasks.length })
+    }
+    void this.announceAll()
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t)
+    await this.unhandle?.()
+    await Promise.all(this.saving.values())
+  }
+
+  job(id: string): JobRecord | undefined {
+    return this.jobs.get(id)
+  }
+
+  list(): JobRecord[] {
+    return [...this.jobs.values()]
+  }
+
+  async submit(spec: JobSpec): Promise<JobRecord> {
+    const nonce = randomBytes(16)
+    const announcement = announcementOf(spec, { creatorPublicKey: this.ctx.identity.publicKey, nonce, addrs: [], timestampMs: this.ctx.now() })
+    const job: JobRecord = {
+      id: toHex(announcement.jobId),
+      spec,
+      nonce: nonce.toString('hex'),
+      createdMs: this.ctx.now(),
+      status: 'active',
+      tasks: compileJob(spec).map(newTaskState),
+      admitted: {},
+      frames: {},
+      paid: {}
+    }
+    await this.save(job)
+    this.ctx.logger.info('job submitted', { job: job.id, frames: spec.frameEnd - spec.frameStart + 1, tasks: job.tasks.length })
+    await this.announce(job)
+    return job
+  }
+
+  async cancel(id: string): Promise<JobRecord | undefined> {
+    const job = this.jobs.get(id)
+    if (job === undefined) return undefined
+    const cancelled = cancelJob(job)
+    await this.save(cancelled)
+    return cancelled
+  }
+
+  private save(job: JobRecord): Promise<void> {
+    this.jobs.set(job.id, job)
+    const previous = this.saving.get(job.id) ?? Promise.resolve()
+    const next = previous.then(() => this.store.put(this.jobs.get(job.id)!))
+    this.saving.set(job.id, next.finally(() => this.saving.get(job.id) === next && this.saving.delete(job.id)))
+    return next
+  }
+
+  private async announce(job: JobRecord): Promise<void> {
+    const announcement = announcementOf(job.spec, {
+      creatorPublicKey: this.ctx.identity.publicKey,
+      nonce: Buffer.from(job.nonce, 'hex'),
+      addrs: this.ctx.libp2p.getMultiaddrs().slice(0, LIMITS.maxAddrs).map(String),
+      timestampMs: this.ctx.now()
+    })
+    await this.ctx.gossip.publish('jobs', signEnvelope(nodeEd25519, this.ctx.identity.seed, 'JobAnnouncement', announcement)).catch((err) => this.ctx.logger.debug('announce failed', { err }))
+  }
+
+  private async announceAll(): Promise<void> {
+    for (const job of this.jobs.values()) if (job.status === 'active') await this.announce(job)
+  }
+
+  /** Admission policy: the bid is within the job's price cap and the bidder meets its bench floor. */
+  private onBid({ envelope, from }: GossipDelivery): void {
+    const bid = envelope.payload as Bid
+    const job = this.jobs.get(toHex(bid.jobId))
+    if (job === undefined || job.status !== 'active') return
+    const worker = toHex(envelope.publicKey)
+    if (bid.price > job.spec.maxPrice || bid.benchScore < job.spec.minBenchScore) return
+    const known = job.admitted[worker]
+    if (known !== undefined && known.price === bid.price) return
+    void this.save({ ...job, admitted: { ...job.admitted, [worker]: { peerId: from.toString(), price: bid.price, admittedMs: this.ctx.now() } } })
+    this.ctx.logger.info('bid admitted', { job: job.id, worker: from.toString(), price: bid.price })
+  }
+
+  private async expire(): Promise<void> {
+    for (const job of this.jobs.values()) {
+      if (job.status !== 'active') continue
+      const next = expireLeases(job, this.ctx.now())
+      if (next !== undefined) {
+        this.ctx.logger.info('leases expired, tasks requeued', { job: job.id })
+        await this.save(next)
+      }
+    }
+  }
+
+  private async verify(result: CommittedResult): Promise<void> {
+    const job = this.jobs.get(result.jobId)
+    if (job === undefined) return
+    const verdict = await this.verifier.verify(job.spec, result).catch((err: Error) => ({ accepted: false as const, reason: err.message }))
+    const current = this.jobs.get(result.jobId)!
+    if (verdict.accepted) {
+      const next = acceptResult(current, result.taskIndex, result.merkleRoot, verdict.frames, this.ctx.now())
+      await this.save(next)
+      if (next.status === 'completed' && current.status !== 'completed') {
+        this.ctx.logger.info('job completed', { job: next.id })
+        await this.ctx.gossip.publish('notices', signEnvelope(nodeEd25519, this.ctx.identity.seed, 'JobNotice', { jobId: Buffer.from(next.id, 'hex'), kind: 1, timestampMs: this.ctx.now() })).catch(() => {})
+      }
+    } else {
+      this.ctx.logger.warn('result rejected, task requeued', { job: job.id, task: result.taskIndex, reason: verdict.reason })
+      await this.save(rejectResult(current, result.taskIndex, result.merkleRoot, verdict.reason))
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Checks a worker's committed result before it counts: fetches every frame
+// blob from the worker (hash-verified by the blob store), decodes it as a PNG
+// of exactly the job's size, recomputes each pixel hash and the Merkle root.
+// The checker role (sampled re-renders) plugs in behind the Verifier seam.
+import { readFile } from 'node:fs/promises'
+import type { PeerId } from '@libp2p/interface'
+import { merkleRoot } from '../../../protocol/merkle.ts'
+import type { JobSpec } from '../../../protocol/job/spec.ts'
+import type { NetworkedBlobStore } from '../../blobs/index.ts'
+import { decodePng, pixelHash } from '../../images/png.ts'
+import type { FrameRecord } from './job-record.ts'
+
+export interface CommittedFrame {
+  frame: number
+  blobId: string
+  pixelHash: string
+}
+
+export interface CommittedResult {
+  jobId: string
+  taskIndex: number
+  worker: string
+  workerPeer: PeerId
+  merkleRoot: string
+  frames: CommittedFrame[]
+}
+
+export type Verdict = { accepted: true; frames: Record<string, FrameRecord> } | { accepted: false; reason: string }
+
+/** Where sampled re-rendering by checkers plugs in. */
+export interface Verifier {
+  verify(spec: JobSpec, result: CommittedResult): Promise<Verdict>
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
+
+export class IntegrityVerifier implements Verifier {
+  private readonly blobs: NetworkedBlobStore
+  private readonly timeoutMs: number
+
+  constructor(blobs: NetworkedBlobStore, timeoutMs = 60_000) {
+    this.blobs = blobs
+    this.timeoutMs = timeoutMs
+  }
+
+  async verify(spec: JobSpec, result: CommittedResult): Promise<Verdict> {
+    const leaves = []
+    const frames: Record<string, FrameRecord> = {}
+    for (const f of result.frames) {
+      try {
+        await this.blobs.fetch(f.blobId, { peers: [result.workerPeer], signal: AbortSignal.timeout(this.timeoutMs) })
+        const decoded = await decodePng(await readFile(this.blobs.local.pathOf(f.blobId)), spec)
+        const actual = hex(pixelHash(decoded))
+        if (actual !== f.pixelHash) return { accepted: false, reason: `frame ${f.frame}: pixel hash does not match the commitment` }
+      } catch (err) {
+        return { accepted: false, reason: `frame ${f.frame}: ${(err as Error).message}` }
+      }
+      leaves.push({ frame: f.frame, blobId: Buffer.from(f.blobId, 'hex'), pixelHash: Buffer.from(f.pixelHash, 'hex') })
+      frames[f.frame] = { blobId: f.blobId, pixelHash: f.pixelHash, worker: result.worker }
+    }
+    if (hex(merkleRoot(leaves)) !== result.merkleRoot) return { accepted: false, reason: 'Merkle root does not match the frames' }
+    return { accepted: true, frames }
+  }
+}

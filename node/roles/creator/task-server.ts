@@ -1,0 +1,96 @@
+// The creator's side of /pictor/task/1.0.0: claims, lease renewals and
+// result commitments from workers. Every request is a signed envelope run
+// through the protocol's validators; the signer must be the connected peer,
+// so a worker can only act for itself.
+import { randomBytes } from 'node:crypto'
+import type { Connection } from '@libp2p/interface'
+import { REPLY_CODES, type ReplyCodeName } from '../../../protocol/constants.ts'
+import { type OpenedEnvelope, type ReplayGuard, signEnvelope, toHex, validateTaskRequest } from '../../../protocol/index.ts'
+import { Envelope, TaskReply } from '../../../protocol/pb/messages.js'
+import type { TaskState } from '../../../protocol/task/state-machine.ts'
+import { nodeEd25519 } from '../../identity/ed25519.ts'
+import type { NodeContext } from '../../node.ts'
+import type { JobRecord } from './job-record.ts'
+import type { CommittedResult } from './result-intake.ts'
+import { type Refusal, claimTask, commitResult, isRefusal, renewLease } from './scheduler.ts'
+
+export interface TaskServerDeps {
+  ctx: NodeContext
+  replay: ReplayGuard
+  leaseMs: number
+  job(id: string): JobRecord | undefined
+  /** Persists the job's new state; resolves once it is on disk. */
+  save(job: JobRecord): Promise<void>
+  /** Called after a commitment is recorded; verification runs in the background. */
+  onCommitted(result: CommittedResult): void
+}
+
+/** The lease goes back as the Envelope message it was signed as, so the worker can re-verify it. */
+const reply = (code: ReplyCodeName, reason = '', lease?: Uint8Array): Uint8Array =>
+  TaskReply.encode({ code: REPLY_CODES[code], reason, lease: lease === undefined ? undefined : Envelope.decode(lease) })
+
+export function createTaskHandler(deps: TaskServerDeps) {
+  const { ctx } = deps
+  const signLease = (job: JobRecord, task: TaskState, worker: Uint8Array): Uint8Array =>
+    signEnvelope(nodeEd25519, ctx.identity.seed, 'Lease', {
+      jobId: Buffer.from(job.id, 'hex'),
+      taskIndex: task.index,
+      leaseId: Buffer.from(task.leaseId!, 'hex'),
+      worker,
+      frameStart: task.frameStart,
+      frameEnd: task.frameEnd,
+      issuedMs: ctx.now(),
+      expiresMs: task.expiresMs!,
+      price: job.admitted[toHex(worker)]?.price ?? 0
+    })
+
+  const answer = async (outcome: { job: JobRecord; task: TaskState } | Refusal, worker: Uint8Array, withLease: boolean): Promise<Uint8Array> => {
+    if (isRefusal(outcome)) return reply(outcome.code, outcome.reason)
+    await deps.save(outcome.job)
+    return reply('ok', '', withLease ? signLease(outcome.job, outcome.task, worker) : undefined)
+  }
+
+  return async (request: Uint8Array, connection: Connection): Promise<Uint8Array> => {
+    const result = validateTaskRequest(request, { nowMs: ctx.now(), ed: nodeEd25519, replay: deps.replay })
+    if (result.action !== 'ACCEPT') return reply('invalid', `${result.code}: ${result.reason}`)
+    const env: OpenedEnvelope = result.message
+    if (connection.remotePeer.publicKey === undefined || toHex(connection.remotePeer.publicKey.raw) !== toHex(env.publicKey)) {
+      return reply('invalid', 'the envelope is not signed by the connected peer')
+    }
+    const worker = toHex(env.publicKey)
+    const payload = env.payload as { jobId: Uint8Array }
+    const job = deps.job(toHex(payload.jobId))
+    if (job === undefined) return reply('unknownJob', 'no such job here')
+    const now = ctx.now()
+    switch (env.typeName) {
+      case 'TaskClaim':
+        return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs), env.publicKey, true)
+      case 'LeaseRenewal': {
+        const r = env.payload as { taskIndex: number; leaseId: Uint8Array }
+        return answer(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, true)
+      }
+      case 'ResultCommitment': {
+        const c = env.payload as { taskIndex: number; leaseId: Uint8Array; merkleRoot: Uint8Array; frames: { frame: number; blobId: Uint8Array; pixelHash: Uint8Array }[] }
+        const task = job.tasks[c.taskIndex]
+        const expected = task === undefined ? -1 : task.frameEnd - task.frameStart + 1
+        const framesMatch = c.frames.length === expected && c.frames.every((f, i) => f.frame === task!.frameStart + i)
+        if (task !== undefined && task.leaseId === toHex(c.leaseId) && !framesMatch) return reply('invalid', 'the commitment must list exactly the leased frames, in order')
+        const outcome = commitResult(job, worker, c.taskIndex, toHex(c.leaseId), toHex(c.merkleRoot), now)
+        const answered = await answer(outcome, env.publicKey, false)
+        if (!isRefusal(outcome)) {
+          deps.onCommitted({
+            jobId: job.id,
+            taskIndex: c.taskIndex,
+            worker,
+            workerPeer: connection.remotePeer,
+            merkleRoot: toHex(c.merkleRoot),
+            frames: c.frames.map((f) => ({ frame: f.frame, blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash) }))
+          })
+        }
+        return answered
+      }
+      default:
+        return reply('invalid', `unexpected ${env.typeName}`)
+    }
+  }
+}

@@ -1,0 +1,183 @@
+// Starts a local testnet: one creator plus workers and checkers, each a real
+// `pictor start` process on 127.0.0.1 with its own fresh data dir. Keys and
+// ports are made up front so every node starts at once with a full
+// bootstrap list, and the launcher can tell when all of them see each other.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { identityFromSeed } from '../node/identity/keys.ts'
+import type { NodeStatus } from '../node/node-status.ts'
+import { initDataDir, openDataDir } from '../node/store/data-dir.ts'
+import { freePorts } from './ports.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+const CLI = join(ROOT, 'node', 'cli', 'main.ts')
+/** Above this many nodes each bootstraps to the creator and a ring of neighbours, not to everyone. */
+const FULL_MESH_MAX = 16
+
+export interface TestnetNode {
+  name: string
+  role: 'creator' | 'worker' | 'checker'
+  dataDir: string
+  peerId: string
+  addr: string
+  port: number
+  token: string
+  apiUrl?: string
+  process?: ChildProcess
+}
+
+export interface TestnetInit {
+  workers: number
+  checkers: number
+  /** Defaults to a new temp folder, removed by stop(). */
+  baseDir?: string
+  logLevel?: string
+  /** Extra `pictor start` flags per role. */
+  extraArgs?: Partial<Record<TestnetNode['role'], string[]>>
+  /** Per-node extra flags, by node name (e.g. worker-2). */
+  nodeArgs?: Record<string, string[]>
+}
+
+export class Testnet {
+  readonly nodes: TestnetNode[] = []
+  private readonly init: TestnetInit
+  private baseDir = ''
+  private ownsBaseDir = false
+
+  constructor(init: TestnetInit) {
+    this.init = init
+  }
+
+  get dir(): string {
+    return this.baseDir
+  }
+
+  node(name: string): TestnetNode {
+    const node = this.nodes.find((n) => n.name === name)
+    if (!node) throw new Error(`no testnet node ${name}`)
+    return node
+  }
+
+  async start(): Promise<void> {
+    this.ownsBaseDir = this.init.baseDir === undefined
+    this.baseDir = this.init.baseDir ?? (await mkdtemp(join(tmpdir(), 'pictor-testnet-')))
+    const roles: TestnetNode['role'][] = ['creator', ...Array<'worker'>(this.init.workers).fill('worker'), ...Array<'checker'>(this.init.checkers).fill('checker')]
+    const ports = await freePorts(roles.length)
+    const counters: Record<string, number> = {}
+    for (const [i, role] of roles.entries()) {
+      counters[role] = (counters[role] ?? 0) + 1
+      const name = role === 'creator' ? 'creator' : `${role}-${counters[role]}`
+      const dataDir = join(this.baseDir, name)
+      await initDataDir(dataDir)
+      const opened = await openDataDir(dataDir)
+      const id = await identityFromSeed(opened.seed)
+      this.nodes.push({ name, role, dataDir, peerId: id.peerId, port: ports[i], addr: `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${id.peerId}`, token: opened.token })
+    }
+    for (const [i, node] of this.nodes.entries()) this.spawn(node, this.bootstrapFor(i))
+  }
+
+  private bootstrapFor(index: number): string[] {
+    const n = this.nodes.length
+    if (n <= FULL_MESH_MAX) return this.nodes.filter((_, j) => j !== index).map((p) => p.addr)
+    const picks = new Set([0, (index + 1) % n, (index + 2) % n, (index + n - 1) % n, (index + n - 2) % n])
+    picks.delete(index)
+    return [...picks].map((j) => this.nodes[j].addr)
+  }
+
+  private spawn(node: TestnetNode, bootstrap: string[]): void {
+    const args = [
+      CLI, 'start', '--role', node.role, '--data-dir', node.dataDir,
+      '--listen', `/ip4/127.0.0.1/tcp/${node.port}`, '--local-testnet', '--bootstrap', bootstrap.join(','),
+      '--log-level', this.init.logLevel ?? 'info',
+      ...(this.init.extraArgs?.[node.role] ?? []), ...(this.init.nodeArgs?.[node.name] ?? [])
+    ]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PICTOR_DATA_DIR: node.dataDir } })
+    const log = createWriteStream(join(node.dataDir, 'node.log'))
+    child.stdout?.pipe(log, { end: false })
+    child.stderr?.pipe(log, { end: false })
+    child.once('exit', () => log.end())
+    node.process = child
+  }
+
+  /** Restarts one node's process (after kill()), with the same data dir and port. */
+  restart(name: string): void {
+    const index = this.nodes.findIndex((n) => n.name === name)
+    this.spawn(this.nodes[index], this.bootstrapFor(index))
+    this.nodes[index].apiUrl = undefined
+  }
+
+  kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.node(name).process
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill(signal)
+    return exited
+  }
+
+  async status(node: TestnetNode): Promise<NodeStatus | undefined> {
+    try {
+      if (node.apiUrl === undefined) node.apiUrl = JSON.parse(await readFile(join(node.dataDir, 'api.json'), 'utf8')).url
+      const res = await fetch(`${node.apiUrl}/api/status`, { headers: { authorization: `Bearer ${node.token}` }, signal: AbortSignal.timeout(2000) })
+      return res.ok ? ((await res.json()) as NodeStatus) : undefined
+    } catch {
+      node.apiUrl = undefined
+      return undefined
+    }
+  }
+
+  /**
+   * Ready when every node answers on its API, is connected to every peer it
+   * bootstrapped to, sees them all as subscribers of every topic, has a
+   * gossip mesh on every topic, and has peers in its DHT routing table.
+   */
+  async waitReady(timeoutMs = 45_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let lastProblem = 'not checked yet'
+    while (Date.now() < deadline) {
+      for (const node of this.nodes) {
+        if (node.process?.exitCode != null) throw new Error(`${node.name} exited with code ${node.process.exitCode}; see ${join(node.dataDir, 'node.log')}`)
+      }
+      const problems = await Promise.all(this.nodes.map((node, i) => this.readiness(node, i)))
+      const problem = problems.find((p) => p !== undefined)
+      if (problem === undefined) return
+      lastProblem = problem
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    throw new Error(`testnet not ready after ${timeoutMs} ms: ${lastProblem}`)
+  }
+
+  private async readiness(node: TestnetNode, index: number): Promise<string | undefined> {
+    const status = await this.status(node)
+    if (!status) return `${node.name} API not answering`
+    const expected = this.bootstrapFor(index).map((a) => a.split('/p2p/')[1])
+    for (const [topic, t] of Object.entries(status.topics)) {
+      const missing = expected.filter((p) => !t.subscribers.includes(p))
+      if (missing.length > 0) return `${node.name} does not see ${missing.length} peer(s) on ${topic}`
+      if (t.mesh === 0) return `${node.name} has no gossip mesh on ${topic}`
+    }
+    if (status.dht.routingTable === 0) return `${node.name} has an empty DHT routing table`
+    return undefined
+  }
+
+  /** SIGTERM every process, SIGKILL what is left after 10 s, then remove the temp dir. */
+  async stop(): Promise<{ clean: boolean }> {
+    const running = this.nodes.map((n) => n.process).filter((c): c is ChildProcess => c !== undefined && c.exitCode === null && c.signalCode === null)
+    const exits = running.map((c) => new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        c.kill('SIGKILL')
+        resolve(false)
+      }, 10_000)
+      c.once('exit', (code) => {
+        clearTimeout(timer)
+        resolve(code === 0)
+      })
+      c.kill('SIGTERM')
+    }))
+    const clean = (await Promise.all(exits)).every(Boolean)
+    if (this.ownsBaseDir) await rm(this.baseDir, { recursive: true, force: true })
+    return { clean }
+  }
+}
