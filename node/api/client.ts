@@ -6,7 +6,7 @@ import { openDataDir } from '../store/data-dir.ts'
 
 export class ApiClient {
   readonly url: string
-  private readonly token: string
+  readonly token: string
 
   constructor(url: string, token: string) {
     this.url = url

@@ -121,7 +121,9 @@ export class ApiServer {
         break
       }
       if (!matched) throw new HttpError(pathKnown ? 405 : 404, pathKnown ? `${method} not allowed here` : `no route ${url.pathname}`)
-      const body = method === 'POST' || method === 'PUT' ? await readJsonBody(req) : undefined
+      // Non-JSON bodies (blob uploads) are left on `raw` for the handler to stream.
+      const isJson = (req.headers['content-type'] ?? '').startsWith('application/json')
+      const body = (method === 'POST' || method === 'PUT') && isJson ? await readJsonBody(req) : undefined
       const result = await matched.route.handler({ method, path: url.pathname, params: matched.params, query: url.searchParams, body, raw: req }, res)
       if (!res.headersSent) sendJson(res, 200, result ?? { ok: true })
     } catch (err) {

@@ -1,18 +1,24 @@
 // `pictor <command> [flags]`. Bad input prints one line and exits 2; an
 // unexpected failure prints one line and exits 1 (PICTOR_DEBUG=1 adds the stack).
-import { UserError } from '../errors.ts'
+import { ApiError, UserError } from '../errors.ts'
 import { type Command, UsageError } from './args.ts'
 import { initCommand } from './commands/init.ts'
+import { jobCommand } from './commands/job.ts'
 import { keysCommand } from './commands/keys.ts'
+import { renderCommand } from './commands/render.ts'
 import { startCommand } from './commands/start.ts'
 import { peersCommand, statusCommand } from './commands/status.ts'
+import { workerCommand } from './commands/worker.ts'
 
 const COMMANDS: Record<string, Command> = {
   init: initCommand,
   start: startCommand,
   status: statusCommand,
   peers: peersCommand,
-  keys: keysCommand
+  keys: keysCommand,
+  job: jobCommand,
+  render: renderCommand,
+  worker: workerCommand
 }
 
 function help(): string {
@@ -49,7 +55,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (err: unknown) => {
-    if (err instanceof UserError) {
+    // A request the node refused (unknown job, bad spec) is bad input too.
+    if (err instanceof UserError || (err instanceof ApiError && err.status < 500)) {
       process.stderr.write(`pictor: ${err.message}\n`)
       process.exitCode = 2
     } else {

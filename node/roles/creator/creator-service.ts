@@ -2,6 +2,7 @@
 // restart), announces them, admits bidders, serves task claims, expires
 // silent leases, and checks results before they count.
 import { randomBytes } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { TASK_PROTOCOL, LIMITS } from '../../../protocol/constants.ts'
 import { announcementOf, compileJob, type JobSpec, newTaskState, ReplayGuard, signEnvelope, toHex } from '../../../protocol/index.ts'
 import type { Bid } from '../../../protocol/pb/messages.js'
@@ -50,14 +51,18 @@ export class CreatorService implements NodeService {
       leaseMs: this.leaseMs,
       job: (id) => this.jobs.get(id),
       save: (job) => this.save(job),
-      onCommitted: (result) => void this.verify(result)
+      onCommitted: (result) => void this.recordPending(result).then(() => this.verify(result))
     })
     this.unhandle = await serveRpc(this.ctx.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.ctx.logger.child('task'))
     this.ctx.gossip.on('bids', (d) => this.onBid(d))
     this.timers.push(setInterval(() => void this.expire(), 500), setInterval(() => void this.announceAll(), this.announceEveryMs))
-    // Results committed before a restart were never verified: check them again.
     for (const job of this.jobs.values()) {
-      if (job.status === 'active') this.ctx.logger.info('resuming job', { job: job.id, done: job.tasks.filter((t) => t.status === 'verified').length, tasks: job.tasks.length })
+      if (job.status !== 'active') continue
+      this.ctx.logger.info('resuming job', { job: job.id, done: job.tasks.filter((t) => t.status === 'verified').length, tasks: job.tasks.length })
+      // Results committed before a restart were never verified: check them now.
+      for (const [index, p] of Object.entries(job.pending)) {
+        void this.verify({ jobId: job.id, taskIndex: Number(index), worker: p.worker, workerPeer: peerIdFromString(p.workerPeer), merkleRoot: p.merkleRoot, frames: p.frames })
+      }
     }
     void this.announceAll()
   }
@@ -88,7 +93,8 @@ export class CreatorService implements NodeService {
       tasks: compileJob(spec).map(newTaskState),
       admitted: {},
       frames: {},
-      paid: {}
+      paid: {},
+      pending: {}
     }
     await this.save(job)
     this.ctx.logger.info('job submitted', { job: job.id, frames: spec.frameEnd - spec.frameStart + 1, tasks: job.tasks.length })
@@ -148,6 +154,13 @@ export class CreatorService implements NodeService {
         await this.save(next)
       }
     }
+  }
+
+  private async recordPending(result: CommittedResult): Promise<void> {
+    const job = this.jobs.get(result.jobId)
+    if (job === undefined) return
+    const { workerPeer, jobId: _j, taskIndex, ...rest } = result
+    await this.save({ ...job, pending: { ...job.pending, [taskIndex]: { ...rest, workerPeer: workerPeer.toString() } } })
   }
 
   private async verify(result: CommittedResult): Promise<void> {

@@ -33,7 +33,16 @@ export interface JobRecord {
   frames: Record<string, FrameRecord>
   /** Micro-PIC owed per worker public key (decimal string: may exceed 2^53). */
   paid: Record<string, string>
+  /** Results committed but not yet verified, by task index: re-verified after a restart. */
+  pending: Record<string, PendingResult>
   completedMs?: number
+}
+
+export interface PendingResult {
+  worker: string
+  workerPeer: string
+  merkleRoot: string
+  frames: { frame: number; blobId: string; pixelHash: string }[]
 }
 
 export type FrameStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed'

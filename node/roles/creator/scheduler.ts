@@ -55,6 +55,11 @@ export function commitResult(job: JobRecord, worker: string, taskIndex: number, 
   return { job: withTask(job, task), task }
 }
 
+function withoutPending(job: JobRecord, taskIndex: number): JobRecord['pending'] {
+  const { [taskIndex]: _done, ...rest } = job.pending
+  return rest
+}
+
 /** Requeues every task whose lease ran out; returns undefined when nothing changed. */
 export function expireLeases(job: JobRecord, nowMs: number): JobRecord | undefined {
   let changed = false
@@ -77,7 +82,7 @@ export function acceptResult(job: JobRecord, taskIndex: number, root: string, fr
   const price = job.admitted[worker]?.price ?? 0
   const frameCount = task.frameEnd - task.frameStart + 1
   const owed = BigInt(job.paid[worker] ?? '0') + taskCost(price, job.spec, frameCount)
-  const next = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() } }, verified)
+  const next = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() }, pending: withoutPending(job, taskIndex) }, verified)
   if (next.tasks.every((t) => t.status === 'verified')) return { ...next, status: 'completed', completedMs: nowMs }
   return next
 }
@@ -87,7 +92,7 @@ export function rejectResult(job: JobRecord, taskIndex: number, root: string, re
   const task = job.tasks[taskIndex]
   if (task.status !== 'committed' || task.merkleRoot !== root) return job
   const failed = transition(task, { type: 'verify', accepted: false, reason })
-  return withTask(job, transition(failed, { type: 'requeue' }))
+  return withTask({ ...job, pending: withoutPending(job, taskIndex) }, transition(failed, { type: 'requeue' }))
 }
 
 export function cancelJob(job: JobRecord): JobRecord {

@@ -36,7 +36,7 @@ export function createTaskHandler(deps: TaskServerDeps) {
       jobId: Buffer.from(job.id, 'hex'),
       taskIndex: task.index,
       leaseId: Buffer.from(task.leaseId!, 'hex'),
-      worker,
+      worker: worker as Uint8Array<ArrayBuffer>,
       frameStart: task.frameStart,
       frameEnd: task.frameEnd,
       issuedMs: ctx.now(),

@@ -1,0 +1,161 @@
+import { createInterface } from 'node:readline/promises'
+import { LIMITS, parseFrameRange, parseResolution, ProtocolError } from '../../../protocol/index.ts'
+import { ApiClient } from '../../api/client.ts'
+import type { JobView } from '../../roles/creator/job-record.ts'
+import { type Command, dataDirFlag, parseFlags, UsageError } from '../args.ts'
+import { parseDuration } from '../duration.ts'
+import { downloadFrames, prepareJob, progressLine, submitJob, waitForJob } from '../job-client.ts'
+import { printTable } from '../table.ts'
+
+function intFlag(value: unknown, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${String(value)}"`)
+  return n
+}
+
+function protocolParse<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new UsageError(err.message)
+    throw err
+  }
+}
+
+const JOB_ID = /^[0-9a-f]{64}$/
+function jobId(value: string | undefined): string {
+  if (value === undefined || !JOB_ID.test(value)) throw new UsageError(`a job id is 64 hex characters, got ${value === undefined ? 'nothing' : `"${value}"`}`)
+  return value
+}
+
+async function submit(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      frames: { type: 'string' },
+      'frames-per-task': { type: 'string' },
+      resolution: { type: 'string' },
+      samples: { type: 'string' },
+      seed: { type: 'string' },
+      'max-price': { type: 'string' },
+      'timeout-stop': { type: 'string' },
+      'test-frame': { type: 'string' },
+      renderer: { type: 'string' },
+      'min-bench': { type: 'string' },
+      watch: { type: 'boolean' }
+    },
+    2
+  )
+  const scene = positionals[1]
+  if (scene === undefined) throw new UsageError('job submit needs a scene file')
+  if (values.frames === undefined) throw new UsageError('--frames is required, e.g. --frames 1-48')
+  if (values['max-price'] === undefined) throw new UsageError('--max-price is required (micro-PIC per reference frame)')
+  const range = protocolParse(() => parseFrameRange(values.frames as string))
+  const res = protocolParse(() => parseResolution((values.resolution as string | undefined) ?? 'HD'))
+  const fields = {
+    renderer: values.renderer ?? (scene.endsWith('.blend') ? 'blender' : 'builtin'),
+    frameStart: range.frameStart,
+    frameEnd: range.frameEnd,
+    framesPerTask: intFlag(values['frames-per-task'], '--frames-per-task', 1, LIMITS.maxFramesPerTask),
+    width: res.width,
+    height: res.height,
+    samples: intFlag(values.samples, '--samples', 1, LIMITS.maxSamples),
+    seed: intFlag(values.seed, '--seed', 0, 0xffffffff),
+    maxPrice: intFlag(values['max-price'], '--max-price', 0, Number.MAX_SAFE_INTEGER),
+    timeoutStopS: values['timeout-stop'] === undefined ? undefined : parseDuration(values['timeout-stop'] as string, '--timeout-stop', LIMITS.maxTimeoutStopS),
+    minBenchScore: intFlag(values['min-bench'], '--min-bench', 0, 0xffffffff)
+  }
+  const spec = await prepareJob(scene, fields)
+  const testFrame = intFlag(values['test-frame'], '--test-frame', spec.frameStart, spec.frameEnd)
+  const client = await ApiClient.fromDataDir(dataDirFlag(values))
+  if (testFrame !== undefined) {
+    const test = await submitJob(client, scene, { ...spec, frameStart: testFrame, frameEnd: testFrame, framesPerTask: 1 })
+    console.log(`test frame ${testFrame}: job ${test.id}`)
+    const done = await waitForJob(client, test.id, () => {})
+    const [path] = await downloadFrames(client, done, '.')
+    if (path === undefined) throw new UsageError(`test frame did not render (job ${done.status})`)
+    console.log(`test frame written to ${path}`)
+    if (process.stdin.isTTY) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout })
+      const answer = await rl.question('submit the whole job? [y/N] ')
+      rl.close()
+      if (!/^y(es)?$/i.test(answer.trim())) return 0
+    }
+  }
+  const view = await submitJob(client, scene, spec)
+  console.log(view.id)
+  if (values.watch) return watchJob(client, view.id)
+  return 0
+}
+
+async function watchJob(client: ApiClient, id: string): Promise<number> {
+  const tty = process.stdout.isTTY
+  let last = ''
+  const final = await waitForJob(client, id, (view) => {
+    const line = progressLine(view)
+    if (line === last) return
+    last = line
+    process.stdout.write(tty ? `\r${line}` : `${line}\n`)
+  })
+  if (tty) process.stdout.write('\n')
+  console.log(`job ${final.status}`)
+  return final.status === 'completed' ? 0 : 1
+}
+
+function printStatus(view: JobView): void {
+  console.log(`job      ${view.id}`)
+  console.log(`status   ${view.status}`)
+  console.log(`frames   ${view.counts.succeeded} succeeded, ${view.counts.processing} processing, ${view.counts.enqueued} enqueued, ${view.counts.failed} failed`)
+  printTable(['frame', 'status', 'worker', 'attempts'], view.frames.map((f) => [String(f.frame), f.status, f.worker ? `${f.worker.slice(0, 16)}…` : '-', String(f.attempts)]))
+}
+
+export const jobCommand: Command = {
+  summary: 'submit, follow, download or cancel render jobs (talks to the running creator node)',
+  usage: [
+    'pictor job submit <scene> --frames 1-48 --max-price P [--frames-per-task 4] [--resolution HD|FHD|QHD|2K|4K|8K|WxH]',
+    '                  [--samples N] [--seed S] [--timeout-stop 10m] [--test-frame N] [--min-bench N] [--renderer builtin|blender] [--watch]',
+    'pictor job status <id> [--json]',
+    'pictor job watch <id>',
+    'pictor job download <id> <dir>',
+    'pictor job cancel <id>',
+    'pictor job list',
+    'all take [--data-dir DIR] (the creator node\'s data dir)'
+  ].join('\n       '),
+  async run(argv) {
+    const action = argv[0]
+    if (action === 'submit') return submit(argv)
+    const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' } }, 3)
+    const client = await ApiClient.fromDataDir(dataDirFlag(values))
+    switch (action) {
+      case 'list': {
+        const jobs = await client.request<JobView[]>('GET', '/api/jobs')
+        printTable(['job', 'status', 'done', 'frames'], jobs.map((j) => [j.id, j.status, String(j.counts.succeeded), String(j.frames.length)]))
+        return 0
+      }
+      case 'status': {
+        const view = await client.request<JobView>('GET', `/api/jobs/${jobId(positionals[1])}`)
+        if (values.json) console.log(JSON.stringify(view, null, 2))
+        else printStatus(view)
+        return 0
+      }
+      case 'watch':
+        return watchJob(client, jobId(positionals[1]))
+      case 'download': {
+        const dir = positionals[2]
+        if (dir === undefined) throw new UsageError('job download needs a target folder')
+        const view = await client.request<JobView>('GET', `/api/jobs/${jobId(positionals[1])}`)
+        const paths = await downloadFrames(client, view, dir)
+        console.log(`${paths.length} of ${view.frames.length} frames written to ${dir}`)
+        return paths.length === view.frames.length ? 0 : 1
+      }
+      case 'cancel': {
+        const view = await client.request<JobView>('POST', `/api/jobs/${jobId(positionals[1])}/cancel`)
+        console.log(`job ${view.id} ${view.status}`)
+        return 0
+      }
+      default:
+        throw new UsageError(`job needs submit, status, watch, download, cancel or list, got ${action === undefined ? 'nothing' : `"${action}"`}`)
+    }
+  }
+}
