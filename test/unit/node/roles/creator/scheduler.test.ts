@@ -1,0 +1,113 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { compileJob, newTaskState, validateJobSpec } from '../../../../../protocol/index.ts'
+import type { JobRecord } from '../../../../../node/roles/creator/job-record.ts'
+import { viewOf } from '../../../../../node/roles/creator/job-record.ts'
+import { acceptResult, cancelJob, claimTask, commitResult, expireLeases, isRefusal, rejectResult, renewLease } from '../../../../../node/roles/creator/scheduler.ts'
+
+const W1 = 'aa'.repeat(32)
+const W2 = 'bb'.repeat(32)
+
+function newJob(frames = 6, perTask = 2): JobRecord {
+  const spec = validateJobSpec({ renderer: 'builtin', sceneBlob: '00'.repeat(32), sceneSize: 10, frameStart: 1, frameEnd: frames, framesPerTask: perTask, width: 64, height: 36, samples: 8, maxPrice: 100 })
+  return {
+    id: '11'.repeat(32), spec, nonce: '22'.repeat(16), createdMs: 0, status: 'active',
+    tasks: compileJob(spec).map(newTaskState),
+    admitted: { [W1]: { peerId: 'p1', price: 50, admittedMs: 0 }, [W2]: { peerId: 'p2', price: 80, admittedMs: 0 } },
+    frames: {}, paid: {}, pending: {}
+  }
+}
+
+function ok<T>(value: T | { code: string }): T {
+  if (isRefusal(value)) throw new Error(`refused: ${value.code}`)
+  return value as T
+}
+
+describe('creator scheduler', () => {
+  it('leases tasks in order only to admitted workers', () => {
+    const job = newJob()
+    expect(claimTask(job, 'cc'.repeat(32), 'l0', 100)).toMatchObject({ code: 'notAdmitted' })
+    const a = ok(claimTask(job, W1, 'l1', 100))
+    expect(a.task).toMatchObject({ index: 0, status: 'leased', worker: W1 })
+    const b = ok(claimTask(a.job, W2, 'l2', 100))
+    expect(b.task.index).toBe(1)
+  })
+
+  it('refuses renewals and commits from anyone but the lease holder', () => {
+    const { job } = ok(claimTask(newJob(), W1, 'l1', 100))
+    expect(renewLease(job, W2, 0, 'l1', 10, 200)).toMatchObject({ code: 'notLeaseHolder' })
+    expect(renewLease(job, W1, 0, 'other', 10, 200)).toMatchObject({ code: 'notLeaseHolder' })
+    expect(commitResult(job, W2, 0, 'l1', 'ff', 10)).toMatchObject({ code: 'notLeaseHolder' })
+    expect(renewLease(job, W1, 0, 'l1', 150, 300)).toMatchObject({ code: 'leaseExpired' })
+    expect(ok(renewLease(job, W1, 0, 'l1', 10, 200)).task.expiresMs).toBe(200)
+  })
+
+  it('requeues a silent lease, and another worker takes it', () => {
+    const { job } = ok(claimTask(newJob(2, 2), W1, 'l1', 100))
+    expect(expireLeases(job, 99)).toBeUndefined()
+    const expired = expireLeases(job, 100)!
+    expect(expired.tasks[0].status).toBe('enqueued')
+    expect(ok(claimTask(expired, W2, 'l2', 300)).task.worker).toBe(W2)
+  })
+
+  it('pays the admitted price per verified frame and completes the job', () => {
+    let job = newJob(2, 1)
+    for (const [i, w] of [W1, W2].entries()) {
+      const c = ok(claimTask(job, w, `l${i}`, 100))
+      job = ok(commitResult(c.job, w, c.task.index, `l${i}`, `root${i}`, 10)).job
+      job = acceptResult(job, c.task.index, `root${i}`, { [c.task.frameStart]: { blobId: 'b', pixelHash: 'p', worker: w } }, 20)
+    }
+    expect(job.status).toBe('completed')
+    // 64x36 at 8 samples against 1920x1080 at 128: ceil(price * 18432 / 265420800).
+    expect(job.paid).toEqual({ [W1]: '1', [W2]: '1' })
+    expect(viewOf(job).counts.succeeded).toBe(2)
+    expect(claimTask(job, W1, 'l9', 100)).toMatchObject({ code: 'jobDone' })
+  })
+
+  it('a rejected result goes back to the queue without that worker', () => {
+    const c = ok(claimTask(newJob(1, 1), W1, 'l1', 100))
+    const committed = ok(commitResult(c.job, W1, 0, 'l1', 'root', 10)).job
+    const rejected = rejectResult(committed, 0, 'root', 'bad pixels')
+    expect(rejected.tasks[0]).toMatchObject({ status: 'enqueued', excluded: [W1] })
+    expect(claimTask(rejected, W1, 'l2', 100)).toMatchObject({ code: 'noTask' })
+    expect(ok(claimTask(rejected, W2, 'l3', 100)).task.worker).toBe(W2)
+  })
+
+  it('never double-leases a task or pays twice under random operations', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('claim'), w: fc.constantFrom(W1, W2) }),
+      fc.record({ kind: fc.constant('commit'), t: fc.nat(5) }),
+      fc.record({ kind: fc.constant('accept'), t: fc.nat(5) }),
+      fc.record({ kind: fc.constant('reject'), t: fc.nat(5) }),
+      fc.record({ kind: fc.constant('tick'), dt: fc.nat(200) }),
+      fc.record({ kind: fc.constant('cancel') })
+    )
+    fc.assert(fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      let job = newJob(6, 1)
+      let now = 0
+      let n = 0
+      for (const o of ops) {
+        if (o.kind === 'claim') {
+          const r = claimTask(job, o.w, `l${n++}`, now + 100)
+          if (!isRefusal(r)) job = r.job
+        } else if (o.kind === 'commit') {
+          const t = job.tasks[o.t]
+          if (t?.worker && t.leaseId) {
+            const r = commitResult(job, t.worker, o.t, t.leaseId, `r${o.t}`, now)
+            if (!isRefusal(r)) job = r.job
+          }
+        } else if (o.kind === 'accept') job = job.tasks[o.t] ? acceptResult(job, o.t, `r${o.t}`, {}, now) : job
+        else if (o.kind === 'reject') job = job.tasks[o.t] ? rejectResult(job, o.t, `r${o.t}`, 'x') : job
+        else if (o.kind === 'tick') {
+          now += o.dt
+          job = expireLeases(job, now) ?? job
+        } else job = cancelJob(job)
+        const verified = job.tasks.filter((t) => t.status === 'verified').length
+        const paidFrames = Object.values(job.paid).reduce((a, b) => a + Number(b), 0)
+        expect(paidFrames).toBe(verified) // each verified 1-frame task costs exactly 1 here
+        for (const t of job.tasks) if (t.status === 'leased') expect(t.worker && t.leaseId).toBeTruthy()
+        if (job.status === 'completed') expect(verified).toBe(job.tasks.length)
+      }
+    }))
+  })
+})
