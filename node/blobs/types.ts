@@ -13,6 +13,8 @@ export interface BlobPutOptions {
   onProgress?: (progress: BlobProgress) => void
   /** Refuse (and keep nothing) past this many bytes. */
   maxBytes?: number
+  /** Keep the blob only if its bytes hash to this id (BlobHashMismatchError otherwise, nothing kept). */
+  expectedId?: BlobId
 }
 
 export interface BlobGetOptions {

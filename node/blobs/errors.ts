@@ -1,0 +1,56 @@
+// Blob errors. Each has a stable `code` for callers and logs; the original
+// error, when there is one, is kept as `cause`.
+
+import type { BlobId } from './types.ts'
+
+export class BlobError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+  }
+}
+
+/** A blob id that is not 64 lowercase hex characters (wire or user input). */
+export class InvalidBlobIdError extends BlobError {
+  constructor(id: string) {
+    super('ERR_BLOB_INVALID_ID', `invalid blob id ${JSON.stringify(id.slice(0, 80))}`)
+  }
+}
+
+export class BlobNotFoundError extends BlobError {
+  readonly id: BlobId
+  constructor(id: BlobId, options?: { cause?: unknown }) {
+    super('ERR_BLOB_NOT_FOUND', `blob ${id} not found`, options)
+    this.id = id
+  }
+}
+
+export class BlobTooLargeError extends BlobError {
+  readonly maxBytes: number
+  constructor(maxBytes: number, message = `blob exceeds the limit of ${maxBytes} bytes`) {
+    super('ERR_BLOB_TOO_LARGE', message)
+    this.maxBytes = maxBytes
+  }
+}
+
+/** The bytes do not hash to the id they were asked or stored under. */
+export class BlobHashMismatchError extends BlobError {
+  readonly expected: BlobId
+  readonly actual?: BlobId
+  constructor(expected: BlobId, actual?: BlobId, message?: string) {
+    super('ERR_BLOB_HASH_MISMATCH', message ?? `blob ${expected} hashed to ${actual ?? 'something else'}`)
+    this.expected = expected
+    this.actual = actual
+  }
+}
+
+/** Fetching from the network failed for a reason other than the above. */
+export class BlobFetchError extends BlobError {
+  readonly id: BlobId
+  constructor(id: BlobId, message: string, options?: { cause?: unknown }) {
+    super('ERR_BLOB_FETCH', `blob ${id}: ${message}`, options)
+    this.id = id
+  }
+}

@@ -1,0 +1,44 @@
+// Blobs: content-addressed storage on disk, served and fetched over libp2p.
+// The node builds one LocalBlobStore on its data dir and LevelDB, wraps it in
+// a NetworkedBlobStore, and hands the latter (as a BlobStore) to the rest.
+
+import { LocalBlobStore, type LocalBlobStoreInit } from './local-store.ts'
+import { NetworkedBlobStore, type NetworkedBlobStoreComponents, type NetworkedBlobStoreInit } from './networked-store.ts'
+
+export type { BlobGetOptions, BlobId, BlobProgress, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
+export {
+  BlobError,
+  BlobFetchError,
+  BlobHashMismatchError,
+  BlobNotFoundError,
+  BlobTooLargeError,
+  InvalidBlobIdError
+} from './errors.ts'
+export { assertBlobId, blobCid, blobIdFromBytes, blobIdToBytes, isBlobId } from './ids.ts'
+export { BLOB_CHUNK_BYTES, type BlobIndexDb, type BlobIndexEntry, LocalBlobStore, type LocalBlobStoreInit } from './local-store.ts'
+export {
+  BlobServer,
+  type BlobServerComponents,
+  type BlobServerInit,
+  type FetchBlobOptions,
+  fetchBlobFromPeer
+} from './blob-protocol.ts'
+export {
+  type BlobLibp2p,
+  NetworkedBlobStore,
+  type NetworkedBlobStoreComponents,
+  type NetworkedBlobStoreInit,
+  type NetworkedGetOptions
+} from './networked-store.ts'
+
+/** The local store, started: interrupted puts swept and the index reconciled. */
+export async function createLocalBlobStore(init: LocalBlobStoreInit): Promise<LocalBlobStore> {
+  const store = new LocalBlobStore(init)
+  await store.start()
+  return store
+}
+
+/** Not started: call start() once libp2p runs, so the protocol handler is registered. */
+export function createNetworkedBlobStore(components: NetworkedBlobStoreComponents, init?: NetworkedBlobStoreInit): NetworkedBlobStore {
+  return new NetworkedBlobStore(components, init)
+}

@@ -1,0 +1,242 @@
+// A BlobStore that falls back to the network (Helia's networked storage):
+// reads are served locally when possible; otherwise known peers are tried
+// first, then DHT providers, one at a time, each transfer verified against
+// the id. A peer that fails (wrong bytes, not found, error) is dropped for
+// this blob and the next one is tried. Whatever this node stores, it then
+// announces as a provider, best effort and off the hot path.
+
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import { createLogger, type Logger } from '../log.ts'
+import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-protocol.ts'
+import { BlobFetchError, BlobNotFoundError } from './errors.ts'
+import { assertBlobId, blobCid } from './ids.ts'
+import type { LocalBlobStore } from './local-store.ts'
+import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
+
+export type BlobLibp2p = Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'contentRouting' | 'peerStore'>
+
+export interface NetworkedBlobStoreComponents {
+  libp2p: BlobLibp2p
+  /** Started and stopped by its owner; this store only wraps it. */
+  local: LocalBlobStore
+  logger?: Logger
+}
+
+export interface NetworkedBlobStoreInit extends BlobServerInit {
+  /** Distinct peers tried for one blob before giving up. */
+  maxPeersPerBlob?: number
+  /** How long the DHT is searched for providers of one blob. */
+  findProvidersTimeoutMs?: number
+  /** A peer that sends nothing for this long is dropped for the blob. */
+  fetchIdleTimeoutMs?: number
+  /** Refuse blobs larger than this from the network (defaults to the local store's limit). */
+  maxBytes?: number
+}
+
+export interface NetworkedGetOptions extends BlobGetOptions {
+  /** Peers to try before asking the DHT, e.g. the job's creator. */
+  peers?: PeerId[]
+}
+
+interface SharedFetch {
+  promise: Promise<BlobStat>
+  controller: AbortController
+  waiters: number
+}
+
+export class NetworkedBlobStore implements BlobStore {
+  readonly local: LocalBlobStore
+  private readonly libp2p: BlobLibp2p
+  private readonly server: BlobServer
+  private readonly log: Logger
+  private readonly maxPeersPerBlob: number
+  private readonly findProvidersTimeoutMs: number
+  private readonly fetchIdleTimeoutMs: number
+  private readonly maxBytes: number | undefined
+  private readonly fetches = new Map<BlobId, SharedFetch>()
+  private readonly provides = new Map<BlobId, Promise<void>>()
+  private lifetime = new AbortController()
+
+  constructor(components: NetworkedBlobStoreComponents, init: NetworkedBlobStoreInit = {}) {
+    this.local = components.local
+    this.libp2p = components.libp2p
+    this.log = components.logger ?? createLogger('blobs:net')
+    this.server = new BlobServer({ libp2p: this.libp2p, store: this.local, logger: this.log.child('server') }, init)
+    this.maxPeersPerBlob = init.maxPeersPerBlob ?? 8
+    this.findProvidersTimeoutMs = init.findProvidersTimeoutMs ?? 30_000
+    this.fetchIdleTimeoutMs = init.fetchIdleTimeoutMs ?? 30_000
+    this.maxBytes = init.maxBytes
+  }
+
+  async start(): Promise<void> {
+    this.lifetime = new AbortController()
+    await this.server.start()
+  }
+
+  async stop(): Promise<void> {
+    this.lifetime.abort(new Error('blob store stopping'))
+    await this.server.stop()
+  }
+
+  has(id: BlobId): Promise<boolean> {
+    return this.local.has(id)
+  }
+
+  stat(id: BlobId): Promise<BlobStat | undefined> {
+    return this.local.stat(id)
+  }
+
+  async put(source: Uint8Array | AsyncIterable<Uint8Array>, options?: BlobPutOptions): Promise<BlobStat> {
+    const stat = await this.local.put(source, options)
+    void this.provide(stat.id)
+    return stat
+  }
+
+  async putFile(path: string, options?: BlobPutOptions): Promise<BlobStat> {
+    const stat = await this.local.putFile(path, options)
+    void this.provide(stat.id)
+    return stat
+  }
+
+  async *get(id: BlobId, options: NetworkedGetOptions = {}): AsyncGenerator<Uint8Array> {
+    const fetched = (await this.local.stat(id)) === undefined
+    if (fetched) await this.fetch(id, options)
+    // Progress was reported by the transfer; the local read that follows would restart it from 0.
+    yield* this.local.get(id, fetched ? { signal: options.signal } : options)
+  }
+
+  async getFile(id: BlobId, path: string, options: NetworkedGetOptions = {}): Promise<void> {
+    const fetched = (await this.local.stat(id)) === undefined
+    if (fetched) await this.fetch(id, options)
+    await this.local.getFile(id, path, fetched ? { signal: options.signal } : options)
+  }
+
+  /**
+   * Makes the blob local. Concurrent calls for one id share one transfer
+   * (the first caller's peers and progress callback are used); it is
+   * aborted only once every caller has given up.
+   */
+  async fetch(id: BlobId, options: NetworkedGetOptions = {}): Promise<BlobStat> {
+    assertBlobId(id)
+    const held = await this.local.stat(id)
+    if (held !== undefined) return held
+    let shared = this.fetches.get(id)
+    if (shared === undefined) {
+      const controller = new AbortController()
+      const signal = AbortSignal.any([controller.signal, this.lifetime.signal])
+      const promise = this.fetchFromPeers(id, { ...options, signal }).finally(() => this.fetches.delete(id))
+      // Callers may all abort; the shared promise must not become an unhandled rejection.
+      promise.catch(() => {})
+      shared = { promise, controller, waiters: 0 }
+      this.fetches.set(id, shared)
+    }
+    shared.waiters++
+    try {
+      return await raceSignal(shared.promise, options.signal)
+    } finally {
+      shared.waiters--
+      if (shared.waiters === 0 && options.signal?.aborted) shared.controller.abort(options.signal.reason)
+    }
+  }
+
+  /** Announces this node as a provider of the blob. Never rejects; repeated calls share one announcement. */
+  provide(id: BlobId): Promise<void> {
+    const pending = this.provides.get(id)
+    if (pending !== undefined) return pending
+    const promise = this.libp2p.contentRouting
+      .provide(blobCid(id), { signal: this.lifetime.signal })
+      .catch((err: unknown) => this.log.debug('provide failed', { id, err }))
+      .finally(() => this.provides.delete(id))
+    this.provides.set(id, promise)
+    return promise
+  }
+
+  private async fetchFromPeers(id: BlobId, options: NetworkedGetOptions & { signal: AbortSignal }): Promise<BlobStat> {
+    const { signal } = options
+    const failures: unknown[] = []
+    const peers = this.candidates(id, options.peers ?? [], signal)
+    try {
+      for (let peer = await peers.next(); peer !== undefined; peer = await peers.next()) {
+        try {
+          const stat = await fetchBlobFromPeer(this.libp2p, this.local, peer, id, {
+            signal,
+            maxBytes: this.maxBytes,
+            onProgress: options.onProgress,
+            idleTimeoutMs: this.fetchIdleTimeoutMs
+          })
+          this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
+          void this.provide(id)
+          return stat
+        } catch (err) {
+          if (signal.aborted) throw signal.reason
+          this.log.info('blob fetch from peer failed, trying the next one', { id, peer: peer.toString(), err })
+          failures.push(err)
+        }
+      }
+    } finally {
+      peers.close()
+    }
+    const cause = failures.length > 0 ? new AggregateError(failures) : undefined
+    if (failures.every((err) => err instanceof BlobNotFoundError)) throw new BlobNotFoundError(id, { cause })
+    throw new BlobFetchError(id, `no peer delivered it (${failures.length} tried)`, { cause })
+  }
+
+  /**
+   * Known peers, then DHT providers as they are found. The search runs beside
+   * the transfers, so a long failed transfer does not eat the search's time.
+   */
+  private candidates(id: BlobId, known: PeerId[], signal: AbortSignal): { next(): Promise<PeerId | undefined>; close(): void } {
+    const found: PeerId[] = []
+    const seen = new Set<string>([this.libp2p.peerId.toString()])
+    const add = (peer: PeerId) => {
+      if (seen.has(peer.toString()) || found.length >= this.maxPeersPerBlob) return false
+      seen.add(peer.toString())
+      found.push(peer)
+      return true
+    }
+    known.forEach(add)
+    const stop = new AbortController()
+    let searching = true
+    let wake: (() => void) | undefined
+    const search = async () => {
+      const routingSignal = AbortSignal.any([signal, stop.signal, AbortSignal.timeout(this.findProvidersTimeoutMs)])
+      try {
+        for await (const provider of this.libp2p.contentRouting.findProviders(blobCid(id), { signal: routingSignal })) {
+          if (provider.multiaddrs.length > 0) {
+            await this.libp2p.peerStore.merge(provider.id, { multiaddrs: provider.multiaddrs }).catch(() => {})
+          }
+          if (add(provider.id)) wake?.()
+          if (found.length >= this.maxPeersPerBlob) break
+        }
+      } catch (err) {
+        if (!routingSignal.aborted) this.log.debug('provider search failed', { id, err })
+      } finally {
+        searching = false
+        wake?.()
+      }
+    }
+    void search()
+    let index = 0
+    return {
+      next: async () => {
+        while (index >= found.length && searching) {
+          await new Promise<void>((resolve) => {
+            wake = resolve
+          })
+        }
+        return found[index++]
+      },
+      close: () => stop.abort()
+    }
+  }
+}
+
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
