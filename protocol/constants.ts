@@ -89,11 +89,40 @@ export const LIMITS = {
   maxTimeoutStopS: 7 * 24 * 3600,
   maxStringBytes: 256,
   maxAddrs: 8,
-  maxSlots: 1024
+  maxSlots: 1024,
+  /** WorkerOffer.renderers; also RendererInfo.engines and .devices (schema limit). */
+  maxRenderers: 8,
+  maxEngines: 8,
+  /** A lease's duration (expires_ms - issued_ms) must lie in this range. */
+  minLeaseMs: 5_000,
+  maxLeaseMs: 600_000,
+  /** TaskReply carries one Lease envelope plus a reason string. */
+  maxTaskReplyBytes: 64 * 1024 + 1024,
+  /** BlobRequest and BlobHeader are a few dozen bytes. */
+  maxBlobControlBytes: 256,
+  /** Entries a ReplayGuard keeps before evicting the oldest. */
+  maxReplayEntries: 100_000
 } as const
+
+/** Lease duration a creator grants when nothing else is configured; workers renew every third of it. */
+export const DEFAULT_LEASE_MS = 60_000
+
+/** The renderers a job may name (JobAnnouncement.renderer, RendererInfo.name). */
+export const RENDERERS = ['builtin', 'blender'] as const
+export type RendererName = (typeof RENDERERS)[number]
+
+/** JobNotice.kind values. */
+export const NOTICE_KINDS = { completed: 1, cancelled: 2 } as const
+
+/** Signature domain: UTF-8 of `${SIGNING_DOMAIN_PREFIX}${TypeName}` then one 0x00 byte. */
+export const SIGNING_DOMAIN_PREFIX = 'pictor/v1/'
+/** Domain string hashed in front of a job's defining fields (protocol/job/job-id.ts). */
+export const JOB_ID_DOMAIN = 'pictor/v1/job-id'
 
 export const ED25519_PUBLIC_KEY_BYTES = 32
 export const ED25519_SIGNATURE_BYTES = 64
 export const CONTENT_ID_BYTES = 32
 export const JOB_ID_BYTES = 32
 export const LEASE_ID_BYTES = 16
+export const JOB_NONCE_BYTES = 16
+export const HASH_BYTES = 32

@@ -196,6 +196,7 @@ export interface JobAnnouncement {
     rendererVersion: string;
     addrs: string[];
     timestampMs: number;
+    nonce: Uint8Array<ArrayBuffer>;
 }
 export declare namespace JobAnnouncement {
     const codec: () => Codec<JobAnnouncement>;
@@ -276,9 +277,13 @@ export declare namespace JobAnnouncement {
         field: '$.timestampMs';
         value: number;
     }
+    interface JobAnnouncementNonceFieldEvent {
+        field: '$.nonce';
+        value: Uint8Array<ArrayBuffer>;
+    }
     function encode(obj: Partial<JobAnnouncement>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): JobAnnouncement;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementJobIdFieldEvent | JobAnnouncementRendererFieldEvent | JobAnnouncementSceneBlobFieldEvent | JobAnnouncementSceneSizeFieldEvent | JobAnnouncementFrameStartFieldEvent | JobAnnouncementFrameEndFieldEvent | JobAnnouncementFramesPerTaskFieldEvent | JobAnnouncementWidthFieldEvent | JobAnnouncementHeightFieldEvent | JobAnnouncementSamplesFieldEvent | JobAnnouncementSeedFieldEvent | JobAnnouncementMaxPriceFieldEvent | JobAnnouncementTimeoutStopSFieldEvent | JobAnnouncementMinBenchScoreFieldEvent | JobAnnouncementEngineFieldEvent | JobAnnouncementDeviceFieldEvent | JobAnnouncementRendererVersionFieldEvent | JobAnnouncementAddrsFieldEvent | JobAnnouncementTimestampMsFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementJobIdFieldEvent | JobAnnouncementRendererFieldEvent | JobAnnouncementSceneBlobFieldEvent | JobAnnouncementSceneSizeFieldEvent | JobAnnouncementFrameStartFieldEvent | JobAnnouncementFrameEndFieldEvent | JobAnnouncementFramesPerTaskFieldEvent | JobAnnouncementWidthFieldEvent | JobAnnouncementHeightFieldEvent | JobAnnouncementSamplesFieldEvent | JobAnnouncementSeedFieldEvent | JobAnnouncementMaxPriceFieldEvent | JobAnnouncementTimeoutStopSFieldEvent | JobAnnouncementMinBenchScoreFieldEvent | JobAnnouncementEngineFieldEvent | JobAnnouncementDeviceFieldEvent | JobAnnouncementRendererVersionFieldEvent | JobAnnouncementAddrsFieldEvent | JobAnnouncementTimestampMsFieldEvent | JobAnnouncementNonceFieldEvent>;
 }
 export interface Bid {
     jobId: Uint8Array<ArrayBuffer>;

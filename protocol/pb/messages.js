@@ -715,6 +715,10 @@ export var JobAnnouncement;
                     w.uint32(152);
                     w.uint64Number(obj.timestampMs);
                 }
+                if ((obj.nonce != null && obj.nonce.byteLength > 0)) {
+                    w.uint32(162);
+                    w.bytes(obj.nonce);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -738,7 +742,8 @@ export var JobAnnouncement;
                     device: '',
                     rendererVersion: '',
                     addrs: [],
-                    timestampMs: 0
+                    timestampMs: 0,
+                    nonce: uint8ArrayAlloc(0)
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -824,6 +829,10 @@ export var JobAnnouncement;
                         }
                         case 19: {
                             obj.timestampMs = reader.uint64Number();
+                            break;
+                        }
+                        case 20: {
+                            obj.nonce = reader.bytes();
                             break;
                         }
                         default: {
@@ -979,6 +988,13 @@ export var JobAnnouncement;
                             yield {
                                 field: `${prefix}.timestampMs`,
                                 value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        case 20: {
+                            yield {
+                                field: `${prefix}.nonce`,
+                                value: reader.bytes()
                             };
                             break;
                         }

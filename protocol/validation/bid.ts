@@ -1,0 +1,14 @@
+// SPEC R43: Bid, a worker's offer to serve one job.
+import { JOB_ID_BYTES } from '../constants.ts'
+import { bytesOfLength, hardware, price, slots } from './checks.ts'
+import type { MessageRules } from './types.ts'
+
+export const bidRules: MessageRules<'Bid'> = {
+  fields(bid) {
+    bytesOfLength('jobId', bid.jobId, JOB_ID_BYTES)
+    price('price', bid.price)
+    slots('slots', bid.slots)
+    hardware(bid.hardware)
+  },
+  timestampMs: (bid) => bid.timestampMs
+}
