@@ -57,7 +57,7 @@ function topicScores(): Record<string, ReturnType<typeof createTopicScoreParams>
  * timestamp, so equal bytes are the same message whoever forwards them.
  */
 export function gossipMessageId(data: Uint8Array): string {
-  return Buffer.from(sha256(data).subarray(0, 20)).toString('base64')
+  return Buffer.from(sha256(data)).toString('base64')
 }
 
 export async function createHost(init: HostInit): Promise<PictorLibp2p> {
@@ -79,7 +79,7 @@ export async function createHost(init: HostInit): Promise<PictorLibp2p> {
         emitSelf: false,
         // A fast id lets duplicates be dropped before their signature is checked.
         fastMsgIdFn: (msg) => gossipMessageId(msg.data ?? new Uint8Array()),
-        msgIdFn: (msg) => sha256(msg.data).subarray(0, 20),
+        msgIdFn: (msg) => sha256(msg.data),
         maxInboundDataLength: LIMITS.maxGossipBytes + 1024,
         scoreParams: createPeerScoreParams({
           topics: topicScores(),
