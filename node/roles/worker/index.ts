@@ -1,0 +1,112 @@
+// The worker role's public surface. createWorkerServices builds the worker
+// from a NodeContext; the renderer, blob store, task RPC and persistence can
+// be injected (tests pass fakes), everything else comes from the context.
+import { join } from 'node:path'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import type { PeerId } from '@libp2p/interface'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
+import type { Hardware } from '../../../protocol/pb/messages.js'
+import { nodeEd25519 } from '../../identity/ed25519.ts'
+import type { NodeContext, NodeService } from '../../node.ts'
+import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
+import type { Renderer } from '../../renderers/types.ts'
+import { WorkerError } from './errors.ts'
+import { detectHardware } from './hardware.ts'
+import type { WorkerKv } from './kv.ts'
+import { libp2pTaskRpc, type TaskRpc } from './task-client.ts'
+import { type WorkerComponents, WorkerService } from './worker-service.ts'
+
+export { type BidDecision, type BidderProfile, bidPayload, shouldBid } from './bidding.ts'
+export { CLAIM_BACKOFF } from './claim-loop.ts'
+export { WorkerError, type WorkerErrorCode } from './errors.ts'
+export { detectHardware } from './hardware.ts'
+export { type CreatorRef, JobTable, type KnownJob } from './job-table.ts'
+export { memoryKv, type WorkerKv } from './kv.ts'
+export { buildOfferPayload, nextOfferSeq, OfferBook, type OfferSelf, type OfferStats } from './offers.ts'
+export { estimatedEarningsPerHour, referenceFramesPerHour, type WorkerSettings } from './settings.ts'
+export { libp2pTaskRpc, type TaskAnswer, TaskClient, type TaskRpc } from './task-client.ts'
+export type { TaskRecord } from './task-log.ts'
+export { runTask, type TaskOutcome, type TaskRunnerDeps } from './task-runner.ts'
+export { type WorkerComponents, WorkerService } from './worker-service.ts'
+
+/** What tests (or a future Blender wiring) may supply instead of the defaults. */
+export interface WorkerDeps {
+  /** Default: the built-in renderer with `config.threads` threads, closed when the worker stops. A given renderer is the caller's to close. */
+  renderer?: Renderer
+  /** Default: ctx.blobs (fetches scenes from the creator, serves our frames). */
+  blobs?: WorkerComponents['blobs']
+  /** Default: one request per stream on /pictor/task/1.0.0 via ctx.libp2p. */
+  rpc?: TaskRpc
+  /** Default: the `worker` sublevel of ctx.db. */
+  kv?: WorkerKv
+  hardware?: Hardware
+  offerIntervalMs?: number
+  renewEveryMs?: number
+}
+
+export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): NodeService[] {
+  const logger = ctx.logger.child('worker')
+  const renderer = deps.renderer ?? defaultRenderer(ctx)
+  const blobs = deps.blobs ?? ctx.blobs
+  if (blobs === undefined) throw new WorkerError('NO_BLOB_STORE', 'the worker needs a blob store (ctx.blobs)')
+  const worker = new WorkerService({
+    identity: ctx.identity,
+    settings: { slots: ctx.config.slots, price: ctx.config.price, region: ctx.config.region },
+    gossip: ctx.gossip,
+    peers: {
+      peerIdOf: (publicKey) => peerIdFromPublicKey(publicKeyFromRaw(publicKey)),
+      addAddresses: (peer, addrs) => addCreatorAddresses(ctx, peer, addrs)
+    },
+    renderer,
+    blobs,
+    kv: deps.kv ?? ctx.db.sublevel<string, unknown>('worker', { valueEncoding: 'json' }),
+    rpc: deps.rpc ?? libp2pTaskRpc(ctx.libp2p),
+    ed: nodeEd25519,
+    hardware: deps.hardware ?? detectHardware(),
+    workDir: join(ctx.dataDir.paths.work, 'worker'),
+    now: ctx.now,
+    logger,
+    offerIntervalMs: deps.offerIntervalMs,
+    renewEveryMs: deps.renewEveryMs
+  })
+  ctx.api.route('GET', '/api/worker/settings', () => worker.settings())
+  ctx.api.route('GET', '/api/worker/tasks', () => worker.taskSnapshot())
+  const ownsRenderer = deps.renderer === undefined
+  return [
+    {
+      start: () => worker.start(),
+      async stop() {
+        await worker.stop()
+        if (ownsRenderer) await renderer.close()
+      }
+    }
+  ]
+}
+
+function defaultRenderer(ctx: NodeContext): Renderer {
+  if (ctx.config.renderer !== 'builtin') throw new WorkerError('NO_RENDERER', `renderer ${ctx.config.renderer} is not available in this build; use --renderer builtin`)
+  // threads 0 means "the renderer's default" (cores - 1).
+  return createBuiltinRenderer({ threads: ctx.config.threads > 0 ? ctx.config.threads : undefined, logger: ctx.logger.child('renderer') })
+}
+
+/** P2P_CODE: the /p2p/<peer id> component, which the peer store keys separately. */
+const P2P_CODE = 421
+
+/** Makes the announcement's addresses dialable; a malformed one is skipped, not fatal. */
+async function addCreatorAddresses(ctx: NodeContext, peer: PeerId, addrs: string[]): Promise<void> {
+  const usable: Multiaddr[] = []
+  for (const text of addrs) {
+    try {
+      const ma = multiaddr(text)
+      const named = ma.getComponents().find((c) => c.code === P2P_CODE)?.value
+      // An address for another peer is not the creator's: skip it.
+      if (named !== undefined && named !== peer.toString()) continue
+      usable.push(ma.decapsulateCode(P2P_CODE))
+    } catch {
+      ctx.logger.debug('skipping malformed creator address', { addr: text })
+    }
+  }
+  if (usable.length === 0) return
+  await ctx.libp2p.peerStore.merge(peer, { multiaddrs: usable }).catch((err) => ctx.logger.debug('peer store merge failed', { err }))
+}

@@ -1,0 +1,166 @@
+// One leased task from start to commitment: fetch the scene, render the
+// lease's frames in one renderFrames call (heartbeats running beside it),
+// store every PNG as a blob, hash its decoded pixels, and commit the Merkle
+// root to the creator. The creator later fetches the frames from our blob
+// store, so the blobs stay; only the task's scratch folder is removed.
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { join, relative, isAbsolute } from 'node:path'
+import type { ReplyCodeName } from '../../../protocol/constants.ts'
+import { fromHex, merkleRoot, toHex } from '../../../protocol/index.ts'
+import type { FrameResult, JobAnnouncement, Lease } from '../../../protocol/pb/messages.js'
+import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
+import { decodePng, pixelHash } from '../../images/png.ts'
+import type { Logger } from '../../log.ts'
+import type { RenderedFrame, Renderer, RenderSettings } from '../../renderers/types.ts'
+import { WorkerError } from './errors.ts'
+import type { CreatorRef } from './job-table.ts'
+import { LeaseKeeper } from './lease-keeper.ts'
+import type { SceneCache } from './scene-cache.ts'
+import type { TaskClient } from './task-client.ts'
+
+export interface TaskRunnerDeps {
+  client: TaskClient
+  renderer: Renderer
+  blobs: { putFile(path: string, options?: BlobPutOptions): Promise<BlobStat> }
+  scenes: Pick<SceneCache, 'acquire'>
+  /** Scratch root; each task renders into its own folder below it. */
+  workDir: string
+  now(): number
+  logger: Logger
+  /** Overrides the renewal period (tests). */
+  renewEveryMs?: number
+}
+
+export type TaskPhase = 'scene' | 'rendering' | 'storing' | 'committing'
+
+export interface TaskOutcome {
+  /** committed: accepted for verification; rejected: the creator refused the commitment; lost: the lease went elsewhere; stopped: the worker is shutting down. */
+  status: 'committed' | 'rejected' | 'lost' | 'failed' | 'stopped'
+  code?: ReplyCodeName
+  reason: string
+  framesDone: number
+  merkleRoot?: string
+  frames?: FrameResult[]
+}
+
+export interface RunTaskOptions {
+  /** The worker's lifetime: aborted on stop. */
+  signal: AbortSignal
+  onProgress?(update: { phase: TaskPhase; framesDone: number }): void
+}
+
+/** Commit attempts on network errors: the render is the expensive part, a lost reply should not waste it. */
+const COMMIT_ATTEMPTS = 3
+
+export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; announcement: JobAnnouncement }, lease: Lease, opts: RunTaskOptions): Promise<TaskOutcome> {
+  const a = job.announcement
+  const log = deps.logger
+  const keeper = new LeaseKeeper({ client: deps.client, creator: job.creator, lease, now: deps.now, logger: log, renewEveryMs: deps.renewEveryMs })
+  const signal = AbortSignal.any([opts.signal, keeper.signal])
+  const frames = frameList(lease)
+  const dir = join(deps.workDir, `${toHex(lease.jobId).slice(0, 16)}-${lease.taskIndex}-${toHex(lease.leaseId)}`)
+  const progress = (phase: TaskPhase) => opts.onProgress?.({ phase, framesDone: keeper.framesDone })
+  keeper.start()
+  try {
+    await rm(dir, { recursive: true, force: true })
+    await mkdir(dir, { recursive: true })
+    progress('scene')
+    const scene = await deps.scenes.acquire(toHex(a.sceneBlob), job.creator.peerId, signal)
+    let rendered: RenderedFrame[]
+    try {
+      progress('rendering')
+      rendered = await deps.renderer.renderFrames({
+        scenePath: scene.path,
+        frames,
+        settings: settingsOf(a),
+        outDir: dir,
+        signal,
+        onProgress: (p) => {
+          keeper.framesDone = Math.max(keeper.framesDone, Math.min(p.framesDone, frames.length))
+          progress('rendering')
+        }
+      })
+    } finally {
+      scene.release()
+    }
+    signal.throwIfAborted()
+    keeper.framesDone = frames.length
+    progress('storing')
+    const results = await storeFrames(deps, orderedOutputs(rendered, frames, dir), a, signal)
+    const root = merkleRoot(results)
+    signal.throwIfAborted()
+    progress('committing')
+    const answer = await commit(deps, job.creator, keeper, results, root, signal)
+    const outcome: TaskOutcome = { status: answer.code === 'ok' ? 'committed' : 'rejected', reason: answer.reason, framesDone: frames.length, merkleRoot: toHex(root), frames: results }
+    if (answer.code !== 'ok') outcome.code = answer.code
+    log.info(answer.code === 'ok' ? 'task committed' : 'commitment refused', { taskIndex: lease.taskIndex, frames: frames.length, code: answer.code, reason: answer.reason })
+    return outcome
+  } catch (err) {
+    if (keeper.lostCode !== undefined) return { status: 'lost', code: keeper.lostCode, reason: reasonOf(keeper.signal.reason), framesDone: keeper.framesDone }
+    if (opts.signal.aborted) return { status: 'stopped', reason: 'worker stopping', framesDone: keeper.framesDone }
+    log.warn('task failed', { taskIndex: lease.taskIndex, err })
+    return { status: 'failed', reason: reasonOf(err), framesDone: keeper.framesDone }
+  } finally {
+    await keeper.stop()
+    await rm(dir, { recursive: true, force: true }).catch((err) => log.warn('cannot remove task folder', { dir, err }))
+  }
+}
+
+export function frameList(lease: Pick<Lease, 'frameStart' | 'frameEnd'>): number[] {
+  const frames: number[] = []
+  for (let f = lease.frameStart; f <= lease.frameEnd; f++) frames.push(f)
+  return frames
+}
+
+function settingsOf(a: JobAnnouncement): RenderSettings {
+  const settings: RenderSettings = { width: a.width, height: a.height, samples: a.samples, seed: a.seed }
+  // Empty means "the renderer's default"; only pass what the job pins.
+  if (a.engine !== '') settings.engine = a.engine
+  if (a.device !== '') settings.device = a.device
+  return settings
+}
+
+/** The renderer's outputs in frame order; exactly the leased frames, each inside the task folder. */
+function orderedOutputs(rendered: RenderedFrame[], frames: number[], dir: string): RenderedFrame[] {
+  const byFrame = new Map<number, RenderedFrame>()
+  for (const out of rendered) {
+    const rel = relative(dir, out.path)
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new WorkerError('BAD_RENDER', `frame ${out.frame} was written outside the task folder`)
+    if (byFrame.has(out.frame)) throw new WorkerError('BAD_RENDER', `frame ${out.frame} was rendered twice`)
+    byFrame.set(out.frame, out)
+  }
+  return frames.map((frame) => {
+    const out = byFrame.get(frame)
+    if (out === undefined) throw new WorkerError('BAD_RENDER', `renderer produced no output for frame ${frame}`)
+    return out
+  })
+}
+
+async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: JobAnnouncement, signal: AbortSignal): Promise<FrameResult[]> {
+  const results: FrameResult[] = []
+  for (const out of outputs) {
+    signal.throwIfAborted()
+    // The checker hashes decoded pixels too, so a frame that does not decode
+    // at the job's exact size is our failure to find now, not theirs later.
+    const decoded = await decodePng(await readFile(out.path), { width: a.width, height: a.height })
+    const stat = await deps.blobs.putFile(out.path, { signal })
+    results.push({ frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer> })
+  }
+  return results
+}
+
+async function commit(deps: TaskRunnerDeps, creator: CreatorRef, keeper: LeaseKeeper, results: FrameResult[], root: Uint8Array, signal: AbortSignal) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.client.commit(creator, keeper.lease, results, root)
+    } catch (err) {
+      if (attempt >= COMMIT_ATTEMPTS || signal.aborted) throw err
+      deps.logger.debug('commit failed, retrying', { attempt, err })
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+    }
+  }
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

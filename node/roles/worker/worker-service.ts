@@ -1,0 +1,221 @@
+// The worker role: listens for job announcements and offers, bids on jobs
+// it can serve, advertises itself, and runs one claim loop per slot.
+// Everything it talks to is passed in (WorkerComponents), so tests can run
+// it with fakes; index.ts builds the real components from a NodeContext.
+import type { PeerId } from '@libp2p/interface'
+import { type Ed25519, signEnvelope, toHex } from '../../../protocol/index.ts'
+import type { Hardware, JobAnnouncement, Lease, WorkerOffer } from '../../../protocol/pb/messages.js'
+import type { Logger } from '../../log.ts'
+import type { GossipDelivery, GossipService } from '../../net/gossip.ts'
+import type { NodeService } from '../../node.ts'
+import type { Renderer, RendererCapabilities } from '../../renderers/types.ts'
+import { cachedBenchScore } from './bench.ts'
+import { bidPayload, shouldBid } from './bidding.ts'
+import { ClaimLoops } from './claim-loop.ts'
+import { JobTable, type KnownJob } from './job-table.ts'
+import type { WorkerKv } from './kv.ts'
+import { OfferBook, OfferPublisher, type OfferSelf } from './offers.ts'
+import { type SceneBlobSource, SceneCache } from './scene-cache.ts'
+import { estimatedEarningsPerHour, referenceFramesPerHour, type WorkerSettings } from './settings.ts'
+import { TaskClient, type TaskRpc } from './task-client.ts'
+import { TaskLog, type TaskRecord } from './task-log.ts'
+import { runTask, type TaskRunnerDeps } from './task-runner.ts'
+
+export interface WorkerComponents {
+  identity: { seed: Uint8Array; publicKey: Uint8Array }
+  settings: { slots: number; price: number; region: string }
+  gossip: Pick<GossipService, 'on' | 'publish'>
+  /** Turns an envelope key into a PeerId and makes the creator's addresses dialable. */
+  peers: { peerIdOf(publicKey: Uint8Array): PeerId; addAddresses(peer: PeerId, addrs: string[]): Promise<void> }
+  renderer: Renderer
+  blobs: SceneBlobSource & TaskRunnerDeps['blobs']
+  kv: WorkerKv
+  rpc: TaskRpc
+  ed: Ed25519
+  hardware: Hardware
+  /** Scratch root: scenes and per-task folders go below it. */
+  workDir: string
+  now(): number
+  logger: Logger
+  /** Test knobs. */
+  offerIntervalMs?: number
+  renewEveryMs?: number
+}
+
+/** A notAdmitted reply from every slot should not turn into one bid each. */
+const MIN_REBID_MS = 1_000
+const PRUNE_EVERY_MS = 30_000
+
+export class WorkerService implements NodeService {
+  readonly jobs = new JobTable()
+  readonly offers = new OfferBook()
+  readonly tasks = new TaskLog()
+  private readonly c: WorkerComponents
+  private readonly log: Logger
+  private readonly client: TaskClient
+  private readonly scenes: SceneCache
+  private readonly loops: ClaimLoops
+  private readonly publisher: OfferPublisher
+  private readonly declined = new Set<string>()
+  private caps?: RendererCapabilities
+  private benchScore = 0
+  private running = false
+  private subscribed = false
+  private pruneTimer?: NodeJS.Timeout
+  private startup = new AbortController()
+
+  constructor(components: WorkerComponents) {
+    const c = components
+    this.c = c
+    this.log = c.logger
+    this.client = new TaskClient({ ed: c.ed, seed: c.identity.seed, publicKey: c.identity.publicKey, rpc: c.rpc, now: c.now })
+    this.scenes = new SceneCache({ blobs: c.blobs, dir: `${c.workDir}/scenes`, logger: c.logger })
+    const runner: TaskRunnerDeps = {
+      client: this.client,
+      renderer: c.renderer,
+      blobs: c.blobs,
+      scenes: this.scenes,
+      workDir: `${c.workDir}/tasks`,
+      now: c.now,
+      logger: c.logger,
+      renewEveryMs: c.renewEveryMs
+    }
+    this.loops = new ClaimLoops({
+      slots: c.settings.slots,
+      jobs: this.jobs,
+      client: this.client,
+      run: (job, lease, signal) => this.run(runner, job, lease, signal),
+      rebid: (job) => void this.bid(job),
+      now: c.now,
+      logger: c.logger
+    })
+    this.publisher = new OfferPublisher({
+      sign: (offer: WorkerOffer) => signEnvelope(c.ed, c.identity.seed, 'WorkerOffer', offer),
+      publish: (bytes) => c.gossip.publish('offers', bytes),
+      self: () => this.self(),
+      kv: c.kv,
+      now: c.now,
+      logger: c.logger,
+      intervalMs: c.offerIntervalMs
+    })
+  }
+
+  async start(): Promise<void> {
+    this.startup = new AbortController()
+    this.caps = await this.c.renderer.capabilities()
+    this.benchScore = await cachedBenchScore(this.c.kv, this.c.renderer, this.caps, { now: this.c.now, logger: this.log, signal: this.startup.signal })
+    await this.scenes.start()
+    this.running = true
+    // GossipService has no off(): subscribe once, and let `running` gate delivery.
+    if (!this.subscribed) {
+      this.subscribed = true
+      this.c.gossip.on('jobs', (d) => this.onAnnouncement(d))
+      this.c.gossip.on('offers', (d) => this.onOffer(d))
+    }
+    this.loops.start()
+    await this.publisher.start()
+    this.pruneTimer = setInterval(() => this.jobs.prune(this.c.now()), PRUNE_EVERY_MS)
+    this.pruneTimer.unref()
+    this.log.info('worker started', { renderer: `${this.caps.name} ${this.caps.version}`, benchScore: this.benchScore, slots: this.c.settings.slots, price: this.c.settings.price })
+  }
+
+  async stop(): Promise<void> {
+    this.running = false
+    this.startup.abort(new Error('worker stopping'))
+    clearInterval(this.pruneTimer)
+    await this.loops.stop()
+    await this.publisher.stop()
+    await this.scenes.stop()
+  }
+
+  settings(): WorkerSettings {
+    const { price, slots, region } = this.c.settings
+    const stats = this.offers.stats(this.c.now())
+    return {
+      ownPrice: price,
+      networkAverageBid: stats.averagePrice,
+      offersSeen: stats.offersSeen,
+      benchScore: this.benchScore,
+      slots,
+      freeSlots: this.freeSlots(),
+      referenceFramesPerHour: Math.round(referenceFramesPerHour(this.benchScore) * 100) / 100,
+      estimatedEarningsPerHour: estimatedEarningsPerHour(price, this.benchScore, slots),
+      renderer: this.caps ?? null,
+      region,
+      jobsKnown: this.jobs.size
+    }
+  }
+
+  taskSnapshot(): { current: TaskRecord[]; recent: TaskRecord[]; totals: { committed: number; failed: number; lost: number } } {
+    return this.tasks.snapshot()
+  }
+
+  freeSlots(): number {
+    return Math.max(0, this.c.settings.slots - this.loops.busySlots)
+  }
+
+  private self(): OfferSelf {
+    if (this.caps === undefined) throw new Error('worker not started')
+    const { price, slots, region } = this.c.settings
+    return { capabilities: this.caps, hardware: this.c.hardware, benchScore: this.benchScore, price, slots, freeSlots: this.freeSlots(), region }
+  }
+
+  private async onAnnouncement(delivery: GossipDelivery): Promise<void> {
+    if (!this.running || this.caps === undefined || delivery.envelope.typeName !== 'JobAnnouncement') return
+    const announcement = delivery.envelope.payload as JobAnnouncement
+    const id = toHex(announcement.jobId)
+    const now = this.c.now()
+    if (this.jobs.get(id) === undefined) {
+      if (this.declined.has(id) || this.jobs.isForgotten(id, now)) return
+      const decision = shouldBid(announcement, { capabilities: this.caps, price: this.c.settings.price, benchScore: this.benchScore })
+      if (!decision.bid) {
+        // Announcements repeat every few seconds; say why we pass only once.
+        if (this.declined.size >= 4096) this.declined.clear()
+        this.declined.add(id)
+        this.log.debug('not bidding', { job: id, reason: decision.reason })
+        return
+      }
+    }
+    const publicKey = delivery.envelope.publicKey
+    const seen = this.jobs.observe(id, announcement, { publicKey, peerId: this.c.peers.peerIdOf(publicKey) }, now)
+    if (seen === undefined || !seen.isNew) return
+    await this.c.peers.addAddresses(seen.job.creator.peerId, announcement.addrs)
+    this.log.info('bidding on job', { job: id, renderer: announcement.renderer, frames: announcement.frameEnd - announcement.frameStart + 1, maxPrice: announcement.maxPrice })
+    await this.bid(seen.job)
+    this.loops.wake()
+  }
+
+  private onOffer(delivery: GossipDelivery): void {
+    if (!this.running || delivery.envelope.typeName !== 'WorkerOffer') return
+    this.offers.record(toHex(delivery.envelope.publicKey), delivery.envelope.payload as WorkerOffer, this.c.now())
+  }
+
+  private async bid(job: KnownJob): Promise<void> {
+    const now = this.c.now()
+    if (job.lastBidMs !== undefined && now - job.lastBidMs < MIN_REBID_MS) return
+    job.lastBidMs = now
+    const payload = bidPayload({ jobId: job.announcement.jobId, price: this.c.settings.price, benchScore: this.benchScore, slots: this.c.settings.slots, hardware: this.c.hardware, timestampMs: now })
+    try {
+      await this.c.gossip.publish('bids', signEnvelope(this.c.ed, this.c.identity.seed, 'Bid', payload))
+    } catch (err) {
+      this.log.warn('bid not published', { job: job.id, err })
+    }
+  }
+
+  private async run(runner: TaskRunnerDeps, job: KnownJob, lease: Lease, signal: AbortSignal) {
+    const record = this.tasks.begin(lease, this.c.now())
+    this.log.info('task leased', { job: job.id, taskIndex: lease.taskIndex, frames: `${lease.frameStart}-${lease.frameEnd}` })
+    // A slot just filled: tell the network now rather than at the next tick.
+    void this.publisher.publishNow()
+    const outcome = await runTask(runner, job, lease, {
+      signal,
+      onProgress: ({ phase, framesDone }) => {
+        record.status = phase
+        record.framesDone = framesDone
+      }
+    })
+    this.tasks.finish(record, outcome, this.c.now())
+    void this.publisher.publishNow()
+    return outcome
+  }
+}
