@@ -2,6 +2,7 @@
 // Every value is validated with explicit limits; a bad one is a ConfigError
 // naming its source, printed as one line by the CLI.
 import { multiaddr } from '@multiformats/multiaddr'
+import { LIMITS } from '../../protocol/constants.ts'
 import { ConfigError } from '../errors.ts'
 
 export const ROLES = ['creator', 'worker', 'checker'] as const
@@ -26,6 +27,8 @@ export interface NodeConfig {
   renderer: 'builtin' | 'blender'
   /** Worker: render threads per slot (0 = cores - 1). */
   threads: number
+  /** Creator: how long a lease lasts without a renewal. */
+  leaseMs: number
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -39,7 +42,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   price: 1000,
   region: 'unknown',
   renderer: 'builtin',
-  threads: 0
+  threads: 0,
+  leaseMs: 15_000
 }
 
 type Key = keyof NodeConfig
@@ -105,7 +109,8 @@ const PARSERS: Record<Key, Parser> = {
   price: integer(0, 1_000_000_000_000),
   region: shortString,
   renderer: oneOf(['builtin', 'blender'] as const),
-  threads: integer(0, 256)
+  threads: integer(0, 256),
+  leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs)
 }
 
 const ENV_NAMES: Record<Key, string> = {
@@ -119,7 +124,8 @@ const ENV_NAMES: Record<Key, string> = {
   price: 'PICTOR_PRICE',
   region: 'PICTOR_REGION',
   renderer: 'PICTOR_RENDERER',
-  threads: 'PICTOR_THREADS'
+  threads: 'PICTOR_THREADS',
+  leaseMs: 'PICTOR_LEASE_MS'
 }
 
 export const CONFIG_KEYS = Object.keys(PARSERS) as Key[]

@@ -8,7 +8,7 @@ export const roleServices: ServiceFactory = async (ctx) => {
   const services: NodeService[] = []
   switch (ctx.config.role) {
     case 'creator': {
-      const creator = new CreatorService(ctx)
+      const creator = new CreatorService(ctx, { leaseMs: ctx.config.leaseMs })
       registerJobApi(ctx, creator)
       services.push(creator)
       break

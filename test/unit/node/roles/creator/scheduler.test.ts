@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { compileJob, newTaskState, validateJobSpec } from '../../../../../protocol/index.ts'
 import type { JobRecord } from '../../../../../node/roles/creator/job-record.ts'
 import { viewOf } from '../../../../../node/roles/creator/job-record.ts'
-import { acceptResult, cancelJob, claimTask, commitResult, expireLeases, isRefusal, rejectResult, renewLease } from '../../../../../node/roles/creator/scheduler.ts'
+import { acceptResult, cancelJob, claimTask, commitResult, expireLeases, isRefusal, type Refusal, rejectResult, renewLease } from '../../../../../node/roles/creator/scheduler.ts'
 
 const W1 = 'aa'.repeat(32)
 const W2 = 'bb'.repeat(32)
@@ -18,9 +18,9 @@ function newJob(frames = 6, perTask = 2): JobRecord {
   }
 }
 
-function ok<T>(value: T | { code: string }): T {
+function ok<T>(value: T): Exclude<T, Refusal> {
   if (isRefusal(value)) throw new Error(`refused: ${value.code}`)
-  return value as T
+  return value as Exclude<T, Refusal>
 }
 
 describe('creator scheduler', () => {
