@@ -27,7 +27,13 @@ function defaultLevel(): LogLevel {
 }
 
 function serialise(value: unknown): unknown {
-  if (value instanceof Error) return { message: value.message, code: (value as { code?: unknown }).code }
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = { message: value.message, code: (value as { code?: unknown }).code }
+    // The cause chain is where transport errors hide their real reason.
+    if (value.cause !== undefined) out.cause = serialise(value.cause)
+    if (value instanceof AggregateError) out.errors = value.errors.slice(0, 4).map(serialise)
+    return out
+  }
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
   if (typeof value === 'bigint') return value.toString()
   return value

@@ -31,7 +31,9 @@ const reply = (code: ReplyCodeName, reason = '', lease?: Uint8Array): Uint8Array
 
 export function createTaskHandler(deps: TaskServerDeps) {
   const { ctx } = deps
-  const signLease = (job: JobRecord, task: TaskState, worker: Uint8Array): Uint8Array =>
+  // issuedMs is the same instant expiresMs was computed from, so the lease
+  // lasts exactly leaseMs (peers reject leases shorter than the minimum).
+  const signLease = (job: JobRecord, task: TaskState, worker: Uint8Array, issuedMs: number): Uint8Array =>
     signEnvelope(nodeEd25519, ctx.identity.seed, 'Lease', {
       jobId: Buffer.from(job.id, 'hex'),
       taskIndex: task.index,
@@ -39,15 +41,15 @@ export function createTaskHandler(deps: TaskServerDeps) {
       worker: worker as Uint8Array<ArrayBuffer>,
       frameStart: task.frameStart,
       frameEnd: task.frameEnd,
-      issuedMs: ctx.now(),
+      issuedMs,
       expiresMs: task.expiresMs!,
       price: job.admitted[toHex(worker)]?.price ?? 0
     })
 
-  const answer = async (outcome: { job: JobRecord; task: TaskState } | Refusal, worker: Uint8Array, withLease: boolean): Promise<Uint8Array> => {
+  const answer = async (outcome: { job: JobRecord; task: TaskState } | Refusal, worker: Uint8Array, withLease: boolean, now: number): Promise<Uint8Array> => {
     if (isRefusal(outcome)) return reply(outcome.code, outcome.reason)
     await deps.save(outcome.job)
-    return reply('ok', '', withLease ? signLease(outcome.job, outcome.task, worker) : undefined)
+    return reply('ok', '', withLease ? signLease(outcome.job, outcome.task, worker, now) : undefined)
   }
 
   return async (request: Uint8Array, connection: Connection): Promise<Uint8Array> => {
@@ -64,10 +66,10 @@ export function createTaskHandler(deps: TaskServerDeps) {
     const now = ctx.now()
     switch (env.typeName) {
       case 'TaskClaim':
-        return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs), env.publicKey, true)
+        return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs), env.publicKey, true, now)
       case 'LeaseRenewal': {
         const r = env.payload as { taskIndex: number; leaseId: Uint8Array }
-        return answer(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, true)
+        return answer(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, true, now)
       }
       case 'ResultCommitment': {
         const c = env.payload as { taskIndex: number; leaseId: Uint8Array; merkleRoot: Uint8Array; frames: { frame: number; blobId: Uint8Array; pixelHash: Uint8Array }[] }
@@ -76,7 +78,7 @@ export function createTaskHandler(deps: TaskServerDeps) {
         const framesMatch = c.frames.length === expected && c.frames.every((f, i) => f.frame === task!.frameStart + i)
         if (task !== undefined && task.leaseId === toHex(c.leaseId) && !framesMatch) return reply('invalid', 'the commitment must list exactly the leased frames, in order')
         const outcome = commitResult(job, worker, c.taskIndex, toHex(c.leaseId), toHex(c.merkleRoot), now)
-        const answered = await answer(outcome, env.publicKey, false)
+        const answered = await answer(outcome, env.publicKey, false, now)
         if (!isRefusal(outcome)) {
           deps.onCommitted({
             jobId: job.id,
