@@ -24,8 +24,8 @@ export function parseFlags<O extends Options>(argv: string[], options: O, positi
     return parsed
   } catch (err) {
     if (err instanceof UserError) throw err
-    // parseArgs messages are already one line; drop its "To specify a positional..." hints.
-    throw new UsageError((err as Error).message.split('. ')[0].replace(/\.$/, ''))
+    // Keep parseArgs' first sentence; its hints ("To specify a positional...") follow on other lines.
+    throw new UsageError((err as Error).message.split('\n')[0].split('. ')[0].replace(/\.$/, ''))
   }
 }
 

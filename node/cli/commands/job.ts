@@ -126,6 +126,9 @@ export const jobCommand: Command = {
     const action = argv[0]
     if (action === 'submit') return submit(argv)
     const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' } }, 3)
+    // Check the arguments before reaching for the node.
+    const id = ['status', 'watch', 'download', 'cancel'].includes(action ?? '') ? jobId(positionals[1]) : ''
+    if (action === 'download' && positionals[2] === undefined) throw new UsageError('job download needs a target folder')
     const client = await ApiClient.fromDataDir(dataDirFlag(values))
     switch (action) {
       case 'list': {
@@ -134,23 +137,22 @@ export const jobCommand: Command = {
         return 0
       }
       case 'status': {
-        const view = await client.request<JobView>('GET', `/api/jobs/${jobId(positionals[1])}`)
+        const view = await client.request<JobView>('GET', `/api/jobs/${id}`)
         if (values.json) console.log(JSON.stringify(view, null, 2))
         else printStatus(view)
         return 0
       }
       case 'watch':
-        return watchJob(client, jobId(positionals[1]))
+        return watchJob(client, id)
       case 'download': {
-        const dir = positionals[2]
-        if (dir === undefined) throw new UsageError('job download needs a target folder')
-        const view = await client.request<JobView>('GET', `/api/jobs/${jobId(positionals[1])}`)
+        const dir = positionals[2]!
+        const view = await client.request<JobView>('GET', `/api/jobs/${id}`)
         const paths = await downloadFrames(client, view, dir)
         console.log(`${paths.length} of ${view.frames.length} frames written to ${dir}`)
         return paths.length === view.frames.length ? 0 : 1
       }
       case 'cancel': {
-        const view = await client.request<JobView>('POST', `/api/jobs/${jobId(positionals[1])}/cancel`)
+        const view = await client.request<JobView>('POST', `/api/jobs/${id}/cancel`)
         console.log(`job ${view.id} ${view.status}`)
         return 0
       }
