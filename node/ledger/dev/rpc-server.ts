@@ -1,0 +1,210 @@
+// `pictor devchain` on the wire: JSON-RPC 2.0 over HTTP POST on 127.0.0.1.
+// Params are by name; amounts are decimal strings. Every bad request gets a
+// JSON-RPC error and the server keeps serving:
+//   -32700 parse error, -32600 invalid request (also: body over 256 KiB),
+//   -32601 unknown method, -32602 invalid params,
+//   -32000 the ledger refused: error.data.code is the LedgerErrorCode,
+//   -32603 internal error.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { LedgerError } from '../errors.ts'
+import type { Logger } from '../../log.ts'
+import { isAddress, isHex32, parseU64 } from './calls.ts'
+import type { DevChain } from './chain.ts'
+import { toWire } from './wire.ts'
+
+export const MAX_RPC_BODY_BYTES = 256 * 1024
+/** More requests than this in one batch is refused: one HTTP request must not hold the chain for long. */
+export const MAX_RPC_BATCH = 64
+
+export const RPC_ERRORS = { parse: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602, internal: -32603, ledger: -32000 } as const
+
+export class RpcError extends Error {
+  readonly rpcCode: number
+  readonly data?: unknown
+  constructor(rpcCode: number, message: string, data?: unknown) {
+    super(message)
+    this.rpcCode = rpcCode
+    this.data = data
+  }
+}
+
+type Params = Record<string, unknown>
+type Method = (chain: DevChain, p: Params) => unknown
+
+function address(p: Params, name = 'address'): string {
+  if (!isAddress(p[name])) throw new RpcError(RPC_ERRORS.invalidParams, `${name} must be a Sui address (0x + 64 lowercase hex)`)
+  return p[name] as string
+}
+
+function jobId(p: Params): string {
+  if (!isHex32(p.jobId)) throw new RpcError(RPC_ERRORS.invalidParams, 'jobId must be 64 lowercase hex characters')
+  return p.jobId as string
+}
+
+function count(p: Params, name: string, fallback?: number): number {
+  const v = p[name] ?? fallback
+  if (!Number.isSafeInteger(v) || (v as number) < 0) throw new RpcError(RPC_ERRORS.invalidParams, `${name} must be a non-negative integer`)
+  return v as number
+}
+
+/** The method table. Reads answer from the chain's current state; `ledger_submit` and `ledger_faucet` write. */
+export const RPC_METHODS: Record<string, Method> = {
+  ledger_info: (chain) => toWire(chain.info()),
+  ledger_submit: async (chain, p) => toWire(await chain.submit(p.tx)),
+  ledger_faucet: async (chain, p) => toWire(await chain.faucet(address(p), parseU64(p.amount, 'amount'))),
+  ledger_nonce: (chain, p) => chain.nonce(address(p)),
+  ledger_balance: (chain, p) => chain.balance(address(p)).toString(),
+  ledger_node: (chain, p) => toWire(chain.node(address(p))) ?? null,
+  ledger_job: (chain, p) => toWire(chain.job(jobId(p))) ?? null,
+  ledger_task: (chain, p) => toWire(chain.task(jobId(p), count(p, 'taskIndex'))),
+  ledger_events: async (chain, p) => toWire(await chain.events(count(p, 'fromSeq', 0), count(p, 'limit', 1000))),
+  ledger_block: async (chain, p) => (await chain.block(count(p, 'height'))) ?? null
+}
+
+interface RpcResponse {
+  jsonrpc: '2.0'
+  id: string | number | null
+  result?: unknown
+  error?: { code: number; message: string; data?: unknown }
+}
+
+export interface DevchainRpcServerInit {
+  chain: DevChain
+  /** 0 picks a free port. */
+  port: number
+  logger: Logger
+}
+
+export class DevchainRpcServer {
+  private readonly init: DevchainRpcServerInit
+  private server?: Server
+
+  constructor(init: DevchainRpcServerInit) {
+    this.init = init
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null
+    if (!address) throw new Error('devchain RPC server is not listening')
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        this.init.logger.error('rpc handler crashed', { err })
+        if (!res.headersSent) reply(res, 500, errorResponse(null, new RpcError(RPC_ERRORS.internal, 'internal error')))
+      })
+    })
+    server.headersTimeout = 10_000
+    server.requestTimeout = 30_000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      // Loopback only: the faucet mints to anyone who asks.
+      server.listen(this.init.port, '127.0.0.1', () => resolve())
+    })
+    this.server = server
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server
+    if (!server) return
+    this.server = undefined
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') {
+      reply(res, 405, errorResponse(null, new RpcError(RPC_ERRORS.invalidRequest, 'JSON-RPC requests are POSTed')))
+      return
+    }
+    const body = await readBody(req)
+    if (body === undefined) {
+      // Close the connection: the rest of an oversized body is not read.
+      res.setHeader('connection', 'close')
+      reply(res, 413, errorResponse(null, new RpcError(RPC_ERRORS.invalidRequest, `request body over ${MAX_RPC_BODY_BYTES} bytes`)))
+      return
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      reply(res, 200, errorResponse(null, new RpcError(RPC_ERRORS.parse, 'request is not valid JSON')))
+      return
+    }
+    if (Array.isArray(parsed)) {
+      if (parsed.length === 0 || parsed.length > MAX_RPC_BATCH) {
+        reply(res, 200, errorResponse(null, new RpcError(RPC_ERRORS.invalidRequest, `a batch holds 1 to ${MAX_RPC_BATCH} requests`)))
+        return
+      }
+      const out: RpcResponse[] = []
+      for (const item of parsed) {
+        const r = await this.call(item)
+        if (r !== undefined) out.push(r)
+      }
+      if (out.length === 0) res.writeHead(204).end()
+      else reply(res, 200, out)
+      return
+    }
+    const r = await this.call(parsed)
+    if (r === undefined) res.writeHead(204).end()
+    else reply(res, 200, r)
+  }
+
+  /** One request object; undefined for a notification (no id), which gets no response. */
+  private async call(request: unknown): Promise<RpcResponse | undefined> {
+    const r = request as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }
+    const validId = r !== null && typeof r === 'object' && (r.id === undefined || r.id === null || typeof r.id === 'string' || Number.isSafeInteger(r.id))
+    const id = validId && r.id !== undefined ? (r.id as string | number | null) : null
+    if (!validId || Array.isArray(r) || r.jsonrpc !== '2.0' || typeof r.method !== 'string') {
+      return errorResponse(id, new RpcError(RPC_ERRORS.invalidRequest, 'not a JSON-RPC 2.0 request object'))
+    }
+    const notification = r.id === undefined
+    try {
+      if (!Object.hasOwn(RPC_METHODS, r.method)) throw new RpcError(RPC_ERRORS.methodNotFound, `unknown method ${r.method}`)
+      const params = r.params ?? {}
+      if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new RpcError(RPC_ERRORS.invalidParams, 'params must be an object (by name)')
+      const result = await RPC_METHODS[r.method](this.init.chain, params as Params)
+      return notification ? undefined : { jsonrpc: '2.0', id, result }
+    } catch (err) {
+      if (!(err instanceof RpcError) && !(err instanceof LedgerError)) this.init.logger.error('rpc method failed', { method: r.method, err })
+      return notification ? undefined : errorResponse(id, err)
+    }
+  }
+}
+
+function errorResponse(id: string | number | null, err: unknown): RpcResponse {
+  if (err instanceof RpcError) return { jsonrpc: '2.0', id, error: { code: err.rpcCode, message: err.message, ...(err.data === undefined ? {} : { data: err.data }) } }
+  if (err instanceof LedgerError) return { jsonrpc: '2.0', id, error: { code: RPC_ERRORS.ledger, message: err.message, data: { code: err.code } } }
+  return { jsonrpc: '2.0', id, error: { code: RPC_ERRORS.internal, message: 'internal error' } }
+}
+
+function reply(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
+}
+
+/**
+ * The body as text, or undefined when it is over the cap (declared or
+ * actual). Event-based on purpose: leaving a `for await` early would destroy
+ * the socket before the 413 answer could be written.
+ */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_RPC_BODY_BYTES) return Promise.resolve(undefined)
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_RPC_BODY_BYTES) {
+        chunks.push(chunk)
+        return
+      }
+      req.off('data', onData).off('end', onEnd).off('error', reject)
+      resolve(undefined)
+    }
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'))
+    req.on('data', onData).on('end', onEnd).on('error', reject)
+  })
+}

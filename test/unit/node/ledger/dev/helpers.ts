@@ -1,0 +1,92 @@
+// Shared by the dev ledger tests: a pure-state harness that tracks nonces,
+// a canonical serialisation of a state (for "unchanged byte for byte"), and
+// the conservation check.
+import { sha256 } from '@noble/hashes/sha2.js'
+import { expect } from 'vitest'
+import { LedgerError, type LedgerErrorCode } from '../../../../../node/ledger/errors.ts'
+import type { Call } from '../../../../../node/ledger/dev/calls.ts'
+import { canonicalJson } from '../../../../../node/ledger/dev/canonical-json.ts'
+import { apply, genesisState, holdings, type LedgerState } from '../../../../../node/ledger/dev/state.ts'
+import { toWire } from '../../../../../node/ledger/dev/wire.ts'
+import { DEFAULT_LEDGER_PARAMS, type LedgerEventBody, type LedgerParams } from '../../../../../node/ledger/types.ts'
+
+export const addr = (i: number): string => '0x' + i.toString(16).padStart(64, '0')
+export const jobIdOf = (i: number): string => Buffer.from(sha256(new TextEncoder().encode(`job ${i}`))).toString('hex')
+export const rootOf = (i: number): string => Buffer.from(sha256(new TextEncoder().encode(`root ${i}`))).toString('hex')
+
+export function serialise(state: LedgerState): string {
+  const sorted = <V>(m: ReadonlyMap<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+  return canonicalJson(
+    toWire({
+      params: state.params,
+      minted: state.minted,
+      accounts: sorted(state.accounts),
+      nodes: sorted(state.nodes),
+      checkers: state.checkers,
+      jobs: sorted(state.jobs),
+      tasks: sorted(state.tasks)
+    })
+  )
+}
+
+export function expectConserved(state: LedgerState): void {
+  const { balances, stake, escrow } = holdings(state)
+  expect(balances + stake + escrow).toBe(state.minted)
+}
+
+/** Drives the pure state machine as named accounts, with correct nonces unless told otherwise. */
+export class Harness {
+  state: LedgerState
+  now = 1_000_000
+  beaconByte = 0
+  readonly log: { sender: string; events: LedgerEventBody[] }[] = []
+
+  constructor(params: Partial<LedgerParams> = {}) {
+    this.state = genesisState({ ...DEFAULT_LEDGER_PARAMS, withdrawDelayMs: 1000, ...params })
+  }
+
+  nonceOf(address: string): number {
+    return this.state.accounts.get(address)?.nonce ?? 0
+  }
+
+  mint(address: string, amount: bigint): LedgerEventBody[] {
+    return this.run(address, () => apply(this.state, { kind: 'mint', address, amount }, this.ctx()))
+  }
+
+  call(sender: string, call: Call, nonce = this.nonceOf(sender) + 1): LedgerEventBody[] {
+    return this.run(sender, () => apply(this.state, { kind: 'call', sender, nonce, call }, this.ctx()))
+  }
+
+  /** Expects a LedgerError with `code` and a state identical, byte for byte, to before. */
+  reject(sender: string, call: Call, code: LedgerErrorCode, nonce?: number): void {
+    const before = serialise(this.state)
+    const ref = this.state
+    let thrown: unknown
+    try {
+      this.call(sender, call, nonce)
+    } catch (err) {
+      thrown = err
+    }
+    expect(thrown, `${call.call} should fail with ${code}`).toBeInstanceOf(LedgerError)
+    expect((thrown as LedgerError).code).toBe(code)
+    expect(this.state).toBe(ref)
+    expect(serialise(this.state)).toBe(before)
+  }
+
+  ctx() {
+    // A different beacon per transaction, deterministic per test.
+    const beacon = sha256(new Uint8Array([this.beaconByte++ & 0xff, this.log.length & 0xff, (this.log.length >> 8) & 0xff]))
+    return { now: this.now, beacon }
+  }
+
+  private run(sender: string, fn: () => ReturnType<typeof apply>): LedgerEventBody[] {
+    const before = serialise(this.state)
+    const prev = this.state
+    const result = fn()
+    // apply never mutates its input, even on success.
+    expect(serialise(prev)).toBe(before)
+    this.state = result.state
+    this.log.push({ sender, events: result.events })
+    return result.events
+  }
+}
