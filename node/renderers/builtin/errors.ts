@@ -1,0 +1,31 @@
+// Errors of the built-in renderer. Each carries a `code` so callers can map
+// it (a bad scene is the creator's fault, a crashed worker is ours) and a
+// message that is one human line, never a stack trace.
+
+export type BuiltinErrorCode = 'SCENE_INVALID' | 'SETTINGS_INVALID' | 'WORKER_FAILED' | 'RENDERER_CLOSED'
+
+export class BuiltinRendererError extends Error {
+  readonly code: BuiltinErrorCode
+
+  constructor(code: BuiltinErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'BuiltinRendererError'
+    this.code = code
+  }
+}
+
+/** The scene file is unreadable, too big, or breaks a rule of the format. */
+export class SceneError extends BuiltinRendererError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('SCENE_INVALID', `scene: ${message}`, options)
+    this.name = 'SceneError'
+  }
+}
+
+/** Width, height, samples, seed or crop are out of range. */
+export class SettingsError extends BuiltinRendererError {
+  constructor(message: string) {
+    super('SETTINGS_INVALID', `render settings: ${message}`)
+    this.name = 'SettingsError'
+  }
+}
