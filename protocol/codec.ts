@@ -4,11 +4,14 @@
 // the network need exactly one catch. Byte caps are checked before any
 // parsing so a hostile peer cannot make us walk megabytes.
 import { DecodeError, EncodeError } from './errors.ts'
-import { LIMITS } from './constants.ts'
+import { LIMITS, VERIFICATION } from './constants.ts'
 import {
   Bid,
   BlobHeader,
   BlobRequest,
+  CheckReply,
+  CheckRequest,
+  CropTile,
   Envelope,
   FrameResult,
   Hardware,
@@ -41,6 +44,9 @@ export interface MessageMap {
   TaskReply: TaskReply
   BlobRequest: BlobRequest
   BlobHeader: BlobHeader
+  CropTile: CropTile
+  CheckRequest: CheckRequest
+  CheckReply: CheckReply
 }
 
 export type CodecName = keyof MessageMap
@@ -67,7 +73,10 @@ const CODECS: { [K in CodecName]: Codec<MessageMap[K]> } = {
   JobNotice,
   TaskReply,
   BlobRequest,
-  BlobHeader
+  BlobHeader,
+  CropTile,
+  CheckRequest,
+  CheckReply
 }
 
 /** Largest encoding accepted for each message (SPEC R7). A signed payload must fit in its envelope. */
@@ -87,7 +96,10 @@ export const MAX_BYTES: Record<CodecName, number> = {
   JobNotice: LIMITS.maxEnvelopeBytes,
   TaskReply: LIMITS.maxTaskReplyBytes,
   BlobRequest: LIMITS.maxBlobControlBytes,
-  BlobHeader: LIMITS.maxBlobControlBytes
+  BlobHeader: LIMITS.maxBlobControlBytes,
+  CropTile: LIMITS.maxEnvelopeBytes,
+  CheckRequest: LIMITS.maxEnvelopeBytes,
+  CheckReply: VERIFICATION.maxCheckReplyBytes
 }
 
 const RENDERER_INFO_LIMITS = { engines: LIMITS.maxEngines, devices: LIMITS.maxEngines }
@@ -98,7 +110,8 @@ const REPEATED_LIMITS: Partial<Record<CodecName, object>> = {
   WorkerOffer: { renderers: LIMITS.maxRenderers, renderers$: RENDERER_INFO_LIMITS },
   JobAnnouncement: { addrs: LIMITS.maxAddrs },
   ResultCommitment: { frames: LIMITS.maxFramesPerTask },
-  Verdict: { sampledFrames: LIMITS.maxFramesPerTask, scores: LIMITS.maxFramesPerTask }
+  Verdict: { sampledFrames: LIMITS.maxFramesPerTask, scores: LIMITS.maxFramesPerTask },
+  CheckRequest: { frames: LIMITS.maxFramesPerTask, tiles: VERIFICATION.maxCheckTiles }
 }
 
 export function decode<K extends CodecName>(name: K, bytes: Uint8Array): MessageMap[K] {

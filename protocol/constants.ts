@@ -13,6 +13,8 @@ export const KAD_PROTOCOL = protocolId('kad', '1.0.0')
 export const TASK_PROTOCOL = protocolId('task', '1.0.0')
 /** Blob fetch by content id. */
 export const BLOB_PROTOCOL = protocolId('blob', '1.0.0')
+/** Creator -> checker: verify one committed task (SPEC section 10). */
+export const CHECK_PROTOCOL = protocolId('check', '1.0.0')
 
 export const TOPICS = {
   offers: 'pictor/offers/1',
@@ -34,7 +36,8 @@ export const MESSAGE_TYPES = {
   LeaseRenewal: 6,
   ResultCommitment: 7,
   Verdict: 8,
-  JobNotice: 9
+  JobNotice: 9,
+  CheckRequest: 10
 } as const
 
 export type MessageTypeName = keyof typeof MESSAGE_TYPES
@@ -126,3 +129,37 @@ export const JOB_ID_BYTES = 32
 export const LEASE_ID_BYTES = 16
 export const JOB_NONCE_BYTES = 16
 export const HASH_BYTES = 32
+
+/** CheckReply.code values (SPEC R104). */
+export const CHECK_CODES = {
+  /** A verdict is attached (accepted or rejected). */
+  ok: 0,
+  /** The request breaks a rule (R101-R103); no verdict, nothing was rendered. */
+  invalid: 1,
+  /** The checker could not get the scene or a frame, or lacks the job's renderer: ask another checker. */
+  unavailable: 2,
+  /** At capacity: retry later. */
+  busy: 3
+} as const
+
+export type CheckCodeName = keyof typeof CHECK_CODES
+
+/** Numbers the verification rules depend on (SPEC section 10). */
+export const VERIFICATION = {
+  /** Beacon values are 32 bytes (a sha256 output, Sui's Random). */
+  beaconBytes: 32,
+  /** Frames are cut into this many columns and rows of tiles (a 4x4 grid: 1/16 of the area each). */
+  gridColumns: 4,
+  gridRows: 4,
+  /** At most this many checkers are asked about one task. */
+  maxRedundancy: 8,
+  /** CheckRequest.tiles (schema limit). */
+  maxCheckTiles: 4000,
+  /** CheckReply carries one Verdict envelope plus a reason string. */
+  maxCheckReplyBytes: 64 * 1024 + 1024,
+  /** PSNR written into Verdict.scores for identical pixels (scores must be finite, R45). */
+  identicalPsnr: 100
+} as const
+
+/** Domain string hashed in front of every beacon-derived choice (protocol/verification/beacon-stream.ts). */
+export const VERIFICATION_DOMAIN = 'pictor/v1/verification'

@@ -49,3 +49,4 @@ export {
   verifyMerkleProof
 } from './merkle.ts'
 export { frameCost, jobMaxCost, MAX_U64, type PricedFrames, type PricedJob, REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH, taskCost } from './pricing.ts'
+export * from './verification/index.ts'

@@ -664,3 +664,148 @@ export declare namespace BlobHeader {
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobHeader>): BlobHeader;
     function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<BlobHeader>): Generator<BlobHeaderCodeFieldEvent | BlobHeaderSizeFieldEvent>;
 }
+export interface CropTile {
+    frame: number;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+}
+export declare namespace CropTile {
+    const codec: () => Codec<CropTile>;
+    interface CropTileFrameFieldEvent {
+        field: '$.frame';
+        value: number;
+    }
+    interface CropTileXFieldEvent {
+        field: '$.x';
+        value: number;
+    }
+    interface CropTileYFieldEvent {
+        field: '$.y';
+        value: number;
+    }
+    interface CropTileWidthFieldEvent {
+        field: '$.width';
+        value: number;
+    }
+    interface CropTileHeightFieldEvent {
+        field: '$.height';
+        value: number;
+    }
+    function encode(obj: Partial<CropTile>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CropTile>): CropTile;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CropTile>): Generator<CropTileFrameFieldEvent | CropTileXFieldEvent | CropTileYFieldEvent | CropTileWidthFieldEvent | CropTileHeightFieldEvent>;
+}
+export interface CheckRequest {
+    jobAnnouncement: Uint8Array<ArrayBuffer>;
+    commitment?: Envelope;
+    beacon: Uint8Array<ArrayBuffer>;
+    frames: number[];
+    tiles: CropTile[];
+    redundancyIndex: number;
+    timestampMs: number;
+}
+export declare namespace CheckRequest {
+    const codec: () => Codec<CheckRequest>;
+    interface CheckRequestJobAnnouncementFieldEvent {
+        field: '$.jobAnnouncement';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckRequestCommitmentTypeFieldEvent {
+        field: '$.commitment.type';
+        value: number;
+    }
+    interface CheckRequestCommitmentPayloadFieldEvent {
+        field: '$.commitment.payload';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckRequestCommitmentPublicKeyFieldEvent {
+        field: '$.commitment.publicKey';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckRequestCommitmentSignatureFieldEvent {
+        field: '$.commitment.signature';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckRequestBeaconFieldEvent {
+        field: '$.beacon';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckRequestFramesFieldEvent {
+        field: '$.frames[]';
+        index: number;
+        value: number;
+    }
+    interface CheckRequestTilesFrameFieldEvent {
+        field: '$.tiles[].frame';
+        value: number;
+        index: number;
+    }
+    interface CheckRequestTilesXFieldEvent {
+        field: '$.tiles[].x';
+        value: number;
+        index: number;
+    }
+    interface CheckRequestTilesYFieldEvent {
+        field: '$.tiles[].y';
+        value: number;
+        index: number;
+    }
+    interface CheckRequestTilesWidthFieldEvent {
+        field: '$.tiles[].width';
+        value: number;
+        index: number;
+    }
+    interface CheckRequestTilesHeightFieldEvent {
+        field: '$.tiles[].height';
+        value: number;
+        index: number;
+    }
+    interface CheckRequestRedundancyIndexFieldEvent {
+        field: '$.redundancyIndex';
+        value: number;
+    }
+    interface CheckRequestTimestampMsFieldEvent {
+        field: '$.timestampMs';
+        value: number;
+    }
+    function encode(obj: Partial<CheckRequest>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CheckRequest>): CheckRequest;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CheckRequest>): Generator<CheckRequestJobAnnouncementFieldEvent | CheckRequestCommitmentTypeFieldEvent | CheckRequestCommitmentPayloadFieldEvent | CheckRequestCommitmentPublicKeyFieldEvent | CheckRequestCommitmentSignatureFieldEvent | CheckRequestBeaconFieldEvent | CheckRequestFramesFieldEvent | CheckRequestTilesFrameFieldEvent | CheckRequestTilesXFieldEvent | CheckRequestTilesYFieldEvent | CheckRequestTilesWidthFieldEvent | CheckRequestTilesHeightFieldEvent | CheckRequestRedundancyIndexFieldEvent | CheckRequestTimestampMsFieldEvent>;
+}
+export interface CheckReply {
+    code: number;
+    reason: string;
+    verdict?: Envelope;
+}
+export declare namespace CheckReply {
+    const codec: () => Codec<CheckReply>;
+    interface CheckReplyCodeFieldEvent {
+        field: '$.code';
+        value: number;
+    }
+    interface CheckReplyReasonFieldEvent {
+        field: '$.reason';
+        value: string;
+    }
+    interface CheckReplyVerdictTypeFieldEvent {
+        field: '$.verdict.type';
+        value: number;
+    }
+    interface CheckReplyVerdictPayloadFieldEvent {
+        field: '$.verdict.payload';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckReplyVerdictPublicKeyFieldEvent {
+        field: '$.verdict.publicKey';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface CheckReplyVerdictSignatureFieldEvent {
+        field: '$.verdict.signature';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    function encode(obj: Partial<CheckReply>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CheckReply>): CheckReply;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CheckReply>): Generator<CheckReplyCodeFieldEvent | CheckReplyReasonFieldEvent | CheckReplyVerdictTypeFieldEvent | CheckReplyVerdictPayloadFieldEvent | CheckReplyVerdictPublicKeyFieldEvent | CheckReplyVerdictSignatureFieldEvent>;
+}

@@ -2475,3 +2475,446 @@ export var BlobHeader;
     }
     BlobHeader.stream = stream;
 })(BlobHeader || (BlobHeader = {}));
+export var CropTile;
+(function (CropTile) {
+    let _codec;
+    CropTile.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.frame != null && obj.frame !== 0)) {
+                    w.uint32(8);
+                    w.uint32(obj.frame);
+                }
+                if ((obj.x != null && obj.x !== 0)) {
+                    w.uint32(16);
+                    w.uint32(obj.x);
+                }
+                if ((obj.y != null && obj.y !== 0)) {
+                    w.uint32(24);
+                    w.uint32(obj.y);
+                }
+                if ((obj.width != null && obj.width !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.width);
+                }
+                if ((obj.height != null && obj.height !== 0)) {
+                    w.uint32(40);
+                    w.uint32(obj.height);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    frame: 0,
+                    x: 0,
+                    y: 0,
+                    width: 0,
+                    height: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.frame = reader.uint32();
+                            break;
+                        }
+                        case 2: {
+                            obj.x = reader.uint32();
+                            break;
+                        }
+                        case 3: {
+                            obj.y = reader.uint32();
+                            break;
+                        }
+                        case 4: {
+                            obj.width = reader.uint32();
+                            break;
+                        }
+                        case 5: {
+                            obj.height = reader.uint32();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.frame`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.x`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.y`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.width`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            yield {
+                                field: `${prefix}.height`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, CropTile.codec());
+    }
+    CropTile.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, CropTile.codec(), opts);
+    }
+    CropTile.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, CropTile.codec(), opts);
+    }
+    CropTile.stream = stream;
+})(CropTile || (CropTile = {}));
+export var CheckRequest;
+(function (CheckRequest) {
+    let _codec;
+    CheckRequest.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.jobAnnouncement != null && obj.jobAnnouncement.byteLength > 0)) {
+                    w.uint32(10);
+                    w.bytes(obj.jobAnnouncement);
+                }
+                if (obj.commitment != null) {
+                    w.uint32(18);
+                    Envelope.codec().encode(obj.commitment, w);
+                }
+                if ((obj.beacon != null && obj.beacon.byteLength > 0)) {
+                    w.uint32(26);
+                    w.bytes(obj.beacon);
+                }
+                if (obj.frames != null && obj.frames.length > 0) {
+                    for (const value of obj.frames) {
+                        w.uint32(32);
+                        w.uint32(value);
+                    }
+                }
+                if (obj.tiles != null && obj.tiles.length > 0) {
+                    for (const value of obj.tiles) {
+                        w.uint32(42);
+                        CropTile.codec().encode(value, w);
+                    }
+                }
+                if ((obj.redundancyIndex != null && obj.redundancyIndex !== 0)) {
+                    w.uint32(48);
+                    w.uint32(obj.redundancyIndex);
+                }
+                if ((obj.timestampMs != null && obj.timestampMs !== 0)) {
+                    w.uint32(56);
+                    w.uint64Number(obj.timestampMs);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    jobAnnouncement: uint8ArrayAlloc(0),
+                    beacon: uint8ArrayAlloc(0),
+                    frames: [],
+                    tiles: [],
+                    redundancyIndex: 0,
+                    timestampMs: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.jobAnnouncement = reader.bytes();
+                            break;
+                        }
+                        case 2: {
+                            obj.commitment = Envelope.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.commitment
+                            });
+                            break;
+                        }
+                        case 3: {
+                            obj.beacon = reader.bytes();
+                            break;
+                        }
+                        case 4: {
+                            if (opts.limits?.frames != null && obj.frames.length === opts.limits.frames) {
+                                throw new MaxLengthError('Decode error - repeated field "frames" had too many elements');
+                            }
+                            if (obj.frames.length === 1000) {
+                                throw new MaxLengthError('Decode error - repeated field "frames" had too many elements');
+                            }
+                            obj.frames.push(reader.uint32());
+                            break;
+                        }
+                        case 5: {
+                            if (opts.limits?.tiles != null && obj.tiles.length === opts.limits.tiles) {
+                                throw new MaxLengthError('Decode error - repeated field "tiles" had too many elements');
+                            }
+                            if (obj.tiles.length === 4000) {
+                                throw new MaxLengthError('Decode error - repeated field "tiles" had too many elements');
+                            }
+                            obj.tiles.push(CropTile.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.tiles$
+                            }));
+                            break;
+                        }
+                        case 6: {
+                            obj.redundancyIndex = reader.uint32();
+                            break;
+                        }
+                        case 7: {
+                            obj.timestampMs = reader.uint64Number();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const obj = {
+                    frames: 1000,
+                    tiles: 4000
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.jobAnnouncement`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield* Envelope.codec().stream(reader, reader.uint32(), `${prefix}.commitment`, {
+                                limits: opts.limits?.commitment
+                            });
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.beacon`,
+                                value: reader.bytes()
+                            };
+                            break;
+                        }
+                        case 4: {
+                            if (opts.limits?.frames != null && obj.frames === opts.limits.frames) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "frames" had too many elements');
+                            }
+                            if (obj.frames === 1000) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "frames" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.frames[]`,
+                                index: obj.frames,
+                                value: reader.uint32()
+                            };
+                            obj.frames++;
+                            break;
+                        }
+                        case 5: {
+                            if (opts.limits?.tiles != null && obj.tiles === opts.limits.tiles) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "tiles" had too many elements');
+                            }
+                            if (obj.tiles === 4000) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "tiles" had too many elements');
+                            }
+                            for (const evt of CropTile.codec().stream(reader, reader.uint32(), `${prefix}.tiles[]`, {
+                                limits: opts.limits?.tiles$
+                            })) {
+                                yield {
+                                    ...evt,
+                                    index: obj.tiles
+                                };
+                            }
+                            obj.tiles++;
+                            break;
+                        }
+                        case 6: {
+                            yield {
+                                field: `${prefix}.redundancyIndex`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 7: {
+                            yield {
+                                field: `${prefix}.timestampMs`,
+                                value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, CheckRequest.codec());
+    }
+    CheckRequest.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, CheckRequest.codec(), opts);
+    }
+    CheckRequest.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, CheckRequest.codec(), opts);
+    }
+    CheckRequest.stream = stream;
+})(CheckRequest || (CheckRequest = {}));
+export var CheckReply;
+(function (CheckReply) {
+    let _codec;
+    CheckReply.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.code != null && obj.code !== 0)) {
+                    w.uint32(8);
+                    w.uint32(obj.code);
+                }
+                if ((obj.reason != null && obj.reason !== '')) {
+                    w.uint32(18);
+                    w.string(obj.reason);
+                }
+                if (obj.verdict != null) {
+                    w.uint32(26);
+                    Envelope.codec().encode(obj.verdict, w);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    code: 0,
+                    reason: ''
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.code = reader.uint32();
+                            break;
+                        }
+                        case 2: {
+                            obj.reason = reader.string();
+                            break;
+                        }
+                        case 3: {
+                            obj.verdict = Envelope.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.verdict
+                            });
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.code`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.reason`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield* Envelope.codec().stream(reader, reader.uint32(), `${prefix}.verdict`, {
+                                limits: opts.limits?.verdict
+                            });
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, CheckReply.codec());
+    }
+    CheckReply.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, CheckReply.codec(), opts);
+    }
+    CheckReply.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, CheckReply.codec(), opts);
+    }
+    CheckReply.stream = stream;
+})(CheckReply || (CheckReply = {}));

@@ -9,6 +9,7 @@ import { LIMITS, type MessageTypeName, TOPIC_MESSAGE_TYPE, TOPICS, type TopicNam
 import { type Ed25519, sha256 } from '../crypto.ts'
 import { type OpenedEnvelope, type ParsedEnvelope, parseEnvelope, verifyEnvelope } from '../envelope.ts'
 import { DecodeError, EnvelopeError, ValidationError } from '../errors.ts'
+import { checkRequestRules } from '../verification/check-request-rules.ts'
 import { bidRules } from './bid.ts'
 import { fail, timely } from './checks.ts'
 import { REASONS, type ReasonCode } from './codes.ts'
@@ -42,7 +43,8 @@ export const MESSAGE_RULES: { [K in MessageTypeName]: MessageRules<K> } = {
   LeaseRenewal: leaseRenewalRules,
   ResultCommitment: resultCommitmentRules,
   Verdict: verdictRules,
-  JobNotice: noticeRules
+  JobNotice: noticeRules,
+  CheckRequest: checkRequestRules
 }
 
 /** Envelope types a /pictor/task/1.0.0 request may carry (R61). */

@@ -93,7 +93,20 @@ export function samplePayloads(nowMs = NOW): { [K in MessageTypeName]: MessageMa
       scores: [59.5, 61.25],
       timestampMs: nowMs
     },
-    JobNotice: { jobId: filled(32, 3), kind: 1, timestampMs: nowMs }
+    JobNotice: { jobId: filled(32, 3), kind: 1, timestampMs: nowMs },
+    // Field rules only look at shapes; protocol/verification tests build real embedded envelopes.
+    CheckRequest: {
+      jobAnnouncement: filled(40, 6),
+      commitment: { type: 7, payload: filled(8, 1), publicKey: Uint8Array.from(pubB), signature: filled(64, 2) },
+      beacon: filled(32, 8),
+      frames: [10, 12],
+      tiles: [
+        { frame: 10, x: 0, y: 0, width: 480, height: 270 },
+        { frame: 12, x: 480, y: 270, width: 480, height: 270 }
+      ],
+      redundancyIndex: 1,
+      timestampMs: nowMs
+    }
   }
 }
 
