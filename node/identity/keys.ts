@@ -2,8 +2,7 @@
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { decodeSuiPrivateKey, encodeSuiPrivateKey } from '@mysten/sui/cryptography'
-import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519'
+import { blake2b } from '@noble/hashes/blake2.js'
 import { KeyError } from '../errors.ts'
 import { nodeEd25519 } from './ed25519.ts'
 
@@ -25,16 +24,25 @@ export async function identityFromSeed(seed: Uint8Array): Promise<NodeIdentity> 
     publicKey: nodeEd25519.publicKey(seed),
     privateKey,
     peerId: peerIdFromPrivateKey(privateKey).toString(),
-    suiAddress: Ed25519Keypair.fromSecretKey(seed).toSuiAddress()
+    suiAddress: suiAddressOf(nodeEd25519.publicKey(seed))
   }
 }
 
+/** Sui address of an Ed25519 key: blake2b-256(0x00 scheme flag || public key). */
+export function suiAddressOf(publicKey: Uint8Array): string {
+  const digest = blake2b(Uint8Array.of(0x00, ...publicKey), { dkLen: 32 })
+  return '0x' + Buffer.from(digest).toString('hex')
+}
+
 /** Sui's bech32 `suiprivkey1...` export format (Ed25519 scheme only). */
-export function exportSuiPrivateKey(seed: Uint8Array): string {
+// @mysten/sui is loaded only here: a running node does not need it in memory.
+export async function exportSuiPrivateKey(seed: Uint8Array): Promise<string> {
+  const { encodeSuiPrivateKey } = await import('@mysten/sui/cryptography')
   return encodeSuiPrivateKey(seed, 'ED25519')
 }
 
-export function importSuiPrivateKey(text: string): Uint8Array {
+export async function importSuiPrivateKey(text: string): Promise<Uint8Array> {
+  const { decodeSuiPrivateKey } = await import('@mysten/sui/cryptography')
   let decoded: ReturnType<typeof decodeSuiPrivateKey>
   try {
     decoded = decodeSuiPrivateKey(text.trim())

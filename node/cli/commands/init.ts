@@ -7,7 +7,7 @@ export const initCommand: Command = {
   usage: 'pictor init [--data-dir DIR] [--import suiprivkey1...]',
   async run(argv) {
     const { values } = parseFlags(argv, { import: { type: 'string' } })
-    const seed = typeof values.import === 'string' ? importSuiPrivateKey(values.import) : undefined
+    const seed = typeof values.import === 'string' ? await importSuiPrivateKey(values.import) : undefined
     const { created, paths } = await initDataDir(dataDirFlag(values), seed)
     const { seed: stored } = await openDataDir(paths.root)
     const id = await identityFromSeed(stored)

@@ -18,12 +18,12 @@ export const keysCommand: Command = {
       }
       case 'export':
         // The secret goes to stdout only; nothing else is printed.
-        console.log(exportSuiPrivateKey((await openDataDir(dir)).seed))
+        console.log(await exportSuiPrivateKey((await openDataDir(dir)).seed))
         return 0
       case 'import': {
         if (arg === undefined) throw new UsageError('keys import needs a suiprivkey string, or - to read it from stdin')
         const text = arg === '-' ? readFileSync(0, 'utf8') : arg
-        const { paths } = await initDataDir(dir, importSuiPrivateKey(text))
+        const { paths } = await initDataDir(dir, await importSuiPrivateKey(text))
         const id = await identityFromSeed((await openDataDir(paths.root)).seed)
         console.log(`imported key into ${paths.root}: peer id ${id.peerId}, sui address ${id.suiAddress}`)
         return 0
