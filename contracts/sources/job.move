@@ -1,0 +1,260 @@
+// Copyright (c) Pictor contributors
+// SPDX-License-Identifier: Apache-2.0
+
+/// Jobs: a shared object per job holding its escrow and its tasks. The
+/// creator locks the escrow, assigns tasks to workers, and cancels or closes
+/// the job; results and verdicts are in `pictor::verify`.
+///
+/// Escrow accounting: `reserved` is what Assigned and Committed tasks may
+/// still pay (frames * frame_cost + checker_fee each). Assignments only take
+/// from the unreserved part, so a payout never exceeds the escrow.
+module pictor::job;
+
+use pictor::funds;
+use pictor::registry::Registry;
+use pictor::task::{Self, Task};
+use sui::balance::Balance;
+use sui::coin::Coin;
+use sui::event;
+use sui::table::{Self, Table};
+
+const EEscrowTooLow: u64 = 8;
+const EBadArgs: u64 = 9;
+const ENotCreator: u64 = 10;
+const ETaskState: u64 = 11;
+const EPriceAboveCap: u64 = 12;
+const ENotWorker: u64 = 13;
+const EJobClosed: u64 = 17;
+const ETasksPending: u64 = 18;
+const EOverflow: u64 = 19;
+
+const JOB_ID_LENGTH: u64 = 32;
+const U64_MAX: u256 = 18446744073709551615;
+
+public struct Job<phantom T> has key {
+    id: UID,
+    job_id: vector<u8>,
+    creator: address,
+    escrow: Balance<T>,
+    reserved: u64,
+    task_count: u64,
+    frame_count: u64,
+    max_frame_cost: u64,
+    checker_fee: u64,
+    tasks: Table<u64, Task>,
+    /// Tasks Assigned or Committed.
+    pending: u64,
+    /// Tasks Verified.
+    verified: u64,
+    /// Accepting assignments: false once cancelled or closed.
+    open: bool,
+    closed: bool,
+}
+
+// === Events ===
+
+public struct JobCreated has copy, drop {
+    job: ID,
+    job_id: vector<u8>,
+    creator: address,
+    task_count: u64,
+    frame_count: u64,
+    max_frame_cost: u64,
+    checker_fee: u64,
+    escrow: u64,
+}
+
+public struct TaskAssigned has copy, drop {
+    job_id: vector<u8>,
+    task_index: u64,
+    worker: address,
+    frames: u64,
+    frame_cost: u64,
+}
+
+public struct JobCancelled has copy, drop {
+    job_id: vector<u8>,
+    refunded: u64,
+}
+
+public struct JobClosed has copy, drop {
+    job_id: vector<u8>,
+    refunded: u64,
+}
+
+public struct Refunded has copy, drop {
+    job_id: vector<u8>,
+    creator: address,
+    amount: u64,
+}
+
+// === Creator calls ===
+
+/// Shares a job whose escrow covers every frame at the price cap plus one
+/// checker fee per task, and returns the job object's id.
+public fun create_job<T>(
+    registry: &mut Registry<T>,
+    job_id: vector<u8>,
+    task_count: u64,
+    frame_count: u64,
+    max_frame_cost: u64,
+    checker_fee: u64,
+    escrow: Coin<T>,
+    ctx: &mut TxContext,
+): ID {
+    assert!(job_id.length() == JOB_ID_LENGTH, EBadArgs);
+    assert!(task_count > 0 && frame_count >= task_count, EBadArgs);
+    let required =
+        (frame_count as u256) * (max_frame_cost as u256)
+            + (task_count as u256) * (checker_fee as u256);
+    assert!(required <= U64_MAX, EOverflow);
+    let id = object::new(ctx);
+    let job_object = id.to_inner();
+    registry.add_job(job_id, job_object);
+    let amount = escrow.value();
+    assert!((amount as u256) >= required, EEscrowTooLow);
+    let creator = ctx.sender();
+    event::emit(JobCreated {
+        job: job_object,
+        job_id,
+        creator,
+        task_count,
+        frame_count,
+        max_frame_cost,
+        checker_fee,
+        escrow: amount,
+    });
+    transfer::share_object(Job {
+        id,
+        job_id,
+        creator,
+        escrow: escrow.into_balance(),
+        reserved: 0,
+        task_count,
+        frame_count,
+        max_frame_cost,
+        checker_fee,
+        tasks: table::new(ctx),
+        pending: 0,
+        verified: 0,
+        open: true,
+        closed: false,
+    });
+    job_object
+}
+
+/// Gives task `task_index` (0-based) to `worker` for `frames` frames at
+/// `frame_cost` each, reserving that plus the checker fee from the escrow.
+public fun assign_task<T>(
+    job: &mut Job<T>,
+    registry: &Registry<T>,
+    task_index: u64,
+    worker: address,
+    frames: u64,
+    frame_cost: u64,
+    ctx: &TxContext,
+) {
+    assert!(ctx.sender() == job.creator, ENotCreator);
+    assert!(job.open, EJobClosed);
+    assert!(task_index < job.task_count && frames > 0, EBadArgs);
+    if (!job.tasks.contains(task_index)) job.tasks.add(task_index, task::new());
+    assert!(job.tasks.borrow(task_index).is_open(), ETaskState);
+    assert!(frame_cost <= job.max_frame_cost, EPriceAboveCap);
+    assert!(registry.is_active_worker(worker), ENotWorker);
+    let hold = (frames as u256) * (frame_cost as u256) + (job.checker_fee as u256);
+    let free = job.escrow.value() - job.reserved;
+    assert!(hold <= (free as u256), EEscrowTooLow);
+    job.reserved = job.reserved + (hold as u64);
+    job.pending = job.pending + 1;
+    job.tasks.borrow_mut(task_index).assign(worker, frames, frame_cost);
+    event::emit(TaskAssigned { job_id: job.job_id, task_index, worker, frames, frame_cost });
+}
+
+/// Stops new assignments and refunds everything not reserved by Assigned or
+/// Committed tasks; those may still commit and settle.
+public fun cancel_job<T>(job: &mut Job<T>, ctx: &mut TxContext) {
+    assert!(ctx.sender() == job.creator, ENotCreator);
+    assert!(job.open, EJobClosed);
+    job.open = false;
+    let amount = job.escrow.value() - job.reserved;
+    job.refund(amount, ctx);
+    event::emit(JobCancelled { job_id: job.job_id, refunded: amount });
+}
+
+/// Refunds the rest of the escrow and closes the job: when every task is
+/// Verified, or after a cancel once no task is Assigned or Committed.
+public fun close_job<T>(job: &mut Job<T>, ctx: &mut TxContext) {
+    assert!(ctx.sender() == job.creator, ENotCreator);
+    assert!(!job.closed, EJobClosed);
+    let settled = if (job.open) job.verified == job.task_count else job.pending == 0;
+    assert!(settled, ETasksPending);
+    job.open = false;
+    job.closed = true;
+    let amount = job.escrow.value();
+    job.refund(amount, ctx);
+    event::emit(JobClosed { job_id: job.job_id, refunded: amount });
+}
+
+fun refund<T>(job: &mut Job<T>, amount: u64, ctx: &mut TxContext) {
+    event::emit(Refunded { job_id: job.job_id, creator: job.creator, amount });
+    funds::send(job.escrow.split(amount), job.creator, ctx);
+}
+
+// === Package calls (verify) ===
+
+public(package) fun task_mut<T>(job: &mut Job<T>, task_index: u64): &mut Task {
+    job.tasks.borrow_mut(task_index)
+}
+
+/// Pays `amount` of the reserved escrow to `to`.
+public(package) fun pay<T>(job: &mut Job<T>, amount: u64, to: address, ctx: &mut TxContext) {
+    job.reserved = job.reserved - amount;
+    funds::send(job.escrow.split(amount), to, ctx);
+}
+
+/// Returns `amount` of the reserved escrow to the unreserved part.
+public(package) fun release<T>(job: &mut Job<T>, amount: u64) {
+    job.reserved = job.reserved - amount;
+}
+
+/// A verdict ended the task's pending state: Verified, or Open again.
+public(package) fun settle<T>(job: &mut Job<T>, accepted: bool) {
+    job.pending = job.pending - 1;
+    if (accepted) {
+        job.verified = job.verified + 1;
+    };
+}
+
+// === Reads ===
+
+public fun job_id<T>(job: &Job<T>): vector<u8> { job.job_id }
+
+public fun creator<T>(job: &Job<T>): address { job.creator }
+
+public fun escrow<T>(job: &Job<T>): u64 { job.escrow.value() }
+
+public fun reserved<T>(job: &Job<T>): u64 { job.reserved }
+
+public fun task_count<T>(job: &Job<T>): u64 { job.task_count }
+
+public fun frame_count<T>(job: &Job<T>): u64 { job.frame_count }
+
+public fun max_frame_cost<T>(job: &Job<T>): u64 { job.max_frame_cost }
+
+public fun checker_fee<T>(job: &Job<T>): u64 { job.checker_fee }
+
+public fun pending<T>(job: &Job<T>): u64 { job.pending }
+
+public fun verified<T>(job: &Job<T>): u64 { job.verified }
+
+public fun is_open<T>(job: &Job<T>): bool { job.open }
+
+public fun is_closed<T>(job: &Job<T>): bool { job.closed }
+
+public fun has_task<T>(job: &Job<T>, task_index: u64): bool {
+    job.tasks.contains(task_index)
+}
+
+public fun borrow_task<T>(job: &Job<T>, task_index: u64): &Task {
+    job.tasks.borrow(task_index)
+}

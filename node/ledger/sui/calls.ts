@@ -1,0 +1,175 @@
+// The ledger calls of contracts/LEDGER-API.md as data, and the transaction
+// each one becomes. Inputs that cannot form a transaction are refused here,
+// at the boundary, with the codes the dev ledger uses for the same input
+// (EMalformed, EOverflow); everything else is the Move package's to judge.
+
+import { coinWithBalance, Transaction } from '@mysten/sui/transactions'
+import { fromHex, normalizeSuiAddress } from '@mysten/sui/utils'
+import { LedgerError } from '../errors.ts'
+import * as contracts from './contracts.ts'
+
+export type U64 = contracts.U64
+/** A 32-byte value: bytes, or 64 hex characters with or without 0x. */
+export type Bytes32 = Uint8Array | string
+
+export type LedgerCall =
+  | { fn: 'register'; role: contracts.Role; stake: U64 }
+  | { fn: 'add_stake'; amount: U64 }
+  | { fn: 'request_withdraw' }
+  | { fn: 'withdraw' }
+  | {
+      fn: 'create_job'
+      jobId: Bytes32
+      taskCount: U64
+      frameCount: U64
+      maxFrameCost: U64
+      checkerFee: U64
+      escrow: U64
+    }
+  | { fn: 'assign_task'; jobId: Bytes32; taskIndex: U64; worker: string; frames: U64; frameCost: U64 }
+  | { fn: 'commit_result'; jobId: Bytes32; taskIndex: U64; merkleRoot: Bytes32 }
+  | { fn: 'submit_verdict'; jobId: Bytes32; taskIndex: U64; accepted: boolean }
+  | { fn: 'cancel_job'; jobId: Bytes32 }
+  | { fn: 'close_job'; jobId: Bytes32 }
+
+export type CallOf<F extends LedgerCall['fn']> = Omit<Extract<LedgerCall, { fn: F }>, 'fn'>
+
+/** The calls that act on an existing job (and so need its object id). */
+export type JobCall = Extract<LedgerCall, { fn: 'assign_task' | 'commit_result' | 'submit_verdict' | 'cancel_job' | 'close_job' }>
+
+export function isJobCall(call: LedgerCall): call is JobCall {
+  return call.fn !== 'create_job' && 'jobId' in call
+}
+
+const U64_MAX = 2n ** 64n - 1n
+
+export function toU64(value: U64, name: string): bigint {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    throw new LedgerError('EMalformed', `${name} must be an integer, got ${value}`)
+  }
+  if (typeof value !== 'number' && typeof value !== 'bigint') {
+    throw new LedgerError('EMalformed', `${name} must be a number or bigint`)
+  }
+  const n = BigInt(value)
+  if (n < 0n) throw new LedgerError('EMalformed', `${name} must not be negative, got ${n}`)
+  if (n > U64_MAX) throw new LedgerError('EOverflow', `${name} exceeds 2^64 - 1, got ${n}`)
+  return n
+}
+
+export function toBytes32(value: Bytes32, name: string): Uint8Array {
+  if (typeof value === 'string') {
+    const hex = value.startsWith('0x') ? value.slice(2) : value
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new LedgerError('EMalformed', `${name} must be 32 bytes of hex`)
+    return fromHex(hex)
+  }
+  if (!(value instanceof Uint8Array) || value.length !== 32) {
+    throw new LedgerError('EMalformed', `${name} must be 32 bytes`)
+  }
+  return value
+}
+
+export function toAddress(value: string, name: string): string {
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(value)) {
+    throw new LedgerError('EMalformed', `${name} is not a Sui address: ${String(value).slice(0, 80)}`)
+  }
+  return normalizeSuiAddress(value)
+}
+
+export function toBool(value: boolean, name: string): boolean {
+  if (typeof value !== 'boolean') throw new LedgerError('EMalformed', `${name} must be a boolean`)
+  return value
+}
+
+export interface CallContext {
+  packageId: string
+  coinType: string
+  registryId: string
+  /** The job's object id, for a JobCall. */
+  jobObjectId?: string
+}
+
+/** The unsigned transaction for `call`: one Move call (plus the coin it pays with). */
+export function transactionFor(call: LedgerCall, context: CallContext): Transaction {
+  const target = { package: context.packageId, coinType: context.coinType }
+  const registry = context.registryId
+  const coin = (amount: U64, name: string) => coinWithBalance({ type: context.coinType, balance: toU64(amount, name) })
+  const job = () => {
+    if (context.jobObjectId === undefined) throw new Error(`${call.fn} needs the job's object id`)
+    return context.jobObjectId
+  }
+  const tx = new Transaction()
+  switch (call.fn) {
+    case 'register':
+      // Outside u8 the call cannot be formed; 0 and 4..255 reach the ledger and abort EBadRole.
+      if (!Number.isInteger(call.role) || call.role < 0 || call.role > 255) {
+        throw new LedgerError('EMalformed', `role must be an integer 0-255, got ${call.role}`)
+      }
+      tx.add(contracts.registerNode({ ...target, registry, role: call.role, stakeCoin: coin(call.stake, 'stake') }))
+      break
+    case 'add_stake':
+      tx.add(contracts.addStake({ ...target, registry, stakeCoin: coin(call.amount, 'amount') }))
+      break
+    case 'request_withdraw':
+      tx.add(contracts.requestWithdraw({ ...target, registry }))
+      break
+    case 'withdraw':
+      tx.add(contracts.withdraw({ ...target, registry }))
+      break
+    case 'create_job':
+      tx.add(
+        contracts.createJob({
+          ...target,
+          registry,
+          jobId: toBytes32(call.jobId, 'jobId'),
+          taskCount: toU64(call.taskCount, 'taskCount'),
+          frameCount: toU64(call.frameCount, 'frameCount'),
+          maxFrameCost: toU64(call.maxFrameCost, 'maxFrameCost'),
+          checkerFee: toU64(call.checkerFee, 'checkerFee'),
+          escrowCoin: coin(call.escrow, 'escrow')
+        })
+      )
+      break
+    case 'assign_task':
+      tx.add(
+        contracts.assignTask({
+          ...target,
+          registry,
+          job: job(),
+          taskIndex: toU64(call.taskIndex, 'taskIndex'),
+          worker: toAddress(call.worker, 'worker'),
+          frames: toU64(call.frames, 'frames'),
+          frameCost: toU64(call.frameCost, 'frameCost')
+        })
+      )
+      break
+    case 'commit_result':
+      tx.add(
+        contracts.commitResult({
+          ...target,
+          registry,
+          job: job(),
+          taskIndex: toU64(call.taskIndex, 'taskIndex'),
+          root: toBytes32(call.merkleRoot, 'merkleRoot')
+        })
+      )
+      break
+    case 'submit_verdict':
+      tx.add(
+        contracts.submitVerdict({
+          ...target,
+          registry,
+          job: job(),
+          taskIndex: toU64(call.taskIndex, 'taskIndex'),
+          accepted: toBool(call.accepted, 'accepted')
+        })
+      )
+      break
+    case 'cancel_job':
+      tx.add(contracts.cancelJob({ ...target, job: job() }))
+      break
+    case 'close_job':
+      tx.add(contracts.closeJob({ ...target, job: job() }))
+      break
+  }
+  return tx
+}
