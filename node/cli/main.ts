@@ -2,12 +2,14 @@
 // unexpected failure prints one line and exits 1 (PICTOR_DEBUG=1 adds the stack).
 import { ApiError, UserError } from '../errors.ts'
 import { type Command, UsageError } from './args.ts'
+import { devchainCommand } from './commands/devchain.ts'
 import { initCommand } from './commands/init.ts'
 import { jobCommand } from './commands/job.ts'
 import { keysCommand } from './commands/keys.ts'
 import { renderCommand } from './commands/render.ts'
 import { startCommand } from './commands/start.ts'
 import { peersCommand, statusCommand } from './commands/status.ts'
+import { walletCommand } from './commands/wallet.ts'
 import { workerCommand } from './commands/worker.ts'
 
 const COMMANDS: Record<string, Command> = {
@@ -18,7 +20,9 @@ const COMMANDS: Record<string, Command> = {
   keys: keysCommand,
   job: jobCommand,
   render: renderCommand,
-  worker: workerCommand
+  worker: workerCommand,
+  wallet: walletCommand,
+  devchain: devchainCommand
 }
 
 function help(): string {
