@@ -4,6 +4,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { LIMITS } from '../../protocol/constants.ts'
 import { ConfigError } from '../errors.ts'
+import { parseCheat } from '../roles/worker/cheat.ts'
 
 export const ROLES = ['creator', 'worker', 'checker'] as const
 export type Role = (typeof ROLES)[number]
@@ -29,6 +30,8 @@ export interface NodeConfig {
   threads: number
   /** Creator: how long a lease lasts without a renewal. */
   leaseMs: number
+  /** Worker, adversarial testnet only: a cheat strategy (node/roles/worker/cheat.ts); '' is honest. */
+  cheat: string
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -43,7 +46,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   region: 'unknown',
   renderer: 'builtin',
   threads: 0,
-  leaseMs: 15_000
+  leaseMs: 15_000,
+  cheat: ''
 }
 
 type Key = keyof NodeConfig
@@ -98,6 +102,16 @@ function shortString(value: unknown, source: string): string {
   return value as string
 }
 
+function cheatStrategy(value: unknown, source: string): string {
+  if (typeof value !== 'string') return fail(source, 'must be a cheat strategy name')
+  try {
+    parseCheat(value)
+  } catch (err) {
+    fail(source, (err as Error).message)
+  }
+  return value
+}
+
 const PARSERS: Record<Key, Parser> = {
   role: oneOf(ROLES),
   listen: multiaddrList(false),
@@ -110,7 +124,8 @@ const PARSERS: Record<Key, Parser> = {
   region: shortString,
   renderer: oneOf(['builtin', 'blender'] as const),
   threads: integer(0, 256),
-  leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs)
+  leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs),
+  cheat: cheatStrategy
 }
 
 const ENV_NAMES: Record<Key, string> = {
@@ -125,7 +140,8 @@ const ENV_NAMES: Record<Key, string> = {
   region: 'PICTOR_REGION',
   renderer: 'PICTOR_RENDERER',
   threads: 'PICTOR_THREADS',
-  leaseMs: 'PICTOR_LEASE_MS'
+  leaseMs: 'PICTOR_LEASE_MS',
+  cheat: 'PICTOR_CHEAT'
 }
 
 export const CONFIG_KEYS = Object.keys(PARSERS) as Key[]

@@ -12,6 +12,7 @@ import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
 import { decodePng, pixelHash } from '../../images/png.ts'
 import type { Logger } from '../../log.ts'
 import type { RenderedFrame, Renderer, RenderSettings } from '../../renderers/types.ts'
+import type { Cheat } from './cheat.ts'
 import { WorkerError } from './errors.ts'
 import type { CreatorRef } from './job-table.ts'
 import { LeaseKeeper } from './lease-keeper.ts'
@@ -29,6 +30,8 @@ export interface TaskRunnerDeps {
   logger: Logger
   /** Overrides the renewal period (tests). */
   renewEveryMs?: number
+  /** Adversarial testnet only (config `cheat`): fakes pixels; the commitment stays true to them. */
+  cheat?: Cheat
 }
 
 export type TaskPhase = 'scene' | 'rendering' | 'storing' | 'committing'
@@ -72,7 +75,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
       rendered = await deps.renderer.renderFrames({
         scenePath: scene.path,
         frames,
-        settings: settingsOf(a),
+        settings: deps.cheat?.renderSettings(settingsOf(a)) ?? settingsOf(a),
         outDir: dir,
         signal,
         onProgress: (p) => {
@@ -86,7 +89,9 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     signal.throwIfAborted()
     keeper.framesDone = frames.length
     progress('storing')
-    const results = await storeFrames(deps, orderedOutputs(rendered, frames, dir), a, signal)
+    const outputs = orderedOutputs(rendered, frames, dir)
+    await deps.cheat?.apply(outputs, { jobId: a.jobId, width: a.width, height: a.height })
+    const results = await storeFrames(deps, outputs, a, signal)
     const root = merkleRoot(results)
     signal.throwIfAborted()
     progress('committing')

@@ -1,0 +1,82 @@
+// The checker role's public surface. createCheckerServices builds the
+// checker from a NodeContext and serves /pictor/check/1.0.0; the renderers,
+// blob fetching and options can be injected (tests pass fakes).
+import { join } from 'node:path'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import type { PeerId } from '@libp2p/interface'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
+import { CHECK_PROTOCOL, LIMITS, VERIFICATION } from '../../../protocol/constants.ts'
+import { ReplayGuard } from '../../../protocol/index.ts'
+import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { serveRpc } from '../../net/rpc.ts'
+import type { NodeContext, NodeService } from '../../node.ts'
+import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
+import type { Renderer } from '../../renderers/types.ts'
+import type { FrameFetcher } from './check-task.ts'
+import { type CheckerOptions, CheckerService, DEFAULT_CHECKER_OPTIONS } from './checker-service.ts'
+
+export { type CheckOutcome, type CheckTaskDeps, checkTask, DEFAULT_MAX_ESCALATIONS, type FrameFetcher } from './check-task.ts'
+export { type CheckerComponents, type CheckerOptions, CheckerService, DEFAULT_CHECKER_OPTIONS, truncateUtf8 } from './checker-service.ts'
+export { CheckerError, type CheckerErrorCode } from './errors.ts'
+
+export interface CheckerDeps extends Partial<CheckerOptions> {
+  /** Renderers by name. Default: the built-in renderer with `config.threads` threads, closed on stop. Given ones are the caller's to close. */
+  renderers?: Partial<Record<string, Renderer>>
+  /** Default: ctx.blobs, asking the creator and the worker first. */
+  fetcher?: (peers: PeerId[]) => FrameFetcher
+}
+
+/** The RPC's own deadline: a check may fetch and render for minutes before it answers. */
+const rpcTimeoutMs = (checkTimeoutMs: number) => checkTimeoutMs + 30_000
+
+export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}): NodeService[] {
+  const logger = ctx.logger.child('checker')
+  const ownsRenderer = deps.renderers === undefined
+  const renderers: Partial<Record<string, Renderer>> = deps.renderers ?? {
+    builtin: createBuiltinRenderer({ threads: ctx.config.threads > 0 ? ctx.config.threads : undefined, logger: ctx.logger.child('renderer') })
+  }
+  const { renderers: _r, fetcher: _f, ...options } = deps
+  const checker = new CheckerService(
+    {
+      identity: ctx.identity,
+      ed: nodeEd25519,
+      replay: new ReplayGuard(),
+      fetcher:
+        deps.fetcher ??
+        ((peers) => ({
+          async fetch(id, signal) {
+            await ctx.blobs.fetch(id, { peers, signal })
+            return ctx.blobs.local.pathOf(id)
+          }
+        })),
+      peerIdOf: (publicKey) => peerIdFromPublicKey(publicKeyFromRaw(publicKey)),
+      rendererFor: (name) => renderers[name],
+      workDir: join(ctx.dataDir.paths.work, 'checker'),
+      now: ctx.now,
+      logger
+    },
+    options
+  )
+  const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECKER_OPTIONS.checkTimeoutMs
+  let unhandle: (() => Promise<void>) | undefined
+  if (options.colludes) logger.warn('COLLUDING CHECKER: approving every request without checking (testnet research only)')
+  return [
+    {
+      async start() {
+        checker.start()
+        unhandle = await serveRpc(
+          ctx.libp2p,
+          CHECK_PROTOCOL,
+          (request, connection) => checker.handle(request, connection.remotePeer),
+          { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: VERIFICATION.maxCheckReplyBytes, timeoutMs: rpcTimeoutMs(checkTimeoutMs) },
+          logger
+        )
+      },
+      async stop() {
+        await unhandle?.()
+        checker.stop()
+        if (ownsRenderer) await Promise.all(Object.values(renderers).map((r) => r?.close()))
+      }
+    }
+  ]
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { compareImages, cropImage, passes, type RgbaImage, thresholdsFor } from '../../../../node/verify/compare.ts'
+
+/** A smooth, textured test image: gradients plus a deterministic pattern, opaque. */
+function scene(width: number, height: number, shift = 0): RgbaImage {
+  const pixels = new Uint8Array(width * height * 4)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4
+      const xs = x + shift
+      pixels[i] = (xs * 3 + y) & 255
+      pixels[i + 1] = Math.round(128 + 100 * Math.sin(xs / 7) * Math.cos(y / 5))
+      pixels[i + 2] = ((xs ^ y) * 5) & 255
+      pixels[i + 3] = 255
+    }
+  }
+  return { width, height, pixels }
+}
+
+function map(img: RgbaImage, fn: (v: number, i: number) => number): RgbaImage {
+  return { ...img, pixels: img.pixels.map((v, i) => (i % 4 === 3 ? v : Math.max(0, Math.min(255, fn(v, i))))) }
+}
+
+/** mulberry32 for repeatable noise. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const honest = scene(256, 144)
+
+/** `base(v) + uniform[0, spread)` per channel, from one seeded stream. */
+function noisy(seed: number, base: (v: number) => number, spread: number): RgbaImage {
+  const random = prng(seed)
+  return map(honest, (v) => base(v) + Math.floor(random() * spread))
+}
+
+const blender = thresholdsFor('blender')
+const builtin = thresholdsFor('builtin')
+
+describe('compareImages', () => {
+  it('calls identical pixels identical', () => {
+    const c = compareImages(honest, scene(256, 144))
+    expect(c).toEqual({ identical: true, psnr: Number.POSITIVE_INFINITY, worstBlockSsim: 1 })
+    expect(passes(c, builtin)).toBe(true)
+    expect(passes(c, blender)).toBe(true)
+  })
+
+  it('passes an honest re-render on another CPU kernel (last-bit noise) for Blender, not for builtin', () => {
+    const random = prng(1)
+    const kernel = map(honest, (v) => (random() < 0.2 ? v + (random() < 0.5 ? 1 : -1) : v))
+    const c = compareImages(honest, kernel)
+    expect(c.psnr).toBeGreaterThan(55)
+    expect(c.worstBlockSsim).toBeGreaterThan(0.99)
+    expect(passes(c, blender)).toBe(true)
+    expect(passes(c, builtin)).toBe(false)
+  })
+
+  it.each([
+    ['black frame', map(honest, () => 0)],
+    ['random noise', noisy(2, () => 0, 256)],
+    ['one-pixel shift', scene(256, 144, 1)],
+    ['strong render noise (fewer samples)', noisy(3, (v) => v - 20, 40)],
+    ['JPEG-grade error', map(honest, (v, i) => v + ((i * 7919) % 9) - 4)]
+  ])('fails a cheat: %s', (_name, cheat) => {
+    const c = compareImages(honest, cheat)
+    expect(passes(c, blender)).toBe(false)
+    expect(passes(c, builtin)).toBe(false)
+  })
+
+  it('catches a faked 32x32 block that PSNR alone would let through', () => {
+    const patched = { ...honest, pixels: Uint8Array.from(honest.pixels) }
+    for (let y = 64; y < 96; y++) for (let x = 64; x < 96; x++) patched.pixels.fill(128, (y * 256 + x) * 4, (y * 256 + x) * 4 + 3)
+    const c = compareImages(honest, patched)
+    expect(c.worstBlockSsim).toBeLessThan(0.98)
+    expect(passes(c, blender)).toBe(false)
+  })
+
+  it('catches a uniform brightness shift that SSIM alone is lenient on', () => {
+    const c = compareImages(honest, map(honest, (v) => v + 8))
+    expect(c.psnr).toBeLessThan(45)
+    expect(passes(c, blender)).toBe(false)
+  })
+
+  it('counts alpha: a changed alpha channel is a difference', () => {
+    const c = compareImages(honest, { ...honest, pixels: honest.pixels.map((v, i) => (i % 4 === 3 ? 0 : v)) })
+    expect(c.identical).toBe(false)
+    expect(c.psnr).toBe(0)
+  })
+
+  it('handles tiles smaller than a block and refuses mismatched sizes', () => {
+    const tile = cropImage(honest, { x: 16, y: 9, width: 16, height: 9 })
+    expect(compareImages(tile, cropImage(honest, { x: 16, y: 9, width: 16, height: 9 })).identical).toBe(true)
+    expect(compareImages(tile, map(tile, (v) => 255 - v)).worstBlockSsim).toBeLessThan(0.5)
+    expect(() => compareImages(tile, honest)).toThrow(RangeError)
+  })
+})
+
+describe('cropImage', () => {
+  it('cuts exactly the region', () => {
+    const c = cropImage(honest, { x: 10, y: 20, width: 3, height: 2 })
+    expect(Array.from(c.pixels.subarray(4, 8))).toEqual(Array.from(honest.pixels.subarray((20 * 256 + 11) * 4, (20 * 256 + 12) * 4)))
+    expect(Array.from(c.pixels.subarray(12, 16))).toEqual(Array.from(honest.pixels.subarray((21 * 256 + 10) * 4, (21 * 256 + 11) * 4)))
+    expect(() => cropImage(honest, { x: 250, y: 0, width: 10, height: 1 })).toThrow(RangeError)
+  })
+})
