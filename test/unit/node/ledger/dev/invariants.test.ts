@@ -201,13 +201,14 @@ describe('dev ledger invariants (fast-check)', () => {
           checkState(h.state, book, created)
         }
       }),
-      { numRuns: 300 }
+      { numRuns: 200 }
     )
     // The generator must reach the interesting paths, not just bounce off checks.
-    expect(coverage.verified).toBeGreaterThan(40)
-    expect(coverage.rejected).toBeGreaterThan(10)
+    // (Typical per 200 runs: ~60 verified, ~20 rejected, ~60 closed, ~190 cancelled.)
+    expect(coverage.verified).toBeGreaterThan(20)
+    expect(coverage.rejected).toBeGreaterThan(5)
     expect(coverage.closed).toBeGreaterThan(20)
-    expect(coverage.cancelled).toBeGreaterThan(20)
+    expect(coverage.cancelled).toBeGreaterThan(50)
     expect(coverage.refused).toBeGreaterThan(1000)
-  })
+  }, 60_000)
 })

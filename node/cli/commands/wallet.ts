@@ -1,0 +1,100 @@
+// `pictor wallet`: the node key's account on the ledger: balance, stake,
+// reputation, earnings and history.
+import { DevLedgerClient, readDevchainUrl } from '../../ledger/dev/rpc-client.ts'
+import { toWire } from '../../ledger/dev/wire.ts'
+import { formatPic, walletSummary } from '../../ledger/wallet.ts'
+import { ROLE_NAMES, type LedgerEvent } from '../../ledger/types.ts'
+import { openDataDir } from '../../store/data-dir.ts'
+import { type Command, dataDirFlag, parseFlags, UsageError } from '../args.ts'
+import { printTable } from '../table.ts'
+import { defaultDevchainDir } from './devchain.ts'
+
+const DEFAULT_HISTORY = 20
+
+/** --ledger, else PICTOR_LEDGER_URL, else the URL a local `pictor devchain` wrote. */
+async function ledgerUrl(flag: unknown): Promise<string> {
+  const url = typeof flag === 'string' ? flag : (process.env.PICTOR_LEDGER_URL ?? (await readDevchainUrl(defaultDevchainDir())))
+  if (url === undefined) throw new UsageError('no ledger: pass --ledger URL, set PICTOR_LEDGER_URL, or start `pictor devchain`')
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new UsageError(`--ledger must be a URL, got "${url}"`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--ledger must be an http(s) URL, got "${url}"`)
+  return url
+}
+
+function describe(e: LedgerEvent): string {
+  const pic = (v: bigint) => `${formatPic(v)} PIC`
+  const task = 'taskIndex' in e ? ` task ${e.taskIndex}` : ''
+  const job = 'jobId' in e ? `job ${e.jobId.slice(0, 12)}${task}` : ''
+  switch (e.type) {
+    case 'Minted':
+      return `faucet ${pic(e.amount)}`
+    case 'NodeRegistered':
+      return `registered as ${ROLE_NAMES[e.role] ?? e.role} with stake ${pic(e.stake)}`
+    case 'StakeAdded':
+      return `stake +${pic(e.amount)} = ${pic(e.stake)}`
+    case 'WithdrawRequested':
+      return `withdrawal possible from ${new Date(e.withdrawAt).toISOString()}`
+    case 'Withdrawn':
+      return `withdrew ${pic(e.amount)}`
+    case 'JobCreated':
+      return `${job}: ${e.taskCount} tasks, ${e.frameCount} frames, escrow ${pic(e.escrow)}`
+    case 'WorkerPaid':
+    case 'CheckerPaid':
+    case 'Refunded':
+      return `${job}: ${pic(e.amount)}`
+    case 'WorkerSlashed':
+      return `${job}: ${pic(e.amount)} slashed (${pic(e.toChecker)} to checker, ${pic(e.toCreator)} to creator)`
+    case 'TaskAssigned':
+      return `${job}: ${e.frames} frames at ${pic(e.frameCost)} to ${e.worker.slice(0, 10)}`
+    case 'CheckerAssigned':
+      return `${job}: checker ${e.checker.slice(0, 10)}`
+    case 'VerdictSubmitted':
+      return `${job}: ${e.accepted ? 'accepted' : 'rejected'}`
+    default:
+      return job
+  }
+}
+
+export const walletCommand: Command = {
+  summary: "show the node's ledger account: balance, stake, reputation, earnings, history",
+  usage: `pictor wallet [--data-dir DIR] [--ledger URL] [--history N (default ${DEFAULT_HISTORY})] [--json]`,
+  async run(argv) {
+    const { values } = parseFlags(argv, { ledger: { type: 'string' }, json: { type: 'boolean' }, history: { type: 'string' } })
+    const history = values.history === undefined ? DEFAULT_HISTORY : Number(values.history)
+    if (!Number.isSafeInteger(history) || history < 0) throw new UsageError(`--history must be a whole number, got "${values.history}"`)
+    const { seed } = await openDataDir(dataDirFlag(values))
+    const ledger = new DevLedgerClient({ url: await ledgerUrl(values.ledger), seed, retryForMs: 0 })
+    const s = await walletSummary(ledger)
+    if (values.json) {
+      console.log(JSON.stringify(toWire({ ...s, history: s.history.slice(-history) }), null, 2))
+      return 0
+    }
+    const pic = (v: bigint) => `${formatPic(v)} PIC`
+    console.log(`address      ${s.address}`)
+    console.log(`balance      ${pic(s.balance)}`)
+    if (s.node === undefined) console.log('node         not registered')
+    else {
+      const leaving = s.node.withdrawAt === 0 ? '' : `, withdrawing from ${new Date(s.node.withdrawAt).toISOString()}`
+      console.log(`role         ${ROLE_NAMES[s.node.role]}`)
+      console.log(`stake        ${pic(s.node.stake)}${leaving}`)
+      // The counters are a worker's record; creators and checkers have none.
+      if (ROLE_NAMES[s.node.role] === 'worker') console.log(`reputation   ${s.node.verified} verified, ${s.node.rejected} rejected`)
+    }
+    console.log(`earned       ${pic(s.earnings.worker)} rendering, ${pic(s.earnings.checker)} checking, ${pic(s.earnings.slashShares)} from slashes`)
+    if (s.slashed > 0n) console.log(`slashed      ${pic(s.slashed)}`)
+    if (s.escrowLocked > 0n) console.log(`jobs         ${pic(s.escrowLocked)} escrowed, ${pic(s.refunded)} refunded`)
+    const shown = s.history.slice(-history)
+    if (shown.length > 0) {
+      console.log(`\nhistory (last ${shown.length} of ${s.history.length})`)
+      printTable(
+        ['seq', 'time', 'event', 'detail'],
+        shown.map((e) => [String(e.seq), new Date(e.timestampMs).toISOString(), e.type, describe(e)])
+      )
+    }
+    return 0
+  }
+}

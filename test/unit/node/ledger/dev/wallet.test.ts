@@ -1,0 +1,52 @@
+// The wallet summary folded from events, on an in-process dev ledger.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
+import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
+import { DEFAULT_LEDGER_PARAMS, ROLE } from '../../../../../node/ledger/types.ts'
+import { formatPic, walletSummary } from '../../../../../node/ledger/wallet.ts'
+import { jobIdOf, rootOf } from './helpers.ts'
+
+let dir: string
+let chain: DevChain
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pictor-wallet-'))
+  chain = new DevChain({ path: join(dir, 'db'), params: DEFAULT_LEDGER_PARAMS })
+  await chain.start()
+})
+afterEach(async () => {
+  await chain.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('wallet summary', () => {
+  it('adds up earnings, slashes, escrow and refunds per role', async () => {
+    const [creator, worker, checker] = [1, 2, 3].map((i) => new DevLedger(chain, new Uint8Array(32).fill(i)))
+    for (const l of [creator, worker, checker]) await l.faucet(l.address, 10_000_000n)
+    await creator.register(ROLE.creator, 0n)
+    await worker.register(ROLE.worker, 3_000_000n)
+    await checker.register(ROLE.checker, 1_000_000n)
+    const jobId = jobIdOf(1)
+    await creator.createJob({ jobId, taskCount: 1, frameCount: 3, maxFrameCost: 100n, checkerFee: 10n, escrow: 400n })
+    for (const accepted of [false, true]) {
+      await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 3, frameCost: 90n })
+      await worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })
+      await checker.submitVerdict({ jobId, taskIndex: 0, accepted })
+    }
+    await creator.closeJob(jobId)
+
+    const w = await walletSummary(worker)
+    expect(w).toMatchObject({ balance: 7_000_270n, earnings: { worker: 270n, checker: 0n, slashShares: 0n }, slashed: 1_000_000n, node: { stake: 2_000_000n, verified: 1, rejected: 1 } })
+    const k = await walletSummary(checker)
+    expect(k.earnings).toEqual({ worker: 0n, checker: 20n, slashShares: 500_000n })
+    expect(k.history.map((e) => e.type)).toContain('WorkerSlashed')
+    const c = await walletSummary(creator)
+    expect(c).toMatchObject({ escrowLocked: 400n, refunded: 400n - 270n - 20n, earnings: { slashShares: 500_000n } })
+    // Only events that involve the address.
+    expect(c.history.every((e) => e.type !== 'CheckerPaid')).toBe(true)
+    expect(formatPic(1_234_567n)).toBe('1.234567')
+    expect(formatPic(5n)).toBe('0.000005')
+  })
+})
