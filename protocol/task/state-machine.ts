@@ -9,6 +9,9 @@
 //      |                  v                                             v
 //      +--- requeue --- failed <------------- fail (any active state) --+
 //
+// `revoke` takes back a verified result when its worker is later caught
+// cheating on the same job: checks are sampled, so work accepted before the
+// catch is not trusted either (SPEC R53 step 6a).
 // `cancel` ends any state but verified. Workers that failed or cheated on a
 // task are excluded from leasing it again; attempts count leases granted.
 import { IllegalTransitionError } from '../errors.ts'
@@ -43,6 +46,7 @@ export type TaskEvent =
   | { type: 'fail'; reason: string }
   | { type: 'requeue' }
   | { type: 'cancel' }
+  | { type: 'revoke'; reason: string }
 
 export function newTaskState(task: { index: number; frameStart: number; frameEnd: number }): TaskState {
   return { index: task.index, frameStart: task.frameStart, frameEnd: task.frameEnd, status: 'enqueued', attempts: 0, excluded: [] }
@@ -123,6 +127,10 @@ export function transition(state: TaskState, event: TaskEvent): TaskState {
     case 'requeue': {
       if (state.status !== 'failed') illegal(state, event, 'only a failed task can be requeued')
       return { ...state, status: 'enqueued' }
+    }
+    case 'revoke': {
+      if (state.status !== 'verified') illegal(state, event, 'only a verified result can be revoked')
+      return released(state, 'failed', { excluded: exclude(state), lastFailure: event.reason })
     }
     case 'cancel': {
       if (state.status === 'verified' || state.status === 'cancelled') illegal(state, event, 'task is already final')
