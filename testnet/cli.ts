@@ -1,7 +1,9 @@
 // `npm run testnet -- --workers N --checkers M [--smoke]`
 import { parseArgs } from 'node:util'
 import { printTable } from '../node/cli/table.ts'
+import { parseCheat } from '../node/roles/worker/cheat.ts'
 import { Testnet } from './launcher.ts'
+import { runScenarioJob } from './scenario.ts'
 
 function count(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback
@@ -21,6 +23,11 @@ async function main(): Promise<number> {
         workers: { type: 'string' },
         checkers: { type: 'string' },
         smoke: { type: 'boolean' },
+        job: { type: 'boolean' },
+        cheaters: { type: 'string' },
+        cheat: { type: 'string' },
+        'checker-colludes': { type: 'boolean' },
+        verification: { type: 'string' },
         dir: { type: 'string' },
         'log-level': { type: 'string' }
       },
@@ -30,11 +37,26 @@ async function main(): Promise<number> {
     process.stderr.write(`testnet: ${(err as Error).message.split('. ')[0]}\n`)
     return 2
   }
+  const workers = count(values.workers as string | undefined, 'workers', 3, 100)
+  const cheaters = count(values.cheaters as string | undefined, 'cheaters', 0, workers)
+  const cheat = (values.cheat as string | undefined) ?? 'previous-frame'
+  try {
+    parseCheat(cheat)
+  } catch (err) {
+    process.stderr.write(`testnet: --cheat: ${(err as Error).message}\n`)
+    return 2
+  }
+  // The last `cheaters` workers cheat; with --checker-colludes the first checker approves everything.
+  const nodeArgs: Record<string, string[]> = {}
+  for (let i = workers - cheaters + 1; i <= workers; i++) nodeArgs[`worker-${i}`] = ['--cheat', cheat]
+  if (values['checker-colludes']) nodeArgs['checker-1'] = ['--checker-colludes']
   const testnet = new Testnet({
-    workers: count(values.workers as string | undefined, 'workers', 3, 100),
+    workers,
     checkers: count(values.checkers as string | undefined, 'checkers', 1, 20),
     baseDir: values.dir as string | undefined,
-    logLevel: (values['log-level'] as string | undefined) ?? 'info'
+    logLevel: (values['log-level'] as string | undefined) ?? 'info',
+    extraArgs: { creator: ['--verification', (values.verification as string | undefined) ?? 'standard'], worker: ['--threads', '1'], checker: ['--threads', '1'] },
+    nodeArgs
   })
   const started = Date.now()
   let stopping = false
@@ -62,6 +84,20 @@ async function main(): Promise<number> {
     testnet.nodes.map((n) => [n.role, n.name, n.peerId, `/ip4/127.0.0.1/tcp/${n.port}`, n.apiUrl ?? '-'])
   )
   if (values.smoke) return (await stop()) ? 0 : 1
+  if (values.job || cheaters > 0 || values['checker-colludes']) {
+    const cheating = Object.keys(nodeArgs).filter((n) => n.startsWith('worker'))
+    console.log(cheating.length > 0 ? `cheating workers: ${cheating.join(', ')} (--cheat ${cheat})` : 'all workers honest')
+    const report = await runScenarioJob(testnet, (line) => console.log(line))
+    console.log(`job ${report.job.status} in ${report.wallS.toFixed(1)} s`)
+    printTable(['worker', 'frames', 'paid (µPIC)', 'caught cheating'], report.job.workers.map((w) => [testnet.nodes.find((n) => n.peerId === w.peerId)?.name ?? w.peerId, String(w.frames), w.paid, w.banned ? 'yes' : 'no']))
+    const honest = report.dishonestFrames.length === 0
+    console.log(honest ? `every frame matches the local reference render` : `frames that differ from the reference: ${report.dishonestFrames.join(', ')}`)
+    const missed = cheating.filter((n) => !report.caught.includes(n))
+    if (cheating.length > 0) console.log(missed.length === 0 ? `caught: ${report.caught.join(', ')}` : `NOT caught: ${missed.join(', ')}`)
+    const ok = report.job.status === 'completed' && honest
+    await stop()
+    return ok ? 0 : 1
+  }
   console.log('running; press Ctrl-C to stop every node')
   await new Promise(() => {})
   return 0

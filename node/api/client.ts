@@ -40,7 +40,8 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body)
       })
     } catch (err) {
-      throw new UserError('NOT_RUNNING', `the node at ${this.url} is not answering (${(err as Error).message})`)
+      const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause
+      throw new UserError('NOT_RUNNING', `the node at ${this.url} is not answering (${cause?.code ?? cause?.message ?? (err as Error).message})`)
     }
     if (!res.ok) {
       const detail = (await res.json().catch(() => ({}))) as { error?: string }

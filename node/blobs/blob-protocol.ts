@@ -151,9 +151,9 @@ export async function fetchBlobFromPeer(
     stream = await libp2p.dialProtocol(peer, BLOB_PROTOCOL, { signal })
     const lp = lpStream(stream, { maxDataLength: MAX_HEADER_BYTES })
     await lp.write(BlobRequest.encode({ blobId: blobIdToBytes(id), offset: 0 }), { signal })
-    // Half-close: the server may read to the end of our side, and the stream
-    // is fully closed as soon as it finishes its side.
-    await stream.close({ signal })
+    // No half-close here: a fast server can finish its side first, and a
+    // stream closed at both ends then refuses the data still in flight
+    // ("Cannot push data onto a stream that is closed"). We close after the body.
     const header = BlobHeader.decode((await lp.read({ signal })).subarray())
     idle.touch()
     if (header.code === BLOB_CODES.notFound) throw new BlobNotFoundError(id)
@@ -162,12 +162,14 @@ export async function fetchBlobFromPeer(
     if (header.size > maxBytes) throw new BlobTooLargeError(maxBytes, `peer ${peer} announced ${header.size} bytes, over the limit of ${maxBytes}`)
     const body = exactly(readChunks(lp.unwrap(), { signal }), header.size, id, idle)
     const onProgress = options.onProgress
-    return await store.put(body, {
+    const stat = await store.put(body, {
       expectedId: id,
       maxBytes,
       signal,
       onProgress: onProgress && ((p) => onProgress({ bytes: p.bytes, total: header.size }))
     })
+    await stream.close({ signal }).catch((err: Error) => stream?.abort(err))
+    return stat
   } catch (err) {
     stream?.abort(err instanceof Error ? err : new Error(String(err)))
     if (idle.signal.aborted) throw idle.signal.reason

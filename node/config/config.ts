@@ -32,6 +32,10 @@ export interface NodeConfig {
   leaseMs: number
   /** Worker, adversarial testnet only: a cheat strategy (node/roles/worker/cheat.ts); '' is honest. */
   cheat: string
+  /** Checker, adversarial testnet only: approve everything without checking. */
+  checkerColludes: boolean
+  /** Creator: how much of each result checkers re-render (protocol/verification/levels.ts). */
+  verification: 'light' | 'standard' | 'strict' | 'full'
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -47,7 +51,9 @@ export const DEFAULT_CONFIG: NodeConfig = {
   renderer: 'builtin',
   threads: 0,
   leaseMs: 15_000,
-  cheat: ''
+  cheat: '',
+  checkerColludes: false,
+  verification: 'standard'
 }
 
 type Key = keyof NodeConfig
@@ -125,7 +131,9 @@ const PARSERS: Record<Key, Parser> = {
   renderer: oneOf(['builtin', 'blender'] as const),
   threads: integer(0, 256),
   leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs),
-  cheat: cheatStrategy
+  cheat: cheatStrategy,
+  checkerColludes: boolean,
+  verification: oneOf(['light', 'standard', 'strict', 'full'] as const)
 }
 
 const ENV_NAMES: Record<Key, string> = {
@@ -141,7 +149,9 @@ const ENV_NAMES: Record<Key, string> = {
   renderer: 'PICTOR_RENDERER',
   threads: 'PICTOR_THREADS',
   leaseMs: 'PICTOR_LEASE_MS',
-  cheat: 'PICTOR_CHEAT'
+  cheat: 'PICTOR_CHEAT',
+  checkerColludes: 'PICTOR_CHECKER_COLLUDES',
+  verification: 'PICTOR_VERIFICATION'
 }
 
 export const CONFIG_KEYS = Object.keys(PARSERS) as Key[]

@@ -2,13 +2,14 @@
 import type { NodeService, ServiceFactory } from '../node.ts'
 import { CreatorService } from './creator/creator-service.ts'
 import { registerJobApi } from './creator/job-api.ts'
+import { createCheckerServices } from './checker/index.ts'
 import { createWorkerServices } from './worker/index.ts'
 
 export const roleServices: ServiceFactory = async (ctx) => {
   const services: NodeService[] = []
   switch (ctx.config.role) {
     case 'creator': {
-      const creator = new CreatorService(ctx, { leaseMs: ctx.config.leaseMs })
+      const creator = new CreatorService(ctx, { leaseMs: ctx.config.leaseMs, verificationLevel: ctx.config.verification })
       registerJobApi(ctx, creator)
       services.push(creator)
       break
@@ -17,8 +18,7 @@ export const roleServices: ServiceFactory = async (ctx) => {
       services.push(...(await createWorkerServices(ctx)))
       break
     case 'checker':
-      // Sampled re-rendering and attestations land with the verification work;
-      // until then a checker is a full network peer (gossip, DHT, blobs).
+      services.push(...createCheckerServices(ctx, { colludes: ctx.config.checkerColludes }))
       break
   }
   return services

@@ -7,7 +7,8 @@ import { roleServices } from '../../roles/index.ts'
 import { openDataDir } from '../../store/data-dir.ts'
 import { type Command, dataDirFlag, parseFlags } from '../args.ts'
 
-const CONFIG_FLAGS = Object.fromEntries(CONFIG_KEYS.map((key) => [flagName(key), { type: key === 'localTestnet' ? 'boolean' : 'string' } as const]))
+const BOOLEAN_KEYS = new Set(['localTestnet', 'checkerColludes'])
+const CONFIG_FLAGS = Object.fromEntries(CONFIG_KEYS.map((key) => [flagName(key), { type: BOOLEAN_KEYS.has(key) ? 'boolean' : 'string' } as const]))
 
 async function readConfigFile(path: string, required: boolean): Promise<{ path: string; data: unknown } | undefined> {
   let text: string

@@ -12,15 +12,18 @@ import type { GossipDelivery } from '../../net/gossip.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { JobRecord } from './job-record.ts'
 import { JobStore } from './job-store.ts'
-import { type CommittedResult, IntegrityVerifier, type Verifier } from './result-intake.ts'
-import { acceptResult, cancelJob, expireLeases, rejectResult } from './scheduler.ts'
+import { type CommittedResult, IntegrityVerifier, type Verdict, type Verifier } from './result-intake.ts'
+import { acceptResult, banWorker, cancelJob, expireLeases, rejectResult } from './scheduler.ts'
 import { createTaskHandler } from './task-server.ts'
+import { CheckedVerifier } from './checked-verifier.ts'
+import { DEFAULT_VERIFICATION_LEVEL, type LevelName, type WorkerReputation } from '../../../protocol/verification/index.ts'
 
 export interface CreatorInit {
   /** How long a lease lasts without a renewal. */
   leaseMs?: number
   announceEveryMs?: number
   verifier?: Verifier
+  verificationLevel?: LevelName
 }
 
 export class CreatorService implements NodeService {
@@ -30,6 +33,7 @@ export class CreatorService implements NodeService {
   private readonly leaseMs: number
   private readonly announceEveryMs: number
   private readonly verifier: Verifier
+  private readonly reputation = new Map<string, WorkerReputation>()
   private readonly timers: NodeJS.Timeout[] = []
   private unhandle?: () => Promise<void>
   /** Serialises saves per job so a slow write never lands after a newer one. */
@@ -40,7 +44,7 @@ export class CreatorService implements NodeService {
     this.store = new JobStore(ctx.db)
     this.leaseMs = init.leaseMs ?? 15_000
     this.announceEveryMs = init.announceEveryMs ?? 3_000
-    this.verifier = init.verifier ?? new IntegrityVerifier(ctx.blobs)
+    this.verifier = init.verifier ?? new CheckedVerifier(ctx, { integrity: new IntegrityVerifier(ctx.blobs), level: init.verificationLevel ?? DEFAULT_VERIFICATION_LEVEL })
   }
 
   async start(): Promise<void> {
@@ -61,7 +65,8 @@ export class CreatorService implements NodeService {
       this.ctx.logger.info('resuming job', { job: job.id, done: job.tasks.filter((t) => t.status === 'verified').length, tasks: job.tasks.length })
       // Results committed before a restart were never verified: check them now.
       for (const [index, p] of Object.entries(job.pending)) {
-        void this.verify({ jobId: job.id, taskIndex: Number(index), worker: p.worker, workerPeer: peerIdFromString(p.workerPeer), merkleRoot: p.merkleRoot, frames: p.frames })
+        const { workerPeer, envelope, ...rest } = p
+        void this.verify({ ...rest, jobId: job.id, taskIndex: Number(index), workerPeer: peerIdFromString(workerPeer), envelope: Buffer.from(envelope, 'hex') })
       }
     }
     void this.announceAll()
@@ -94,7 +99,8 @@ export class CreatorService implements NodeService {
       admitted: {},
       frames: {},
       paid: {},
-      pending: {}
+      pending: {},
+      banned: []
     }
     await this.save(job)
     this.ctx.logger.info('job submitted', { job: job.id, frames: spec.frameEnd - spec.frameStart + 1, tasks: job.tasks.length })
@@ -118,14 +124,25 @@ export class CreatorService implements NodeService {
     return next
   }
 
-  private async announce(job: JobRecord): Promise<void> {
+  /** The job's announcement, signed now (with current addresses): what peers and checkers verify the job against. */
+  private signedAnnouncement(job: JobRecord): Uint8Array {
     const announcement = announcementOf(job.spec, {
       creatorPublicKey: this.ctx.identity.publicKey,
       nonce: Buffer.from(job.nonce, 'hex'),
       addrs: this.ctx.libp2p.getMultiaddrs().slice(0, LIMITS.maxAddrs).map(String),
       timestampMs: this.ctx.now()
     })
-    await this.ctx.gossip.publish('jobs', signEnvelope(nodeEd25519, this.ctx.identity.seed, 'JobAnnouncement', announcement)).catch((err) => this.ctx.logger.debug('announce failed', { err }))
+    return signEnvelope(nodeEd25519, this.ctx.identity.seed, 'JobAnnouncement', announcement)
+  }
+
+  private async announce(job: JobRecord): Promise<void> {
+    await this.ctx.gossip.publish('jobs', this.signedAnnouncement(job)).catch((err) => this.ctx.logger.debug('announce failed', { err }))
+  }
+
+  /** Reputation as this creator has seen it (drives how much of a worker's work is sampled). */
+  private credit(worker: string, delta: WorkerReputation): void {
+    const rep = this.reputation.get(worker) ?? { verifiedFrames: 0, rejectedTasks: 0 }
+    this.reputation.set(worker, { verifiedFrames: rep.verifiedFrames + delta.verifiedFrames, rejectedTasks: rep.rejectedTasks + delta.rejectedTasks })
   }
 
   private async announceAll(): Promise<void> {
@@ -138,7 +155,7 @@ export class CreatorService implements NodeService {
     const job = this.jobs.get(toHex(bid.jobId))
     if (job === undefined || job.status !== 'active') return
     const worker = toHex(envelope.publicKey)
-    if (bid.price > job.spec.maxPrice || bid.benchScore < job.spec.minBenchScore) return
+    if (bid.price > job.spec.maxPrice || bid.benchScore < job.spec.minBenchScore || job.banned?.includes(worker)) return
     const known = job.admitted[worker]
     if (known !== undefined && known.price === bid.price) return
     void this.save({ ...job, admitted: { ...job.admitted, [worker]: { peerId: from.toString(), price: bid.price, admittedMs: this.ctx.now() } } })
@@ -159,25 +176,33 @@ export class CreatorService implements NodeService {
   private async recordPending(result: CommittedResult): Promise<void> {
     const job = this.jobs.get(result.jobId)
     if (job === undefined) return
-    const { workerPeer, jobId: _j, taskIndex, ...rest } = result
-    await this.save({ ...job, pending: { ...job.pending, [taskIndex]: { ...rest, workerPeer: workerPeer.toString() } } })
+    const { workerPeer, jobId: _j, taskIndex, envelope, ...rest } = result
+    await this.save({ ...job, pending: { ...job.pending, [taskIndex]: { ...rest, workerPeer: workerPeer.toString(), envelope: Buffer.from(envelope).toString('hex') } } })
   }
 
   private async verify(result: CommittedResult): Promise<void> {
     const job = this.jobs.get(result.jobId)
     if (job === undefined) return
-    const verdict = await this.verifier.verify(job.spec, result).catch((err: Error) => ({ accepted: false as const, reason: err.message }))
+    if (job.banned?.includes(result.worker)) return
+    const check = { jobFrames: job.frames, announcement: this.signedAnnouncement(job), reputation: this.reputation.get(result.worker) }
+    const verdict = await this.verifier.verify(job.spec, result, check).catch((err: Error): Verdict => ({ accepted: false, reason: err.message }))
     const current = this.jobs.get(result.jobId)!
+    if (current.banned?.includes(result.worker)) return
     if (verdict.accepted) {
+      this.credit(result.worker, { verifiedFrames: result.frames.length, rejectedTasks: 0 })
       const next = acceptResult(current, result.taskIndex, result.merkleRoot, verdict.frames, this.ctx.now())
       await this.save(next)
       if (next.status === 'completed' && current.status !== 'completed') {
         this.ctx.logger.info('job completed', { job: next.id })
         await this.ctx.gossip.publish('notices', signEnvelope(nodeEd25519, this.ctx.identity.seed, 'JobNotice', { jobId: Buffer.from(next.id, 'hex'), kind: 1, timestampMs: this.ctx.now() })).catch(() => {})
       }
-    } else {
-      this.ctx.logger.warn('result rejected, task requeued', { job: job.id, task: result.taskIndex, reason: verdict.reason })
+    } else if (verdict.unavailable) {
+      this.ctx.logger.warn('result could not be fetched, task requeued', { job: job.id, task: result.taskIndex, worker: result.workerPeer.toString(), reason: verdict.reason })
       await this.save(rejectResult(current, result.taskIndex, result.merkleRoot, verdict.reason))
+    } else {
+      this.ctx.logger.warn('result rejected: worker excluded from the job, its tasks requeued', { job: job.id, task: result.taskIndex, worker: result.workerPeer.toString(), reason: verdict.reason })
+      this.credit(result.worker, { verifiedFrames: 0, rejectedTasks: 1 })
+      await this.save(banWorker(rejectResult(current, result.taskIndex, result.merkleRoot, verdict.reason), result.worker, verdict.reason))
     }
   }
 }

@@ -35,6 +35,8 @@ export interface JobRecord {
   paid: Record<string, string>
   /** Results committed but not yet verified, by task index: re-verified after a restart. */
   pending: Record<string, PendingResult>
+  /** Workers caught cheating on this job (hex public keys): excluded from it for good. */
+  banned?: string[]
   completedMs?: number
 }
 
@@ -43,6 +45,8 @@ export interface PendingResult {
   workerPeer: string
   merkleRoot: string
   frames: { frame: number; blobId: string; pixelHash: string }[]
+  /** The signed ResultCommitment envelope, hex. */
+  envelope: string
 }
 
 export type FrameStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed'
@@ -55,7 +59,7 @@ export interface JobView {
   completedMs?: number
   counts: Record<FrameStatus, number>
   frames: { frame: number; status: FrameStatus; worker?: string; attempts: number }[]
-  workers: { publicKey: string; peerId: string; price: number; frames: number; paid: string }[]
+  workers: { publicKey: string; peerId: string; price: number; frames: number; paid: string; banned: boolean }[]
 }
 
 function frameStatus(task: TaskState): FrameStatus {
@@ -84,6 +88,6 @@ export function viewOf(job: JobRecord): JobView {
   }
   const framesBy: Record<string, number> = {}
   for (const f of Object.values(job.frames)) framesBy[f.worker] = (framesBy[f.worker] ?? 0) + 1
-  const workers = Object.entries(job.admitted).map(([key, w]) => ({ publicKey: key, peerId: w.peerId, price: w.price, frames: framesBy[key] ?? 0, paid: job.paid[key] ?? '0' }))
+  const workers = Object.entries(job.admitted).map(([key, w]) => ({ publicKey: key, peerId: w.peerId, price: w.price, frames: framesBy[key] ?? 0, paid: job.paid[key] ?? '0', banned: (job.banned ?? []).includes(key) }))
   return { id: job.id, status: job.status, spec: job.spec, createdMs: job.createdMs, completedMs: job.completedMs, counts, frames, workers }
 }

@@ -21,6 +21,7 @@ function withTask(job: JobRecord, task: TaskState): JobRecord {
 /** Hands the lowest enqueued task this worker is not excluded from. */
 export function claimTask(job: JobRecord, worker: string, leaseId: string, expiresMs: number): { job: JobRecord; task: TaskState } | Refusal {
   if (job.status !== 'active') return refuse('jobDone', `job is ${job.status}`)
+  if (job.banned?.includes(worker)) return refuse('notAdmitted', 'this worker was caught cheating on this job')
   if (job.admitted[worker] === undefined) return refuse('notAdmitted', 'no admitted bid from this worker')
   const candidate = job.tasks.find((t) => t.status === 'enqueued' && !t.excluded.includes(worker))
   if (candidate === undefined) {
@@ -93,6 +94,28 @@ export function rejectResult(job: JobRecord, taskIndex: number, root: string, re
   if (task.status !== 'committed' || task.merkleRoot !== root) return job
   const failed = transition(task, { type: 'verify', accepted: false, reason })
   return withTask({ ...job, pending: withoutPending(job, taskIndex) }, transition(failed, { type: 'requeue' }))
+}
+
+/**
+ * A worker caught cheating (SPEC R53 6a): excluded from the job; its
+ * verified tasks are revoked and requeued, its frames dropped, its pay for
+ * the job forfeited; a task it holds now is failed and requeued.
+ */
+export function banWorker(job: JobRecord, worker: string, reason: string): JobRecord {
+  const frames = { ...job.frames }
+  const tasks = job.tasks.map((t) => {
+    if (t.worker !== worker) return t
+    if (t.status === 'verified') {
+      for (let f = t.frameStart; f <= t.frameEnd; f++) delete frames[f]
+      return transition(transition(t, { type: 'revoke', reason }), { type: 'requeue' })
+    }
+    if (t.status === 'leased' || t.status === 'rendered' || t.status === 'committed') return transition(transition(t, { type: 'fail', reason }), { type: 'requeue' })
+    return t
+  })
+  const { [worker]: _forfeited, ...paid } = job.paid
+  const pending = Object.fromEntries(Object.entries(job.pending).filter(([, p]) => p.worker !== worker))
+  const banned = [...new Set([...(job.banned ?? []), worker])]
+  return { ...job, tasks, frames, paid, pending, banned, status: job.status === 'completed' ? 'active' : job.status, completedMs: undefined }
 }
 
 export function cancelJob(job: JobRecord): JobRecord {

@@ -86,7 +86,8 @@ export function createTaskHandler(deps: TaskServerDeps) {
             worker,
             workerPeer: connection.remotePeer,
             merkleRoot: toHex(c.merkleRoot),
-            frames: c.frames.map((f) => ({ frame: f.frame, blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash) }))
+            frames: c.frames.map((f) => ({ frame: f.frame, blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash) })),
+            envelope: request
           })
         }
         return answered

@@ -9,6 +9,8 @@ import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Hardware } from '../../../protocol/pb/messages.js'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
+import { createBlenderRenderer } from '../../renderers/blender/index.ts'
+import { createCheat } from './cheat.ts'
 import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
 import type { Renderer } from '../../renderers/types.ts'
 import { WorkerError } from './errors.ts'
@@ -68,8 +70,10 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     now: ctx.now,
     logger,
     offerIntervalMs: deps.offerIntervalMs,
-    renewEveryMs: deps.renewEveryMs
+    renewEveryMs: deps.renewEveryMs,
+    cheat: ctx.config.cheat ? createCheat(ctx.config.cheat) : undefined
   })
+  if (ctx.config.cheat) logger.warn('CHEATING WORKER: rewrites its frames (adversarial testnet only)', { cheat: ctx.config.cheat })
   ctx.api.route('GET', '/api/worker/settings', () => worker.settings())
   ctx.api.route('GET', '/api/worker/tasks', () => worker.taskSnapshot())
   const ownsRenderer = deps.renderer === undefined
@@ -85,9 +89,11 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
 }
 
 function defaultRenderer(ctx: NodeContext): Renderer {
-  if (ctx.config.renderer !== 'builtin') throw new WorkerError('NO_RENDERER', `renderer ${ctx.config.renderer} is not available in this build; use --renderer builtin`)
   // threads 0 means "the renderer's default" (cores - 1).
-  return createBuiltinRenderer({ threads: ctx.config.threads > 0 ? ctx.config.threads : undefined, logger: ctx.logger.child('renderer') })
+  const threads = ctx.config.threads > 0 ? ctx.config.threads : undefined
+  const logger = ctx.logger.child('renderer')
+  if (ctx.config.renderer === 'blender') return createBlenderRenderer({ threads, logger, cacheDir: ctx.dataDir.paths.work })
+  return createBuiltinRenderer({ threads, logger })
 }
 
 /** P2P_CODE: the /p2p/<peer id> component, which the peer store keys separately. */

@@ -19,6 +19,7 @@ import { type SceneBlobSource, SceneCache } from './scene-cache.ts'
 import { estimatedEarningsPerHour, referenceFramesPerHour, type WorkerSettings } from './settings.ts'
 import { TaskClient, type TaskRpc } from './task-client.ts'
 import { TaskLog, type TaskRecord } from './task-log.ts'
+import type { Cheat } from './cheat.ts'
 import { runTask, type TaskRunnerDeps } from './task-runner.ts'
 
 export interface WorkerComponents {
@@ -40,6 +41,8 @@ export interface WorkerComponents {
   /** Test knobs. */
   offerIntervalMs?: number
   renewEveryMs?: number
+  /** Adversarial testnet only: how this worker fakes its frames. */
+  cheat?: Cheat
 }
 
 /** A notAdmitted reply from every slot should not turn into one bid each. */
@@ -78,7 +81,8 @@ export class WorkerService implements NodeService {
       workDir: `${c.workDir}/tasks`,
       now: c.now,
       logger: c.logger,
-      renewEveryMs: c.renewEveryMs
+      renewEveryMs: c.renewEveryMs,
+      cheat: c.cheat
     }
     this.loops = new ClaimLoops({
       slots: c.settings.slots,
