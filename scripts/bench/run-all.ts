@@ -27,6 +27,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'gossip-propagation', timeoutMs: 120_000 },
   { name: 'rpc-roundtrip', timeoutMs: 60_000 },
   { name: 'idle-rss', timeoutMs: 60_000 },
+  { name: 'scheduling', timeoutMs: 240_000 },
   { name: 'blob-throughput', timeoutMs: 90_000 }
 ]
 /** How long a bench may take to exit after printing its result. */
