@@ -9,6 +9,8 @@ import { ApiServer } from './api/server.ts'
 import { createLocalBlobStore, createNetworkedBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
 import { MetricsRegistry } from './api/metrics.ts'
 import type { NodeConfig } from './config/config.ts'
+import { DevLedgerClient } from './ledger/dev/rpc-client.ts'
+import type { Ledger } from './ledger/types.ts'
 import { type Logger, createLogger } from './log.ts'
 import { GossipService } from './net/gossip.ts'
 import { createHost, type PictorLibp2p } from './net/host.ts'
@@ -34,6 +36,8 @@ export interface NodeContext {
   db: NodeDb
   /** Local content-addressed store that fetches missing blobs from peers. */
   blobs: NetworkedBlobStore
+  /** The ledger (escrow, stake, settlement), when configured. */
+  ledger?: Ledger
   metrics: MetricsRegistry
   logger: Logger
   now: () => number
@@ -90,7 +94,8 @@ export class PictorNode {
     const api = new ApiServer({ token: dataDir.token, port: config.apiPort, metrics, logger: logger.child('api') })
     const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })
     const blobs = createNetworkedBlobStore({ libp2p, local, logger: logger.child('blobs') })
-    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, metrics, logger, now }
+    const ledger = config.ledger === '' ? undefined : new DevLedgerClient({ url: config.ledger, seed: dataDir.seed })
+    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, metrics, logger, now }
     this.ctx = ctx
     metrics.collect('pictor_peers', 'Open peer connections', () => libp2p.getConnections().length)
     metrics.collect('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())

@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { ApiClient } from '../node/api/client.ts'
 import { downloadFrames, prepareJob, progressLine, submitJob, waitForJob } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
+import type { JobView } from '../node/roles/creator/job-record.ts'
 import { Testnet } from './launcher.ts'
+import { jobPayouts, paidOut } from './ledger-report.ts'
 import { writeAnimatedPreview, writeContactSheet } from './preview.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -47,10 +49,10 @@ async function main(): Promise<number> {
     console.log(`\n${frames.length} frames, contact sheet and animated preview written to ${OUT}`)
     console.log(`job wall time ${renderS.toFixed(1)} s (total with testnet start ${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
     printTable(
-      ['worker', 'bid (µPIC/ref frame)', 'frames', 'paid (µPIC)'],
+      ['worker', 'bid (µPIC/ref frame)', 'frames', 'earned (µPIC)'],
       done.workers.map((w) => [names.get(w.peerId) ?? w.peerId, String(w.price), String(w.frames), w.paid])
     )
-    return 0
+    return testnet.ledgerUrl === undefined ? 0 : await ledgerSummary(client, testnet, job.id)
   } catch (err) {
     console.error(`demo failed: ${(err as Error).message}`)
     return 1
@@ -58,6 +60,27 @@ async function main(): Promise<number> {
     const { clean } = await testnet.stop()
     console.log(clean ? '\nevery node stopped cleanly' : '\nsome nodes had to be killed')
   }
+}
+
+/** Waits for the job to close on the ledger, then shows who got paid what from the escrow. */
+async function ledgerSummary(client: ApiClient, testnet: Testnet, jobId: string): Promise<number> {
+  const deadline = Date.now() + 60_000
+  while ((await client.request<JobView>('GET', `/api/jobs/${jobId}`)).ledger?.refunded === undefined) {
+    if (Date.now() > deadline) throw new Error('the job was not closed on the ledger within 60 s')
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  const p = await jobPayouts(testnet.ledgerUrl!, jobId)
+  const byAddress = new Map(testnet.nodes.map((n) => [n.suiAddress, n.name]))
+  const rows = [
+    ...[...p.workers].map(([a, v]) => [byAddress.get(a) ?? a, 'worker pay', String(v)]),
+    ...[...p.checkers].map(([a, v]) => [byAddress.get(a) ?? a, 'checker fees', String(v)]),
+    ['creator', 'refund', String(p.refunded)]
+  ]
+  console.log(`\non the ledger: escrow ${p.escrow} µPIC locked at submission`)
+  printTable(['account', 'for', 'µPIC'], rows)
+  const out = paidOut(p)
+  console.log(out === p.escrow ? `payouts + refund = ${out} µPIC = the escrow` : `MISMATCH: payouts + refund = ${out}, escrow ${p.escrow}`)
+  return out === p.escrow ? 0 : 1
 }
 
 main().then((code) => process.exit(code))

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { identityFromSeed } from '../node/identity/keys.ts'
 import type { NodeStatus } from '../node/node-status.ts'
+import { DevLedgerClient, readDevchainUrl } from '../node/ledger/dev/rpc-client.ts'
 import { initDataDir, openDataDir } from '../node/store/data-dir.ts'
 import { freePorts } from './ports.ts'
 
@@ -22,6 +23,7 @@ export interface TestnetNode {
   role: 'creator' | 'worker' | 'checker'
   dataDir: string
   peerId: string
+  suiAddress: string
   addr: string
   port: number
   token: string
@@ -39,13 +41,21 @@ export interface TestnetInit {
   extraArgs?: Partial<Record<TestnetNode['role'], string[]>>
   /** Per-node extra flags, by node name (e.g. worker-2). */
   nodeArgs?: Record<string, string[]>
+  /** Run a devchain and fund every node from its faucet (default true). */
+  ledger?: boolean
 }
+
+/** Faucet amounts: creators pay escrows, workers and checkers stake. */
+const FUNDS: Record<TestnetNode['role'], bigint> = { creator: 1_000_000_000n, worker: 10_000_000n, checker: 10_000_000n }
 
 export class Testnet {
   readonly nodes: TestnetNode[] = []
   private readonly init: TestnetInit
   private baseDir = ''
   private ownsBaseDir = false
+  private devchain?: ChildProcess
+  /** The devchain's JSON-RPC URL, when the testnet runs one. */
+  ledgerUrl?: string
 
   constructor(init: TestnetInit) {
     this.init = init
@@ -74,9 +84,24 @@ export class Testnet {
       await initDataDir(dataDir)
       const opened = await openDataDir(dataDir)
       const id = await identityFromSeed(opened.seed)
-      this.nodes.push({ name, role, dataDir, peerId: id.peerId, port: ports[i], addr: `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${id.peerId}`, token: opened.token })
+      this.nodes.push({ name, role, dataDir, peerId: id.peerId, suiAddress: id.suiAddress, port: ports[i], addr: `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${id.peerId}`, token: opened.token })
     }
+    if (this.init.ledger !== false) await this.startLedger()
     for (const [i, node] of this.nodes.entries()) this.spawn(node, this.bootstrapFor(i))
+  }
+
+  /** A devchain process, every node funded from its faucet before the nodes start. */
+  private async startLedger(): Promise<void> {
+    const dir = join(this.baseDir, 'devchain')
+    const child = spawn(process.execPath, [CLI, 'devchain', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PICTOR_LOG: 'warn' } })
+    this.devchain = child
+    const deadline = Date.now() + 20_000
+    while ((this.ledgerUrl = await readDevchainUrl(dir)) === undefined) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error('the devchain did not start')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const faucet = new DevLedgerClient({ url: this.ledgerUrl, seed: new Uint8Array(32) })
+    for (const node of this.nodes) await faucet.faucet(node.suiAddress, FUNDS[node.role])
   }
 
   private bootstrapFor(index: number): string[] {
@@ -92,6 +117,7 @@ export class Testnet {
       CLI, 'start', '--role', node.role, '--data-dir', node.dataDir,
       '--listen', `/ip4/127.0.0.1/tcp/${node.port}`, '--local-testnet', '--bootstrap', bootstrap.join(','),
       '--log-level', this.init.logLevel ?? 'info',
+      ...(this.ledgerUrl === undefined ? [] : ['--ledger', this.ledgerUrl]),
       ...(this.init.extraArgs?.[node.role] ?? []), ...(this.init.nodeArgs?.[node.name] ?? [])
     ]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PICTOR_DATA_DIR: node.dataDir } })
@@ -177,6 +203,17 @@ export class Testnet {
       c.kill('SIGTERM')
     }))
     const clean = (await Promise.all(exits)).every(Boolean)
+    const devchain = this.devchain
+    if (devchain && devchain.exitCode === null && devchain.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => devchain.kill('SIGKILL'), 10_000)
+        devchain.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+        devchain.kill('SIGTERM')
+      })
+    }
     if (this.ownsBaseDir) await rm(this.baseDir, { recursive: true, force: true })
     return { clean }
   }

@@ -116,7 +116,12 @@ export class LocalBlobStore implements BlobStore {
     const maxBytes = this.limit(options)
     // Refuse before reading a byte; the streaming check still guards a file that grows.
     if (size > maxBytes) throw new BlobTooLargeError(maxBytes)
-    return this.putStream(createReadStream(path, { highWaterMark: BLOB_CHUNK_BYTES, signal: options.signal }), options, size)
+    options.signal?.throwIfAborted()
+    const stream = createReadStream(path, { highWaterMark: BLOB_CHUNK_BYTES, signal: options.signal })
+    // An abort makes the stream emit 'error'; without a listener that would end the process.
+    // putStream sees the same failure through iteration.
+    stream.on('error', () => {})
+    return this.putStream(stream, options, size)
   }
 
   /**

@@ -34,6 +34,8 @@ export interface NodeConfig {
   cheat: string
   /** Checker, adversarial testnet only: approve everything without checking. */
   checkerColludes: boolean
+  /** JSON-RPC URL of the dev ledger (`pictor devchain`); '' runs without a ledger. */
+  ledger: string
   /** Creator: how much of each result checkers re-render (protocol/verification/levels.ts). */
   verification: 'light' | 'standard' | 'strict' | 'full'
 }
@@ -53,6 +55,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   leaseMs: 15_000,
   cheat: '',
   checkerColludes: false,
+  ledger: '',
   verification: 'standard'
 }
 
@@ -103,6 +106,12 @@ function multiaddrList(requirePeerId: boolean): Parser {
   }
 }
 
+function ledgerUrl(value: unknown, source: string): string {
+  if (value === '') return ''
+  if (typeof value !== 'string' || !/^https?:\/\/[\w.-]+(:\d{1,5})?\/?$/.test(value)) fail(source, `must be an http URL like http://127.0.0.1:8547, got ${JSON.stringify(value)}`)
+  return value as string
+}
+
 function shortString(value: unknown, source: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 64 || !/^[\w.-]+$/.test(value)) fail(source, 'must be 1-64 characters of letters, digits, ".", "_" or "-"')
   return value as string
@@ -133,6 +142,7 @@ const PARSERS: Record<Key, Parser> = {
   leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs),
   cheat: cheatStrategy,
   checkerColludes: boolean,
+  ledger: ledgerUrl,
   verification: oneOf(['light', 'standard', 'strict', 'full'] as const)
 }
 
@@ -151,6 +161,7 @@ const ENV_NAMES: Record<Key, string> = {
   leaseMs: 'PICTOR_LEASE_MS',
   cheat: 'PICTOR_CHEAT',
   checkerColludes: 'PICTOR_CHECKER_COLLUDES',
+  ledger: 'PICTOR_LEDGER',
   verification: 'PICTOR_VERIFICATION'
 }
 

@@ -5,7 +5,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
 import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
-import { identify, type Identify } from '@libp2p/identify'
+import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
 import { ping, type Ping } from '@libp2p/ping'
@@ -16,6 +16,8 @@ import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/constants.ts'
 
 export type HostServices = {
   identify: Identify
+  /** Tells connected peers when this node adds a protocol (roles register theirs after connecting). */
+  identifyPush: IdentifyPush
   ping: Ping
   pubsub: GossipSub
   dht: KadDHT
@@ -72,6 +74,7 @@ export async function createHost(init: HostInit): Promise<PictorLibp2p> {
     connectionManager: local ? { inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1_000, maxConnections: 1_000 } : {},
     services: {
       identify: identify(),
+      identifyPush: identifyPush(),
       ping: ping(),
       pubsub: gossipsub({
         globalSignaturePolicy: StrictSign,

@@ -4,9 +4,10 @@ import { CreatorService } from './creator/creator-service.ts'
 import { registerJobApi } from './creator/job-api.ts'
 import { createCheckerServices } from './checker/index.ts'
 import { createWorkerServices } from './worker/index.ts'
+import { ledgerAccount } from './ledger-account.ts'
 
 export const roleServices: ServiceFactory = async (ctx) => {
-  const services: NodeService[] = []
+  const services: NodeService[] = [ledgerAccount(ctx)]
   switch (ctx.config.role) {
     case 'creator': {
       const creator = new CreatorService(ctx, { leaseMs: ctx.config.leaseMs, verificationLevel: ctx.config.verification })

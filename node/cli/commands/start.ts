@@ -53,6 +53,8 @@ export const startCommand: Command = {
     process.once('SIGINT', force)
     process.once('SIGTERM', force)
     await node.stop()
-    return 0
+    // Every service has stopped and the database is closed; retry timers of
+    // abandoned ledger calls must not hold the process open.
+    process.exit(0)
   }
 }

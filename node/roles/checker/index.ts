@@ -6,7 +6,8 @@ import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { CHECK_PROTOCOL, LIMITS, VERIFICATION } from '../../../protocol/constants.ts'
-import { ReplayGuard } from '../../../protocol/index.ts'
+import { decode, ReplayGuard, toHex } from '../../../protocol/index.ts'
+import { CheckReply } from '../../../protocol/pb/messages.js'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
@@ -67,7 +68,11 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
         unhandle = await serveRpc(
           ctx.libp2p,
           CHECK_PROTOCOL,
-          (request, connection) => checker.handle(request, connection.remotePeer),
+          async (request, connection) => {
+            const reply = await checker.handle(request, connection.remotePeer)
+            if (ctx.ledger !== undefined) void attestOnChain(ctx, reply)
+            return reply
+          },
           { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: VERIFICATION.maxCheckReplyBytes, timeoutMs: rpcTimeoutMs(checkTimeoutMs) },
           logger
         )
@@ -79,4 +84,23 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
       }
     }
   ]
+}
+
+/**
+ * On a ledger the verdict is also attested on chain, which settles the task
+ * (the worker paid or slashed, this checker paid its fee). Only the checker
+ * the chain drew may do so; anything else is refused there and logged here.
+ */
+async function attestOnChain(ctx: NodeContext, reply: Uint8Array): Promise<void> {
+  try {
+    const verdictEnvelope = CheckReply.decode(reply).verdict
+    if (verdictEnvelope === undefined) return
+    const verdict = decode('Verdict', verdictEnvelope.payload)
+    const jobId = toHex(verdict.jobId)
+    const task = await ctx.ledger!.task(jobId, verdict.taskIndex)
+    if (task.state !== 'committed' || task.checker !== ctx.ledger!.address) return
+    await ctx.ledger!.submitVerdict({ jobId, taskIndex: verdict.taskIndex, accepted: verdict.accepted })
+  } catch (err) {
+    ctx.logger.warn('on-chain verdict failed', { err })
+  }
 }

@@ -21,6 +21,7 @@ import {
   verifyVerdict
 } from '../../../protocol/verification/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { suiAddressOf } from '../../identity/keys.ts'
 import { callRpc } from '../../net/rpc.ts'
 import type { NodeContext } from '../../node.ts'
 import type { CheckContext, CommittedResult, IntegrityVerifier, Verdict, Verifier } from './result-intake.ts'
@@ -74,10 +75,12 @@ export class CheckedVerifier implements Verifier {
       seen.set(f.pixelHash, f.frame)
       return twin !== undefined || flat.has(f.frame)
     })
-    const checkers = await this.knownCheckers()
+    const known = await this.knownCheckers()
+    // On a ledger the chain drew the beacon and the one checker; otherwise the
+    // beacon is drawn here, now, after the commitment: the worker could not aim its fakes.
+    const checkers = check.chain === undefined ? known : known.filter((key) => suiAddressOf(fromHex(key)) === check.chain!.checker)
     const exclude = [result.worker, toHex(this.ctx.identity.publicKey)]
-    // The beacon exists only now, after the commitment: the worker could not aim its fakes.
-    const beacon = randomBytes(VERIFICATION.beaconBytes)
+    const beacon = check.chain === undefined ? randomBytes(VERIFICATION.beaconBytes) : fromHex(check.chain.beacon)
     const commitment = Envelope.decode(result.envelope)
     // The task server validated this envelope already; only its payload is needed here.
     const c: ResultCommitment = decode('ResultCommitment', commitment.payload)
@@ -87,7 +90,7 @@ export class CheckedVerifier implements Verifier {
     if (selected.length === 0) {
       // Without checkers, repeated or blank pixels cannot be told from a static shot: refuse them.
       if (suspicious.length > 0) return { accepted: false, reason: `frame ${suspicious[0].frame} is blank or repeats another frame of the job, and no checker is available` }
-      this.ctx.logger.warn('no checker available: result accepted on integrity alone', { job: result.jobId, task: result.taskIndex })
+      this.ctx.logger.warn('no checker available: result accepted on integrity alone', { job: result.jobId, task: result.taskIndex, known: known.length, chainChecker: check.chain?.checker })
       return integrity
     }
     const frames = result.frames.map((f) => f.frame)
@@ -98,7 +101,9 @@ export class CheckedVerifier implements Verifier {
       selected.map(async (checker, redundancyIndex) => {
         // Suspicious frames get every frame checked: a reused frame cannot hide in an unsampled slot.
         const sample: Sample = suspicious.length > 0 ? sampleOfSize({ ...base, redundancyIndex }, frames.length, 1) : sampleFor({ ...base, redundancyIndex, level, reputation: check.reputation })
-        if (sample.frames.length === 0) return
+        // On a ledger every task needs its verdict on chain to settle, so the drawn
+        // checker is asked even with an empty sample (it still runs its integrity checks).
+        if (sample.frames.length === 0 && check.chain === undefined) return
         asked.push(checker)
         const verdict = await this.ask(checker, { announcement: check.announcement, commitment, beacon, sample, redundancyIndex })
         if (verdict === undefined) return

@@ -15,6 +15,7 @@ import { JobStore } from './job-store.ts'
 import { type CommittedResult, IntegrityVerifier, type Verdict, type Verifier } from './result-intake.ts'
 import { acceptResult, banWorker, cancelJob, expireLeases, rejectResult } from './scheduler.ts'
 import { createTaskHandler } from './task-server.ts'
+import { assignOnChain, chainDraw, closeOnChain, lockEscrow } from './job-ledger.ts'
 import { CheckedVerifier } from './checked-verifier.ts'
 import { DEFAULT_VERIFICATION_LEVEL, type LevelName, type WorkerReputation } from '../../../protocol/verification/index.ts'
 
@@ -36,6 +37,7 @@ export class CreatorService implements NodeService {
   private readonly reputation = new Map<string, WorkerReputation>()
   private readonly timers: NodeJS.Timeout[] = []
   private unhandle?: () => Promise<void>
+  private stopped = false
   /** Serialises saves per job so a slow write never lands after a newer one. */
   private readonly saving = new Map<string, Promise<void>>()
 
@@ -55,7 +57,14 @@ export class CreatorService implements NodeService {
       leaseMs: this.leaseMs,
       job: (id) => this.jobs.get(id),
       save: (job) => this.save(job),
-      onCommitted: (result) => void this.recordPending(result).then(() => this.verify(result))
+      onCommitted: (result) => void this.recordPending(result).then(() => this.verify(result)),
+      beforeCommitReply: async (job, task, worker) => {
+        if (this.ctx.ledger === undefined || job.ledger === undefined) return
+        await assignOnChain(this.ctx.ledger, job.id, job.spec, task, worker, job.admitted[toHex(worker)]?.price ?? 0).catch((err) =>
+          // A revoked task is already verified on chain: its re-render is not paid on chain (no revoke in the Move package).
+          this.ctx.logger.warn('on-chain assignment failed', { job: job.id, task: task.index, err })
+        )
+      }
     })
     this.unhandle = await serveRpc(this.ctx.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.ctx.logger.child('task'))
     this.ctx.gossip.on('bids', (d) => this.onBid(d))
@@ -73,6 +82,7 @@ export class CreatorService implements NodeService {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     for (const t of this.timers) clearInterval(t)
     await this.unhandle?.()
     await Promise.all(this.saving.values())
@@ -89,18 +99,23 @@ export class CreatorService implements NodeService {
   async submit(spec: JobSpec): Promise<JobRecord> {
     const nonce = randomBytes(16)
     const announcement = announcementOf(spec, { creatorPublicKey: this.ctx.identity.publicKey, nonce, addrs: [], timestampMs: this.ctx.now() })
+    const id = toHex(announcement.jobId)
+    const tasks = compileJob(spec)
+    // The job waits for its escrow: nothing is stored or announced unless the lock succeeds.
+    const ledgerTerms = this.ctx.ledger === undefined ? undefined : await lockEscrow(this.ctx.ledger, id, spec, tasks.length)
     const job: JobRecord = {
-      id: toHex(announcement.jobId),
+      id,
       spec,
       nonce: nonce.toString('hex'),
       createdMs: this.ctx.now(),
       status: 'active',
-      tasks: compileJob(spec).map(newTaskState),
+      tasks: tasks.map(newTaskState),
       admitted: {},
       frames: {},
       paid: {},
       pending: {},
-      banned: []
+      banned: [],
+      ledger: ledgerTerms
     }
     await this.save(job)
     this.ctx.logger.info('job submitted', { job: job.id, frames: spec.frameEnd - spec.frameStart + 1, tasks: job.tasks.length })
@@ -112,11 +127,16 @@ export class CreatorService implements NodeService {
     const job = this.jobs.get(id)
     if (job === undefined) return undefined
     const cancelled = cancelJob(job)
+    if (this.ctx.ledger !== undefined && job.ledger !== undefined && job.status === 'active') {
+      await this.ctx.ledger.cancelJob(id).catch((err) => this.ctx.logger.warn('on-chain cancel failed', { job: id, err }))
+    }
     await this.save(cancelled)
     return cancelled
   }
 
   private save(job: JobRecord): Promise<void> {
+    // A verification that finishes after stop() must not write to the closed database.
+    if (this.stopped) return Promise.resolve()
     this.jobs.set(job.id, job)
     const previous = this.saving.get(job.id) ?? Promise.resolve()
     const next = previous.then(() => this.store.put(this.jobs.get(job.id)!))
@@ -173,6 +193,20 @@ export class CreatorService implements NodeService {
     }
   }
 
+  /** Refunds the unspent escrow once the chain has every verdict. */
+  private async closeOnLedger(id: string): Promise<void> {
+    const job = this.jobs.get(id)
+    if (this.ctx.ledger === undefined || job?.ledger === undefined) return
+    try {
+      const refunded = await closeOnChain(this.ctx.ledger, id, 120_000)
+      const latest = this.jobs.get(id)!
+      await this.save({ ...latest, ledger: { ...latest.ledger!, refunded: String(refunded ?? 0n) } })
+      this.ctx.logger.info('job closed on the ledger', { job: id, refunded })
+    } catch (err) {
+      this.ctx.logger.error('closing the job on the ledger failed', { job: id, err })
+    }
+  }
+
   private async recordPending(result: CommittedResult): Promise<void> {
     const job = this.jobs.get(result.jobId)
     if (job === undefined) return
@@ -184,7 +218,9 @@ export class CreatorService implements NodeService {
     const job = this.jobs.get(result.jobId)
     if (job === undefined) return
     if (job.banned?.includes(result.worker)) return
-    const check = { jobFrames: job.frames, announcement: this.signedAnnouncement(job), reputation: this.reputation.get(result.worker) }
+    // On a ledger the chain draws the beacon and the checker once the worker commits there.
+    const chain = this.ctx.ledger !== undefined && job.ledger !== undefined ? await chainDraw(this.ctx.ledger, job.id, result.taskIndex, result.merkleRoot, 60_000).catch(() => undefined) : undefined
+    const check = { jobFrames: job.frames, announcement: this.signedAnnouncement(job), reputation: this.reputation.get(result.worker), chain }
     const verdict = await this.verifier.verify(job.spec, result, check).catch((err: Error): Verdict => ({ accepted: false, reason: err.message }))
     const current = this.jobs.get(result.jobId)!
     if (current.banned?.includes(result.worker)) return
@@ -194,6 +230,7 @@ export class CreatorService implements NodeService {
       await this.save(next)
       if (next.status === 'completed' && current.status !== 'completed') {
         this.ctx.logger.info('job completed', { job: next.id })
+        void this.closeOnLedger(next.id)
         await this.ctx.gossip.publish('notices', signEnvelope(nodeEd25519, this.ctx.identity.seed, 'JobNotice', { jobId: Buffer.from(next.id, 'hex'), kind: 1, timestampMs: this.ctx.now() })).catch(() => {})
       }
     } else if (verdict.unavailable) {

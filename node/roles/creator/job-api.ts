@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises'
 import { JobSpecError, validateJobSpec } from '../../../protocol/index.ts'
 import { HttpError } from '../../api/server.ts'
 import { BlobTooLargeError } from '../../blobs/index.ts'
+import { LedgerError } from '../../ledger/errors.ts'
 import type { NodeContext } from '../../node.ts'
 import { parseScene } from '../../renderers/builtin/scene.ts'
 import type { CreatorService } from './creator-service.ts'
@@ -53,7 +54,12 @@ export function registerJobApi(ctx: NodeContext, creator: CreatorService): void 
         throw new HttpError(400, (err as Error).message)
       }
     }
-    return viewOf(await creator.submit(spec))
+    try {
+      return viewOf(await creator.submit(spec))
+    } catch (err) {
+      if (err instanceof LedgerError) throw new HttpError(402, `escrow could not be locked: ${err.code}: ${err.message}`)
+      throw err
+    }
   })
 
   api.route('GET', '/api/jobs', () => creator.list().map(viewOf))

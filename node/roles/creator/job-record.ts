@@ -37,6 +37,8 @@ export interface JobRecord {
   pending: Record<string, PendingResult>
   /** Workers caught cheating on this job (hex public keys): excluded from it for good. */
   banned?: string[]
+  /** On-chain terms when the job's escrow is locked on a ledger. */
+  ledger?: { maxFrameCost: string; checkerFee: string; escrow: string; refunded?: string }
   completedMs?: number
 }
 
@@ -60,6 +62,7 @@ export interface JobView {
   counts: Record<FrameStatus, number>
   frames: { frame: number; status: FrameStatus; worker?: string; attempts: number }[]
   workers: { publicKey: string; peerId: string; price: number; frames: number; paid: string; banned: boolean }[]
+  ledger?: JobRecord['ledger']
 }
 
 function frameStatus(task: TaskState): FrameStatus {
@@ -89,5 +92,5 @@ export function viewOf(job: JobRecord): JobView {
   const framesBy: Record<string, number> = {}
   for (const f of Object.values(job.frames)) framesBy[f.worker] = (framesBy[f.worker] ?? 0) + 1
   const workers = Object.entries(job.admitted).map(([key, w]) => ({ publicKey: key, peerId: w.peerId, price: w.price, frames: framesBy[key] ?? 0, paid: job.paid[key] ?? '0', banned: (job.banned ?? []).includes(key) }))
-  return { id: job.id, status: job.status, spec: job.spec, createdMs: job.createdMs, completedMs: job.completedMs, counts, frames, workers }
+  return { id: job.id, status: job.status, spec: job.spec, createdMs: job.createdMs, completedMs: job.completedMs, counts, frames, workers, ledger: job.ledger }
 }

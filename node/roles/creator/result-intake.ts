@@ -53,6 +53,8 @@ export interface CheckContext {
   /** The creator-signed JobAnnouncement envelope the checker verifies the job against. */
   announcement: Uint8Array
   reputation?: WorkerReputation
+  /** On a ledger: the beacon (hex) and the checker's address the chain drew for this commitment. */
+  chain?: { beacon: string; checker: string }
 }
 
 /** Decides whether a committed result counts. */

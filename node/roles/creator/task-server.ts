@@ -23,6 +23,8 @@ export interface TaskServerDeps {
   save(job: JobRecord): Promise<void>
   /** Called after a commitment is recorded; verification runs in the background. */
   onCommitted(result: CommittedResult): void
+  /** Runs before a commitment is acknowledged (the on-chain assignment the worker's commit needs). */
+  beforeCommitReply?(job: JobRecord, task: TaskState, worker: Uint8Array): Promise<void>
 }
 
 /** The lease goes back as the Envelope message it was signed as, so the worker can re-verify it. */
@@ -78,7 +80,9 @@ export function createTaskHandler(deps: TaskServerDeps) {
         const framesMatch = c.frames.length === expected && c.frames.every((f, i) => f.frame === task!.frameStart + i)
         if (task !== undefined && task.leaseId === toHex(c.leaseId) && !framesMatch) return reply('invalid', 'the commitment must list exactly the leased frames, in order')
         const outcome = commitResult(job, worker, c.taskIndex, toHex(c.leaseId), toHex(c.merkleRoot), now)
+        // Saved first (answer), so nothing computed from this snapshot can overwrite later changes.
         const answered = await answer(outcome, env.publicKey, false, now)
+        if (!isRefusal(outcome)) await deps.beforeCommitReply?.(outcome.job, outcome.task, env.publicKey)
         if (!isRefusal(outcome)) {
           deps.onCommitted({
             jobId: job.id,

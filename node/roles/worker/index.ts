@@ -71,7 +71,8 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     logger,
     offerIntervalMs: deps.offerIntervalMs,
     renewEveryMs: deps.renewEveryMs,
-    cheat: ctx.config.cheat ? createCheat(ctx.config.cheat) : undefined
+    cheat: ctx.config.cheat ? createCheat(ctx.config.cheat) : undefined,
+    commitOnChain: ctx.ledger === undefined ? undefined : async (jobId, taskIndex, merkleRoot) => void (await ctx.ledger!.commitResult({ jobId, taskIndex, merkleRoot }))
   })
   if (ctx.config.cheat) logger.warn('CHEATING WORKER: rewrites its frames (adversarial testnet only)', { cheat: ctx.config.cheat })
   ctx.api.route('GET', '/api/worker/settings', () => worker.settings())

@@ -32,6 +32,8 @@ export interface TaskRunnerDeps {
   renewEveryMs?: number
   /** Adversarial testnet only (config `cheat`): fakes pixels; the commitment stays true to them. */
   cheat?: Cheat
+  /** On a ledger: records the accepted commitment on chain (the creator assigned the task there first). */
+  commitOnChain?(jobId: string, taskIndex: number, merkleRoot: string): Promise<void>
 }
 
 export type TaskPhase = 'scene' | 'rendering' | 'storing' | 'committing'
@@ -96,6 +98,9 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     signal.throwIfAborted()
     progress('committing')
     const answer = await commit(deps, job.creator, keeper, results, root, signal)
+    if (answer.code === 'ok' && deps.commitOnChain !== undefined) {
+      await deps.commitOnChain(toHex(lease.jobId), lease.taskIndex, toHex(root)).catch((err) => log.warn('on-chain commitment failed', { taskIndex: lease.taskIndex, err }))
+    }
     const outcome: TaskOutcome = { status: answer.code === 'ok' ? 'committed' : 'rejected', reason: answer.reason, framesDone: frames.length, merkleRoot: toHex(root), frames: results }
     if (answer.code !== 'ok') outcome.code = answer.code
     log.info(answer.code === 'ok' ? 'task committed' : 'commitment refused', { taskIndex: lease.taskIndex, frames: frames.length, code: answer.code, reason: answer.reason })

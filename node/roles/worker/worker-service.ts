@@ -43,6 +43,7 @@ export interface WorkerComponents {
   renewEveryMs?: number
   /** Adversarial testnet only: how this worker fakes its frames. */
   cheat?: Cheat
+  commitOnChain?: TaskRunnerDeps['commitOnChain']
 }
 
 /** A notAdmitted reply from every slot should not turn into one bid each. */
@@ -82,7 +83,8 @@ export class WorkerService implements NodeService {
       now: c.now,
       logger: c.logger,
       renewEveryMs: c.renewEveryMs,
-      cheat: c.cheat
+      cheat: c.cheat,
+      commitOnChain: c.commitOnChain
     }
     this.loops = new ClaimLoops({
       slots: c.settings.slots,

@@ -1,0 +1,46 @@
+// The adversarial testnet as researchers run it: a cheating worker is caught
+// by the checker, excluded from the job, paid nothing, and the job still
+// completes with every frame equal to an honest local render.
+import { afterEach, describe, expect, it } from 'vitest'
+import { Testnet } from '../../testnet/launcher.ts'
+import { runScenarioJob } from '../../testnet/scenario.ts'
+
+let testnet: Testnet | undefined
+afterEach(async () => {
+  await testnet?.stop()
+  testnet = undefined
+})
+
+async function run(cheat: string, checkerArgs: Record<string, string[]> = {}, verification = 'standard', checkers = 1) {
+  testnet = new Testnet({
+    workers: 3,
+    checkers,
+    logLevel: 'warn',
+    extraArgs: { creator: ['--verification', verification], worker: ['--threads', '1'], checker: ['--threads', '1'] },
+    nodeArgs: { 'worker-3': ['--cheat', cheat], ...checkerArgs }
+  })
+  await testnet.start()
+  await testnet.waitReady()
+  return runScenarioJob(testnet)
+}
+
+describe('adversarial testnet', () => {
+  for (const cheat of ['previous-frame', 'noise']) {
+    it(`catches a ${cheat} worker and completes the job with honest frames`, async () => {
+      const report = await run(cheat)
+      expect(report.job.status).toBe('completed')
+      expect(report.dishonestFrames).toEqual([])
+      expect(report.caught).toEqual(['worker-3'])
+      const cheater = report.job.workers.find((w) => w.banned)!
+      expect(cheater.paid).toBe('0')
+      expect(cheater.frames).toBe(0)
+    })
+  }
+
+  it('a redundant checker catches what a colluding checker approves', async () => {
+    const report = await run('half-res', { 'checker-1': ['--checker-colludes'] }, 'strict', 2)
+    expect(report.job.status).toBe('completed')
+    expect(report.dishonestFrames).toEqual([])
+    expect(report.caught).toEqual(['worker-3'])
+  })
+})
