@@ -115,4 +115,4 @@ describe('PixelRandom', () => {
   })
 })
 
-const GOLDEN_TINY_FRAME_1 = 'to-be-recorded'
+const GOLDEN_TINY_FRAME_1 = 'f5086856e49d59d389b35ff93c69f46e2e94c5efb00f1f3985ac46e49503e986'
