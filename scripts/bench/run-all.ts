@@ -28,7 +28,9 @@ const BENCHES: BenchSpec[] = [
   { name: 'rpc-roundtrip', timeoutMs: 60_000 },
   { name: 'idle-rss', timeoutMs: 60_000 },
   { name: 'scheduling', timeoutMs: 240_000 },
-  { name: 'blob-throughput', timeoutMs: 90_000 }
+  { name: 'blob-throughput', timeoutMs: 90_000 },
+  { name: 'verification', timeoutMs: 120_000 },
+  { name: 'blender-overhead', timeoutMs: 180_000 }
 ]
 /** How long a bench may take to exit after printing its result. */
 const EXIT_GRACE_MS = 10_000
