@@ -8,6 +8,7 @@ import { Readable } from 'node:stream'
 import { type JobSpec, JobSpecError, validateJobSpec } from '../../protocol/index.ts'
 import type { ApiClient } from '../api/client.ts'
 import type { JobView } from '../roles/creator/job-record.ts'
+import { checkBlendFile, defaultLimits } from '../renderers/blender/index.ts'
 import { parseScene } from '../renderers/builtin/scene.ts'
 import { frameFileName } from '../renderers/types.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
@@ -41,12 +42,12 @@ export async function prepareJob(scenePath: string, fields: Record<string, unkno
     if (err instanceof JobSpecError) throw new UsageError(err.message)
     throw err
   }
-  if (spec.renderer === 'builtin') {
-    try {
-      parseScene(await readFile(scenePath))
-    } catch (err) {
-      throw new UsageError(`scene ${scenePath}: ${(err as Error).message}`)
-    }
+  try {
+    // A scene that fails validation is never uploaded, so it never reaches a worker.
+    if (spec.renderer === 'builtin') parseScene(await readFile(scenePath))
+    else await checkBlendFile(scenePath, defaultLimits())
+  } catch (err) {
+    throw new UsageError(`scene ${scenePath}: ${(err as Error).message}`)
   }
   return spec
 }

@@ -23,6 +23,12 @@ function protocolParse<T>(parse: () => T): T {
   }
 }
 
+function choice(value: unknown, flag: string, options: string[]): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || !options.includes(value)) throw new UsageError(`${flag} must be one of ${options.join(', ')}, got "${String(value)}"`)
+  return value
+}
+
 const JOB_ID = /^[0-9a-f]{64}$/
 function jobId(value: string | undefined): string {
   if (value === undefined || !JOB_ID.test(value)) throw new UsageError(`a job id is 64 hex characters, got ${value === undefined ? 'nothing' : `"${value}"`}`)
@@ -43,6 +49,9 @@ async function submit(argv: string[]): Promise<number> {
       'test-frame': { type: 'string' },
       renderer: { type: 'string' },
       'min-bench': { type: 'string' },
+      engine: { type: 'string' },
+      device: { type: 'string' },
+      'blender-version': { type: 'string' },
       watch: { type: 'boolean' }
     },
     2
@@ -64,7 +73,10 @@ async function submit(argv: string[]): Promise<number> {
     seed: intFlag(values.seed, '--seed', 0, 0xffffffff),
     maxPrice: intFlag(values['max-price'], '--max-price', 0, Number.MAX_SAFE_INTEGER),
     timeoutStopS: values['timeout-stop'] === undefined ? undefined : parseDuration(values['timeout-stop'] as string, '--timeout-stop', LIMITS.maxTimeoutStopS),
-    minBenchScore: intFlag(values['min-bench'], '--min-bench', 0, 0xffffffff)
+    minBenchScore: intFlag(values['min-bench'], '--min-bench', 0, 0xffffffff),
+    engine: choice(values.engine, '--engine', ['CYCLES', 'BLENDER_EEVEE']),
+    device: choice(values.device, '--device', ['CPU', 'GPU']),
+    rendererVersion: values['blender-version']
   }
   const spec = await prepareJob(scene, fields)
   const testFrame = intFlag(values['test-frame'], '--test-frame', spec.frameStart, spec.frameEnd)
@@ -115,6 +127,7 @@ export const jobCommand: Command = {
   usage: [
     'pictor job submit <scene> --frames 1-48 --max-price P [--frames-per-task 4] [--resolution HD|FHD|QHD|2K|4K|8K|WxH]',
     '                  [--samples N] [--seed S] [--timeout-stop 10m] [--test-frame N] [--min-bench N] [--renderer builtin|blender] [--watch]',
+    '                  Blender scenes (.blend): [--engine CYCLES|BLENDER_EEVEE] [--device CPU|GPU] [--blender-version 3.4]',
     'pictor job status <id> [--json]',
     'pictor job watch <id>',
     'pictor job download <id> <dir>',

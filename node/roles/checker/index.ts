@@ -11,6 +11,7 @@ import { CheckReply } from '../../../protocol/pb/messages.js'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
+import { createBlenderRenderer } from '../../renderers/blender/index.ts'
 import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
 import type { Renderer } from '../../renderers/types.ts'
 import type { FrameFetcher } from './check-task.ts'
@@ -33,8 +34,11 @@ const rpcTimeoutMs = (checkTimeoutMs: number) => checkTimeoutMs + 30_000
 export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}): NodeService[] {
   const logger = ctx.logger.child('checker')
   const ownsRenderer = deps.renderers === undefined
+  const threads = ctx.config.threads > 0 ? ctx.config.threads : undefined
+  // Blender is found lazily: without it, Blender jobs are answered `unavailable`, never rejected.
   const renderers: Partial<Record<string, Renderer>> = deps.renderers ?? {
-    builtin: createBuiltinRenderer({ threads: ctx.config.threads > 0 ? ctx.config.threads : undefined, logger: ctx.logger.child('renderer') })
+    builtin: createBuiltinRenderer({ threads, logger: ctx.logger.child('renderer') }),
+    blender: createBlenderRenderer({ threads, logger: ctx.logger.child('blender'), cacheDir: ctx.dataDir.paths.work })
   }
   const { renderers: _r, fetcher: _f, ...options } = deps
   const checker = new CheckerService(

@@ -11,6 +11,7 @@ import { HttpError } from '../../api/server.ts'
 import { BlobTooLargeError } from '../../blobs/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
 import type { NodeContext } from '../../node.ts'
+import { checkBlendFile, defaultLimits } from '../../renderers/blender/index.ts'
 import { parseScene } from '../../renderers/builtin/scene.ts'
 import type { CreatorService } from './creator-service.ts'
 import { viewOf } from './job-record.ts'
@@ -47,12 +48,12 @@ export function registerJobApi(ctx: NodeContext, creator: CreatorService): void 
     if (stat === undefined) throw new HttpError(400, `scene blob ${spec.sceneBlob} is not stored on this node; upload it first`)
     if (stat.size !== spec.sceneSize) throw new HttpError(400, `sceneSize ${spec.sceneSize} does not match the stored scene (${stat.size} bytes)`)
     // A scene that fails validation never reaches a worker.
-    if (spec.renderer === 'builtin') {
-      try {
-        parseScene(await readFile(blobs.local.pathOf(spec.sceneBlob)))
-      } catch (err) {
-        throw new HttpError(400, (err as Error).message)
-      }
+    try {
+      const path = blobs.local.pathOf(spec.sceneBlob)
+      if (spec.renderer === 'builtin') parseScene(await readFile(path))
+      else await checkBlendFile(path, defaultLimits())
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message)
     }
     try {
       return viewOf(await creator.submit(spec))
