@@ -38,6 +38,8 @@ export class CreatorService implements NodeService {
   private readonly timers: NodeJS.Timeout[] = []
   private unhandle?: () => Promise<void>
   private stopped = false
+  /** Commitments whose task could not be assigned on chain: checked off chain, not awaited there. */
+  private readonly offChain = new Set<string>()
   /** Serialises saves per job so a slow write never lands after a newer one. */
   private readonly saving = new Map<string, Promise<void>>()
 
@@ -60,10 +62,11 @@ export class CreatorService implements NodeService {
       onCommitted: (result) => void this.recordPending(result).then(() => this.verify(result)),
       beforeCommitReply: async (job, task, worker) => {
         if (this.ctx.ledger === undefined || job.ledger === undefined) return
-        await assignOnChain(this.ctx.ledger, job.id, job.spec, task, worker, job.admitted[toHex(worker)]?.price ?? 0).catch((err) =>
+        await assignOnChain(this.ctx.ledger, job.id, job.spec, task, worker, job.admitted[toHex(worker)]?.price ?? 0).catch((err) => {
           // A revoked task is already verified on chain: its re-render is not paid on chain (no revoke in the Move package).
           this.ctx.logger.warn('on-chain assignment failed', { job: job.id, task: task.index, err })
-        )
+          this.offChain.add(`${job.id}/${task.index}/${task.merkleRoot}`)
+        })
       }
     })
     this.unhandle = await serveRpc(this.ctx.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.ctx.logger.child('task'))
@@ -219,7 +222,13 @@ export class CreatorService implements NodeService {
     if (job === undefined) return
     if (job.banned?.includes(result.worker)) return
     // On a ledger the chain draws the beacon and the checker once the worker commits there.
-    const chain = this.ctx.ledger !== undefined && job.ledger !== undefined ? await chainDraw(this.ctx.ledger, job.id, result.taskIndex, result.merkleRoot, 60_000).catch(() => undefined) : undefined
+    // With no checker on the network the chain cannot draw one (ENoChecker): do not wait for it.
+    const onChain =
+      this.ctx.ledger !== undefined &&
+      job.ledger !== undefined &&
+      !this.offChain.delete(`${job.id}/${result.taskIndex}/${result.merkleRoot}`) &&
+      ((await this.verifier.knownCheckers?.())?.length ?? 1) > 0
+    const chain = onChain && this.ctx.ledger !== undefined ? await chainDraw(this.ctx.ledger, job.id, result.taskIndex, result.merkleRoot, 60_000).catch(() => undefined) : undefined
     const check = { jobFrames: job.frames, announcement: this.signedAnnouncement(job), reputation: this.reputation.get(result.worker), chain }
     const verdict = await this.verifier.verify(job.spec, result, check).catch((err: Error): Verdict => ({ accepted: false, reason: err.message }))
     const current = this.jobs.get(result.jobId)!

@@ -60,6 +60,8 @@ export interface CheckContext {
 /** Decides whether a committed result counts. */
 export interface Verifier {
   verify(spec: JobSpec, result: CommittedResult, check: CheckContext): Promise<Verdict>
+  /** Checkers this verifier can reach (hex keys); none means nothing can be attested on chain. */
+  knownCheckers?(): Promise<string[]>
 }
 
 /** Every frame fetched, decoded at the job's size, and hashed as committed. */
