@@ -36,6 +36,8 @@ export interface NetworkedBlobStoreInit extends BlobServerInit {
 export interface NetworkedGetOptions extends BlobGetOptions {
   /** Peers to try before asking the DHT, e.g. the job's creator. */
   peers?: PeerId[]
+  /** Announce this node as a provider once fetched (default true). */
+  announce?: boolean
 }
 
 interface SharedFetch {
@@ -88,13 +90,13 @@ export class NetworkedBlobStore implements BlobStore {
 
   async put(source: Uint8Array | AsyncIterable<Uint8Array>, options?: BlobPutOptions): Promise<BlobStat> {
     const stat = await this.local.put(source, options)
-    void this.provide(stat.id)
+    if (options?.announce !== false) void this.provide(stat.id)
     return stat
   }
 
   async putFile(path: string, options?: BlobPutOptions): Promise<BlobStat> {
     const stat = await this.local.putFile(path, options)
-    void this.provide(stat.id)
+    if (options?.announce !== false) void this.provide(stat.id)
     return stat
   }
 
@@ -165,7 +167,7 @@ export class NetworkedBlobStore implements BlobStore {
             idleTimeoutMs: this.fetchIdleTimeoutMs
           })
           this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
-          void this.provide(id)
+          if (options.announce !== false) void this.provide(id)
           return stat
         } catch (err) {
           if (signal.aborted) throw signal.reason
@@ -196,7 +198,11 @@ export class NetworkedBlobStore implements BlobStore {
     }
     known.forEach(add)
     const stop = new AbortController()
-    let searching = true
+    // The DHT is asked only once the known peers are used up: in pictor's flows
+    // the peer named by the caller (creator, worker) almost always has the blob,
+    // and a provider search per blob was the bulk of a task's overhead.
+    let searching = false
+    let started = false
     let wake: (() => void) | undefined
     const search = async () => {
       const routingSignal = AbortSignal.any([signal, stop.signal, AbortSignal.timeout(this.findProvidersTimeoutMs)])
@@ -215,10 +221,14 @@ export class NetworkedBlobStore implements BlobStore {
         wake?.()
       }
     }
-    void search()
     let index = 0
     return {
       next: async () => {
+        if (index >= found.length && !started) {
+          started = true
+          searching = true
+          void search()
+        }
         while (index >= found.length && searching) {
           await new Promise<void>((resolve) => {
             wake = resolve

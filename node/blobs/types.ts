@@ -13,6 +13,8 @@ export interface BlobPutOptions {
   onProgress?: (progress: BlobProgress) => void
   /** Refuse (and keep nothing) past this many bytes. */
   maxBytes?: number
+  /** Announce this node as a provider in the DHT (default true). Off for blobs always fetched from a known peer. */
+  announce?: boolean
   /** Keep the blob only if its bytes hash to this id (BlobHashMismatchError otherwise, nothing kept). */
   expectedId?: BlobId
 }

@@ -80,7 +80,7 @@ export class IntegrityVerifier implements Verifier {
     const flat: number[] = []
     for (const f of result.frames) {
       try {
-        await this.blobs.fetch(f.blobId, { peers: [result.workerPeer], signal: AbortSignal.timeout(this.timeoutMs) })
+        await this.blobs.fetch(f.blobId, { peers: [result.workerPeer], announce: false, signal: AbortSignal.timeout(this.timeoutMs) })
       } catch (err) {
         return { accepted: false, unavailable: true, reason: `frame ${f.frame}: ${(err as Error).message}` }
       }

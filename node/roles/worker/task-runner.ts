@@ -153,7 +153,8 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
     // The checker hashes decoded pixels too, so a frame that does not decode
     // at the job's exact size is our failure to find now, not theirs later.
     const decoded = await decodePng(await readFile(out.path), { width: a.width, height: a.height })
-    const stat = await deps.blobs.putFile(out.path, { signal })
+    // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
+    const stat = await deps.blobs.putFile(out.path, { signal, announce: false })
     results.push({ frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer> })
   }
   return results
