@@ -2,8 +2,11 @@
 // by the checker, excluded from the job, paid nothing, and the job still
 // completes with every frame equal to an honest local render.
 import { afterEach, describe, expect, it } from 'vitest'
+import { ApiClient } from '../../node/api/client.ts'
+import type { JobView } from '../../node/roles/creator/job-record.ts'
 import { Testnet } from '../../testnet/launcher.ts'
 import { runScenarioJob } from '../../testnet/scenario.ts'
+import { waitFor } from './helpers/nodes.ts'
 
 let testnet: Testnet | undefined
 afterEach(async () => {
@@ -42,5 +45,26 @@ describe('adversarial testnet', () => {
     expect(report.job.status).toBe('completed')
     expect(report.dishonestFrames).toEqual([])
     expect(report.caught).toEqual(['worker-3'])
+  })
+})
+
+describe('creator review', () => {
+  it('a rejected honest frame goes to an independent checker, which dismisses the dispute', async () => {
+    testnet = new Testnet({ workers: 2, checkers: 2, logLevel: 'warn', extraArgs: { worker: ['--threads', '1'], checker: ['--threads', '1'] } })
+    await testnet.start()
+    await testnet.waitReady()
+    const report = await runScenarioJob(testnet)
+    expect(report.job.status).toBe('completed')
+    const client = await ApiClient.fromDataDir(testnet.node('creator').dataDir)
+    const { disputes } = await client.request<{ disputes: JobView['disputes'] }>('POST', `/api/jobs/${report.job.id}/reject`, { frames: [3], reason: 'looks wrong' })
+    expect(disputes).toHaveLength(1)
+    let view: JobView | undefined
+    await waitFor(async () => {
+      view = await client.request<JobView>('GET', `/api/jobs/${report.job.id}`)
+      return view.disputes[0]?.outcome !== 'open'
+    }, 60_000, 'the dispute to be settled')
+    expect(view!.disputes[0]).toMatchObject({ taskIndex: 1, frames: [3], outcome: 'dismissed' })
+    expect(view!.counts.succeeded).toBe(24)
+    await expect(client.request('POST', `/api/jobs/${report.job.id}/reject`, { frames: [999] })).rejects.toThrow(/frames must be/)
   })
 })

@@ -29,6 +29,15 @@ function choice(value: unknown, flag: string, options: string[]): string | undef
   return value
 }
 
+function frameList(value: unknown): number[] {
+  const text = typeof value === 'string' ? value : ''
+  const frames = text.split(',').map((f) => Number(f.trim()))
+  if (text === '' || frames.length > LIMITS.maxFramesPerTask || !frames.every((f) => Number.isInteger(f) && f >= 0 && f <= LIMITS.maxFrameNumber)) {
+    throw new UsageError('--frames must be a comma-separated list of frame numbers, e.g. --frames 7,9')
+  }
+  return frames
+}
+
 const JOB_ID = /^[0-9a-f]{64}$/
 function jobId(value: string | undefined): string {
   if (value === undefined || !JOB_ID.test(value)) throw new UsageError(`a job id is 64 hex characters, got ${value === undefined ? 'nothing' : `"${value}"`}`)
@@ -131,6 +140,8 @@ export const jobCommand: Command = {
     'pictor job status <id> [--json]',
     'pictor job watch <id>',
     'pictor job download <id> <dir>',
+    'pictor job review <id>',
+    'pictor job reject <id> --frames 7,9 [--reason "..."]',
     'pictor job cancel <id>',
     'pictor job list',
     'all take [--data-dir DIR] (the creator node\'s data dir)'
@@ -138,9 +149,10 @@ export const jobCommand: Command = {
   async run(argv) {
     const action = argv[0]
     if (action === 'submit') return submit(argv)
-    const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' } }, 3)
+    const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, frames: { type: 'string' }, reason: { type: 'string' } }, 3)
     // Check the arguments before reaching for the node.
-    const id = ['status', 'watch', 'download', 'cancel'].includes(action ?? '') ? jobId(positionals[1]) : ''
+    const id = ['status', 'watch', 'download', 'cancel', 'review', 'reject'].includes(action ?? '') ? jobId(positionals[1]) : ''
+    const rejected = action === 'reject' ? frameList(values.frames) : []
     if (action === 'download' && positionals[2] === undefined) throw new UsageError('job download needs a target folder')
     const client = await ApiClient.fromDataDir(dataDirFlag(values))
     switch (action) {
@@ -164,13 +176,25 @@ export const jobCommand: Command = {
         console.log(`${paths.length} of ${view.frames.length} frames written to ${dir}`)
         return paths.length === view.frames.length ? 0 : 1
       }
+      case 'review': {
+        const view = await client.request<JobView>('GET', `/api/jobs/${id}`)
+        const short = (keys?: string[]) => (keys === undefined || keys.length === 0 ? '-' : keys.map((k) => `${k.slice(0, 12)}…`).join(' '))
+        printTable(['frame', 'status', 'worker', 'checked by', 'attempts'], view.frames.map((f) => [String(f.frame), f.status, short(f.worker ? [f.worker] : []), short(f.checkedBy), String(f.attempts)]))
+        for (const d of view.disputes) console.log(`dispute: task ${d.taskIndex} frames ${d.frames.join(',')} (${d.reason}): ${d.outcome}${d.detail ? ` — ${d.detail}` : ''}`)
+        return 0
+      }
+      case 'reject': {
+        const { disputes } = await client.request<{ disputes: JobView['disputes'] }>('POST', `/api/jobs/${id}/reject`, { frames: rejected, reason: values.reason })
+        console.log(`${disputes.length} task(s) sent to an independent full check; see \`pictor job review ${id}\``)
+        return 0
+      }
       case 'cancel': {
         const view = await client.request<JobView>('POST', `/api/jobs/${id}/cancel`)
         console.log(`job ${view.id} ${view.status}`)
         return 0
       }
       default:
-        throw new UsageError(`job needs submit, status, watch, download, cancel or list, got ${action === undefined ? 'nothing' : `"${action}"`}`)
+        throw new UsageError(`job needs submit, status, watch, download, review, reject, cancel or list, got ${action === undefined ? 'nothing' : `"${action}"`}`)
     }
   }
 }

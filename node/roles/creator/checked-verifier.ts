@@ -79,13 +79,13 @@ export class CheckedVerifier implements Verifier {
     // On a ledger the chain drew the beacon and the one checker; otherwise the
     // beacon is drawn here, now, after the commitment: the worker could not aim its fakes.
     const checkers = check.chain === undefined ? known : known.filter((key) => suiAddressOf(fromHex(key)) === check.chain!.checker)
-    const exclude = [result.worker, toHex(this.ctx.identity.publicKey)]
+    const exclude = [result.worker, toHex(this.ctx.identity.publicKey), ...(check.dispute?.excludeCheckers ?? [])]
     const beacon = check.chain === undefined ? randomBytes(VERIFICATION.beaconBytes) : fromHex(check.chain.beacon)
     const commitment = Envelope.decode(result.envelope)
     // The task server validated this envelope already; only its payload is needed here.
     const c: ResultCommitment = decode('ResultCommitment', commitment.payload)
     const ref = { beacon, jobId: c.jobId, taskIndex: c.taskIndex, merkleRoot: c.merkleRoot }
-    const level = levelOf(this.init.level)
+    const level = levelOf(check.dispute === undefined ? this.init.level : 'full')
     const selected = checkers.length === 0 ? [] : selectCheckers({ ...ref, checkers, exclude, redundancy: level.redundancy })
     if (selected.length === 0) {
       // Without checkers, repeated or blank pixels cannot be told from a static shot: refuse them.
@@ -122,6 +122,7 @@ export class CheckedVerifier implements Verifier {
       return { accepted: false, reason: `checker ${tally.rejected[0].slice(0, 12)}: ${why}` }
     }
     if (asked.length > 0 && tally.accepted.length === 0) this.ctx.logger.warn('no checker answered: result accepted on integrity alone', { job: result.jobId, task: result.taskIndex })
+    for (const f of Object.values(integrity.frames)) f.checkedBy = tally.accepted
     return { ...integrity, checkedBy: tally.accepted }
   }
 

@@ -10,7 +10,7 @@ import { nodeEd25519 } from '../../identity/ed25519.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
 import type { GossipDelivery } from '../../net/gossip.ts'
 import { serveRpc } from '../../net/rpc.ts'
-import type { JobRecord } from './job-record.ts'
+import type { Dispute, JobRecord } from './job-record.ts'
 import { JobStore } from './job-store.ts'
 import { type CommittedResult, IntegrityVerifier, type Verdict, type Verifier } from './result-intake.ts'
 import { acceptResult, banWorker, cancelJob, expireLeases, rejectResult } from './scheduler.ts'
@@ -25,6 +25,18 @@ export interface CreatorInit {
   announceEveryMs?: number
   verifier?: Verifier
   verificationLevel?: LevelName
+}
+
+export class UnknownJobError extends Error {
+  readonly httpStatus = 404
+  constructor(id: string) {
+    super(`unknown job ${id}`)
+  }
+}
+
+/** A dispute that names no accepted result: bad input. */
+export class DisputeError extends Error {
+  readonly httpStatus = 400
 }
 
 export class CreatorService implements NodeService {
@@ -135,6 +147,52 @@ export class CreatorService implements NodeService {
     }
     await this.save(cancelled)
     return cancelled
+  }
+
+  /**
+   * The creator rejects frames it had accepted: each task holding them is
+   * checked again in full by checkers that did not pass it before. Upheld:
+   * the worker is treated as caught cheating. Dismissed: the frames stand.
+   * Runs in the background; the job's view shows the outcome.
+   */
+  async dispute(id: string, frames: number[], reason: string): Promise<Dispute[]> {
+    const job = this.jobs.get(id)
+    if (job === undefined) throw new UnknownJobError(id)
+    const tasks = [...new Set(frames.map((f) => job.tasks.find((t) => t.frameStart <= f && f <= t.frameEnd)))]
+    const disputes: Dispute[] = []
+    for (const task of tasks) {
+      if (task === undefined || task.status !== 'verified' || job.verified?.[task.index] === undefined) continue
+      disputes.push({ taskIndex: task.index, frames: frames.filter((f) => task.frameStart <= f && f <= task.frameEnd), reason, openedMs: this.ctx.now(), outcome: 'open' })
+    }
+    if (disputes.length === 0) throw new DisputeError(`none of frames ${frames.join(', ')} is an accepted result of job ${id}`)
+    await this.save({ ...job, disputes: [...(job.disputes ?? []), ...disputes] })
+    for (const d of disputes) void this.runDispute(id, d)
+    return disputes
+  }
+
+  private async runDispute(id: string, d: Dispute): Promise<void> {
+    const job = this.jobs.get(id)!
+    const r = job.verified![d.taskIndex]
+    const result: CommittedResult = { ...r, jobId: id, taskIndex: d.taskIndex, workerPeer: peerIdFromString(r.workerPeer), envelope: Buffer.from(r.envelope, 'hex') }
+    const before = [...new Set(r.frames.flatMap((f) => job.frames[f.frame]?.checkedBy ?? []))]
+    const verdict = await this.verifier
+      .verify(job.spec, result, { jobFrames: job.frames, announcement: this.signedAnnouncement(job), dispute: { excludeCheckers: before } })
+      .catch((err: Error): Verdict => ({ accepted: false, unavailable: true, reason: err.message }))
+    const current = this.jobs.get(id)!
+    const settle = (outcome: Dispute['outcome'], detail: string) => ({
+      ...current,
+      disputes: (current.disputes ?? []).map((x) => (x.taskIndex === d.taskIndex && x.openedMs === d.openedMs ? { ...x, outcome, detail } : x))
+    })
+    if (verdict.accepted) {
+      const independent = (verdict.checkedBy ?? []).length > 0
+      await this.save(settle(independent ? 'dismissed' : 'open', independent ? 'an independent full check accepted the frames' : 'no independent checker was available'))
+    } else if (verdict.unavailable) {
+      await this.save(settle('open', `could not check: ${verdict.reason}`))
+    } else {
+      this.ctx.logger.warn('dispute upheld: worker excluded from the job, its tasks requeued', { job: id, task: d.taskIndex, reason: verdict.reason })
+      this.credit(r.worker, { verifiedFrames: 0, rejectedTasks: 1 })
+      await this.save(banWorker(settle('upheld', verdict.reason), r.worker, `dispute: ${d.reason}`))
+    }
   }
 
   private save(job: JobRecord): Promise<void> {

@@ -6,7 +6,7 @@
 //   POST /api/jobs/:id/cancel       -> job view
 //   GET  /api/jobs/:id/frames/:n    -> image/png
 import { readFile } from 'node:fs/promises'
-import { JobSpecError, validateJobSpec } from '../../../protocol/index.ts'
+import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.ts'
 import { HttpError } from '../../api/server.ts'
 import { BlobTooLargeError } from '../../blobs/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
@@ -66,6 +66,18 @@ export function registerJobApi(ctx: NodeContext, creator: CreatorService): void 
   api.route('GET', '/api/jobs', () => creator.list().map(viewOf))
   api.route('GET', '/api/jobs/:id', (req) => viewOf(jobOr404(req.params.id)))
   api.route('POST', '/api/jobs/:id/cancel', async (req) => viewOf((await creator.cancel(jobOr404(req.params.id).id))!))
+
+  // POST /api/jobs/:id/reject {"frames":[7,9],"reason":"..."}: dispute accepted frames.
+  api.route('POST', '/api/jobs/:id/reject', async (req) => {
+    const job = jobOr404(req.params.id)
+    const body = req.body as { frames?: unknown; reason?: unknown } | undefined
+    const frames = body?.frames
+    if (!Array.isArray(frames) || frames.length === 0 || frames.length > LIMITS.maxFramesPerTask || !frames.every((f) => Number.isInteger(f) && f >= job.spec.frameStart && f <= job.spec.frameEnd)) {
+      throw new HttpError(400, `frames must be 1 to ${LIMITS.maxFramesPerTask} frame numbers of the job (${job.spec.frameStart}-${job.spec.frameEnd})`)
+    }
+    const reason = typeof body?.reason === 'string' && body.reason.length > 0 ? body.reason.slice(0, LIMITS.maxStringBytes) : 'rejected by the creator'
+    return { disputes: await creator.dispute(job.id, frames as number[], reason) }
+  })
 
   api.route('GET', '/api/jobs/:id/frames/:frame', async (req, res) => {
     const job = jobOr404(req.params.id)

@@ -18,6 +18,18 @@ export interface FrameRecord {
   pixelHash: string
   /** Hex public key of the worker whose result was accepted. */
   worker: string
+  /** Hex public keys of the checkers whose verdicts accepted it. */
+  checkedBy?: string[]
+}
+
+/** A creator's challenge of frames it already accepted (`pictor job reject`). */
+export interface Dispute {
+  taskIndex: number
+  frames: number[]
+  reason: string
+  openedMs: number
+  outcome: 'open' | 'upheld' | 'dismissed'
+  detail?: string
 }
 
 export interface JobRecord {
@@ -37,6 +49,9 @@ export interface JobRecord {
   pending: Record<string, PendingResult>
   /** Workers caught cheating on this job (hex public keys): excluded from it for good. */
   banned?: string[]
+  /** Accepted results, by task index: what a dispute re-checks. */
+  verified?: Record<string, PendingResult>
+  disputes?: Dispute[]
   /** On-chain terms when the job's escrow is locked on a ledger. */
   ledger?: { maxFrameCost: string; checkerFee: string; escrow: string; refunded?: string }
   completedMs?: number
@@ -60,7 +75,8 @@ export interface JobView {
   createdMs: number
   completedMs?: number
   counts: Record<FrameStatus, number>
-  frames: { frame: number; status: FrameStatus; worker?: string; attempts: number }[]
+  frames: { frame: number; status: FrameStatus; worker?: string; attempts: number; checkedBy?: string[] }[]
+  disputes: Dispute[]
   workers: { publicKey: string; peerId: string; price: number; frames: number; paid: string; banned: boolean }[]
   ledger?: JobRecord['ledger']
 }
@@ -86,11 +102,11 @@ export function viewOf(job: JobRecord): JobView {
     const status = frameStatus(task)
     for (let f = task.frameStart; f <= task.frameEnd; f++) {
       counts[status]++
-      frames.push({ frame: f, status, worker: job.frames[f]?.worker ?? task.worker, attempts: task.attempts })
+      frames.push({ frame: f, status, worker: job.frames[f]?.worker ?? task.worker, attempts: task.attempts, checkedBy: job.frames[f]?.checkedBy })
     }
   }
   const framesBy: Record<string, number> = {}
   for (const f of Object.values(job.frames)) framesBy[f.worker] = (framesBy[f.worker] ?? 0) + 1
   const workers = Object.entries(job.admitted).map(([key, w]) => ({ publicKey: key, peerId: w.peerId, price: w.price, frames: framesBy[key] ?? 0, paid: job.paid[key] ?? '0', banned: (job.banned ?? []).includes(key) }))
-  return { id: job.id, status: job.status, spec: job.spec, createdMs: job.createdMs, completedMs: job.completedMs, counts, frames, workers, ledger: job.ledger }
+  return { id: job.id, status: job.status, spec: job.spec, createdMs: job.createdMs, completedMs: job.completedMs, counts, frames, workers, ledger: job.ledger, disputes: job.disputes ?? [] }
 }

@@ -55,6 +55,8 @@ export interface CheckContext {
   reputation?: WorkerReputation
   /** On a ledger: the beacon (hex) and the checker's address the chain drew for this commitment. */
   chain?: { beacon: string; checker: string }
+  /** A creator's dispute: every frame and tile checked, by checkers other than these. */
+  dispute?: { excludeCheckers: string[] }
 }
 
 /** Decides whether a committed result counts. */

@@ -83,7 +83,9 @@ export function acceptResult(job: JobRecord, taskIndex: number, root: string, fr
   const price = job.admitted[worker]?.price ?? 0
   const frameCount = task.frameEnd - task.frameStart + 1
   const owed = BigInt(job.paid[worker] ?? '0') + taskCost(price, job.spec, frameCount)
-  const next = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() }, pending: withoutPending(job, taskIndex) }, verified)
+  const result = job.pending[taskIndex]
+  const kept = result === undefined ? job.verified : { ...job.verified, [taskIndex]: result }
+  const next = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() }, pending: withoutPending(job, taskIndex), verified: kept }, verified)
   if (next.tasks.every((t) => t.status === 'verified')) return { ...next, status: 'completed', completedMs: nowMs }
   return next
 }
