@@ -6,6 +6,7 @@ import { parseU64 } from '../../ledger/dev/calls.ts'
 import { DevchainService } from '../../ledger/dev/devchain-service.ts'
 import { LedgerError } from '../../ledger/errors.ts'
 import { DEFAULT_LEDGER_PARAMS, type LedgerParams } from '../../ledger/types.ts'
+import { untilShutdownSignal } from '../shutdown.ts'
 import { type Command, parseFlags, UsageError } from '../args.ts'
 
 export const DEFAULT_DEVCHAIN_PORT = 8547
@@ -61,18 +62,8 @@ export const devchainCommand: Command = {
     await service.start()
     const info = service.chain.info()
     console.log(`devchain listening on ${service.url} (chain ${info.chainId.slice(0, 16)}, height ${info.height}, data ${dir})`)
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info('shutting down', { signal })
-        resolve()
-      }
-      process.once('SIGINT', () => stop('SIGINT'))
-      process.once('SIGTERM', () => stop('SIGTERM'))
-    })
-    // A second signal during shutdown exits at once; every committed transaction is already on disk.
-    const force = () => process.exit(130)
-    process.once('SIGINT', force)
-    process.once('SIGTERM', force)
+    // Every committed transaction is already on disk when the signal comes.
+    await untilShutdownSignal(logger)
     await service.stop()
     return 0
   }

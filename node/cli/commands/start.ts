@@ -5,6 +5,7 @@ import { createLogger } from '../../log.ts'
 import { PictorNode } from '../../node.ts'
 import { roleServices } from '../../roles/index.ts'
 import { openDataDir } from '../../store/data-dir.ts'
+import { untilShutdownSignal } from '../shutdown.ts'
 import { type Command, dataDirFlag, parseFlags } from '../args.ts'
 
 const BOOLEAN_KEYS = new Set(['localTestnet', 'checkerColludes'])
@@ -40,18 +41,7 @@ export const startCommand: Command = {
     const logger = createLogger(config.role, { level: config.logLevel })
     const node = new PictorNode({ dataDir, config, logger, services: roleServices })
     await node.start()
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        logger.info('shutting down', { signal })
-        resolve()
-      }
-      process.once('SIGINT', () => stop('SIGINT'))
-      process.once('SIGTERM', () => stop('SIGTERM'))
-    })
-    // A second signal during shutdown exits at once.
-    const force = () => process.exit(130)
-    process.once('SIGINT', force)
-    process.once('SIGTERM', force)
+    await untilShutdownSignal(logger)
     await node.stop()
     // Every service has stopped and the database is closed; retry timers of
     // abandoned ledger calls must not hold the process open.
