@@ -7,7 +7,8 @@ import { downloadFrames, prepareJob, progressLine, submitJob, waitForJob } from 
 import { printTable } from '../node/cli/table.ts'
 import type { JobView } from '../node/roles/creator/job-record.ts'
 import { Testnet } from './launcher.ts'
-import { jobPayouts, paidOut } from './ledger-report.ts'
+import { DevLedgerClient } from '../node/ledger/dev/rpc-client.ts'
+import { jobPayouts, paidOut } from '../node/ledger/job-payouts.ts'
 import { writeAnimatedPreview, writeContactSheet } from './preview.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -69,7 +70,7 @@ async function ledgerSummary(client: ApiClient, testnet: Testnet, jobId: string)
     if (Date.now() > deadline) throw new Error('the job was not closed on the ledger within 60 s')
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  const p = await jobPayouts(testnet.ledgerUrl!, jobId)
+  const p = await jobPayouts(new DevLedgerClient({ url: testnet.ledgerUrl!, seed: new Uint8Array(32) }), jobId)
   const byAddress = new Map(testnet.nodes.map((n) => [n.suiAddress, n.name]))
   const rows = [
     ...[...p.workers].map(([a, v]) => [byAddress.get(a) ?? a, 'worker pay', String(v)]),

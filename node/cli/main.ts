@@ -6,6 +6,7 @@ import { devchainCommand } from './commands/devchain.ts'
 import { initCommand } from './commands/init.ts'
 import { jobCommand } from './commands/job.ts'
 import { keysCommand } from './commands/keys.ts'
+import { ledgerCommand } from './commands/ledger.ts'
 import { renderCommand } from './commands/render.ts'
 import { startCommand } from './commands/start.ts'
 import { peersCommand, statusCommand } from './commands/status.ts'
@@ -22,7 +23,8 @@ const COMMANDS: Record<string, Command> = {
   render: renderCommand,
   worker: workerCommand,
   wallet: walletCommand,
-  devchain: devchainCommand
+  devchain: devchainCommand,
+  ledger: ledgerCommand
 }
 
 function help(): string {

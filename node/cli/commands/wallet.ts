@@ -11,9 +11,10 @@ import { defaultDevchainDir } from './devchain.ts'
 
 const DEFAULT_HISTORY = 20
 
-/** --ledger, else PICTOR_LEDGER_URL, else the URL a local `pictor devchain` wrote. */
-async function ledgerUrl(flag: unknown): Promise<string> {
-  const url = typeof flag === 'string' ? flag : (process.env.PICTOR_LEDGER_URL ?? (await readDevchainUrl(defaultDevchainDir())))
+/** --ledger, else PICTOR_LEDGER (the node setting) or PICTOR_LEDGER_URL, else the URL a local `pictor devchain` wrote. */
+export async function ledgerUrl(flag: unknown): Promise<string> {
+  const fromEnv = process.env.PICTOR_LEDGER || process.env.PICTOR_LEDGER_URL
+  const url = typeof flag === 'string' ? flag : (fromEnv ?? (await readDevchainUrl(defaultDevchainDir())))
   if (url === undefined) throw new UsageError('no ledger: pass --ledger URL, set PICTOR_LEDGER_URL, or start `pictor devchain`')
   let parsed: URL
   try {

@@ -1,7 +1,6 @@
 // What a job moved on the ledger: escrow in; worker pay, checker fees,
 // slashes and the refund out. They must add up to the escrow exactly.
-import { DevLedgerClient } from '../node/ledger/dev/rpc-client.ts'
-import type { LedgerEvent } from '../node/ledger/types.ts'
+import type { Ledger, LedgerEvent } from './types.ts'
 
 export interface JobPayouts {
   escrow: bigint
@@ -13,8 +12,7 @@ export interface JobPayouts {
   closed: boolean
 }
 
-export async function jobPayouts(ledgerUrl: string, jobId: string): Promise<JobPayouts> {
-  const ledger = new DevLedgerClient({ url: ledgerUrl, seed: new Uint8Array(32) })
+export async function jobPayouts(ledger: Pick<Ledger, 'events'>, jobId: string): Promise<JobPayouts> {
   const events: LedgerEvent[] = []
   for (let from = 0; ; ) {
     const page = await ledger.events({ fromSeq: from, limit: 1000 })
