@@ -96,7 +96,9 @@ export class Testnet {
     const child = spawn(process.execPath, [CLI, 'devchain', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PICTOR_LOG: 'warn' } })
     this.devchain = child
     const deadline = Date.now() + 20_000
-    while ((this.ledgerUrl = await readDevchainUrl(dir)) === undefined) {
+    for (;;) {
+      this.ledgerUrl = await readDevchainUrl(dir)
+      if (this.ledgerUrl !== undefined) break
       if (child.exitCode !== null || Date.now() > deadline) throw new Error('the devchain did not start')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
