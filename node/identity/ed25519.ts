@@ -7,6 +7,20 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
 const privateKeys = new Map<string, KeyObject>()
+/** Peers' keys, kept because every gossip message is verified; bounded, oldest dropped first. */
+const publicKeys = new Map<string, KeyObject>()
+const MAX_PUBLIC_KEYS = 4096
+
+function publicKeyOf(raw: Uint8Array): KeyObject {
+  const hex = Buffer.from(raw).toString('hex')
+  let key = publicKeys.get(hex)
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
+    if (publicKeys.size >= MAX_PUBLIC_KEYS) publicKeys.delete(publicKeys.keys().next().value!)
+    publicKeys.set(hex, key)
+  }
+  return key
+}
 
 function privateKeyOf(seed: Uint8Array): KeyObject {
   const hex = Buffer.from(seed).toString('hex')
@@ -31,8 +45,7 @@ export const nodeEd25519 = {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     if (publicKey.length !== 32 || signature.length !== 64) return false
     try {
-      const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' })
-      return verify(null, message, key, signature)
+      return verify(null, message, publicKeyOf(publicKey), signature)
     } catch {
       return false
     }
