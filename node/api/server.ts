@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import type { Logger } from '../log.ts'
 import type { MetricsRegistry } from './metrics.ts'
+import { closeServer, listenOnLoopback } from './loopback-http.ts'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
@@ -77,12 +78,8 @@ export class ApiServer {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err) => this.init.logger.error('api handler crashed', { err }))
     })
-    server.headersTimeout = 10_000
     server.requestTimeout = 60_000
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(this.init.port, '127.0.0.1', () => resolve())
-    })
+    await listenOnLoopback(server, this.init.port)
     this.server = server
   }
 
@@ -90,8 +87,7 @@ export class ApiServer {
     const server = this.server
     if (!server) return
     this.server = undefined
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await closeServer(server)
   }
 
   private authorised(req: IncomingMessage): boolean {

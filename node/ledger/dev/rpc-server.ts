@@ -12,6 +12,7 @@ import type { Logger } from '../../log.ts'
 import { isAddress, isHex32, parseU64 } from './calls.ts'
 import type { DevChain } from './chain.ts'
 import { toWire } from './wire.ts'
+import { closeServer, listenOnLoopback } from '../../api/loopback-http.ts'
 
 export const MAX_RPC_BODY_BYTES = 256 * 1024
 /** More requests than this in one batch is refused: one HTTP request must not hold the chain for long. */
@@ -97,13 +98,9 @@ export class DevchainRpcServer {
         if (!res.headersSent) reply(res, 500, errorResponse(null, new RpcError(RPC_ERRORS.internal, 'internal error')))
       })
     })
-    server.headersTimeout = 10_000
     server.requestTimeout = 30_000
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      // Loopback only: the faucet mints to anyone who asks.
-      server.listen(this.init.port, '127.0.0.1', () => resolve())
-    })
+    // Loopback only: the faucet mints to anyone who asks.
+    await listenOnLoopback(server, this.init.port)
     this.server = server
   }
 
@@ -111,8 +108,7 @@ export class DevchainRpcServer {
     const server = this.server
     if (!server) return
     this.server = undefined
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await closeServer(server)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
