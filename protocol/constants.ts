@@ -44,13 +44,16 @@ export type MessageTypeName = keyof typeof MESSAGE_TYPES
 export type MessageTypeCode = (typeof MESSAGE_TYPES)[MessageTypeName]
 
 /** Which envelope type each gossip topic carries. */
-export const TOPIC_MESSAGE_TYPE: Record<TopicName, MessageTypeName> = {
+export const TOPIC_MESSAGE_TYPE = {
   offers: 'WorkerOffer',
   jobs: 'JobAnnouncement',
   bids: 'Bid',
   notices: 'JobNotice',
   verdicts: 'Verdict'
-}
+} as const satisfies Record<TopicName, MessageTypeName>
+
+/** The envelope type each topic carries. */
+export type TopicMessageType<T extends TopicName> = (typeof TOPIC_MESSAGE_TYPE)[T]
 
 /** TaskReply.code values. */
 export const REPLY_CODES = {

@@ -15,8 +15,8 @@ import {
 import type { Ed25519 } from './crypto.ts'
 import { EncodeError, EnvelopeError } from './errors.ts'
 
-/** What `parseEnvelope` found: structurally sound, signature not yet checked. */
-export interface ParsedEnvelope<K extends MessageTypeName = MessageTypeName> {
+/** One message type's envelope: `typeName` fixes the payload's type. */
+export interface EnvelopeOf<K extends MessageTypeName> {
   type: number
   typeName: K
   payload: MessageMap[K]
@@ -24,6 +24,13 @@ export interface ParsedEnvelope<K extends MessageTypeName = MessageTypeName> {
   publicKey: Uint8Array
   signature: Uint8Array
 }
+
+/**
+ * What `parseEnvelope` found: structurally sound, signature not yet checked.
+ * A union over the allowed types, so `switch (env.typeName)` narrows the
+ * payload without a cast.
+ */
+export type ParsedEnvelope<K extends MessageTypeName = MessageTypeName> = { [T in K]: EnvelopeOf<T> }[K]
 
 /** An envelope whose signature verified. */
 export type OpenedEnvelope<K extends MessageTypeName = MessageTypeName> = ParsedEnvelope<K>
@@ -104,14 +111,9 @@ export function parseEnvelope<K extends MessageTypeName = MessageTypeName>(
   if (!isCanonical(typeName, env.payload, payload)) {
     throw new EnvelopeError('NON_CANONICAL', `${typeName} payload is not canonically encoded`)
   }
-  return {
-    type: env.type,
-    typeName: typeName as K,
-    payload: payload as MessageMap[K],
-    payloadBytes: env.payload,
-    publicKey: env.publicKey,
-    signature: env.signature
-  }
+  // typeName was checked against `expectedType` above, and the payload decoded as that type.
+  const parsed: EnvelopeOf<MessageTypeName> = { type: env.type, typeName, payload, payloadBytes: env.payload, publicKey: env.publicKey, signature: env.signature }
+  return parsed as ParsedEnvelope<K>
 }
 
 /** Throws EnvelopeError('BAD_SIGNATURE') unless the signature verifies over the exact payload bytes. */
@@ -131,7 +133,6 @@ export function openEnvelope<K extends MessageTypeName = MessageTypeName>(
 ): OpenedEnvelope<K> {
   return verifyEnvelope(ed, parseEnvelope(bytes, expectedType))
 }
-
 
 /** Every number in `input` reads back the same (floats as float32). */
 function sameNumbers(input: unknown, decoded: unknown): boolean {

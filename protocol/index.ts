@@ -4,10 +4,13 @@
 export * from './constants.ts'
 export * from './errors.ts'
 export type * from './pb/messages.js'
+// Framing codecs used as they are (signed payloads go through encode/decode and envelopes).
+export { BlobHeader, BlobRequest, CheckReply, Envelope, TaskReply } from './pb/messages.js'
 export { type CodecName, decode, encode, isCanonical, MAX_BYTES, type MessageMap } from './codec.ts'
 export { type Ed25519, nobleEd25519, SEED_BYTES, sha256 } from './crypto.ts'
 export { bytesEqual, fromHex, toHex } from './bytes.ts'
 export {
+  type EnvelopeOf,
   type OpenedEnvelope,
   openEnvelope,
   type ParsedEnvelope,

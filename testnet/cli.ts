@@ -1,7 +1,7 @@
 // `npm run testnet -- --workers N --checkers M [--smoke]`
 import { parseArgs } from 'node:util'
 import { printTable } from '../node/cli/table.ts'
-import { parseCheat } from '../node/roles/worker/cheat.ts'
+import { parseCheat } from './cheat.ts'
 import { Testnet } from './launcher.ts'
 import { runScenarioJob } from './scenario.ts'
 
@@ -47,6 +47,7 @@ async function main(): Promise<number> {
     return 2
   }
   // The last `cheaters` workers cheat; with --checker-colludes the first checker approves everything.
+  // The launcher runs those nodes through adversarial-node.ts, the only entry that knows these flags.
   const nodeArgs: Record<string, string[]> = {}
   for (let i = workers - cheaters + 1; i <= workers; i++) nodeArgs[`worker-${i}`] = ['--cheat', cheat]
   if (values['checker-colludes']) nodeArgs['checker-1'] = ['--checker-colludes']

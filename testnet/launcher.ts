@@ -1,7 +1,10 @@
 // Starts a local testnet: one creator plus workers and checkers, each a real
-// `pictor start` process on 127.0.0.1 with its own fresh data dir. Keys and
-// ports are made up front so every node starts at once with a full
-// bootstrap list, and the launcher can tell when all of them see each other.
+// `pictor start` process on 127.0.0.1 with its own fresh data dir; a node
+// given adversarial flags (--cheat, --checker-colludes) runs the same start
+// path through adversarial-node.ts instead, since the production binary has
+// no such flags. Keys and ports are made up front so every node starts at
+// once with a full bootstrap list, and the launcher can tell when all of
+// them see each other.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -11,10 +14,12 @@ import { identityFromSeed } from '../node/identity/keys.ts'
 import type { NodeStatus } from '../node/node-status.ts'
 import { DevLedgerClient, readDevchainUrl } from '../node/ledger/dev/rpc-client.ts'
 import { initDataDir, openDataDir } from '../node/store/data-dir.ts'
+import { isAdversarial } from './adversarial-flags.ts'
 import { freePorts } from './ports.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const CLI = join(ROOT, 'node', 'cli', 'main.ts')
+const ADVERSARIAL_NODE = join(ROOT, 'testnet', 'adversarial-node.ts')
 /** Above this many nodes each bootstraps to the creator and a ring of neighbours, not to everyone. */
 const FULL_MESH_MAX = 16
 
@@ -39,7 +44,7 @@ export interface TestnetInit {
   logLevel?: string
   /** Extra `pictor start` flags per role. */
   extraArgs?: Partial<Record<TestnetNode['role'], string[]>>
-  /** Per-node extra flags, by node name (e.g. worker-2). */
+  /** Per-node extra flags, by node name (e.g. worker-2); --cheat / --checker-colludes make it an adversarial node. */
   nodeArgs?: Record<string, string[]>
   /** Run a devchain and fund every node from its faucet (default true). */
   ledger?: boolean
@@ -115,12 +120,13 @@ export class Testnet {
   }
 
   private spawn(node: TestnetNode, bootstrap: string[]): void {
+    const extra = [...(this.init.extraArgs?.[node.role] ?? []), ...(this.init.nodeArgs?.[node.name] ?? [])]
     const args = [
-      CLI, 'start', '--role', node.role, '--data-dir', node.dataDir,
+      ...(isAdversarial(extra) ? [ADVERSARIAL_NODE] : [CLI, 'start']), '--role', node.role, '--data-dir', node.dataDir,
       '--listen', `/ip4/127.0.0.1/tcp/${node.port}`, '--local-testnet', '--bootstrap', bootstrap.join(','),
       '--log-level', this.init.logLevel ?? 'info',
       ...(this.ledgerUrl === undefined ? [] : ['--ledger', this.ledgerUrl]),
-      ...(this.init.extraArgs?.[node.role] ?? []), ...(this.init.nodeArgs?.[node.name] ?? [])
+      ...extra
     ]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PICTOR_DATA_DIR: node.dataDir } })
     const log = createWriteStream(join(node.dataDir, 'node.log'))

@@ -9,7 +9,7 @@ import { downloadFrames, prepareJob, progressLine, submitJob, waitForJob } from 
 import { decodePng } from '../node/images/png.ts'
 import { silentLogger } from '../node/log.ts'
 import { createBuiltinRenderer } from '../node/renderers/builtin/index.ts'
-import type { JobView } from '../node/roles/creator/job-record.ts'
+import type { JobView } from '../node/roles/creator/index.ts'
 import type { Testnet } from './launcher.ts'
 
 export const SCENARIO_SCENE = join(import.meta.dirname, 'scenes', 'tiny.json')

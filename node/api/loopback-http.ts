@@ -1,7 +1,8 @@
-// Listening and stopping for the node's local HTTP servers (the API and the
-// devchain's JSON-RPC): bound to 127.0.0.1 only, and stopped without
-// waiting for idle keep-alive connections.
-import type { Server } from 'node:http'
+// What the node's local HTTP servers (the API and the devchain's JSON-RPC)
+// share: bound to 127.0.0.1 only, stopped without waiting for idle
+// keep-alive connections, request bodies read under a size cap.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 export async function listenOnLoopback(server: Server, port: number): Promise<void> {
   server.headersTimeout = 10_000
@@ -14,4 +15,70 @@ export async function listenOnLoopback(server: Server, port: number): Promise<vo
 export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections()
   await new Promise<void>((resolve) => server.close(() => resolve()))
+}
+
+export interface LoopbackHttpInit {
+  /** Names the server in the error for `url` read before `start`. */
+  name: string
+  /** 0 picks a free port. */
+  port: number
+  /** How long one request may take, from its first byte. */
+  requestTimeoutMs: number
+}
+
+/** A local HTTP server's lifecycle; the subclass answers each request in `onRequest`. */
+export abstract class LoopbackHttpServer {
+  readonly #http: LoopbackHttpInit
+  #server?: Server
+
+  constructor(http: LoopbackHttpInit) {
+    this.#http = http
+  }
+
+  /** Must not throw or reject: nothing above it answers the request. */
+  protected abstract onRequest(req: IncomingMessage, res: ServerResponse): void
+
+  get url(): string {
+    const address = this.#server?.address() as AddressInfo | null
+    if (!address) throw new Error(`${this.#http.name} is not listening`)
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => this.onRequest(req, res))
+    server.requestTimeout = this.#http.requestTimeoutMs
+    await listenOnLoopback(server, this.#http.port)
+    this.#server = server
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server
+    if (!server) return
+    this.#server = undefined
+    await closeServer(server)
+  }
+}
+
+/**
+ * The body as text, or undefined when it is over `maxBytes` (declared or
+ * actual). Event-based on purpose: leaving a `for await` early would destroy
+ * the socket before a 413 answer could be written.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve(undefined)
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= maxBytes) {
+        chunks.push(chunk)
+        return
+      }
+      req.off('data', onData).off('end', onEnd).off('error', reject)
+      resolve(undefined)
+    }
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'))
+    req.on('data', onData).on('end', onEnd).on('error', reject)
+  })
 }

@@ -2,19 +2,19 @@
 // bearer token from the data dir; /metrics is open (loopback, no secrets).
 // Routes are a table so roles can add theirs (the job API, later a dashboard).
 import { timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { PictorError } from '../errors.ts'
 import type { Logger } from '../log.ts'
-import type { MetricsRegistry } from './metrics.ts'
-import { closeServer, listenOnLoopback } from './loopback-http.ts'
+import type { MetricsRegistry } from '../metrics/index.ts'
+import { LoopbackHttpServer, readBody } from './loopback-http.ts'
 
 export const MAX_BODY_BYTES = 1024 * 1024
 
 /** Thrown by a handler to answer with a status and a one-line message. */
-export class HttpError extends Error {
+export class HttpError extends PictorError {
   readonly status: number
   constructor(status: number, message: string) {
-    super(message)
+    super('HTTP', message)
     this.status = status
   }
 }
@@ -45,12 +45,12 @@ export interface ApiServerInit {
   logger: Logger
 }
 
-export class ApiServer {
+export class ApiServer extends LoopbackHttpServer {
   private readonly routes: Route[] = []
-  private server?: Server
   private readonly init: ApiServerInit
 
   constructor(init: ApiServerInit) {
+    super({ name: 'API server', port: init.port, requestTimeoutMs: 60_000 })
     this.init = init
   }
 
@@ -68,26 +68,8 @@ export class ApiServer {
     this.routes.push({ method, pattern, keys, handler })
   }
 
-  get url(): string {
-    const address = this.server?.address() as AddressInfo | null
-    if (!address) throw new Error('API server is not listening')
-    return `http://127.0.0.1:${address.port}`
-  }
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => this.init.logger.error('api handler crashed', { err }))
-    })
-    server.requestTimeout = 60_000
-    await listenOnLoopback(server, this.init.port)
-    this.server = server
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server
-    if (!server) return
-    this.server = undefined
-    await closeServer(server)
+  protected onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.handle(req, res).catch((err) => this.init.logger.error('api handler crashed', { err }))
   }
 
   private authorised(req: IncomingMessage): boolean {
@@ -137,18 +119,11 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`)
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`)
-    chunks.push(chunk as Buffer)
-  }
-  if (size === 0) return undefined
+  const text = await readBody(req, MAX_BODY_BYTES)
+  if (text === undefined) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`)
+  if (text === '') return undefined
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    return JSON.parse(text)
   } catch {
     throw new HttpError(400, 'request body is not valid JSON')
   }

@@ -1,16 +1,10 @@
 // Blob errors. Each has a stable `code` for callers and logs; the original
 // error, when there is one, is kept as `cause`.
 
+import { PictorError } from '../errors.ts'
 import type { BlobId } from './types.ts'
 
-export class BlobError extends Error {
-  readonly code: string
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-    this.name = new.target.name
-  }
-}
+export class BlobError extends PictorError {}
 
 /** A blob id that is not 64 lowercase hex characters (wire or user input). */
 export class InvalidBlobIdError extends BlobError {

@@ -6,6 +6,7 @@
 // announces as a provider, best effort and off the hot path.
 
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import { raceAbort } from '../abort.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-protocol.ts'
 import { BlobFetchError, BlobNotFoundError } from './errors.ts'
@@ -134,11 +135,21 @@ export class NetworkedBlobStore implements BlobStore {
     }
     shared.waiters++
     try {
-      return await raceSignal(shared.promise, options.signal)
+      return await raceAbort(shared.promise, options.signal)
     } finally {
       shared.waiters--
       if (shared.waiters === 0 && options.signal?.aborted) shared.controller.abort(options.signal.reason)
     }
+  }
+
+  /**
+   * Makes the blob local and returns the path of the stored file, for a
+   * reader that needs a file (a renderer, a size check before decoding).
+   * The file belongs to the store: read it, never write, move or delete it.
+   */
+  async fetchToPath(id: BlobId, options: NetworkedGetOptions = {}): Promise<string> {
+    await this.fetch(id, options)
+    return this.local.pathOf(id)
   }
 
   /** Announces this node as a provider of the blob. Never rejects; repeated calls share one announcement. */
@@ -239,14 +250,4 @@ export class NetworkedBlobStore implements BlobStore {
       close: () => stop.abort()
     }
   }
-}
-
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

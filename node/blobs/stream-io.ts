@@ -11,6 +11,7 @@
 // granting send window) while the consumer is behind.
 
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
+import { PictorError } from '../errors.ts'
 
 /** Pacing threshold for writers (FIELD-NOTES: ~1 MiB costs ~15% throughput, bounds memory). */
 export const MAX_BUFFERED_WRITE_BYTES = 1024 * 1024
@@ -22,8 +23,10 @@ export const MAX_BUFFERED_WRITE_BYTES = 1024 * 1024
  */
 const PAUSED_READ_BUFFER_BYTES = 32 * 1024 * 1024
 
-export class StreamClosedError extends Error {
-  readonly code = 'ERR_STREAM_CLOSED'
+export class StreamClosedError extends PictorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STREAM_CLOSED', message, options)
+  }
 }
 
 export interface PacedSendOptions {

@@ -2,15 +2,13 @@
 // check a spec before anything is uploaded, upload the scene, wait, download.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { type JobSpec, JobSpecError, validateJobSpec } from '../../protocol/index.ts'
 import type { ApiClient } from '../api/client.ts'
-import type { JobView } from '../roles/creator/job-record.ts'
-import { checkBlendFile, defaultLimits } from '../renderers/blender/index.ts'
-import { parseScene } from '../renderers/builtin/scene.ts'
-import { frameFileName } from '../renderers/types.ts'
+import type { JobView } from '../roles/creator/index.ts'
+import { frameFileName, InvalidSceneError, validateScene } from '../renderers/index.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { UsageError } from './args.ts'
 
@@ -44,10 +42,10 @@ export async function prepareJob(scenePath: string, fields: Record<string, unkno
   }
   try {
     // A scene that fails validation is never uploaded, so it never reaches a worker.
-    if (spec.renderer === 'builtin') parseScene(await readFile(scenePath))
-    else await checkBlendFile(scenePath, defaultLimits())
+    await validateScene(spec.renderer, scenePath)
   } catch (err) {
-    throw new UsageError(`scene ${scenePath}: ${(err as Error).message}`)
+    if (err instanceof InvalidSceneError) throw new UsageError(`scene ${scenePath}: ${err.message}`)
+    throw err
   }
   return spec
 }

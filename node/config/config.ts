@@ -1,10 +1,11 @@
 // Node configuration: defaults <- config file <- PICTOR_* env <- flags.
 // Every value is validated with explicit limits; a bad one is a ConfigError
-// naming its source, printed as one line by the CLI.
+// naming its source, printed as one line by the CLI. Research-only switches
+// (cheating workers, colluding checkers) are no settings here: only the
+// testnet's own entry, testnet/adversarial-node.ts, injects them.
 import { multiaddr } from '@multiformats/multiaddr'
 import { LIMITS } from '../../protocol/constants.ts'
 import { ConfigError } from '../errors.ts'
-import { parseCheat } from '../roles/worker/cheat.ts'
 
 export const ROLES = ['creator', 'worker', 'checker'] as const
 export type Role = (typeof ROLES)[number]
@@ -30,10 +31,6 @@ export interface NodeConfig {
   threads: number
   /** Creator: how long a lease lasts without a renewal. */
   leaseMs: number
-  /** Worker, adversarial testnet only: a cheat strategy (node/roles/worker/cheat.ts); '' is honest. */
-  cheat: string
-  /** Checker, adversarial testnet only: approve everything without checking. */
-  checkerColludes: boolean
   /** JSON-RPC URL of the dev ledger (`pictor devchain`); '' runs without a ledger. */
   ledger: string
   /** Creator: how much of each result checkers re-render (protocol/verification/levels.ts). */
@@ -53,8 +50,6 @@ export const DEFAULT_CONFIG: NodeConfig = {
   renderer: 'builtin',
   threads: 0,
   leaseMs: 15_000,
-  cheat: '',
-  checkerColludes: false,
   ledger: '',
   verification: 'standard'
 }
@@ -117,16 +112,6 @@ function shortString(value: unknown, source: string): string {
   return value as string
 }
 
-function cheatStrategy(value: unknown, source: string): string {
-  if (typeof value !== 'string') return fail(source, 'must be a cheat strategy name')
-  try {
-    parseCheat(value)
-  } catch (err) {
-    fail(source, (err as Error).message)
-  }
-  return value
-}
-
 const PARSERS: Record<Key, Parser> = {
   role: oneOf(ROLES),
   listen: multiaddrList(false),
@@ -140,8 +125,6 @@ const PARSERS: Record<Key, Parser> = {
   renderer: oneOf(['builtin', 'blender'] as const),
   threads: integer(0, 256),
   leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs),
-  cheat: cheatStrategy,
-  checkerColludes: boolean,
   ledger: ledgerUrl,
   verification: oneOf(['light', 'standard', 'strict', 'full'] as const)
 }
@@ -159,8 +142,6 @@ const ENV_NAMES: Record<Key, string> = {
   renderer: 'PICTOR_RENDERER',
   threads: 'PICTOR_THREADS',
   leaseMs: 'PICTOR_LEASE_MS',
-  cheat: 'PICTOR_CHEAT',
-  checkerColludes: 'PICTOR_CHECKER_COLLUDES',
   ledger: 'PICTOR_LEDGER',
   verification: 'PICTOR_VERIFICATION'
 }

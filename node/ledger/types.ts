@@ -10,9 +10,9 @@
 // refuses it, and then nothing changed.
 
 export const ROLE = { creator: 1, worker: 2, checker: 3 } as const
-export type Role = (typeof ROLE)[keyof typeof ROLE]
-export type RoleName = keyof typeof ROLE
-export const ROLE_NAMES: Record<Role, RoleName> = { 1: 'creator', 2: 'worker', 3: 'checker' }
+export type LedgerRole = (typeof ROLE)[keyof typeof ROLE]
+export type LedgerRoleName = keyof typeof ROLE
+export const ROLE_NAMES: Record<LedgerRole, LedgerRoleName> = { 1: 'creator', 2: 'worker', 3: 'checker' }
 
 export const U64_MAX = (1n << 64n) - 1n
 
@@ -29,9 +29,9 @@ export const DEFAULT_LEDGER_PARAMS: LedgerParams = {
   withdrawDelayMs: 7 * 24 * 3600 * 1000
 }
 
-export interface NodeRecord {
+export interface ChainNode {
   address: string
-  role: Role
+  role: LedgerRole
   stake: bigint
   /** Tasks of this worker that were verified / rejected: its reputation. */
   verified: number
@@ -40,9 +40,9 @@ export interface NodeRecord {
   withdrawAt: number
 }
 
-export type JobStatus = 'open' | 'cancelled' | 'closed'
+export type ChainJobStatus = 'open' | 'cancelled' | 'closed'
 
-export interface JobRecord {
+export interface ChainJob {
   jobId: string
   creator: string
   taskCount: number
@@ -53,7 +53,7 @@ export interface JobRecord {
   escrow: bigint
   /** The part of `escrow` promised to Assigned/Committed tasks (frames x frame cost + checker fee each). */
   reserved: bigint
-  status: JobStatus
+  status: ChainJobStatus
   verifiedTasks: number
   /** Tasks in Assigned or Committed state. */
   pendingTasks: number
@@ -75,20 +75,20 @@ interface TaskResult extends TaskTerms {
  * A task that was never assigned, or whose result was rejected, is Open.
  * `attempts` counts assignments (a rejection reopens the task).
  */
-export type TaskRecord =
+export type ChainTask =
   | { state: 'open'; attempts: number }
   | ({ state: 'assigned'; attempts: number } & TaskTerms)
   | ({ state: 'committed'; attempts: number } & TaskResult)
   | ({ state: 'verified'; attempts: number } & TaskResult)
 
-export type TaskState = TaskRecord['state']
+export type ChainTaskState = ChainTask['state']
 
 /**
  * Event payloads, named as in the Move package (fields camelCased; Move's
  * ResultCommitted.root is `merkleRoot` here), emitted in the same order.
  */
 export type LedgerEventBody =
-  | { type: 'NodeRegistered'; node: string; role: Role; stake: bigint }
+  | { type: 'NodeRegistered'; node: string; role: LedgerRole; stake: bigint }
   | { type: 'StakeAdded'; node: string; amount: bigint; stake: bigint }
   | { type: 'WithdrawRequested'; node: string; withdrawAt: number }
   | { type: 'Withdrawn'; node: string; amount: bigint }
@@ -170,7 +170,7 @@ export const MAX_EVENTS_PER_QUERY = 1000
 export interface Ledger {
   readonly address: string
 
-  register(role: Role, stake: bigint): Promise<TxReceipt>
+  register(role: LedgerRole, stake: bigint): Promise<TxReceipt>
   addStake(amount: bigint): Promise<TxReceipt>
   requestWithdraw(): Promise<TxReceipt>
   withdraw(): Promise<TxReceipt>
@@ -183,10 +183,10 @@ export interface Ledger {
 
   /** Spendable balance (not counting stake). */
   balance(address: string): Promise<bigint>
-  node(address: string): Promise<NodeRecord | undefined>
-  job(jobId: string): Promise<JobRecord | undefined>
+  node(address: string): Promise<ChainNode | undefined>
+  job(jobId: string): Promise<ChainJob | undefined>
   /** Throws EUnknownJob for an unknown job and EBadArgs for an index past its last task. */
-  task(jobId: string, taskIndex: number): Promise<TaskRecord>
+  task(jobId: string, taskIndex: number): Promise<ChainTask>
   events(query?: EventQuery): Promise<LedgerEvent[]>
 
   /** Dev ledger only: mints to `address`. The Sui adapter throws. */

@@ -1,13 +1,13 @@
 // What `pictor wallet` shows, computed from any Ledger (dev or Sui): the
 // account's balance and node record, and its earnings and history folded
 // from the event stream.
-import type { Ledger, LedgerEvent, NodeRecord } from './types.ts'
+import type { ChainNode, Ledger, LedgerEvent } from './types.ts'
 import { MAX_EVENTS_PER_QUERY } from './types.ts'
 
 export interface WalletSummary {
   address: string
   balance: bigint
-  node?: NodeRecord
+  node?: ChainNode
   earnings: {
     /** WorkerPaid to this address. */
     worker: bigint
@@ -32,7 +32,7 @@ export function involves(event: LedgerEvent, address: string): boolean {
   return PARTY_FIELDS.some((f) => (event as unknown as Record<string, unknown>)[f] === address)
 }
 
-export function summarise(address: string, balance: bigint, node: NodeRecord | undefined, events: LedgerEvent[]): WalletSummary {
+export function summarise(address: string, balance: bigint, node: ChainNode | undefined, events: LedgerEvent[]): WalletSummary {
   const s: WalletSummary = { address, balance, node, earnings: { worker: 0n, checker: 0n, slashShares: 0n }, slashed: 0n, escrowLocked: 0n, refunded: 0n, history: [] }
   const creatorOf = new Map<string, string>()
   // WorkerSlashed does not name the checker; the VerdictSubmitted of the same transaction does.

@@ -4,10 +4,10 @@
 // accepted, decoded envelopes to the roles.
 import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { TOPICS, type TopicName } from '../../protocol/constants.ts'
+import { TOPICS, type TopicMessageType, type TopicName } from '../../protocol/index.ts'
 import { type Ed25519, type OpenedEnvelope, type ReplayGuard, validateGossip } from '../../protocol/index.ts'
-import type { MetricsRegistry } from '../api/metrics.ts'
 import type { Logger } from '../log.ts'
+import type { MetricsRegistry } from '../metrics/index.ts'
 import { gossipMessageId, type PictorLibp2p } from './host.ts'
 
 const RESULT: Record<'ACCEPT' | 'IGNORE' | 'REJECT', TopicValidatorResult> = {
@@ -18,13 +18,14 @@ const RESULT: Record<'ACCEPT' | 'IGNORE' | 'REJECT', TopicValidatorResult> = {
 
 const TOPIC_NAMES = new Map<string, TopicName>(Object.entries(TOPICS).map(([name, topic]) => [topic, name as TopicName]))
 
-export interface GossipDelivery {
-  topic: TopicName
-  envelope: OpenedEnvelope
+/** An accepted message of topic T: its envelope's payload is that topic's message type. */
+export interface GossipDelivery<T extends TopicName = TopicName> {
+  topic: T
+  envelope: OpenedEnvelope<TopicMessageType<T>>
   from: PeerId
 }
 
-export type GossipHandler = (delivery: GossipDelivery) => void | Promise<void>
+export type GossipHandler<T extends TopicName = TopicName> = (delivery: GossipDelivery<T>) => void | Promise<void>
 
 export interface GossipServiceInit {
   libp2p: PictorLibp2p
@@ -40,7 +41,7 @@ export class GossipService {
   private readonly init: GossipServiceInit
   private readonly handlers = new Map<TopicName, GossipHandler[]>()
   /** Envelopes opened by the validator, picked up by the message event (bounded). */
-  private readonly accepted = new Map<string, OpenedEnvelope>()
+  private readonly accepted = new Map<string, OpenedEnvelope<TopicMessageType<TopicName>>>()
   private readonly validated
   private readonly received
   private readonly onMessage = (event: CustomEvent<Message>) => this.deliver(event.detail)
@@ -55,8 +56,9 @@ export class GossipService {
     return this.init.topics ?? (Object.keys(TOPICS) as TopicName[])
   }
 
-  on(topic: TopicName, handler: GossipHandler): void {
-    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler])
+  on<T extends TopicName>(topic: T, handler: GossipHandler<T>): void {
+    // The validator opened the envelope as the topic's message type (validateGossip), so the handler's narrower type holds.
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler as GossipHandler])
   }
 
   start(): void {
@@ -99,7 +101,8 @@ export class GossipService {
     if (outcome.action === 'ACCEPT') {
       this.validated.inc({ topic, result: 'ACCEPT', reason: 'OK' })
       if (this.accepted.size > 4096) this.accepted.clear()
-      this.accepted.set(gossipMessageId(message.data), outcome.message)
+      // validateGossip opened it as the topic's message type (and nothing else).
+      this.accepted.set(gossipMessageId(message.data), outcome.message as OpenedEnvelope<TopicMessageType<TopicName>>)
     } else {
       this.validated.inc({ topic, result: outcome.action, reason: outcome.code })
       if (outcome.action === 'REJECT') this.init.logger.debug('rejected gossip', { topic, code: outcome.code, reason: outcome.reason })

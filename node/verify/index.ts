@@ -1,15 +1,19 @@
-// Verification, the node side: pixel comparison and per-frame integrity
-// checks on decoded images. Pure functions over bytes and pixels; the
-// checker role (node/roles/checker) does the fetching and re-rendering.
+// Verification, the node side: pixel comparison and the integrity checks on
+// committed frames that the creator and the checker share. The roles supply
+// the fetching; the checker role does the re-rendering.
 export { compareImages, cropImage, DEFAULT_THRESHOLDS, describe, type ImageComparison, passes, type RgbaImage, SSIM_BLOCK, type Thresholds, thresholdsFor } from './compare.ts'
 export {
   type CommittedFrame,
+  type CommittedFrames,
   checkRevealedFrame,
   duplicateGroups,
   type FrameIntegrity,
+  type FramesIntegrity,
   inspectFrame,
   inspectFrameFile,
   isFlat,
   maxPngBytes,
-  type RevealedFrame
+  type RevealedFrame,
+  verifyCommittedFrames,
+  type VerifyFramesOptions
 } from './integrity.ts'

@@ -4,9 +4,11 @@
 // until proven otherwise: size-capped before it is read, decoded only as a
 // PNG of the job's exact size (decodePng: signature first, pixel limit,
 // truncation fails), and every failure is a reason, never an exception.
+// The creator (before it asks checkers) and the checker (before it
+// re-renders) both run verifyCommittedFrames: one path, the same rules.
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { type MerkleProof, toHex, verifyMerkleProof } from '../../protocol/index.ts'
+import { bytesEqual, type MerkleProof, merkleRoot, toHex, verifyMerkleProof } from '../../protocol/index.ts'
 import { type DecodedFrame, decodePng, pixelHash } from '../images/png.ts'
 
 export interface CommittedFrame {
@@ -53,6 +55,65 @@ export async function inspectFrame(bytes: Uint8Array, committed: CommittedFrame,
   }
   if (toHex(pixelHash(decoded)) !== toHex(committed.pixelHash)) return fail('decoded pixels do not match the committed pixel hash')
   return { frame, ok: true, decoded, flat: isFlat(decoded) }
+}
+
+/** A committed result as the integrity check needs it: the root and every frame's entry. */
+export interface CommittedFrames {
+  merkleRoot: Uint8Array
+  frames: readonly CommittedFrame[]
+}
+
+export type FramesIntegrity =
+  | {
+      ok: true
+      /** Where each frame's verified file is, by frame number (the blob store's file: read only). */
+      paths: Map<number, string>
+      /** Frames whose pixels are all the same colour. */
+      flat: number[]
+    }
+  | { ok: false; reason: string }
+
+export interface VerifyFramesOptions {
+  /** Makes a frame's blob local and returns its path; throws when no one delivers it (that error propagates). */
+  fetchPath(frame: CommittedFrame): Promise<string>
+  signal?: AbortSignal
+  /** Frames fetched at once. */
+  concurrency?: number
+}
+
+const FETCH_CONCURRENCY = 4
+
+/**
+ * Every frame of a commitment: the root matches the entries, each blob is
+ * fetched, size-capped, hashed, decoded at the job's size and its pixel
+ * hash compared. A frame that cannot be fetched throws (the caller decides
+ * whether that is "unavailable" or a failed check); anything wrong with
+ * what was delivered is a reason.
+ */
+export async function verifyCommittedFrames(committed: CommittedFrames, size: { width: number; height: number }, options: VerifyFramesOptions): Promise<FramesIntegrity> {
+  if (!bytesEqual(merkleRoot(committed.frames), committed.merkleRoot)) return { ok: false, reason: 'Merkle root does not match the frames' }
+  const fetched = await mapLimit(committed.frames, options.concurrency ?? FETCH_CONCURRENCY, options.fetchPath)
+  const paths = new Map<number, string>()
+  const flat: number[] = []
+  // One frame decoded at a time: a 1,000-frame 4K task must not sit in memory whole.
+  for (const [i, f] of committed.frames.entries()) {
+    options.signal?.throwIfAborted()
+    const result = await inspectFrameFile(fetched[i]!, f, size)
+    if (!result.ok) return { ok: false, reason: result.reason }
+    paths.set(f.frame, fetched[i]!)
+    if (result.flat) flat.push(f.frame)
+  }
+  return { ok: true, paths, flat }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const run = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run))
+  return out
 }
 
 /** Every pixel the same: a blank (black, white, any colour) frame. */

@@ -1,6 +1,7 @@
 // Job progress as a user reads it: every frame in one of four buckets, plus
-// counts, derived from task states alone so the dashboard, CLI and testnet
-// report the same numbers.
+// counts, derived from task states alone. The creator's job view (what the
+// API serves to the CLI, the testnet and a dashboard) is built on this, so
+// every surface reports the same numbers.
 import type { TaskState, TaskStatus } from '../task/state-machine.ts'
 
 export type FrameStatus = 'enqueued' | 'processing' | 'succeeded' | 'failed'
@@ -27,8 +28,9 @@ export interface JobProgress {
   fraction: number
 }
 
-export function frameStatusOf(status: TaskStatus): FrameStatus {
-  return FRAME_STATUS[status]
+/** A task back in the queue after a failure is still "failed" to its user until it is leased again (a retry). */
+export function frameStatusOf(task: Pick<TaskState, 'status' | 'lastFailure'>): FrameStatus {
+  return task.status === 'enqueued' && task.lastFailure !== undefined ? 'failed' : FRAME_STATUS[task.status]
 }
 
 export function summariseProgress(tasks: readonly TaskState[]): JobProgress {
@@ -36,7 +38,7 @@ export function summariseProgress(tasks: readonly TaskState[]): JobProgress {
   const taskCounts = { enqueued: 0, leased: 0, rendered: 0, committed: 0, verified: 0, failed: 0, cancelled: 0, total: 0 }
   const frames: JobProgress['frames'] = []
   for (const task of [...tasks].sort((a, b) => a.frameStart - b.frameStart)) {
-    const status = FRAME_STATUS[task.status]
+    const status = frameStatusOf(task)
     taskCounts[task.status]++
     taskCounts.total++
     for (let frame = task.frameStart; frame <= task.frameEnd; frame++) {

@@ -14,14 +14,14 @@
 // connectedDegree = actual connections (kad-dht dials more), meshWaitMs =
 // wait after the last dial until every mesh held min(D_lo, degree) peers.
 import type { Message } from '@libp2p/gossipsub'
-import { MetricsRegistry } from '../../node/api/metrics.ts'
+import { MetricsRegistry } from '../../node/metrics/index.ts'
 import { nodeEd25519 } from '../../node/identity/ed25519.ts'
 import { silentLogger } from '../../node/log.ts'
 import { GossipService } from '../../node/net/gossip.ts'
 import { ReplayGuard, signEnvelope, TOPICS, validateGossip } from '../../protocol/index.ts'
 import { type BenchHost, sleep, startHosts, stopHosts } from './lib/hosts.ts'
 import { dialEdges, meshEdges, waitForMesh } from './lib/mesh.ts'
-import { randomInt, seededRandom } from './lib/random.ts'
+import { randomInt, seededRandom } from '../../testnet/seeded-random.ts'
 import { progress, runBench } from './lib/report.ts'
 import { figures, round } from './lib/stats.ts'
 

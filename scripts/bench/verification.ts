@@ -15,7 +15,7 @@ import { nodeEd25519 as ed } from '../../node/identity/ed25519.ts'
 import { decodePng, pixelHash } from '../../node/images/png.ts'
 import { silentLogger } from '../../node/log.ts'
 import { checkTask } from '../../node/roles/checker/check-task.ts'
-import { type Cheat, createCheat, fakedFrames } from '../../node/roles/worker/cheat.ts'
+import { type Cheat, createCheat, fakedFrames } from '../../testnet/cheat.ts'
 import { createBuiltinRenderer } from '../../node/renderers/builtin/index.ts'
 import type { Renderer } from '../../node/renderers/types.ts'
 import {

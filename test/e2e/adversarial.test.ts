@@ -3,7 +3,7 @@
 // completes with every frame equal to an honest local render.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../node/api/client.ts'
-import type { JobView } from '../../node/roles/creator/job-record.ts'
+import type { JobView } from '../../node/roles/creator/index.ts'
 import { Testnet } from '../../testnet/launcher.ts'
 import { runScenarioJob } from '../../testnet/scenario.ts'
 import { waitFor } from './helpers/nodes.ts'
@@ -49,14 +49,14 @@ describe('adversarial testnet', () => {
 })
 
 describe('creator review', () => {
-  it('a rejected honest frame goes to an independent checker, which dismisses the dispute', async () => {
+  it('a disputed honest frame goes to an independent checker, which dismisses the dispute', async () => {
     testnet = new Testnet({ workers: 2, checkers: 2, logLevel: 'warn', extraArgs: { worker: ['--threads', '1'], checker: ['--threads', '1'] } })
     await testnet.start()
     await testnet.waitReady()
     const report = await runScenarioJob(testnet)
     expect(report.job.status).toBe('completed')
     const client = await ApiClient.fromDataDir(testnet.node('creator').dataDir)
-    const { disputes } = await client.request<{ disputes: JobView['disputes'] }>('POST', `/api/jobs/${report.job.id}/reject`, { frames: [3], reason: 'looks wrong' })
+    const { disputes } = await client.request<{ disputes: JobView['disputes'] }>('POST', `/api/jobs/${report.job.id}/dispute`, { frames: [3], reason: 'looks wrong' })
     expect(disputes).toHaveLength(1)
     let view: JobView | undefined
     await waitFor(async () => {
@@ -65,6 +65,6 @@ describe('creator review', () => {
     }, 60_000, 'the dispute to be settled')
     expect(view!.disputes[0]).toMatchObject({ taskIndex: 1, frames: [3], outcome: 'dismissed' })
     expect(view!.counts.succeeded).toBe(24)
-    await expect(client.request('POST', `/api/jobs/${report.job.id}/reject`, { frames: [999] })).rejects.toThrow(/frames must be/)
+    await expect(client.request('POST', `/api/jobs/${report.job.id}/dispute`, { frames: [999] })).rejects.toThrow(/frames must be/)
   })
 })

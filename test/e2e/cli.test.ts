@@ -40,6 +40,9 @@ describe('pictor CLI', () => {
       [['start', '--role', 'miner', '--data-dir', data], /--role: must be one of creator, worker, checker/],
       [['start', '--slots', '0', '--data-dir', data], /--slots: must be an integer from 1 to 1024/],
       [['start', '--bogus', '--data-dir', data], /Unknown option '--bogus'/],
+      // Research-only switches live in testnet/adversarial-node.ts, not in production config.
+      [['start', '--role', 'worker', '--cheat', 'black', '--data-dir', data], /Unknown option '--cheat'/],
+      [['start', '--role', 'checker', '--checker-colludes', '--data-dir', data], /Unknown option '--checker-colludes'/],
       [['status', '--data-dir', join(dir, 'nothing')], /is not initialised/],
       [['status', '--data-dir', data], /no node is running/],
       [['keys', 'import', 'suiprivkey1bad', '--data-dir', data], /not a valid suiprivkey/],

@@ -11,7 +11,7 @@ import { downloadFrames, prepareJob, submitJob, waitForJob } from '../../node/cl
 import { decodePng } from '../../node/images/png.ts'
 import { silentLogger } from '../../node/log.ts'
 import { createBuiltinRenderer } from '../../node/renderers/builtin/index.ts'
-import type { JobView } from '../../node/roles/creator/job-record.ts'
+import type { JobView } from '../../node/roles/creator/index.ts'
 import { Testnet } from '../../testnet/launcher.ts'
 import { waitFor } from './helpers/nodes.ts'
 

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import { LIMITS, parseFrameRange, parseResolution, ProtocolError } from '../../../protocol/index.ts'
 import { ApiClient } from '../../api/client.ts'
-import type { JobView } from '../../roles/creator/job-record.ts'
+import type { JobView } from '../../roles/creator/index.ts'
 import { type Command, dataDirFlag, parseFlags, UsageError } from '../args.ts'
 import { parseDuration } from '../duration.ts'
 import { downloadFrames, prepareJob, progressLine, submitJob, waitForJob } from '../job-client.ts'
@@ -141,7 +141,7 @@ export const jobCommand: Command = {
     'pictor job watch <id>',
     'pictor job download <id> <dir>',
     'pictor job review <id>',
-    'pictor job reject <id> --frames 7,9 [--reason "..."]',
+    'pictor job dispute <id> --frames 7,9 [--reason "..."]',
     'pictor job cancel <id>',
     'pictor job list',
     'all take [--data-dir DIR] (the creator node\'s data dir)'
@@ -151,8 +151,8 @@ export const jobCommand: Command = {
     if (action === 'submit') return submit(argv)
     const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, frames: { type: 'string' }, reason: { type: 'string' } }, 3)
     // Check the arguments before reaching for the node.
-    const id = ['status', 'watch', 'download', 'cancel', 'review', 'reject'].includes(action ?? '') ? jobId(positionals[1]) : ''
-    const rejected = action === 'reject' ? frameList(values.frames) : []
+    const id = ['status', 'watch', 'download', 'cancel', 'review', 'dispute'].includes(action ?? '') ? jobId(positionals[1]) : ''
+    const disputed = action === 'dispute' ? frameList(values.frames) : []
     if (action === 'download' && positionals[2] === undefined) throw new UsageError('job download needs a target folder')
     const client = await ApiClient.fromDataDir(dataDirFlag(values))
     switch (action) {
@@ -183,8 +183,8 @@ export const jobCommand: Command = {
         for (const d of view.disputes) console.log(`dispute: task ${d.taskIndex} frames ${d.frames.join(',')} (${d.reason}): ${d.outcome}${d.detail ? ` — ${d.detail}` : ''}`)
         return 0
       }
-      case 'reject': {
-        const { disputes } = await client.request<{ disputes: JobView['disputes'] }>('POST', `/api/jobs/${id}/reject`, { frames: rejected, reason: values.reason })
+      case 'dispute': {
+        const { disputes } = await client.request<{ disputes: JobView['disputes'] }>('POST', `/api/jobs/${id}/dispute`, { frames: disputed, reason: values.reason })
         console.log(`${disputes.length} task(s) sent to an independent full check; see \`pictor job review ${id}\``)
         return 0
       }
@@ -194,7 +194,7 @@ export const jobCommand: Command = {
         return 0
       }
       default:
-        throw new UsageError(`job needs submit, status, watch, download, review, reject, cancel or list, got ${action === undefined ? 'nothing' : `"${action}"`}`)
+        throw new UsageError(`job needs submit, status, watch, download, review, dispute, cancel or list, got ${action === undefined ? 'nothing' : `"${action}"`}`)
     }
   }
 }

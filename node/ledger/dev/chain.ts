@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { Level } from 'level'
 import { LedgerError } from '../errors.ts'
-import { type LedgerEvent, type LedgerParams, MAX_EVENTS_PER_QUERY, type TaskRecord, U64_MAX } from '../types.ts'
+import { type ChainTask, type LedgerEvent, type LedgerParams, MAX_EVENTS_PER_QUERY, U64_MAX } from '../types.ts'
 import { deriveBeacon, secretCommitment } from './beacon.ts'
 import { isAddress } from './calls.ts'
 import { canonicalJson } from './canonical-json.ts'
@@ -162,7 +162,7 @@ export class DevChain {
     return this.state.jobs.get(jobId)
   }
 
-  task(jobId: string, taskIndex: number): TaskRecord {
+  task(jobId: string, taskIndex: number): ChainTask {
     return taskOf(this.state, jobId, taskIndex)
   }
 

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isLedgerErrorCode, LedgerError, LedgerUnavailableError } from '../errors.ts'
-import type { JobRecord, LedgerEvent, NodeRecord, TaskRecord } from '../types.ts'
+import type { ChainJob, ChainNode, ChainTask, LedgerEvent } from '../types.ts'
 import type { Block, ChainInfo, DevReceipt } from './chain.ts'
 import { type DevTransport, SigningLedger } from './signing-ledger.ts'
 import type { SignedTx } from './tx.ts'
@@ -72,15 +72,15 @@ export class RpcTransport implements DevTransport {
     return BigInt(await this.request<string>('ledger_balance', { address }))
   }
 
-  async node(address: string): Promise<NodeRecord | undefined> {
+  async node(address: string): Promise<ChainNode | undefined> {
     return fromWire((await this.request('ledger_node', { address })) ?? undefined)
   }
 
-  async job(jobId: string): Promise<JobRecord | undefined> {
+  async job(jobId: string): Promise<ChainJob | undefined> {
     return fromWire((await this.request('ledger_job', { jobId })) ?? undefined)
   }
 
-  async task(jobId: string, taskIndex: number): Promise<TaskRecord> {
+  async task(jobId: string, taskIndex: number): Promise<ChainTask> {
     return fromWire(await this.request('ledger_task', { jobId, taskIndex }))
   }
 

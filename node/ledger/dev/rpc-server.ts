@@ -5,14 +5,14 @@
 //   -32601 unknown method, -32602 invalid params,
 //   -32000 the ledger refused: error.data.code is the LedgerErrorCode,
 //   -32603 internal error.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { PictorError } from '../../errors.ts'
 import { LedgerError } from '../errors.ts'
 import type { Logger } from '../../log.ts'
 import { isAddress, isHex32, parseU64 } from './calls.ts'
 import type { DevChain } from './chain.ts'
 import { toWire } from './wire.ts'
-import { closeServer, listenOnLoopback } from '../../api/loopback-http.ts'
+import { LoopbackHttpServer, readBody } from '../../api/loopback-http.ts'
 
 export const MAX_RPC_BODY_BYTES = 256 * 1024
 /** More requests than this in one batch is refused: one HTTP request must not hold the chain for long. */
@@ -20,11 +20,11 @@ export const MAX_RPC_BATCH = 64
 
 export const RPC_ERRORS = { parse: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602, internal: -32603, ledger: -32000 } as const
 
-export class RpcError extends Error {
+export class RpcError extends PictorError {
   readonly rpcCode: number
   readonly data?: unknown
   constructor(rpcCode: number, message: string, data?: unknown) {
-    super(message)
+    super('RPC', message)
     this.rpcCode = rpcCode
     this.data = data
   }
@@ -77,38 +77,20 @@ export interface DevchainRpcServerInit {
   logger: Logger
 }
 
-export class DevchainRpcServer {
+// Loopback only: the faucet mints to anyone who asks.
+export class DevchainRpcServer extends LoopbackHttpServer {
   private readonly init: DevchainRpcServerInit
-  private server?: Server
 
   constructor(init: DevchainRpcServerInit) {
+    super({ name: 'devchain RPC server', port: init.port, requestTimeoutMs: 30_000 })
     this.init = init
   }
 
-  get url(): string {
-    const address = this.server?.address() as AddressInfo | null
-    if (!address) throw new Error('devchain RPC server is not listening')
-    return `http://127.0.0.1:${address.port}`
-  }
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err) => {
-        this.init.logger.error('rpc handler crashed', { err })
-        if (!res.headersSent) reply(res, 500, errorResponse(null, new RpcError(RPC_ERRORS.internal, 'internal error')))
-      })
+  protected onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.handle(req, res).catch((err) => {
+      this.init.logger.error('rpc handler crashed', { err })
+      if (!res.headersSent) reply(res, 500, errorResponse(null, new RpcError(RPC_ERRORS.internal, 'internal error')))
     })
-    server.requestTimeout = 30_000
-    // Loopback only: the faucet mints to anyone who asks.
-    await listenOnLoopback(server, this.init.port)
-    this.server = server
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server
-    if (!server) return
-    this.server = undefined
-    await closeServer(server)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,7 +98,7 @@ export class DevchainRpcServer {
       reply(res, 405, errorResponse(null, new RpcError(RPC_ERRORS.invalidRequest, 'JSON-RPC requests are POSTed')))
       return
     }
-    const body = await readBody(req)
+    const body = await readBody(req, MAX_RPC_BODY_BYTES)
     if (body === undefined) {
       // Close the connection: the rest of an oversized body is not read.
       res.setHeader('connection', 'close')
@@ -179,28 +161,4 @@ function errorResponse(id: string | number | null, err: unknown): RpcResponse {
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
-}
-
-/**
- * The body as text, or undefined when it is over the cap (declared or
- * actual). Event-based on purpose: leaving a `for await` early would destroy
- * the socket before the 413 answer could be written.
- */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_RPC_BODY_BYTES) return Promise.resolve(undefined)
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_RPC_BODY_BYTES) {
-        chunks.push(chunk)
-        return
-      }
-      req.off('data', onData).off('end', onEnd).off('error', reject)
-      resolve(undefined)
-    }
-    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'))
-    req.on('data', onData).on('end', onEnd).on('error', reject)
-  })
 }

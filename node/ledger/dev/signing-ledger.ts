@@ -1,23 +1,10 @@
-// The Ledger interface over a dev chain, acting as one node key: builds each
-// call, signs it with the node's seed at the sender's next nonce, and hands
+// The Ledger interface over a dev chain, acting as one node key: takes each
+// call from ../call-ledger.ts, signs it with the node's seed at the sender's next nonce, and hands
 // it to a transport (in-process chain, or JSON-RPC to `pictor devchain`).
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { CallLedger, type TxCall } from '../call-ledger.ts'
 import { LedgerError, LedgerUnavailableError } from '../errors.ts'
-import type {
-  AssignTaskArgs,
-  CommitReceipt,
-  CommitResultArgs,
-  CreateJobArgs,
-  EventQuery,
-  JobRecord,
-  Ledger,
-  LedgerEvent,
-  NodeRecord,
-  Role,
-  SubmitVerdictArgs,
-  TaskRecord,
-  TxReceipt
-} from '../types.ts'
+import type { ChainJob, ChainNode, ChainTask, EventQuery, Ledger, LedgerEvent, TxReceipt } from '../types.ts'
 import type { Call } from './calls.ts'
 import type { ChainInfo, DevReceipt } from './chain.ts'
 import { type SignedTx, signTx, suiAddressOf } from './tx.ts'
@@ -29,9 +16,9 @@ export interface DevTransport {
   submit(tx: SignedTx): Promise<DevReceipt>
   faucet(address: string, amount: bigint): Promise<DevReceipt>
   balance(address: string): Promise<bigint>
-  node(address: string): Promise<NodeRecord | undefined>
-  job(jobId: string): Promise<JobRecord | undefined>
-  task(jobId: string, taskIndex: number): Promise<TaskRecord>
+  node(address: string): Promise<ChainNode | undefined>
+  job(jobId: string): Promise<ChainJob | undefined>
+  task(jobId: string, taskIndex: number): Promise<ChainTask>
   events(fromSeq: number, limit?: number): Promise<LedgerEvent[]>
 }
 
@@ -49,7 +36,7 @@ export interface SigningLedgerInit {
 
 const RETRY_PAUSE_MS = 200
 
-export class SigningLedger implements Ledger {
+export class SigningLedger extends CallLedger implements Ledger {
   readonly address: string
   protected readonly transport: DevTransport
   private readonly seed: Uint8Array
@@ -59,68 +46,26 @@ export class SigningLedger implements Ledger {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(init: SigningLedgerInit) {
+    super()
     this.transport = init.transport
     this.seed = init.seed
     this.retryForMs = init.retryForMs ?? 5_000
     this.address = suiAddressOf(nodeEd25519.publicKey(init.seed))
   }
 
-  register(role: Role, stake: bigint): Promise<TxReceipt> {
-    return this.send({ call: 'register', role, stake })
-  }
-
-  addStake(amount: bigint): Promise<TxReceipt> {
-    return this.send({ call: 'add_stake', amount })
-  }
-
-  requestWithdraw(): Promise<TxReceipt> {
-    return this.send({ call: 'request_withdraw' })
-  }
-
-  withdraw(): Promise<TxReceipt> {
-    return this.send({ call: 'withdraw' })
-  }
-
-  createJob(args: CreateJobArgs): Promise<TxReceipt> {
-    return this.send({ call: 'create_job', ...args })
-  }
-
-  assignTask(args: AssignTaskArgs): Promise<TxReceipt> {
-    return this.send({ call: 'assign_task', ...args })
-  }
-
-  async commitResult(args: CommitResultArgs): Promise<CommitReceipt> {
-    const receipt = await this.send({ call: 'commit_result', ...args })
-    const assigned = receipt.events.find((e) => e.type === 'CheckerAssigned')
-    if (assigned?.type !== 'CheckerAssigned') throw new LedgerUnavailableError('commit_result receipt has no CheckerAssigned event')
-    return { ...receipt, checker: assigned.checker, beacon: assigned.beacon }
-  }
-
-  submitVerdict(args: SubmitVerdictArgs): Promise<TxReceipt> {
-    return this.send({ call: 'submit_verdict', ...args })
-  }
-
-  cancelJob(jobId: string): Promise<TxReceipt> {
-    return this.send({ call: 'cancel_job', jobId })
-  }
-
-  closeJob(jobId: string): Promise<TxReceipt> {
-    return this.send({ call: 'close_job', jobId })
-  }
-
   balance(address: string): Promise<bigint> {
     return this.transport.balance(address)
   }
 
-  node(address: string): Promise<NodeRecord | undefined> {
+  node(address: string): Promise<ChainNode | undefined> {
     return this.transport.node(address)
   }
 
-  job(jobId: string): Promise<JobRecord | undefined> {
+  job(jobId: string): Promise<ChainJob | undefined> {
     return this.transport.job(jobId)
   }
 
-  task(jobId: string, taskIndex: number): Promise<TaskRecord> {
+  task(jobId: string, taskIndex: number): Promise<ChainTask> {
     return this.transport.task(jobId, taskIndex)
   }
 
@@ -138,7 +83,9 @@ export class SigningLedger implements Ledger {
     return this.transport.nonce(this.address)
   }
 
-  private send(call: Call): Promise<TxReceipt> {
+  protected send({ fn, ...args }: TxCall): Promise<TxReceipt> {
+    // The dev chain names a call by `call`, the key of its signed wire form.
+    const call = { call: fn, ...args } as Call
     const run = this.queue.then(() => this.signAndSubmit(call))
     this.queue = run.catch(() => {})
     return run

@@ -5,7 +5,7 @@
 // come in through `ctx`, exactly as Sui passes `Clock` and `Random` to the
 // Move package. The per-function rules live in handlers.ts.
 import { LedgerError } from '../errors.ts'
-import type { JobRecord, LedgerEventBody, LedgerParams, NodeRecord, TaskRecord } from '../types.ts'
+import type { ChainJob, ChainNode, ChainTask, LedgerEventBody, LedgerParams } from '../types.ts'
 import type { Call } from './calls.ts'
 import { HANDLERS } from './handlers.ts'
 import { add, addCount } from './u64.ts'
@@ -21,12 +21,12 @@ export interface LedgerState {
   /** Everything the faucet ever created: the conservation invariant's left side. */
   readonly minted: bigint
   readonly accounts: ReadonlyMap<string, Account>
-  readonly nodes: ReadonlyMap<string, NodeRecord>
+  readonly nodes: ReadonlyMap<string, ChainNode>
   /** Checkers in registration order: the beacon indexes into this list (after filtering), as in Move. */
   readonly checkers: readonly string[]
-  readonly jobs: ReadonlyMap<string, JobRecord>
+  readonly jobs: ReadonlyMap<string, ChainJob>
   /** Keyed by taskKey(); a task with no entry is Open and was never assigned. */
-  readonly tasks: ReadonlyMap<string, TaskRecord>
+  readonly tasks: ReadonlyMap<string, ChainTask>
 }
 
 /** What the chain applies: a signed call whose sender the chain has authenticated, or a dev faucet mint. */
@@ -43,10 +43,10 @@ export interface TxContext {
 export interface StateChanges {
   minted: bigint
   accounts: Map<string, Account>
-  nodes: Map<string, NodeRecord>
+  nodes: Map<string, ChainNode>
   checkers?: readonly string[]
-  jobs: Map<string, JobRecord>
-  tasks: Map<string, TaskRecord>
+  jobs: Map<string, ChainJob>
+  tasks: Map<string, ChainTask>
 }
 
 export interface ApplyResult {
@@ -102,11 +102,11 @@ export class Draft {
     this.setAccount(address, { ...acct, balance: acct.balance - amount })
   }
 
-  node(address: string): NodeRecord | undefined {
+  node(address: string): ChainNode | undefined {
     return this.changes.nodes.get(address) ?? this.base.nodes.get(address)
   }
 
-  setNode(node: NodeRecord): void {
+  setNode(node: ChainNode): void {
     this.changes.nodes.set(node.address, node)
   }
 
@@ -118,7 +118,7 @@ export class Draft {
     this.changes.checkers = [...this.checkers(), address]
   }
 
-  job(jobId: string): JobRecord {
+  job(jobId: string): ChainJob {
     const job = this.changes.jobs.get(jobId) ?? this.base.jobs.get(jobId)
     if (job === undefined) throw new LedgerError('EUnknownJob', `no job ${jobId}`)
     return job
@@ -128,17 +128,17 @@ export class Draft {
     return this.changes.jobs.has(jobId) || this.base.jobs.has(jobId)
   }
 
-  setJob(job: JobRecord): void {
+  setJob(job: ChainJob): void {
     this.changes.jobs.set(job.jobId, job)
   }
 
   /** The task's record, or undefined if it was never assigned (Move: `!job.tasks.contains(i)`). */
-  task(jobId: string, taskIndex: number): TaskRecord | undefined {
+  task(jobId: string, taskIndex: number): ChainTask | undefined {
     const key = taskKey(jobId, taskIndex)
     return this.changes.tasks.get(key) ?? this.base.tasks.get(key)
   }
 
-  setTask(jobId: string, taskIndex: number, task: TaskRecord): void {
+  setTask(jobId: string, taskIndex: number, task: ChainTask): void {
     this.changes.tasks.set(taskKey(jobId, taskIndex), task)
   }
 
@@ -195,7 +195,7 @@ export function holdings(state: LedgerState): { balances: bigint; stake: bigint;
   return { balances, stake, escrow }
 }
 
-export function taskOf(state: LedgerState, jobId: string, taskIndex: number): TaskRecord {
+export function taskOf(state: LedgerState, jobId: string, taskIndex: number): ChainTask {
   const job = state.jobs.get(jobId)
   if (job === undefined) throw new LedgerError('EUnknownJob', `no job ${jobId}`)
   if (!Number.isSafeInteger(taskIndex) || taskIndex < 0 || taskIndex >= job.taskCount) throw new LedgerError('EBadArgs', `task ${taskIndex} is past the job's ${job.taskCount} tasks`)

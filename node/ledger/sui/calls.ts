@@ -13,7 +13,7 @@ export type U64 = contracts.U64
 export type Bytes32 = Uint8Array | string
 
 export type LedgerCall =
-  | { fn: 'register'; role: contracts.Role; stake: U64 }
+  | { fn: 'register'; role: contracts.LedgerRole; stake: U64 }
   | { fn: 'add_stake'; amount: U64 }
   | { fn: 'request_withdraw' }
   | { fn: 'withdraw' }
@@ -90,6 +90,12 @@ export interface CallContext {
 
 /** The unsigned transaction for `call`: one Move call (plus the coin it pays with). */
 export function transactionFor(call: LedgerCall, context: CallContext): Transaction {
+  const tx = new Transaction()
+  tx.add(moveCallFor(call, context))
+  return tx
+}
+
+function moveCallFor(call: LedgerCall, context: CallContext) {
   const target = { package: context.packageId, coinType: context.coinType }
   const registry = context.registryId
   const coin = (amount: U64, name: string) => coinWithBalance({ type: context.coinType, balance: toU64(amount, name) })
@@ -97,79 +103,46 @@ export function transactionFor(call: LedgerCall, context: CallContext): Transact
     if (context.jobObjectId === undefined) throw new Error(`${call.fn} needs the job's object id`)
     return context.jobObjectId
   }
-  const tx = new Transaction()
+  /** What the calls on one task of a job name first. */
+  const onTask = (taskIndex: U64) => ({ ...target, registry, job: job(), taskIndex: toU64(taskIndex, 'taskIndex') })
   switch (call.fn) {
     case 'register':
       // Outside u8 the call cannot be formed; 0 and 4..255 reach the ledger and abort EBadRole.
       if (!Number.isInteger(call.role) || call.role < 0 || call.role > 255) {
         throw new LedgerError('EMalformed', `role must be an integer 0-255, got ${call.role}`)
       }
-      tx.add(contracts.registerNode({ ...target, registry, role: call.role, stakeCoin: coin(call.stake, 'stake') }))
-      break
+      return contracts.registerNode({ ...target, registry, role: call.role, stakeCoin: coin(call.stake, 'stake') })
     case 'add_stake':
-      tx.add(contracts.addStake({ ...target, registry, stakeCoin: coin(call.amount, 'amount') }))
-      break
+      return contracts.addStake({ ...target, registry, stakeCoin: coin(call.amount, 'amount') })
     case 'request_withdraw':
-      tx.add(contracts.requestWithdraw({ ...target, registry }))
-      break
+      return contracts.requestWithdraw({ ...target, registry })
     case 'withdraw':
-      tx.add(contracts.withdraw({ ...target, registry }))
-      break
+      return contracts.withdraw({ ...target, registry })
     case 'create_job':
-      tx.add(
-        contracts.createJob({
-          ...target,
-          registry,
-          jobId: toBytes32(call.jobId, 'jobId'),
-          taskCount: toU64(call.taskCount, 'taskCount'),
-          frameCount: toU64(call.frameCount, 'frameCount'),
-          maxFrameCost: toU64(call.maxFrameCost, 'maxFrameCost'),
-          checkerFee: toU64(call.checkerFee, 'checkerFee'),
-          escrowCoin: coin(call.escrow, 'escrow')
-        })
-      )
-      break
+      return contracts.createJob({
+        ...target,
+        registry,
+        jobId: toBytes32(call.jobId, 'jobId'),
+        taskCount: toU64(call.taskCount, 'taskCount'),
+        frameCount: toU64(call.frameCount, 'frameCount'),
+        maxFrameCost: toU64(call.maxFrameCost, 'maxFrameCost'),
+        checkerFee: toU64(call.checkerFee, 'checkerFee'),
+        escrowCoin: coin(call.escrow, 'escrow')
+      })
     case 'assign_task':
-      tx.add(
-        contracts.assignTask({
-          ...target,
-          registry,
-          job: job(),
-          taskIndex: toU64(call.taskIndex, 'taskIndex'),
-          worker: toAddress(call.worker, 'worker'),
-          frames: toU64(call.frames, 'frames'),
-          frameCost: toU64(call.frameCost, 'frameCost')
-        })
-      )
-      break
+      return contracts.assignTask({
+        ...onTask(call.taskIndex),
+        worker: toAddress(call.worker, 'worker'),
+        frames: toU64(call.frames, 'frames'),
+        frameCost: toU64(call.frameCost, 'frameCost')
+      })
     case 'commit_result':
-      tx.add(
-        contracts.commitResult({
-          ...target,
-          registry,
-          job: job(),
-          taskIndex: toU64(call.taskIndex, 'taskIndex'),
-          root: toBytes32(call.merkleRoot, 'merkleRoot')
-        })
-      )
-      break
+      return contracts.commitResult({ ...onTask(call.taskIndex), root: toBytes32(call.merkleRoot, 'merkleRoot') })
     case 'submit_verdict':
-      tx.add(
-        contracts.submitVerdict({
-          ...target,
-          registry,
-          job: job(),
-          taskIndex: toU64(call.taskIndex, 'taskIndex'),
-          accepted: toBool(call.accepted, 'accepted')
-        })
-      )
-      break
+      return contracts.submitVerdict({ ...onTask(call.taskIndex), accepted: toBool(call.accepted, 'accepted') })
     case 'cancel_job':
-      tx.add(contracts.cancelJob({ ...target, job: job() }))
-      break
+      return contracts.cancelJob({ ...target, job: job() })
     case 'close_job':
-      tx.add(contracts.closeJob({ ...target, job: job() }))
-      break
+      return contracts.closeJob({ ...target, job: job() })
   }
-  return tx
 }

@@ -7,7 +7,7 @@
 // build offline. test/unit/node/ledger/sui/ checks both against the sources.
 
 import type { Transaction, TransactionArgument, TransactionObjectInput } from '@mysten/sui/transactions'
-import type { Role } from '../types.ts'
+import type { LedgerRole } from '../types.ts'
 
 export type U64 = number | bigint
 
@@ -18,7 +18,7 @@ export interface PackageTarget {
 }
 
 /** 1 creator, 2 worker, 3 checker (`ROLE` in ../types.ts). */
-export type { Role } from '../types.ts'
+export type { LedgerRole } from '../types.ts'
 
 function call(
   target: PackageTarget,
@@ -57,7 +57,7 @@ export function createRegistry(
 
 /** `register<T>(&mut Registry<T>, role: u8, stake: Coin<T>)` */
 export function registerNode(
-  options: PackageTarget & { registry: TransactionObjectInput; role: Role; stakeCoin: TransactionObjectInput }
+  options: PackageTarget & { registry: TransactionObjectInput; role: LedgerRole; stakeCoin: TransactionObjectInput }
 ) {
   return call(options, 'registry', 'register', (tx) => [
     tx.object(options.registry),

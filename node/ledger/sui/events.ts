@@ -87,7 +87,8 @@ export function toLedgerBody(event: SuiEventBody): LedgerEventBody | undefined {
   return event
 }
 
-const FIELD_BCS = {
+/** The BCS type of each field kind; the tests encode with it too. */
+export const FIELD_BCS = {
   address: bcs.Address,
   addresses: bcs.vector(bcs.Address),
   u8: bcs.u8(),

@@ -6,7 +6,7 @@ import { bcs } from '@mysten/sui/bcs'
 import type { SuiClientTypes } from '@mysten/sui/client'
 import { normalizeSuiAddress, toHex } from '@mysten/sui/utils'
 import { LedgerError, LedgerUnavailableError } from '../errors.ts'
-import type { EventQuery, JobRecord, LedgerEvent, NodeRecord, TaskRecord } from '../types.ts'
+import type { ChainJob, ChainNode, ChainTask, EventQuery, LedgerEvent } from '../types.ts'
 import { MAX_EVENTS_PER_QUERY } from '../types.ts'
 import { type Bytes32, toAddress, toBytes32 } from './calls.ts'
 import type { SuiLedgerConfig } from './config.ts'
@@ -19,9 +19,9 @@ import {
   parseRegistry,
   parseTask,
   type RegistryFields,
-  toJobRecord,
-  toNodeRecord,
-  toTaskRecord
+  toChainJob,
+  toChainNode,
+  toChainTask
 } from './state.ts'
 
 type WithEvents = { events: true }
@@ -104,28 +104,28 @@ export class SuiReader {
     return objectId
   }
 
-  async node(address: string): Promise<NodeRecord | undefined> {
+  async node(address: string): Promise<ChainNode | undefined> {
     const owner = toAddress(address, 'address')
     const { nodesId } = await this.registry()
     const value = await this.#field(nodesId, { type: 'address', bcs: bcs.Address.serialize(owner).toBytes() })
-    return value === undefined ? undefined : toNodeRecord(owner, parseNode(value))
+    return value === undefined ? undefined : toChainNode(owner, parseNode(value))
   }
 
-  async job(jobId: string): Promise<JobRecord | undefined> {
+  async job(jobId: string): Promise<ChainJob | undefined> {
     const fields = await this.#jobFields(jobId).catch((error: unknown) => {
       if (error instanceof LedgerError && error.code === 'EUnknownJob') return undefined
       throw error
     })
-    return fields === undefined ? undefined : toJobRecord(fields)
+    return fields === undefined ? undefined : toChainJob(fields)
   }
 
-  async task(jobId: string, taskIndex: number): Promise<TaskRecord> {
+  async task(jobId: string, taskIndex: number): Promise<ChainTask> {
     const job = await this.#jobFields(jobId)
     if (!Number.isSafeInteger(taskIndex) || taskIndex < 0 || taskIndex >= job.taskCount) {
       throw new LedgerError('EBadArgs', `task ${taskIndex} is past the job's ${job.taskCount} tasks`)
     }
     const value = await this.#field(job.tasksId, { type: 'u64', bcs: bcs.u64().serialize(taskIndex).toBytes() })
-    return toTaskRecord(value === undefined ? undefined : parseTask(value))
+    return toChainTask(value === undefined ? undefined : parseTask(value))
   }
 
   /** Spendable coins of the registry's coin type (stake is not counted). */

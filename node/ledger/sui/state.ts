@@ -5,7 +5,7 @@
 // (as `<field>_id`, `<field>_size`). A unit test checks these layouts
 // against the structs in contracts/sources.
 
-import type { JobRecord, NodeRecord, Role, TaskRecord } from '../types.ts'
+import type { ChainJob, ChainNode, ChainTask, LedgerRole } from '../types.ts'
 import { type Layout, layoutParser } from './events.ts'
 
 export const REGISTRY_LAYOUT = {
@@ -119,12 +119,12 @@ export const parseTask = (bytes: Uint8Array) => taskParser(bytes) as unknown as 
 
 // === As the Ledger interface reports them (../types.ts) ===
 
-export function toNodeRecord(address: string, node: NodeFields): NodeRecord {
+export function toChainNode(address: string, node: NodeFields): ChainNode {
   const { role, stake, verified, rejected, withdrawAt } = node
-  return { address, role: role as Role, stake, verified, rejected, withdrawAt }
+  return { address, role: role as LedgerRole, stake, verified, rejected, withdrawAt }
 }
 
-export function toJobRecord(job: JobFields): JobRecord {
+export function toChainJob(job: JobFields): ChainJob {
   return {
     jobId: job.jobId,
     creator: job.creator,
@@ -141,7 +141,7 @@ export function toJobRecord(job: JobFields): JobRecord {
 }
 
 /** task::state: 0 open, 1 assigned, 2 committed, 3 verified. A task with no record is Open. */
-export function toTaskRecord(task: TaskFields | undefined): TaskRecord {
+export function toChainTask(task: TaskFields | undefined): ChainTask {
   if (task === undefined) return { state: 'open', attempts: 0 }
   const { attempts, worker, frames, frameCost, merkleRoot, checker, beacon } = task
   switch (task.state) {

@@ -8,22 +8,9 @@ import type { ClientWithCoreApi, SuiClientTypes } from '@mysten/sui/client'
 import type { Signer } from '@mysten/sui/cryptography'
 import type { Transaction } from '@mysten/sui/transactions'
 import { normalizeSuiAddress } from '@mysten/sui/utils'
-import { LedgerError, LedgerUnavailableError } from '../errors.ts'
-import type {
-  AssignTaskArgs,
-  CommitReceipt,
-  CommitResultArgs,
-  CreateJobArgs,
-  EventQuery,
-  JobRecord,
-  Ledger,
-  LedgerEvent,
-  NodeRecord,
-  Role,
-  SubmitVerdictArgs,
-  TaskRecord,
-  TxReceipt
-} from '../types.ts'
+import { CallLedger } from '../call-ledger.ts'
+import { LedgerError } from '../errors.ts'
+import type { ChainJob, ChainNode, ChainTask, EventQuery, Ledger, LedgerEvent, TxReceipt } from '../types.ts'
 import { isJobCall, type LedgerCall, transactionFor } from './calls.ts'
 import { parseSuiLedgerConfig, type SuiLedgerConfig } from './config.ts'
 import { errorFromExecution, errorFromTransport } from './errors.ts'
@@ -38,7 +25,7 @@ export interface SuiTxReceipt extends TxReceipt {
   suiEvents: SuiEventBody[]
 }
 
-export class SuiLedger implements Ledger {
+export class SuiLedger extends CallLedger<SuiTxReceipt> implements Ledger {
   readonly config: SuiLedgerConfig
   readonly address: string
   readonly #transport: SuiTransport
@@ -47,6 +34,7 @@ export class SuiLedger implements Ledger {
   readonly #reader: SuiReader
 
   constructor(transport: SuiTransport, signer: Signer, config: SuiLedgerConfig) {
+    super()
     this.#transport = transport
     this.#signer = signer
     this.config = parseSuiLedgerConfig(config)
@@ -55,66 +43,21 @@ export class SuiLedger implements Ledger {
     this.#reader = new SuiReader(transport, this.config)
   }
 
-  register(role: Role, stake: bigint): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'register', role, stake })
-  }
-
-  addStake(amount: bigint): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'add_stake', amount })
-  }
-
-  requestWithdraw(): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'request_withdraw' })
-  }
-
-  withdraw(): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'withdraw' })
-  }
-
-  createJob(args: CreateJobArgs): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'create_job', ...args })
-  }
-
-  assignTask(args: AssignTaskArgs): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'assign_task', ...args })
-  }
-
-  async commitResult(args: CommitResultArgs): Promise<CommitReceipt & SuiTxReceipt> {
-    const receipt = await this.send({ fn: 'commit_result', ...args })
-    const assigned = receipt.events.find((e) => e.type === 'CheckerAssigned')
-    if (assigned?.type !== 'CheckerAssigned') {
-      throw new LedgerUnavailableError(`commit_result ${receipt.digest} has no CheckerAssigned event`)
-    }
-    return { ...receipt, checker: assigned.checker, beacon: assigned.beacon }
-  }
-
-  submitVerdict(args: SubmitVerdictArgs): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'submit_verdict', ...args })
-  }
-
-  cancelJob(jobId: string): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'cancel_job', jobId })
-  }
-
-  closeJob(jobId: string): Promise<SuiTxReceipt> {
-    return this.send({ fn: 'close_job', jobId })
-  }
-
   // === Reads ===
 
   balance(address: string): Promise<bigint> {
     return this.#reader.balance(address)
   }
 
-  node(address: string): Promise<NodeRecord | undefined> {
+  node(address: string): Promise<ChainNode | undefined> {
     return this.#reader.node(address)
   }
 
-  job(jobId: string): Promise<JobRecord | undefined> {
+  job(jobId: string): Promise<ChainJob | undefined> {
     return this.#reader.job(jobId)
   }
 
-  task(jobId: string, taskIndex: number): Promise<TaskRecord> {
+  task(jobId: string, taskIndex: number): Promise<ChainTask> {
     return this.#reader.task(jobId, taskIndex)
   }
 

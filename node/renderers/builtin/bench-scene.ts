@@ -3,7 +3,7 @@
 // kind, so no single fast path dominates the score.
 
 import type { RenderSettings } from '../types.ts'
-import { type Scene, validateScene } from './scene.ts'
+import { type Scene, sceneFromJson } from './scene.ts'
 
 export const BENCH_SETTINGS: RenderSettings = { width: 160, height: 90, samples: 16, seed: 7 }
 export const BENCH_FRAME = 1
@@ -14,7 +14,7 @@ export const BENCH_FRAME = 1
 export const BENCH_REFERENCE_SECONDS = 0.16
 
 export function benchScene(): Scene {
-  return validateScene({
+  return sceneFromJson({
     version: 1,
     camera: { position: [0, 1.5, 5], lookAt: [0, 0.5, 0], fov: 45 },
     background: { kind: 'sky', horizon: [0.9, 0.85, 0.8], zenith: [0.3, 0.5, 0.9] },

@@ -19,5 +19,5 @@ export function createBuiltinRenderer(init: BuiltinRendererInit = {}): BuiltinRe
 export { BUILTIN_CAPABILITIES, BuiltinRenderer, loadScene } from './builtin-renderer.ts'
 export { BuiltinRendererError, type BuiltinErrorCode, SceneError, SettingsError } from './errors.ts'
 export type { Background, Camera, Light, Material, Scene, SceneObject, Track } from './scene.ts'
-export { parseScene, validateScene } from './scene.ts'
+export { parseScene, sceneFromJson } from './scene.ts'
 export { renderFramePixels } from './tracer.ts'

@@ -60,11 +60,11 @@ export function parseScene(input: string | Uint8Array): Scene {
   } catch (err) {
     throw new SceneError(`not valid JSON (${(err as Error).message})`, { cause: err })
   }
-  return validateScene(json)
+  return sceneFromJson(json)
 }
 
 /** Validates an already-parsed JSON value. */
-export function validateScene(json: unknown): Scene {
+export function sceneFromJson(json: unknown): Scene {
   const top = record(json, 'scene', TOP_FIELDS)
   if (top.version !== 1) fail('version', 'must be 1')
   if (top.description !== undefined && typeof top.description !== 'string') fail('description', 'must be a string')

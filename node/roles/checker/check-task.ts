@@ -6,13 +6,13 @@
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BeaconStream, type OpenedCheckRequest, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
-import type { CropTile, JobAnnouncement } from '../../../protocol/pb/messages.js'
+import type { CropTile } from '../../../protocol/pb/messages.js'
 import type { DecodedFrame } from '../../images/png.ts'
 import { decodePng } from '../../images/png.ts'
 import type { Logger } from '../../log.ts'
-import type { Renderer, RenderSettings } from '../../renderers/types.ts'
+import { type Renderer, type RenderSettings, renderSettingsOf } from '../../renderers/index.ts'
 import { compareImages, cropImage, describe, passes, type Thresholds, thresholdsFor } from '../../verify/compare.ts'
-import { duplicateGroups, inspectFrameFile } from '../../verify/integrity.ts'
+import { duplicateGroups, verifyCommittedFrames } from '../../verify/integrity.ts'
 import { CheckerError } from './errors.ts'
 
 export interface FrameFetcher {
@@ -49,7 +49,6 @@ export interface CheckOutcome {
  * most two frames of rendering per task.
  */
 export const DEFAULT_MAX_ESCALATIONS = 2
-const FETCH_CONCURRENCY = 4
 
 interface RenderItem {
   frame: number
@@ -66,17 +65,9 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
   if (renderer === undefined) throw new CheckerError('NO_RENDERER', `no ${a.renderer} renderer on this checker`)
 
   // Integrity, every frame: what the worker committed must be what it serves.
-  const paths = await mapLimit(c.frames, FETCH_CONCURRENCY, (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal))
-  const pathOf = new Map<number, string>()
-  const flat: number[] = []
-  // One frame decoded at a time: a 1,000-frame 4K task must not sit in memory whole.
-  for (const [i, f] of c.frames.entries()) {
-    signal.throwIfAborted()
-    const result = await inspectFrameFile(paths[i]!, f, size)
-    if (!result.ok) return outcome(false, result.reason)
-    pathOf.set(f.frame, paths[i]!)
-    if (result.flat) flat.push(f.frame)
-  }
+  const integrity = await verifyCommittedFrames(c, size, { signal, fetchPath: (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal) })
+  if (!integrity.ok) return outcome(false, integrity.reason)
+  const { paths: pathOf, flat } = integrity
   const escalated = escalationFrames(new BeaconStream(taskSeed(req.beacon, c), `escalate/${req.redundancyIndex}`), flat, duplicateGroups(c.frames), deps.maxEscalations ?? DEFAULT_MAX_ESCALATIONS)
 
   const items: RenderItem[] = [
@@ -87,7 +78,7 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
 
   const scenePath = await fetchOrThrow(deps.fetcher, toHex(a.sceneBlob), 'scene', signal)
   const thresholds = thresholdsFor(a.renderer, deps.thresholds)
-  const settings = settingsOf(a)
+  const settings = renderSettingsOf(a)
   const worst = new Map<number, number>()
   let failure: string | undefined
   let pixelsRendered = 0
@@ -147,13 +138,6 @@ async function renderItem(renderer: Renderer, scenePath: string, settings: Rende
   return decodePng(await readFile(path), { width: item.crop.width, height: item.crop.height })
 }
 
-function settingsOf(a: JobAnnouncement): RenderSettings {
-  const settings: RenderSettings = { width: a.width, height: a.height, samples: a.samples, seed: a.seed }
-  if (a.engine !== '') settings.engine = a.engine
-  if (a.device !== '') settings.device = a.device
-  return settings
-}
-
 async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal): Promise<string> {
   try {
     return await fetcher.fetch(id, signal)
@@ -161,14 +145,4 @@ async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, sig
     signal.throwIfAborted()
     throw new CheckerError('FETCH_FAILED', `cannot fetch the ${what} (${id.slice(0, 12)}): ${(err as Error).message}`, { cause: err })
   }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const run = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run))
-  return out
 }

@@ -25,7 +25,7 @@ import { type CheckOutcome, type CheckTaskDeps, checkTask, type FrameFetcher } f
 import { CheckerError } from './errors.ts'
 
 export interface CheckerOptions {
-  /** Testnet research only: approve every well-formed request without fetching or rendering anything. */
+  /** Research seam, never set by production config (testnet/adversarial-node.ts): approve every well-formed request without fetching or rendering anything. */
   colludes: boolean
   /** Checks run at once; more get `busy`. */
   maxConcurrent: number

@@ -7,24 +7,35 @@
 import { randomBytes } from 'node:crypto'
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
-import { CHECK_CODES, CHECK_PROTOCOL, LIMITS, VERIFICATION } from '../../../protocol/constants.ts'
-import { decode, fromHex, type JobSpec, signEnvelope, toHex } from '../../../protocol/index.ts'
-import { CheckReply, Envelope, type ResultCommitment } from '../../../protocol/pb/messages.js'
 import {
+  CHECK_CODES,
+  CHECK_PROTOCOL,
+  CheckReply,
+  decode,
+  Envelope,
+  fromHex,
+  type JobSpec,
+  LIMITS,
   type LevelName,
   levelOf,
+  type ResultCommitment,
   type Sample,
   sampleFor,
   sampleOfSize,
   selectCheckers,
+  signEnvelope,
   tallyVerdicts,
+  toHex,
+  VERIFICATION,
   verifyVerdict
-} from '../../../protocol/verification/index.ts'
+} from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { suiAddressOf } from '../../identity/keys.ts'
 import { callRpc } from '../../net/rpc.ts'
-import type { NodeContext } from '../../node.ts'
-import type { CheckContext, CommittedResult, IntegrityVerifier, Verdict, Verifier } from './result-intake.ts'
+import type { Logger } from '../../log.ts'
+import type { CommittedResult } from './committed-result.ts'
+import type { CreatorComponents } from './components.ts'
+import type { CheckContext, IntegrityVerifier, ResultOutcome, Verifier } from './verifier.ts'
 
 /** A busy checker is retried for up to BUSY_RETRIES x BUSY_BACKOFF_MS before the result goes unchecked. */
 const BUSY_RETRIES = 120
@@ -44,12 +55,16 @@ export interface CheckedVerifierInit {
   checkTimeoutMs?: number
 }
 
+export interface CheckedVerifierComponents extends Pick<CreatorComponents, 'identity' | 'libp2p' | 'gossip' | 'now'> {
+  logger: Logger
+}
+
 export class CheckedVerifier implements Verifier {
-  private readonly ctx: NodeContext
+  private readonly ctx: CheckedVerifierComponents
   private readonly init: CheckedVerifierInit
 
-  constructor(ctx: NodeContext, init: CheckedVerifierInit) {
-    this.ctx = ctx
+  constructor(components: CheckedVerifierComponents, init: CheckedVerifierInit) {
+    this.ctx = components
     this.init = init
   }
 
@@ -62,7 +77,7 @@ export class CheckedVerifier implements Verifier {
     return keys.sort()
   }
 
-  async verify(spec: JobSpec, result: CommittedResult, check: CheckContext): Promise<Verdict> {
+  async verify(spec: JobSpec, result: CommittedResult, check: CheckContext): Promise<ResultOutcome> {
     const integrity = await this.init.integrity.verify(spec, result)
     if (!integrity.accepted) return integrity
     const own = new Set(result.frames.map((f) => f.frame))
@@ -71,8 +86,8 @@ export class CheckedVerifier implements Verifier {
     // Repeated or blank frames are how the cheapest fakes look; honest ones (a
     // static shot, a fade to black) survive a full check, fakes do not.
     const suspicious = result.frames.filter((f) => {
-      const twin = seen.get(f.pixelHash)
-      seen.set(f.pixelHash, f.frame)
+      const twin = seen.get(toHex(f.pixelHash))
+      seen.set(toHex(f.pixelHash), f.frame)
       return twin !== undefined || flat.has(f.frame)
     })
     const known = await this.knownCheckers()

@@ -4,23 +4,35 @@
 //   GET  /api/jobs                  -> job views
 //   GET  /api/jobs/:id              -> job view (per-frame status)
 //   POST /api/jobs/:id/cancel       -> job view
+//   POST /api/jobs/:id/dispute      {"frames":[7,9],"reason":"..."} -> { disputes }
 //   GET  /api/jobs/:id/frames/:n    -> image/png
-import { readFile } from 'node:fs/promises'
 import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.ts'
 import { HttpError } from '../../api/server.ts'
 import { BlobTooLargeError } from '../../blobs/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
-import type { NodeContext } from '../../node.ts'
-import { checkBlendFile, defaultLimits } from '../../renderers/blender/index.ts'
-import { parseScene } from '../../renderers/builtin/scene.ts'
+import { InvalidSceneError, validateScene } from '../../renderers/index.ts'
+import type { CreatorComponents } from './components.ts'
 import type { CreatorService } from './creator-service.ts'
-import { viewOf } from './job-record.ts'
+import { CreatorError } from './errors.ts'
+import { viewOf } from './job-view.ts'
 
 /** Scenes are uploaded whole through the API; larger projects belong in the Blender path. */
 export const MAX_SCENE_UPLOAD_BYTES = 256 * 1024 * 1024
 
-export function registerJobApi(ctx: NodeContext, creator: CreatorService): void {
-  const { api, blobs } = ctx
+const STATUS_OF: Record<CreatorError['code'], number> = { UNKNOWN_JOB: 404, NOTHING_TO_DISPUTE: 400 }
+
+/** Runs `fn`, answering a creator error with its HTTP status and its one-line message. */
+async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof CreatorError) throw new HttpError(STATUS_OF[err.code], err.message)
+    throw err
+  }
+}
+
+export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blobs'>, creator: CreatorService): void {
+  const { api, blobs } = components
   const jobOr404 = (id: string) => {
     const job = creator.job(id)
     if (job === undefined) throw new HttpError(404, `unknown job ${id}`)
@@ -49,11 +61,10 @@ export function registerJobApi(ctx: NodeContext, creator: CreatorService): void 
     if (stat.size !== spec.sceneSize) throw new HttpError(400, `sceneSize ${spec.sceneSize} does not match the stored scene (${stat.size} bytes)`)
     // A scene that fails validation never reaches a worker.
     try {
-      const path = blobs.local.pathOf(spec.sceneBlob)
-      if (spec.renderer === 'builtin') parseScene(await readFile(path))
-      else await checkBlendFile(path, defaultLimits())
+      await validateScene(spec.renderer, await blobs.fetchToPath(spec.sceneBlob))
     } catch (err) {
-      throw new HttpError(400, (err as Error).message)
+      if (err instanceof InvalidSceneError) throw new HttpError(400, err.message)
+      throw err
     }
     try {
       return viewOf(await creator.submit(spec))
@@ -65,18 +76,17 @@ export function registerJobApi(ctx: NodeContext, creator: CreatorService): void 
 
   api.route('GET', '/api/jobs', () => creator.list().map(viewOf))
   api.route('GET', '/api/jobs/:id', (req) => viewOf(jobOr404(req.params.id)))
-  api.route('POST', '/api/jobs/:id/cancel', async (req) => viewOf((await creator.cancel(jobOr404(req.params.id).id))!))
+  api.route('POST', '/api/jobs/:id/cancel', (req) => asHttp(async () => viewOf(await creator.cancel(req.params.id))))
 
-  // POST /api/jobs/:id/reject {"frames":[7,9],"reason":"..."}: dispute accepted frames.
-  api.route('POST', '/api/jobs/:id/reject', async (req) => {
+  api.route('POST', '/api/jobs/:id/dispute', async (req) => {
     const job = jobOr404(req.params.id)
     const body = req.body as { frames?: unknown; reason?: unknown } | undefined
     const frames = body?.frames
     if (!Array.isArray(frames) || frames.length === 0 || frames.length > LIMITS.maxFramesPerTask || !frames.every((f) => Number.isInteger(f) && f >= job.spec.frameStart && f <= job.spec.frameEnd)) {
       throw new HttpError(400, `frames must be 1 to ${LIMITS.maxFramesPerTask} frame numbers of the job (${job.spec.frameStart}-${job.spec.frameEnd})`)
     }
-    const reason = typeof body?.reason === 'string' && body.reason.length > 0 ? body.reason.slice(0, LIMITS.maxStringBytes) : 'rejected by the creator'
-    return { disputes: await creator.dispute(job.id, frames as number[], reason) }
+    const reason = typeof body?.reason === 'string' && body.reason.length > 0 ? body.reason.slice(0, LIMITS.maxStringBytes) : 'disputed by the creator'
+    return asHttp(async () => ({ disputes: await creator.dispute(job.id, frames as number[], reason) }))
   })
 
   api.route('GET', '/api/jobs/:id/frames/:frame', async (req, res) => {

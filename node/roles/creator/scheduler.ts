@@ -1,10 +1,9 @@
 // Pure scheduling decisions over a JobRecord: who gets which task, lease
 // renewal, expiry and results. No I/O and no clock (times are passed in), so
 // the creator persists the returned record and tests drive it directly.
-import { REPLY_CODES, type ReplyCodeName } from '../../../protocol/constants.ts'
-import { taskCost } from '../../../protocol/pricing.ts'
-import { type TaskState, transition } from '../../../protocol/task/state-machine.ts'
+import { REPLY_CODES, type ReplyCodeName, type TaskState, taskCost, transition } from '../../../protocol/index.ts'
 import type { FrameRecord, JobRecord } from './job-record.ts'
+import type { ResultOutcome } from './verifier.ts'
 
 export type Refusal = { code: ReplyCodeName; reason: string }
 
@@ -123,4 +122,23 @@ export function banWorker(job: JobRecord, worker: string, reason: string): JobRe
 export function cancelJob(job: JobRecord): JobRecord {
   if (job.status !== 'active') return job
   return { ...job, status: 'cancelled', tasks: job.tasks.map((t) => (t.status === 'verified' || t.status === 'cancelled' ? t : transition(t, { type: 'cancel' }))) }
+}
+
+/** What a result's outcome did to its job. */
+export type Settlement = 'accepted' | 'completed' | 'requeued' | 'banned' | 'ignored'
+
+/**
+ * Applies the outcome of a committed result: accepted (paid; the job may be
+ * complete), unavailable (requeued, no blame), or refused (the worker is
+ * caught cheating). A result of a worker banned meanwhile is ignored.
+ */
+export function settleResult(job: JobRecord, result: { taskIndex: number; merkleRoot: string; worker: string }, outcome: ResultOutcome, nowMs: number): { job: JobRecord; settlement: Settlement } {
+  if (job.banned?.includes(result.worker)) return { job, settlement: 'ignored' }
+  if (outcome.accepted) {
+    const next = acceptResult(job, result.taskIndex, result.merkleRoot, outcome.frames, nowMs)
+    return { job: next, settlement: next.status === 'completed' && job.status !== 'completed' ? 'completed' : 'accepted' }
+  }
+  const requeued = rejectResult(job, result.taskIndex, result.merkleRoot, outcome.reason)
+  if (outcome.unavailable) return { job: requeued, settlement: 'requeued' }
+  return { job: banWorker(requeued, result.worker, outcome.reason), settlement: 'banned' }
 }

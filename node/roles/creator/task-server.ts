@@ -4,18 +4,25 @@
 // so a worker can only act for itself.
 import { randomBytes } from 'node:crypto'
 import type { Connection } from '@libp2p/interface'
-import { REPLY_CODES, type ReplyCodeName } from '../../../protocol/constants.ts'
-import { type OpenedEnvelope, type ReplayGuard, signEnvelope, toHex, validateTaskRequest } from '../../../protocol/index.ts'
-import { Envelope, TaskReply } from '../../../protocol/pb/messages.js'
-import type { TaskState } from '../../../protocol/task/state-machine.ts'
+import {
+  Envelope,
+  REPLY_CODES,
+  type ReplayGuard,
+  type ReplyCodeName,
+  type ResultCommitment,
+  signEnvelope,
+  TaskReply,
+  type TaskState,
+  toHex,
+  validateTaskRequest
+} from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
-import type { NodeContext } from '../../node.ts'
+import type { CommittedResult } from './committed-result.ts'
+import type { CreatorComponents } from './components.ts'
 import type { JobRecord } from './job-record.ts'
-import type { CommittedResult } from './result-intake.ts'
 import { type Refusal, claimTask, commitResult, isRefusal, renewLease } from './scheduler.ts'
 
-export interface TaskServerDeps {
-  ctx: NodeContext
+export interface TaskServerDeps extends Pick<CreatorComponents, 'identity' | 'now'> {
   replay: ReplayGuard
   leaseMs: number
   job(id: string): JobRecord | undefined
@@ -27,16 +34,23 @@ export interface TaskServerDeps {
   beforeCommitReply?(job: JobRecord, task: TaskState, worker: Uint8Array): Promise<void>
 }
 
+type Scheduled = { job: JobRecord; task: TaskState } | Refusal
+
 /** The lease goes back as the Envelope message it was signed as, so the worker can re-verify it. */
 const reply = (code: ReplyCodeName, reason = '', lease?: Uint8Array): Uint8Array =>
   TaskReply.encode({ code: REPLY_CODES[code], reason, lease: lease === undefined ? undefined : Envelope.decode(lease) })
 
+/** R49a: a commitment lists exactly the leased frames, in order. */
+function listsLeasedFrames(task: TaskState | undefined, c: ResultCommitment): boolean {
+  if (task === undefined) return true
+  return c.frames.length === task.frameEnd - task.frameStart + 1 && c.frames.every((f, i) => f.frame === task.frameStart + i)
+}
+
 export function createTaskHandler(deps: TaskServerDeps) {
-  const { ctx } = deps
   // issuedMs is the same instant expiresMs was computed from, so the lease
   // lasts exactly leaseMs (peers reject leases shorter than the minimum).
   const signLease = (job: JobRecord, task: TaskState, worker: Uint8Array, issuedMs: number): Uint8Array =>
-    signEnvelope(nodeEd25519, ctx.identity.seed, 'Lease', {
+    signEnvelope(nodeEd25519, deps.identity.seed, 'Lease', {
       jobId: Buffer.from(job.id, 'hex'),
       taskIndex: task.index,
       leaseId: Buffer.from(task.leaseId!, 'hex'),
@@ -48,56 +62,42 @@ export function createTaskHandler(deps: TaskServerDeps) {
       price: job.admitted[toHex(worker)]?.price ?? 0
     })
 
-  const answer = async (outcome: { job: JobRecord; task: TaskState } | Refusal, worker: Uint8Array, withLease: boolean, now: number): Promise<Uint8Array> => {
+  const answer = async (outcome: Scheduled, worker: Uint8Array, withLease: boolean, now: number): Promise<Uint8Array> => {
     if (isRefusal(outcome)) return reply(outcome.code, outcome.reason)
     await deps.save(outcome.job)
     return reply('ok', '', withLease ? signLease(outcome.job, outcome.task, worker, now) : undefined)
   }
 
   return async (request: Uint8Array, connection: Connection): Promise<Uint8Array> => {
-    const result = validateTaskRequest(request, { nowMs: ctx.now(), ed: nodeEd25519, replay: deps.replay })
+    const result = validateTaskRequest(request, { nowMs: deps.now(), ed: nodeEd25519, replay: deps.replay })
     if (result.action !== 'ACCEPT') return reply('invalid', `${result.code}: ${result.reason}`)
-    const env: OpenedEnvelope = result.message
+    const env = result.message
     if (connection.remotePeer.publicKey === undefined || toHex(connection.remotePeer.publicKey.raw) !== toHex(env.publicKey)) {
       return reply('invalid', 'the envelope is not signed by the connected peer')
     }
     const worker = toHex(env.publicKey)
-    const payload = env.payload as { jobId: Uint8Array }
-    const job = deps.job(toHex(payload.jobId))
+    const job = deps.job(toHex(env.payload.jobId))
     if (job === undefined) return reply('unknownJob', 'no such job here')
-    const now = ctx.now()
+    const now = deps.now()
     switch (env.typeName) {
       case 'TaskClaim':
         return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs), env.publicKey, true, now)
       case 'LeaseRenewal': {
-        const r = env.payload as { taskIndex: number; leaseId: Uint8Array }
+        const r = env.payload
         return answer(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, true, now)
       }
       case 'ResultCommitment': {
-        const c = env.payload as { taskIndex: number; leaseId: Uint8Array; merkleRoot: Uint8Array; frames: { frame: number; blobId: Uint8Array; pixelHash: Uint8Array }[] }
+        const c = env.payload
         const task = job.tasks[c.taskIndex]
-        const expected = task === undefined ? -1 : task.frameEnd - task.frameStart + 1
-        const framesMatch = c.frames.length === expected && c.frames.every((f, i) => f.frame === task!.frameStart + i)
-        if (task !== undefined && task.leaseId === toHex(c.leaseId) && !framesMatch) return reply('invalid', 'the commitment must list exactly the leased frames, in order')
+        if (task?.leaseId === toHex(c.leaseId) && !listsLeasedFrames(task, c)) return reply('invalid', 'the commitment must list exactly the leased frames, in order')
         const outcome = commitResult(job, worker, c.taskIndex, toHex(c.leaseId), toHex(c.merkleRoot), now)
         // Saved first (answer), so nothing computed from this snapshot can overwrite later changes.
         const answered = await answer(outcome, env.publicKey, false, now)
-        if (!isRefusal(outcome)) await deps.beforeCommitReply?.(outcome.job, outcome.task, env.publicKey)
-        if (!isRefusal(outcome)) {
-          deps.onCommitted({
-            jobId: job.id,
-            taskIndex: c.taskIndex,
-            worker,
-            workerPeer: connection.remotePeer,
-            merkleRoot: toHex(c.merkleRoot),
-            frames: c.frames.map((f) => ({ frame: f.frame, blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash) })),
-            envelope: request
-          })
-        }
+        if (isRefusal(outcome)) return answered
+        await deps.beforeCommitReply?.(outcome.job, outcome.task, env.publicKey)
+        deps.onCommitted({ jobId: job.id, taskIndex: c.taskIndex, worker, workerPeer: connection.remotePeer, merkleRoot: toHex(c.merkleRoot), frames: c.frames, envelope: request })
         return answered
       }
-      default:
-        return reply('invalid', `unexpected ${env.typeName}`)
     }
   }
 }

@@ -10,10 +10,10 @@ import type { Hardware } from '../../../protocol/pb/messages.js'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
 import { createBlenderRenderer } from '../../renderers/blender/index.ts'
-import { createCheat } from './cheat.ts'
 import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
 import type { Renderer } from '../../renderers/types.ts'
 import { WorkerError } from './errors.ts'
+import type { FrameTamper } from './frame-tamper.ts'
 import { detectHardware } from './hardware.ts'
 import type { WorkerKv } from './kv.ts'
 import { libp2pTaskRpc, type TaskRpc } from './task-client.ts'
@@ -22,6 +22,7 @@ import { type WorkerComponents, WorkerService } from './worker-service.ts'
 export { type BidDecision, type BidderProfile, bidPayload, shouldBid } from './bidding.ts'
 export { CLAIM_BACKOFF } from './claim-loop.ts'
 export { WorkerError, type WorkerErrorCode } from './errors.ts'
+export type { FrameTamper, FrameTamperJob } from './frame-tamper.ts'
 export { detectHardware } from './hardware.ts'
 export { type CreatorRef, JobTable, type KnownJob } from './job-table.ts'
 export { memoryKv, type WorkerKv } from './kv.ts'
@@ -45,6 +46,8 @@ export interface WorkerDeps {
   hardware?: Hardware
   offerIntervalMs?: number
   renewEveryMs?: number
+  /** Research seam, never set by production config: the adversarial testnet's cheating worker (frame-tamper.ts). */
+  tamper?: FrameTamper
 }
 
 export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): NodeService[] {
@@ -71,10 +74,10 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     logger,
     offerIntervalMs: deps.offerIntervalMs,
     renewEveryMs: deps.renewEveryMs,
-    cheat: ctx.config.cheat ? createCheat(ctx.config.cheat) : undefined,
+    tamper: deps.tamper,
     commitOnChain: ctx.ledger === undefined ? undefined : async (jobId, taskIndex, merkleRoot) => void (await ctx.ledger!.commitResult({ jobId, taskIndex, merkleRoot }))
   })
-  if (ctx.config.cheat) logger.warn('CHEATING WORKER: rewrites its frames (adversarial testnet only)', { cheat: ctx.config.cheat })
+  if (deps.tamper) logger.warn('CHEATING WORKER: a frame tamper rewrites its frames (adversarial testnet only)')
   ctx.api.route('GET', '/api/worker/settings', () => worker.settings())
   ctx.api.route('GET', '/api/worker/tasks', () => worker.taskSnapshot())
   const ownsRenderer = deps.renderer === undefined

@@ -5,6 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
+import { raceAbort } from '../../abort.ts'
 import type { BlobGetOptions } from '../../blobs/types.ts'
 import type { Logger } from '../../log.ts'
 
@@ -103,15 +104,4 @@ export class SceneCache {
       void entry.ready.then(() => rm(entry.path, { force: true })).catch(() => {})
     }
   }
-}
-
-/** Waits for `promise`, but gives up (without cancelling it) when `signal` aborts. */
-export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

@@ -11,9 +11,9 @@ import type { FrameResult, JobAnnouncement, Lease } from '../../../protocol/pb/m
 import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
 import { decodePng, pixelHash } from '../../images/png.ts'
 import type { Logger } from '../../log.ts'
-import type { RenderedFrame, Renderer, RenderSettings } from '../../renderers/types.ts'
-import type { Cheat } from './cheat.ts'
+import { type RenderedFrame, type Renderer, renderSettingsOf } from '../../renderers/index.ts'
 import { WorkerError } from './errors.ts'
+import type { FrameTamper } from './frame-tamper.ts'
 import type { CreatorRef } from './job-table.ts'
 import { LeaseKeeper } from './lease-keeper.ts'
 import type { SceneCache } from './scene-cache.ts'
@@ -30,8 +30,8 @@ export interface TaskRunnerDeps {
   logger: Logger
   /** Overrides the renewal period (tests). */
   renewEveryMs?: number
-  /** Adversarial testnet only (config `cheat`): fakes pixels; the commitment stays true to them. */
-  cheat?: Cheat
+  /** Research seam (frame-tamper.ts), never set by production config: fakes pixels; the commitment stays true to them. */
+  tamper?: FrameTamper
   /** On a ledger: records the accepted commitment on chain (the creator assigned the task there first). */
   commitOnChain?(jobId: string, taskIndex: number, merkleRoot: string): Promise<void>
 }
@@ -77,7 +77,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
       rendered = await deps.renderer.renderFrames({
         scenePath: scene.path,
         frames,
-        settings: deps.cheat?.renderSettings(settingsOf(a)) ?? settingsOf(a),
+        settings: deps.tamper?.renderSettings(renderSettingsOf(a)) ?? renderSettingsOf(a),
         outDir: dir,
         signal,
         onProgress: (p) => {
@@ -92,7 +92,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     keeper.framesDone = frames.length
     progress('storing')
     const outputs = orderedOutputs(rendered, frames, dir)
-    await deps.cheat?.apply(outputs, { jobId: a.jobId, width: a.width, height: a.height })
+    await deps.tamper?.apply(outputs, { jobId: a.jobId, width: a.width, height: a.height })
     const results = await storeFrames(deps, outputs, a, signal)
     const root = merkleRoot(results)
     signal.throwIfAborted()
@@ -120,14 +120,6 @@ export function frameList(lease: Pick<Lease, 'frameStart' | 'frameEnd'>): number
   const frames: number[] = []
   for (let f = lease.frameStart; f <= lease.frameEnd; f++) frames.push(f)
   return frames
-}
-
-function settingsOf(a: JobAnnouncement): RenderSettings {
-  const settings: RenderSettings = { width: a.width, height: a.height, samples: a.samples, seed: a.seed }
-  // Empty means "the renderer's default"; only pass what the job pins.
-  if (a.engine !== '') settings.engine = a.engine
-  if (a.device !== '') settings.device = a.device
-  return settings
 }
 
 /** The renderer's outputs in frame order; exactly the leased frames, each inside the task folder. */

@@ -4,7 +4,7 @@
 // it with fakes; index.ts builds the real components from a NodeContext.
 import type { PeerId } from '@libp2p/interface'
 import { type Ed25519, signEnvelope, toHex } from '../../../protocol/index.ts'
-import type { Hardware, JobAnnouncement, Lease, WorkerOffer } from '../../../protocol/pb/messages.js'
+import type { Hardware, Lease, WorkerOffer } from '../../../protocol/pb/messages.js'
 import type { Logger } from '../../log.ts'
 import type { GossipDelivery, GossipService } from '../../net/gossip.ts'
 import type { NodeService } from '../../node.ts'
@@ -19,7 +19,7 @@ import { type SceneBlobSource, SceneCache } from './scene-cache.ts'
 import { estimatedEarningsPerHour, referenceFramesPerHour, type WorkerSettings } from './settings.ts'
 import { TaskClient, type TaskRpc } from './task-client.ts'
 import { TaskLog, type TaskRecord } from './task-log.ts'
-import type { Cheat } from './cheat.ts'
+import type { FrameTamper } from './frame-tamper.ts'
 import { runTask, type TaskRunnerDeps } from './task-runner.ts'
 
 export interface WorkerComponents {
@@ -41,8 +41,8 @@ export interface WorkerComponents {
   /** Test knobs. */
   offerIntervalMs?: number
   renewEveryMs?: number
-  /** Adversarial testnet only: how this worker fakes its frames. */
-  cheat?: Cheat
+  /** Research seam (frame-tamper.ts), never set by production config. */
+  tamper?: FrameTamper
   commitOnChain?: TaskRunnerDeps['commitOnChain']
 }
 
@@ -83,7 +83,7 @@ export class WorkerService implements NodeService {
       now: c.now,
       logger: c.logger,
       renewEveryMs: c.renewEveryMs,
-      cheat: c.cheat,
+      tamper: c.tamper,
       commitOnChain: c.commitOnChain
     }
     this.loops = new ClaimLoops({
@@ -166,9 +166,9 @@ export class WorkerService implements NodeService {
     return { capabilities: this.caps, hardware: this.c.hardware, benchScore: this.benchScore, price, slots, freeSlots: this.freeSlots(), region }
   }
 
-  private async onAnnouncement(delivery: GossipDelivery): Promise<void> {
-    if (!this.running || this.caps === undefined || delivery.envelope.typeName !== 'JobAnnouncement') return
-    const announcement = delivery.envelope.payload as JobAnnouncement
+  private async onAnnouncement(delivery: GossipDelivery<'jobs'>): Promise<void> {
+    if (!this.running || this.caps === undefined) return
+    const announcement = delivery.envelope.payload
     const id = toHex(announcement.jobId)
     const now = this.c.now()
     if (this.jobs.get(id) === undefined) {
@@ -191,9 +191,9 @@ export class WorkerService implements NodeService {
     this.loops.wake()
   }
 
-  private onOffer(delivery: GossipDelivery): void {
-    if (!this.running || delivery.envelope.typeName !== 'WorkerOffer') return
-    this.offers.record(toHex(delivery.envelope.publicKey), delivery.envelope.payload as WorkerOffer, this.c.now())
+  private onOffer(delivery: GossipDelivery<'offers'>): void {
+    if (!this.running) return
+    this.offers.record(toHex(delivery.envelope.publicKey), delivery.envelope.payload, this.c.now())
   }
 
   private async bid(job: KnownJob): Promise<void> {

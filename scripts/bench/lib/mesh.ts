@@ -1,7 +1,7 @@
 // A connected loopback swarm: a ring (so the graph is connected) plus a few
 // random dials per node, then a wait until gossipsub has built its mesh.
 import { type BenchHost, connect, sleep } from './hosts.ts'
-import { randomInt } from './random.ts'
+import { randomInt } from '../../../testnet/seeded-random.ts'
 
 /** Edges as [dialer, listener] index pairs: i -> i+1, plus `extra` random others per node. */
 export function meshEdges(count: number, extra: number, random: () => number): Array<[number, number]> {

@@ -12,7 +12,7 @@ import type { LogLevel } from '../../../node/log.ts'
 import { PictorNode, type ServiceFactory } from '../../../node/node.ts'
 import { initDataDir, openDataDir } from '../../../node/store/data-dir.ts'
 import { sleep } from './hosts.ts'
-import { randomInt } from './random.ts'
+import { randomInt } from '../../../testnet/seeded-random.ts'
 
 export interface SwarmNodeSpec {
   role: NodeConfig['role']

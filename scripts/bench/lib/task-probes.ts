@@ -3,7 +3,7 @@
 // injection seams of the roles), nothing inside them is changed.
 import { REPLY_CODES, type ReplyCodeName } from '../../../protocol/constants.ts'
 import { decode, typeNameOf } from '../../../protocol/index.ts'
-import type { Verifier } from '../../../node/roles/creator/result-intake.ts'
+import type { Verifier } from '../../../node/roles/creator/index.ts'
 import type { TaskRpc } from '../../../node/roles/worker/index.ts'
 import { round, summarise } from './stats.ts'
 import type { RenderSpan } from './synthetic-renderer.ts'

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { MetricsRegistry } from '../../../../node/api/metrics.ts'
+import { MetricsRegistry } from '../../../../node/metrics/index.ts'
 import { ApiServer, HttpError, MAX_BODY_BYTES } from '../../../../node/api/server.ts'
 import { silentLogger } from '../../../../node/log.ts'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compareImages, cropImage, passes, type RgbaImage, thresholdsFor } from '../../../../node/verify/compare.ts'
+import { seededRandom } from '../../../../testnet/seeded-random.ts'
 
 /** A smooth, textured test image: gradients plus a deterministic pattern, opaque. */
 function scene(width: number, height: number, shift = 0): RgbaImage {
@@ -21,23 +22,11 @@ function map(img: RgbaImage, fn: (v: number, i: number) => number): RgbaImage {
   return { ...img, pixels: img.pixels.map((v, i) => (i % 4 === 3 ? v : Math.max(0, Math.min(255, fn(v, i))))) }
 }
 
-/** mulberry32 for repeatable noise. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const honest = scene(256, 144)
 
 /** `base(v) + uniform[0, spread)` per channel, from one seeded stream. */
 function noisy(seed: number, base: (v: number) => number, spread: number): RgbaImage {
-  const random = prng(seed)
+  const random = seededRandom(seed)
   return map(honest, (v) => base(v) + Math.floor(random() * spread))
 }
 
@@ -53,7 +42,7 @@ describe('compareImages', () => {
   })
 
   it('passes an honest re-render on another CPU kernel (last-bit noise) for Blender, not for builtin', () => {
-    const random = prng(1)
+    const random = seededRandom(1)
     const kernel = map(honest, (v) => (random() < 0.2 ? v + (random() < 0.5 ? 1 : -1) : v))
     const c = compareImages(honest, kernel)
     expect(c.psnr).toBeGreaterThan(55)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compileJob } from '../../../../protocol/job/compiler.ts'
-import { summariseProgress } from '../../../../protocol/job/progress.ts'
+import { frameStatusOf, summariseProgress } from '../../../../protocol/job/progress.ts'
 import { newTaskState, transition } from '../../../../protocol/task/state-machine.ts'
 
 describe('summariseProgress', () => {
@@ -31,5 +31,16 @@ describe('summariseProgress', () => {
     expect(p.done).toBe(true)
     expect(p.fraction).toBe(0.5)
     expect(summariseProgress([]).fraction).toBe(0)
+  })
+})
+
+describe('frameStatusOf', () => {
+  it('shows a task back in the queue after a failure as failed until it is leased again', () => {
+    const [t] = compileJob({ frameStart: 0, frameEnd: 0, framesPerTask: 1 }).map(newTaskState)
+    const failed = transition(transition(t!, { type: 'lease', worker: 'w', leaseId: 'l', expiresMs: 1 }), { type: 'fail', reason: 'crash' })
+    const requeued = transition(failed, { type: 'requeue' })
+    expect(frameStatusOf(t!)).toBe('enqueued')
+    expect(frameStatusOf(requeued)).toBe('failed')
+    expect(frameStatusOf(transition(requeued, { type: 'lease', worker: 'v', leaseId: 'm', expiresMs: 2 }))).toBe('processing')
   })
 })

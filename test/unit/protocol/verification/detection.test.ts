@@ -9,19 +9,8 @@ import {
   VERIFICATION_LEVELS
 } from '../../../../protocol/verification/levels.ts'
 import { sampleFor, sampleOfSize } from '../../../../protocol/verification/sample.ts'
+import { seededRandom } from '../../../../testnet/seeded-random.ts'
 import { filled } from '../fixtures.ts'
-
-/** mulberry32: deterministic, so the test gives the same numbers every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function beaconFrom(random: () => number): Uint8Array {
   const b = new Uint8Array(32)
@@ -48,7 +37,7 @@ describe('detection probability', () => {
     [0.05, 15],
     [0.3, 3]
   ])('simulated over 10^4 trials: f = %f, k = %i, within 0.02 of the formula', (f, k) => {
-    const random = prng(Math.round(f * 1000) * 100 + k)
+    const random = seededRandom(Math.round(f * 1000) * 100 + k)
     const trials = 10_000
     let caught = 0
     for (let t = 0; t < trials; t++) {
@@ -60,7 +49,7 @@ describe('detection probability', () => {
   })
 
   it('a job at the standard level catches f = 10% at >= 99% once 176 frames of a worker were sampled from', () => {
-    const random = prng(7)
+    const random = seededRandom(7)
     const trials = 2000
     let caught = 0
     const established = { verifiedFrames: 10_000, rejectedTasks: 0 }

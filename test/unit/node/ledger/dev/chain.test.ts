@@ -1,51 +1,22 @@
 // The dev chain: signed transactions, nonces, atomic persistence, restart.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519'
 import fc from 'fast-check'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
+import { describe, expect, it } from 'vitest'
 import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
 import { signTx, suiAddressOf } from '../../../../../node/ledger/dev/tx.ts'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { LedgerError } from '../../../../../node/ledger/errors.ts'
-import { DEFAULT_LEDGER_PARAMS, ROLE, U64_MAX } from '../../../../../node/ledger/types.ts'
-import { jobIdOf, rootOf, serialise } from './helpers.ts'
+import { DEFAULT_LEDGER_PARAMS, U64_MAX } from '../../../../../node/ledger/types.ts'
+import { chainPerTest, jobIdOf, registeredActors, rootOf, seed, serialise } from './helpers.ts'
 
-const seed = (i: number) => new Uint8Array(32).fill(i)
-let dir: string
-let chain: DevChain
+const dev = chainPerTest('pictor-devchain-', { ...DEFAULT_LEDGER_PARAMS, withdrawDelayMs: 0 })
 
-const openChain = async () => {
-  const c = new DevChain({ path: join(dir, 'db'), params: { ...DEFAULT_LEDGER_PARAMS, withdrawDelayMs: 0 } })
-  await c.start()
-  return c
-}
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pictor-devchain-'))
-  chain = await openChain()
-})
-afterEach(async () => {
-  await chain.stop()
-  await rm(dir, { recursive: true, force: true })
-})
-
-/** Creator, worker and checker ledgers, funded and registered. */
-async function actors() {
-  const [creator, worker, checker] = [1, 2, 3].map((i) => new DevLedger(chain, seed(i)))
-  for (const l of [creator, worker, checker]) await l.faucet(l.address, 10_000_000n)
-  await creator.register(ROLE.creator, 0n)
-  await worker.register(ROLE.worker, 2_000_000n)
-  await checker.register(ROLE.checker, 1_000_000n)
-  return { creator, worker, checker }
-}
+const actors = () => registeredActors((s) => new DevLedger(dev.chain, s), 10_000_000n, 2_000_000n)
 
 async function expectRefused(p: Promise<unknown>, code: string) {
-  const before = { state: serialise(chain.snapshot()), height: chain.info().height, events: chain.info().nextEventSeq }
+  const before = { state: serialise(dev.chain.snapshot()), height: dev.chain.info().height, events: dev.chain.info().nextEventSeq }
   await expect(p).rejects.toSatisfy((err) => err instanceof LedgerError && err.code === code)
-  expect({ state: serialise(chain.snapshot()), height: chain.info().height, events: chain.info().nextEventSeq }).toEqual(before)
+  expect({ state: serialise(dev.chain.snapshot()), height: dev.chain.info().height, events: dev.chain.info().nextEventSeq }).toEqual(before)
 }
 
 describe('dev chain', () => {
@@ -75,7 +46,7 @@ describe('dev chain', () => {
     expect(await worker.node(worker.address)).toMatchObject({ verified: 1, stake: 2_000_000n })
     expect(await creator.job(jobId)).toMatchObject({ status: 'closed', escrow: 0n })
     expect(await creator.task(jobId, 0)).toMatchObject({ state: 'verified', checker: checker.address })
-    expect(chain.info().minted).toBe(30_000_000n)
+    expect(dev.chain.info().minted).toBe(30_000_000n)
     // Events are numbered without gaps and can be paged.
     const all = await creator.events()
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i))
@@ -84,31 +55,31 @@ describe('dev chain', () => {
 
   it('refuses unsigned, wrongly signed, foreign and replayed transactions with no state change', async () => {
     const { creator } = await actors()
-    const chainId = chain.chainId
-    const next = chain.nonce(creator.address) + 1
+    const chainId = dev.chain.chainId
+    const next = dev.chain.nonce(creator.address) + 1
     const good = signTx(seed(1), chainId, next, { call: 'add_stake', amount: 5n })
     const { signature: _, ...unsigned } = good
-    await expectRefused(chain.submit(unsigned), 'EBadSignature')
-    await expectRefused(chain.submit({ ...good, signature: '' }), 'EBadSignature')
+    await expectRefused(dev.chain.submit(unsigned), 'EBadSignature')
+    await expectRefused(dev.chain.submit({ ...good, signature: '' }), 'EBadSignature')
     const flipped = (good.signature[0] === '0' ? '1' : '0') + good.signature.slice(1)
-    await expectRefused(chain.submit({ ...good, signature: flipped }), 'EBadSignature')
-    await expectRefused(chain.submit({ ...good, args: { amount: '6' } }), 'EBadSignature')
+    await expectRefused(dev.chain.submit({ ...good, signature: flipped }), 'EBadSignature')
+    await expectRefused(dev.chain.submit({ ...good, args: { amount: '6' } }), 'EBadSignature')
     // Signed by key 1 but claiming to be from key 2's address.
-    await expectRefused(chain.submit({ ...good, from: suiAddressOf(nodeEd25519.publicKey(seed(2))) }), 'EBadSignature')
-    await expectRefused(chain.submit(signTx(seed(1), 'ab'.repeat(32), next, { call: 'add_stake', amount: 5n })), 'EBadSignature')
-    await expectRefused(chain.submit({ ...good, extra: 1 }), 'EMalformed')
-    await expectRefused(chain.submit({ ...good, args: { amount: 5 } }), 'EMalformed')
-    await expectRefused(chain.submit({ ...good, call: 'mint' }), 'EMalformed')
-    await expectRefused(chain.submit('not a tx'), 'EMalformed')
-    await expectRefused(chain.submit(signTx(seed(1), chainId, next, { call: 'add_stake', amount: U64_MAX + 1n })), 'EOverflow')
-    await expectRefused(chain.submit(signTx(seed(1), chainId, next + 1, { call: 'add_stake', amount: 5n })), 'EBadNonce')
-    const first = await chain.submit(good)
+    await expectRefused(dev.chain.submit({ ...good, from: suiAddressOf(nodeEd25519.publicKey(seed(2))) }), 'EBadSignature')
+    await expectRefused(dev.chain.submit(signTx(seed(1), 'ab'.repeat(32), next, { call: 'add_stake', amount: 5n })), 'EBadSignature')
+    await expectRefused(dev.chain.submit({ ...good, extra: 1 }), 'EMalformed')
+    await expectRefused(dev.chain.submit({ ...good, args: { amount: 5 } }), 'EMalformed')
+    await expectRefused(dev.chain.submit({ ...good, call: 'mint' }), 'EMalformed')
+    await expectRefused(dev.chain.submit('not a tx'), 'EMalformed')
+    await expectRefused(dev.chain.submit(signTx(seed(1), chainId, next, { call: 'add_stake', amount: U64_MAX + 1n })), 'EOverflow')
+    await expectRefused(dev.chain.submit(signTx(seed(1), chainId, next + 1, { call: 'add_stake', amount: 5n })), 'EBadNonce')
+    const first = await dev.chain.submit(good)
     // The same signed transaction again is answered with its receipt, not applied twice.
-    const again = await chain.submit(structuredClone(good))
+    const again = await dev.chain.submit(structuredClone(good))
     expect(again).toEqual(first)
-    expect(chain.node(creator.address)!.stake).toBe(5n)
+    expect(dev.chain.node(creator.address)!.stake).toBe(5n)
     // A different transaction at a used nonce is a replay.
-    await expectRefused(chain.submit(signTx(seed(1), chainId, next, { call: 'add_stake', amount: 7n })), 'EBadNonce')
+    await expectRefused(dev.chain.submit(signTx(seed(1), chainId, next, { call: 'add_stake', amount: 7n })), 'EBadNonce')
   })
 
   it('maps every refused call to its typed error through the Ledger interface', async () => {
@@ -127,8 +98,8 @@ describe('dev chain', () => {
     await expectRefused(checker.submitVerdict({ jobId, taskIndex: 0, accepted: true }), 'ETaskState')
     await creator.closeJob(jobId)
     await expectRefused(creator.closeJob(jobId), 'EJobClosed')
-    await expectRefused(chain.faucet('0x12', 1n), 'EMalformed')
-    await expectRefused(chain.faucet(creator.address, U64_MAX), 'EOverflow')
+    await expectRefused(dev.chain.faucet('0x12', 1n), 'EMalformed')
+    await expectRefused(dev.chain.faucet(creator.address, U64_MAX), 'EOverflow')
   })
 
   it('keeps every committed transaction across a restart, and replaying the blocks reaches the same state', async () => {
@@ -138,29 +109,29 @@ describe('dev chain', () => {
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 1, frameCost: 50n })
     await worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })
     await checker.submitVerdict({ jobId, taskIndex: 0, accepted: false })
-    const before = { state: serialise(chain.snapshot()), info: chain.info(), events: await chain.events(0) }
-    await chain.stop()
-    chain = await openChain()
-    expect(serialise(chain.snapshot())).toBe(before.state)
-    expect(chain.info()).toEqual(before.info)
-    expect(await chain.events(0)).toEqual(before.events)
-    expect(serialise(await chain.replay())).toBe(before.state)
+    const before = { state: serialise(dev.chain.snapshot()), info: dev.chain.info(), events: await dev.chain.events(0) }
+    await dev.chain.stop()
+    await dev.open()
+    expect(serialise(dev.chain.snapshot())).toBe(before.state)
+    expect(dev.chain.info()).toEqual(before.info)
+    expect(await dev.chain.events(0)).toEqual(before.events)
+    expect(serialise(await dev.chain.replay())).toBe(before.state)
     // Nonces carry on where they were.
-    await new DevLedger(chain, seed(2)).requestWithdraw()
-    expect(chain.nonce(worker.address)).toBe(3)
+    await new DevLedger(dev.chain, seed(2)).requestWithdraw()
+    expect(dev.chain.nonce(worker.address)).toBe(3)
   })
 
   it('a failed disk write applies nothing: the next transaction takes the same nonce', async () => {
     const { creator } = await actors()
-    const before = { state: serialise(chain.snapshot()), info: chain.info() }
-    const db = (chain as unknown as { db: { batch: (...a: unknown[]) => Promise<void> } }).db
+    const before = { state: serialise(dev.chain.snapshot()), info: dev.chain.info() }
+    const db = (dev.chain as unknown as { db: { batch: (...a: unknown[]) => Promise<void> } }).db
     const batch = db.batch.bind(db)
     db.batch = () => Promise.reject(new Error('disk full'))
     await expect(creator.addStake(1n)).rejects.toThrow('disk full')
-    expect({ state: serialise(chain.snapshot()), info: chain.info() }).toEqual(before)
+    expect({ state: serialise(dev.chain.snapshot()), info: dev.chain.info() }).toEqual(before)
     db.batch = batch
     await creator.addStake(1n)
-    expect(chain.nonce(creator.address)).toBe(2)
-    expect(serialise(await chain.replay())).toBe(serialise(chain.snapshot()))
+    expect(dev.chain.nonce(creator.address)).toBe(2)
+    expect(serialise(await dev.chain.replay())).toBe(serialise(dev.chain.snapshot()))
   })
 })

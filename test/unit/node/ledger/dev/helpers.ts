@@ -1,18 +1,60 @@
 // Shared by the dev ledger tests: a pure-state harness that tracks nonces,
-// a canonical serialisation of a state (for "unchanged byte for byte"), and
-// the conservation check.
+// a canonical serialisation of a state (for "unchanged byte for byte"), the
+// conservation check, a chain per test in a temporary folder, and the three
+// registered actors most tests start from.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { expect } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { LedgerError, type LedgerErrorCode } from '../../../../../node/ledger/errors.ts'
 import type { Call } from '../../../../../node/ledger/dev/calls.ts'
+import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
 import { canonicalJson } from '../../../../../node/ledger/dev/canonical-json.ts'
 import { apply, genesisState, holdings, type LedgerState } from '../../../../../node/ledger/dev/state.ts'
 import { toWire } from '../../../../../node/ledger/dev/wire.ts'
-import { DEFAULT_LEDGER_PARAMS, type LedgerEventBody, type LedgerParams } from '../../../../../node/ledger/types.ts'
+import { DEFAULT_LEDGER_PARAMS, type Ledger, type LedgerEventBody, type LedgerParams, ROLE } from '../../../../../node/ledger/types.ts'
 
 export const addr = (i: number): string => '0x' + i.toString(16).padStart(64, '0')
 export const jobIdOf = (i: number): string => Buffer.from(sha256(new TextEncoder().encode(`job ${i}`))).toString('hex')
 export const rootOf = (i: number): string => Buffer.from(sha256(new TextEncoder().encode(`root ${i}`))).toString('hex')
+export const seed = (i: number): Uint8Array => new Uint8Array(32).fill(i)
+
+/**
+ * A started DevChain in a fresh temporary folder for each test of the file,
+ * stopped and removed after it; `open()` opens the folder's chain again (a
+ * restart, after `chain.stop()`).
+ */
+export function chainPerTest(prefix: string, params: LedgerParams = DEFAULT_LEDGER_PARAMS) {
+  const t = {
+    dir: '',
+    chain: undefined as unknown as DevChain,
+    async open(): Promise<DevChain> {
+      t.chain = new DevChain({ path: join(t.dir, 'db'), params })
+      await t.chain.start()
+      return t.chain
+    }
+  }
+  beforeEach(async () => {
+    t.dir = await mkdtemp(join(tmpdir(), prefix))
+    await t.open()
+  })
+  afterEach(async () => {
+    await t.chain.stop()
+    await rm(t.dir, { recursive: true, force: true })
+  })
+  return t
+}
+
+/** Creator, worker and checker ledgers (seeds 1, 2, 3), funded and registered; the checker stakes 1_000_000. */
+export async function registeredActors<L extends Ledger>(ledgerOf: (seed: Uint8Array) => L, funds: bigint, workerStake: bigint) {
+  const [creator, worker, checker] = [1, 2, 3].map((i) => ledgerOf(seed(i)))
+  for (const l of [creator, worker, checker]) await l.faucet(l.address, funds)
+  await creator.register(ROLE.creator, 0n)
+  await worker.register(ROLE.worker, workerStake)
+  await checker.register(ROLE.checker, 1_000_000n)
+  return { creator, worker, checker }
+}
 
 export function serialise(state: LedgerState): string {
   const sorted = <V>(m: ReadonlyMap<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1))

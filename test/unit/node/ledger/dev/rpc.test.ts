@@ -1,32 +1,20 @@
 // The devchain JSON-RPC server and DevLedgerClient, in one process on 127.0.0.1.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../../../node/log.ts'
-import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
 import { DevLedgerClient } from '../../../../../node/ledger/dev/rpc-client.ts'
 import { DevchainRpcServer, MAX_RPC_BODY_BYTES } from '../../../../../node/ledger/dev/rpc-server.ts'
 import { LedgerError, LedgerUnavailableError } from '../../../../../node/ledger/errors.ts'
-import { DEFAULT_LEDGER_PARAMS, ROLE } from '../../../../../node/ledger/types.ts'
-import { jobIdOf, rootOf } from './helpers.ts'
+import { ROLE } from '../../../../../node/ledger/types.ts'
+import { chainPerTest, jobIdOf, registeredActors, rootOf } from './helpers.ts'
 
-let dir: string
-let chain: DevChain
+const dev = chainPerTest('pictor-rpc-')
 let server: DevchainRpcServer
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pictor-rpc-'))
-  chain = new DevChain({ path: join(dir, 'db'), params: DEFAULT_LEDGER_PARAMS })
-  await chain.start()
-  server = new DevchainRpcServer({ chain, port: 0, logger: silentLogger })
+  server = new DevchainRpcServer({ chain: dev.chain, port: 0, logger: silentLogger })
   await server.start()
 })
-afterEach(async () => {
-  await server.stop()
-  await chain.stop()
-  await rm(dir, { recursive: true, force: true })
-})
+afterEach(() => server.stop())
 
 const post = (body: string, headers: Record<string, string> = {}) => fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
 type RpcReply = { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } }
@@ -34,11 +22,7 @@ const rpc = async (body: unknown): Promise<RpcReply & RpcReply[]> => (await post
 
 describe('devchain JSON-RPC', () => {
   it('serves the ledger to DevLedgerClient: a job from escrow to payout', async () => {
-    const [creator, worker, checker] = [1, 2, 3].map((i) => new DevLedgerClient({ url: server.url, seed: new Uint8Array(32).fill(i) }))
-    for (const l of [creator, worker, checker]) await l.faucet(l.address, 5_000_000n)
-    await creator.register(ROLE.creator, 0n)
-    await worker.register(ROLE.worker, 1_000_000n)
-    await checker.register(ROLE.checker, 1_000_000n)
+    const { creator, worker, checker } = await registeredActors((seed) => new DevLedgerClient({ url: server.url, seed }), 5_000_000n, 1_000_000n)
     const jobId = jobIdOf(7)
     await creator.createJob({ jobId, taskCount: 1, frameCount: 2, maxFrameCost: 10n, checkerFee: 3n, escrow: 30n })
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 2, frameCost: 9n })
@@ -88,7 +72,7 @@ describe('devchain JSON-RPC', () => {
     expect((await post(JSON.stringify({ jsonrpc: '2.0', method: 'ledger_info' }))).status).toBe(204)
     const batch = await rpc([{ jsonrpc: '2.0', id: 'a', method: 'ledger_info' }, { jsonrpc: '2.0', method: 'ledger_info' }, { jsonrpc: '2.0', id: 'b', method: 'nope' }])
     expect(batch).toHaveLength(2)
-    expect(batch[0]).toMatchObject({ id: 'a', result: { chainId: chain.chainId, height: 0 } })
+    expect(batch[0]).toMatchObject({ id: 'a', result: { chainId: dev.chain.chainId, height: 0 } })
     expect(batch[1]).toMatchObject({ id: 'b', error: { code: -32601 } })
     // Still serving.
     expect(await rpc({ jsonrpc: '2.0', id: 10, method: 'ledger_info' })).toMatchObject({ id: 10, result: { height: 0, minted: '0' } })

@@ -1,33 +1,14 @@
 // The wallet summary folded from events, on an in-process dev ledger.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
+import { describe, expect, it } from 'vitest'
 import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
-import { DEFAULT_LEDGER_PARAMS, ROLE } from '../../../../../node/ledger/types.ts'
 import { formatPic, walletSummary } from '../../../../../node/ledger/wallet.ts'
-import { jobIdOf, rootOf } from './helpers.ts'
+import { chainPerTest, jobIdOf, registeredActors, rootOf } from './helpers.ts'
 
-let dir: string
-let chain: DevChain
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'pictor-wallet-'))
-  chain = new DevChain({ path: join(dir, 'db'), params: DEFAULT_LEDGER_PARAMS })
-  await chain.start()
-})
-afterEach(async () => {
-  await chain.stop()
-  await rm(dir, { recursive: true, force: true })
-})
+const dev = chainPerTest('pictor-wallet-')
 
 describe('wallet summary', () => {
   it('adds up earnings, slashes, escrow and refunds per role', async () => {
-    const [creator, worker, checker] = [1, 2, 3].map((i) => new DevLedger(chain, new Uint8Array(32).fill(i)))
-    for (const l of [creator, worker, checker]) await l.faucet(l.address, 10_000_000n)
-    await creator.register(ROLE.creator, 0n)
-    await worker.register(ROLE.worker, 3_000_000n)
-    await checker.register(ROLE.checker, 1_000_000n)
+    const { creator, worker, checker } = await registeredActors((seed) => new DevLedger(dev.chain, seed), 10_000_000n, 3_000_000n)
     const jobId = jobIdOf(1)
     await creator.createJob({ jobId, taskCount: 1, frameCount: 3, maxFrameCost: 100n, checkerFee: 10n, escrow: 400n })
     for (const accepted of [false, true]) {

@@ -56,7 +56,7 @@ const CASES: Case[] = [
     target: 'registry::register',
     values: { role: ROLE.worker },
     build: (o, v) =>
-      contracts.registerNode({ ...TARGET, registry: o.registry!, role: v.role as contracts.Role, stakeCoin: o.stake! })
+      contracts.registerNode({ ...TARGET, registry: o.registry!, role: v.role as contracts.LedgerRole, stakeCoin: o.stake! })
   },
   {
     target: 'registry::add_stake',

@@ -5,23 +5,14 @@
 import { bcs } from '@mysten/sui/bcs'
 import type { SuiClientTypes } from '@mysten/sui/client'
 import { normalizeSuiAddress, toHex } from '@mysten/sui/utils'
-import type { FieldKind, Layout } from '../../../../../node/ledger/sui/events.ts'
+import { beforeEach } from 'vitest'
+import { FIELD_BCS, type Layout } from '../../../../../node/ledger/sui/events.ts'
 import { REGISTRY_LAYOUT } from '../../../../../node/ledger/sui/state.ts'
 import { SuiLedger, type SuiTransport } from '../../../../../node/ledger/sui/sui-ledger.ts'
 import { COIN_TYPE, JOB_OBJECT_ID, keypair, PACKAGE_ID, REGISTRY_ID } from './offline.ts'
 
 type Include = { events: true; effects: true }
 export type Result = SuiClientTypes.TransactionResult<Include>
-
-const FIELD_BCS: Record<FieldKind, { serialize: (v: never) => { toBytes(): Uint8Array } }> = {
-  address: bcs.Address,
-  addresses: bcs.vector(bcs.Address),
-  u8: bcs.u8(),
-  amount: bcs.u64(),
-  count: bcs.u64(),
-  bytes: bcs.vector(bcs.u8()),
-  bool: bcs.bool()
-}
 
 /** BCS of a struct with `layout`, from snake_case values. */
 export function encode(layout: Layout, values: Record<string, unknown>): Uint8Array {
@@ -145,4 +136,13 @@ export function ledgerFixture() {
   const jobKey = bcs.vector(bcs.u8()).serialize(Buffer.from(JOB_ID, 'hex')).toBytes()
   transport.setField(JOBS_ID, jobKey, bcs.Address.serialize(JOB_OBJECT_ID).toBytes())
   return { transport, ledger: new SuiLedger(transport, keypair, CONFIG) }
+}
+
+/** A fresh ledgerFixture() for each test of the file. */
+export function ledgerPerTest(): ReturnType<typeof ledgerFixture> {
+  const fixture = ledgerFixture()
+  beforeEach(() => {
+    Object.assign(fixture, ledgerFixture())
+  })
+  return fixture
 }

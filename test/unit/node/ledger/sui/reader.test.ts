@@ -1,17 +1,15 @@
 import { bcs } from '@mysten/sui/bcs'
 import { normalizeSuiAddress, toHex } from '@mysten/sui/utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { EVENT_LAYOUTS } from '../../../../../node/ledger/sui/events.ts'
 import { JOB_LAYOUT, NODE_LAYOUT, TASK_LAYOUT } from '../../../../../node/ledger/sui/state.ts'
-import type { SuiLedger } from '../../../../../node/ledger/sui/sui-ledger.ts'
 import {
   encode,
   event,
-  type FakeTransport,
   failure,
   JOB_ID,
   JOBS_ID,
-  ledgerFixture,
+  ledgerPerTest,
   NODES_ID,
   OTHER_JOB_ID,
   success,
@@ -19,22 +17,17 @@ import {
 } from './fake-transport.ts'
 import { JOB_OBJECT_ID, PACKAGE_ID, REGISTRY_ID, SENDER } from './offline.ts'
 
-let transport: FakeTransport
-let ledger: SuiLedger
-
-beforeEach(() => {
-  ;({ transport, ledger } = ledgerFixture())
-})
+const f = ledgerPerTest()
 
 describe('SuiLedger reads', () => {
   it('reads the registry, a node, a job, a task and a balance as the Ledger interface reports them', async () => {
     const worker = normalizeSuiAddress('0xb1')
-    transport.setField(
+    f.transport.setField(
       NODES_ID,
       bcs.Address.serialize(worker).toBytes(),
       encode(NODE_LAYOUT, { role: 2, stake: 2_000_000, verified: 3, rejected: 1, withdraw_at: 0 })
     )
-    transport.objects.set(
+    f.transport.objects.set(
       JOB_OBJECT_ID,
       encode(JOB_LAYOUT, {
         id: JOB_OBJECT_ID,
@@ -56,17 +49,17 @@ describe('SuiLedger reads', () => {
     )
     const root = new Uint8Array(32).fill(0xab)
     const checker = normalizeSuiAddress('0xcc')
-    transport.setField(
+    f.transport.setField(
       TASKS_ID,
       bcs.u64().serialize(0).toBytes(),
       encode(TASK_LAYOUT, { state: 2, worker, frames: 2, frame_cost: 90, root, checker, beacon: root, attempts: 1 })
     )
-    transport.balances.set(worker, 77n)
+    f.transport.balances.set(worker, 77n)
 
-    expect(await ledger.registry()).toMatchObject({ jobsId: JOBS_ID, checkers: [checker], minStake: 1_000_000n })
-    expect(await ledger.node('0xb1')).toEqual({ address: worker, role: 2, stake: 2_000_000n, verified: 3, rejected: 1, withdrawAt: 0 })
-    expect(await ledger.node('0xb2')).toBeUndefined()
-    expect(await ledger.job(JOB_ID)).toEqual({
+    expect(await f.ledger.registry()).toMatchObject({ jobsId: JOBS_ID, checkers: [checker], minStake: 1_000_000n })
+    expect(await f.ledger.node('0xb1')).toEqual({ address: worker, role: 2, stake: 2_000_000n, verified: 3, rejected: 1, withdrawAt: 0 })
+    expect(await f.ledger.node('0xb2')).toBeUndefined()
+    expect(await f.ledger.job(JOB_ID)).toEqual({
       jobId: JOB_ID,
       creator: normalizeSuiAddress(SENDER),
       taskCount: 2,
@@ -79,8 +72,8 @@ describe('SuiLedger reads', () => {
       verifiedTasks: 0,
       pendingTasks: 1
     })
-    expect(await ledger.job(OTHER_JOB_ID)).toBeUndefined()
-    expect(await ledger.task(JOB_ID, 0)).toEqual({
+    expect(await f.ledger.job(OTHER_JOB_ID)).toBeUndefined()
+    expect(await f.ledger.task(JOB_ID, 0)).toEqual({
       state: 'committed',
       attempts: 1,
       worker,
@@ -90,11 +83,11 @@ describe('SuiLedger reads', () => {
       checker,
       beacon: toHex(root)
     })
-    expect(await ledger.task(JOB_ID, 1)).toEqual({ state: 'open', attempts: 0 })
-    await expect(ledger.task(JOB_ID, 2)).rejects.toMatchObject({ code: 'EBadArgs' })
-    await expect(ledger.task(OTHER_JOB_ID, 0)).rejects.toMatchObject({ code: 'EUnknownJob' })
-    expect(await ledger.balance(worker)).toBe(77n)
-    await expect(ledger.faucet()).rejects.toMatchObject({ code: 'EMalformed' })
+    expect(await f.ledger.task(JOB_ID, 1)).toEqual({ state: 'open', attempts: 0 })
+    await expect(f.ledger.task(JOB_ID, 2)).rejects.toMatchObject({ code: 'EBadArgs' })
+    await expect(f.ledger.task(OTHER_JOB_ID, 0)).rejects.toMatchObject({ code: 'EUnknownJob' })
+    expect(await f.ledger.balance(worker)).toBe(77n)
+    await expect(f.ledger.faucet()).rejects.toMatchObject({ code: 'EMalformed' })
   })
 
   it('numbers the package events of successful transactions in ledger order, page by page', async () => {
@@ -117,7 +110,7 @@ describe('SuiLedger reads', () => {
         withdraw_delay_ms: 1
       })
     )
-    transport.pages.push(
+    f.transport.pages.push(
       { transactions: [success([registryCreated], 'T0', 10), success([paid(1), paid(2)], 'T1', 11)], hasNextPage: true, endCursor: 'c1' },
       { transactions: [], hasNextPage: true, endCursor: 'c2' },
       {
@@ -126,17 +119,17 @@ describe('SuiLedger reads', () => {
         endCursor: 'c3'
       }
     )
-    const all = await ledger.events()
+    const all = await f.ledger.events()
     expect(all.map((e) => [e.seq, e.txDigest, e.type === 'CheckerPaid' ? e.amount : null, e.timestampMs])).toEqual([
       [0, 'T1', 1n, 11],
       [1, 'T1', 2n, 11],
       [2, 'T3', 3n, 13]
     ])
-    expect(transport.listedAfter).toEqual([null, 'c1', 'c2'])
-    expect((await ledger.events({ fromSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([1])
+    expect(f.transport.listedAfter).toEqual([null, 'c1', 'c2'])
+    expect((await f.ledger.events({ fromSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([1])
     // a later query past the end asks for what came after the last cursor
-    expect(await ledger.events({ fromSeq: 3 })).toEqual([])
-    expect(transport.listedAfter.at(-1)).toBe('c3')
+    expect(await f.ledger.events({ fromSeq: 3 })).toEqual([])
+    expect(f.transport.listedAfter.at(-1)).toBe('c3')
   })
 
 })

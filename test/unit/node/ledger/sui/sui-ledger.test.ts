@@ -1,7 +1,7 @@
 import { SuiGrpcClient } from '@mysten/sui/grpc'
 import { Transaction } from '@mysten/sui/transactions'
 import { normalizeSuiAddress, toHex } from '@mysten/sui/utils'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../../../node/errors.ts'
 import { LedgerError, LedgerUnavailableError } from '../../../../../node/ledger/errors.ts'
 import type { LedgerCall } from '../../../../../node/ledger/sui/calls.ts'
@@ -12,21 +12,15 @@ import {
   CONFIG,
   encode,
   event,
-  type FakeTransport,
   failure,
   JOB_ID,
-  ledgerFixture,
+  ledgerPerTest,
   OTHER_JOB_ID,
   success
 } from './fake-transport.ts'
 import { COIN_TYPE, JOB_OBJECT_ID, keypair, offline, PACKAGE_ID, REGISTRY_ID, SENDER, sharedRef } from './offline.ts'
 
-let transport: FakeTransport
-let ledger: SuiLedger
-
-beforeEach(() => {
-  ;({ transport, ledger } = ledgerFixture())
-})
+const f = ledgerPerTest()
 
 /** The Move call in an unbuilt transaction, with its object inputs' ids. */
 function moveCall(tx: Transaction) {
@@ -47,9 +41,9 @@ describe('SuiLedger', () => {
   })
 
   it('rejects a bad config with a one-line ConfigError', () => {
-    expect(() => new SuiLedger(transport, keypair, { ...CONFIG, packageId: 'pictor' })).toThrow(ConfigError)
-    expect(() => new SuiLedger(transport, keypair, { ...CONFIG, network: 'devnet' as 'localnet' })).toThrow(/sui.network/)
-    expect(() => new SuiLedger(transport, keypair, { ...CONFIG, coinType: 'SUI' })).toThrow(/sui.coinType/)
+    expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, packageId: 'pictor' })).toThrow(ConfigError)
+    expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, network: 'devnet' as 'localnet' })).toThrow(/sui.network/)
+    expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, coinType: 'SUI' })).toThrow(/sui.coinType/)
   })
 
   const calls: [LedgerCall, string, (string | undefined)[]][] = [
@@ -82,7 +76,7 @@ describe('SuiLedger', () => {
   ]
   for (const [call, target, objectIds] of calls) {
     it(`prepares ${call.fn} as ${target}, the job id resolved to its object`, async () => {
-      const prepared = moveCall(await ledger.prepare(call))
+      const prepared = moveCall(await f.ledger.prepare(call))
       expect(prepared.target).toBe(target)
       expect(normalizeSuiAddress(prepared.package)).toBe(PACKAGE_ID)
       expect(prepared.objectIds).toEqual(objectIds)
@@ -92,18 +86,18 @@ describe('SuiLedger', () => {
   }
 
   it('resolves a job id once through the registry and caches it', async () => {
-    expect(await ledger.resolveJob(JOB_ID)).toBe(JOB_OBJECT_ID)
-    expect(await ledger.resolveJob(`0x${JOB_ID}`)).toBe(JOB_OBJECT_ID)
-    expect(transport.fieldReads).toBe(1)
+    expect(await f.ledger.resolveJob(JOB_ID)).toBe(JOB_OBJECT_ID)
+    expect(await f.ledger.resolveJob(`0x${JOB_ID}`)).toBe(JOB_OBJECT_ID)
+    expect(f.transport.fieldReads).toBe(1)
   })
 
   it('answers an unknown job id with EUnknownJob and a malformed one with EMalformed', async () => {
-    await expect(ledger.resolveJob(OTHER_JOB_ID)).rejects.toMatchObject({ code: 'EUnknownJob' })
-    await expect(ledger.prepare({ fn: 'cancel_job', jobId: 'abcd' })).rejects.toMatchObject({ code: 'EMalformed' })
+    await expect(f.ledger.resolveJob(OTHER_JOB_ID)).rejects.toMatchObject({ code: 'EUnknownJob' })
+    await expect(f.ledger.prepare({ fn: 'cancel_job', jobId: 'abcd' })).rejects.toMatchObject({ code: 'EMalformed' })
   })
 
   it('validates inputs at the boundary with the ledger error codes', async () => {
-    const rejects = (call: LedgerCall, code: string) => expect(ledger.prepare(call)).rejects.toMatchObject({ code })
+    const rejects = (call: LedgerCall, code: string) => expect(f.ledger.prepare(call)).rejects.toMatchObject({ code })
     await rejects({ fn: 'add_stake', amount: -1 }, 'EMalformed')
     await rejects({ fn: 'add_stake', amount: 1.5 }, 'EMalformed')
     await rejects({ fn: 'add_stake', amount: 2n ** 64n }, 'EOverflow')
@@ -124,11 +118,11 @@ describe('SuiLedger', () => {
       checker_fee: 10,
       escrow: 420
     })
-    transport.next = success([
+    f.transport.next = success([
       event(`${normalizeSuiAddress('0x2')}::coin::CoinEvent`, new Uint8Array([1])),
       event(`${PACKAGE_ID}::job::JobCreated`, created)
     ])
-    const receipt = await ledger.execute(fullyResolved())
+    const receipt = await f.ledger.execute(fullyResolved())
 
     expect(receipt.digest).toBe('D1gest')
     expect(receipt.suiEvents[0]).toMatchObject({ type: 'JobCreated', job: normalizeSuiAddress('0x0b1ec7') })
@@ -147,43 +141,43 @@ describe('SuiLedger', () => {
         timestampMs: expect.any(Number)
       }
     ])
-    const [sent] = transport.executed
+    const [sent] = f.transport.executed
     expect(await keypair.getPublicKey().verifyTransaction(sent!.transaction, sent!.signatures[0]!)).toBe(true)
-    expect(transport.waited).toEqual(['D1gest'])
-    expect(await ledger.resolveJob(OTHER_JOB_ID)).toBe(normalizeSuiAddress('0x0b1ec7'))
-    expect(transport.fieldReads).toBe(0)
+    expect(f.transport.waited).toEqual(['D1gest'])
+    expect(await f.ledger.resolveJob(OTHER_JOB_ID)).toBe(normalizeSuiAddress('0x0b1ec7'))
+    expect(f.transport.fieldReads).toBe(0)
   })
 
   it('maps a Move abort of the package to the LedgerError of that name', async () => {
-    transport.next = failure({
+    f.transport.next = failure({
       $kind: 'MoveAbort',
       message: 'MoveAbort in 1st command, abort code: 10',
       MoveAbort: { abortCode: '10', location: { package: PACKAGE_ID.slice(2), module: 'job', functionName: 'cancel_job' } }
     })
-    const error = await ledger.execute(fullyResolved()).catch((e: unknown) => e)
+    const error = await f.ledger.execute(fullyResolved()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LedgerError)
     expect(error).toMatchObject({ code: 'ENotCreator' })
   })
 
   it('keeps transport failures retryable', async () => {
-    transport.next = new Error('connect ECONNREFUSED 127.0.0.1:9000')
-    const error = await ledger.execute(fullyResolved()).catch((e: unknown) => e)
+    f.transport.next = new Error('connect ECONNREFUSED 127.0.0.1:9000')
+    const error = await f.ledger.execute(fullyResolved()).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(LedgerUnavailableError)
     expect(error).toMatchObject({ retryable: true })
   })
 
   it('returns the checker and beacon of a commitment', async () => {
     const beacon = new Uint8Array(32).fill(9)
-    transport.next = success([
+    f.transport.next = success([
       event(
         `${PACKAGE_ID}::verify::CheckerAssigned`,
         encode(EVENT_LAYOUTS.verify.CheckerAssigned, { job_id: Buffer.from(JOB_ID, 'hex'), task_index: 0, checker: '0xcc', beacon })
       )
     ])
     // The fake has no client to resolve Random: execute an offline transaction instead.
-    const prepared = await ledger.prepare({ fn: 'commit_result', jobId: JOB_ID, taskIndex: 0, merkleRoot: beacon })
+    const prepared = await f.ledger.prepare({ fn: 'commit_result', jobId: JOB_ID, taskIndex: 0, merkleRoot: beacon })
     expect(moveCall(prepared).target).toBe('verify::commit_result')
-    const receipt = await ledger.execute(fullyResolved())
+    const receipt = await f.ledger.execute(fullyResolved())
     expect(receipt.events[0]).toMatchObject({ type: 'CheckerAssigned', checker: normalizeSuiAddress('0xcc'), beacon: toHex(beacon), seq: -1 })
   })
 })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseScene, SceneError, validateScene } from '../../../../../node/renderers/builtin/index.ts'
+import { parseScene, SceneError, sceneFromJson } from '../../../../../node/renderers/builtin/index.ts'
 import { DEMO_PATH, type LooseJson, TINY_PATH, tinyJson } from './helpers.ts'
 
 /** The tiny scene with one change applied, validated; returns the error message or 'ok'. */
@@ -9,7 +9,7 @@ function messageFor(change: (scene: LooseJson) => void): string {
   const scene = tinyJson()
   change(scene)
   try {
-    validateScene(scene)
+    sceneFromJson(scene)
     return 'ok'
   } catch (err) {
     expect(err).toBeInstanceOf(SceneError)
@@ -29,7 +29,7 @@ describe('scene format', () => {
   })
 
   it('fills in defaults', () => {
-    const scene = validateScene({
+    const scene = sceneFromJson({
       version: 1,
       camera: { position: [0, 0, 5], lookAt: [0, 0, 0] },
       materials: { m: { kind: 'glass' } },

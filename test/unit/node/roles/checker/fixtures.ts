@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { decodePng, pixelHash } from '../../../../../node/images/png.ts'
 import type { FrameFetcher } from '../../../../../node/roles/checker/check-task.ts'
-import type { Cheat } from '../../../../../node/roles/worker/cheat.ts'
+import type { FrameTamper } from '../../../../../node/roles/worker/frame-tamper.ts'
 import type { Renderer, RenderSettings } from '../../../../../node/renderers/types.ts'
 import {
   announcementOf,
@@ -76,7 +76,7 @@ export async function jobFor(files: Files, over: { seed?: number; frames?: numbe
 }
 
 /** What a worker does in task-runner.ts: render (with the cheat's settings), apply the cheat, commit to the pixels it has. */
-export async function workerRenders(renderer: Renderer, files: Files, a: JobAnnouncement, taskIndex: number, dir: string, cheat?: Cheat): Promise<{ commitment: ResultCommitment; envelope: Uint8Array }> {
+export async function workerRenders(renderer: Renderer, files: Files, a: JobAnnouncement, taskIndex: number, dir: string, cheat?: FrameTamper): Promise<{ commitment: ResultCommitment; envelope: Uint8Array }> {
   const task = taskAt(a, taskIndex)!
   const frames: number[] = []
   for (let f = task.frameStart; f <= task.frameEnd; f++) frames.push(f)

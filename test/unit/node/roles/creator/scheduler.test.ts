@@ -1,22 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compileJob, newTaskState, validateJobSpec } from '../../../../../protocol/index.ts'
-import type { JobRecord } from '../../../../../node/roles/creator/job-record.ts'
-import { viewOf } from '../../../../../node/roles/creator/job-record.ts'
-import { acceptResult, cancelJob, claimTask, commitResult, expireLeases, isRefusal, type Refusal, rejectResult, renewLease } from '../../../../../node/roles/creator/scheduler.ts'
-
-const W1 = 'aa'.repeat(32)
-const W2 = 'bb'.repeat(32)
-
-function newJob(frames = 6, perTask = 2): JobRecord {
-  const spec = validateJobSpec({ renderer: 'builtin', sceneBlob: '00'.repeat(32), sceneSize: 10, frameStart: 1, frameEnd: frames, framesPerTask: perTask, width: 64, height: 36, samples: 8, maxPrice: 100 })
-  return {
-    id: '11'.repeat(32), spec, nonce: '22'.repeat(16), createdMs: 0, status: 'active',
-    tasks: compileJob(spec).map(newTaskState),
-    admitted: { [W1]: { peerId: 'p1', price: 50, admittedMs: 0 }, [W2]: { peerId: 'p2', price: 80, admittedMs: 0 } },
-    frames: {}, paid: {}, pending: {}
-  }
-}
+import { viewOf } from '../../../../../node/roles/creator/job-view.ts'
+import { acceptResult, cancelJob, claimTask, commitResult, expireLeases, isRefusal, type Refusal, rejectResult, renewLease, settleResult } from '../../../../../node/roles/creator/scheduler.ts'
+import { newJob, W1, W2 } from './fixtures.ts'
 
 function ok<T>(value: T): Exclude<T, Refusal> {
   if (isRefusal(value)) throw new Error(`refused: ${value.code}`)
@@ -109,5 +95,37 @@ describe('creator scheduler', () => {
         if (job.status === 'completed') expect(verified).toBe(job.tasks.length)
       }
     }))
+  })
+})
+
+describe('settleResult', () => {
+  const committedBy = (worker: string, root: string) => {
+    const claimed = ok(claimTask(newJob(2, 1), worker, 'l1', 100))
+    return ok(commitResult(claimed.job, worker, 0, 'l1', root, 10)).job
+  }
+  const result = { taskIndex: 0, merkleRoot: 'r0', worker: W1 }
+
+  it('accepts (pays) a result, and reports completion only on the last task', () => {
+    const accepted = settleResult(committedBy(W1, 'r0'), result, { accepted: true, frames: {} }, 5)
+    expect(accepted.settlement).toBe('accepted')
+    expect(accepted.job.tasks[0]!.status).toBe('verified')
+    expect(accepted.job.paid[W1]).not.toBe('0')
+    const second = ok(commitResult(ok(claimTask(accepted.job, W1, 'l2', 100)).job, W1, 1, 'l2', 'r1', 10)).job
+    expect(settleResult(second, { ...result, taskIndex: 1, merkleRoot: 'r1' }, { accepted: true, frames: {} }, 6)).toMatchObject({ settlement: 'completed', job: { status: 'completed', completedMs: 6 } })
+  })
+
+  it('requeues an unavailable result without blame, and bans the worker of a refused one', () => {
+    const requeued = settleResult(committedBy(W1, 'r0'), result, { accepted: false, unavailable: true, reason: 'no frames' }, 5)
+    expect(requeued.settlement).toBe('requeued')
+    expect(requeued.job.banned ?? []).toEqual([])
+    const banned = settleResult(committedBy(W1, 'r0'), result, { accepted: false, reason: 'tile differs' }, 5)
+    expect(banned.settlement).toBe('banned')
+    expect(banned.job.banned).toEqual([W1])
+    expect(banned.job.tasks[0]).toMatchObject({ status: 'enqueued', excluded: [W1] })
+  })
+
+  it('ignores the result of a worker banned in the meantime', () => {
+    const job = { ...committedBy(W1, 'r0'), banned: [W1] }
+    expect(settleResult(job, result, { accepted: true, frames: {} }, 5)).toEqual({ job, settlement: 'ignored' })
   })
 })

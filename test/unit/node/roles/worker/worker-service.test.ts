@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { TopicName } from '../../../../../protocol/constants.ts'
+import { TOPIC_MESSAGE_TYPE, type TopicName } from '../../../../../protocol/index.ts'
 import { openEnvelope, signEnvelope, toHex } from '../../../../../protocol/index.ts'
 import type { Bid, WorkerOffer } from '../../../../../protocol/pb/messages.js'
 import type { GossipHandler } from '../../../../../node/net/gossip.ts'
@@ -20,15 +20,15 @@ const WORKER_KEY = ed.publicKey(WORKER_SEED)
 class FakeGossip {
   handlers = new Map<TopicName, GossipHandler[]>()
   published: { topic: TopicName; bytes: Uint8Array }[] = []
-  on(topic: TopicName, handler: GossipHandler) {
-    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler])
+  on<T extends TopicName>(topic: T, handler: GossipHandler<T>) {
+    this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler as GossipHandler])
   }
   async publish(topic: TopicName, bytes: Uint8Array) {
     this.published.push({ topic, bytes })
     return 0
   }
   async deliver(topic: TopicName, seed: Uint8Array, bytes: Uint8Array) {
-    const envelope = openEnvelope(ed, bytes)
+    const envelope = openEnvelope(ed, bytes, TOPIC_MESSAGE_TYPE[topic])
     const from = peerIdFromPublicKey(publicKeyFromRaw(ed.publicKey(seed)))
     for (const h of this.handlers.get(topic) ?? []) await h({ topic, envelope, from })
   }

@@ -1,4 +1,7 @@
-/** mulberry32: a seeded PRNG, so topology and publishers repeat run to run. */
+// A seeded PRNG for research tooling, benchmarks and tests: the same seed
+// gives the same topology, publishers or noise every run.
+
+/** mulberry32: small, fast and good enough for simulations (not for keys or beacons). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0
   return () => {
@@ -10,6 +13,7 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/** An integer in [0, below). */
 export function randomInt(random: () => number, below: number): number {
   return Math.floor(random() * below)
 }

@@ -3,11 +3,13 @@
 // operator would. The cheat is in the pixels only: the worker still stores
 // and commits to exactly what it produced, as an honest one does, so the
 // checker has to find it by sampling and integrity checks, not by a broken
-// commitment. Never enabled unless `cheat` is set in the config.
+// commitment. Testnet-only: a Cheat reaches a worker solely through the
+// FrameTamper seam (node/roles/worker/frame-tamper.ts), which
+// testnet/adversarial-node.ts sets; no production setting names a strategy.
 import { createHash, randomBytes } from 'node:crypto'
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import sharp from 'sharp'
-import type { RenderedFrame, RenderSettings } from '../../renderers/types.ts'
+import type { FrameTamper, FrameTamperJob } from '../node/roles/worker/index.ts'
 
 /** Strategies without a parameter; `fraction:<f>` is the one with. */
 export const CHEAT_STRATEGIES = ['black', 'previous-frame', 'fewer-samples', 'half-res', 'copy', 'noise'] as const
@@ -24,19 +26,11 @@ export function parseCheat(text: string): CheatSpec | undefined {
   throw new RangeError(`unknown cheat ${JSON.stringify(text)}: use one of ${CHEAT_STRATEGIES.join(', ')}, fraction:<0..1>`)
 }
 
-export interface CheatJob {
-  jobId: Uint8Array
-  /** The job's frame size: what every output must have after apply(). */
-  width: number
-  height: number
-}
+export type CheatJob = FrameTamperJob
 
-export interface Cheat {
+/** A worker's FrameTamper that knows which strategy it plays. */
+export interface Cheat extends FrameTamper {
   readonly spec: CheatSpec
-  /** The settings the cheater really renders with. */
-  renderSettings(settings: RenderSettings): RenderSettings
-  /** Rewrites the rendered frames in place (same paths), in frame order. */
-  apply(outputs: readonly RenderedFrame[], job: CheatJob): Promise<void>
 }
 
 /** Jobs whose first frame the `copy` cheat remembers. */

@@ -3,17 +3,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { resolveConfig } from '../../../../../node/config/config.ts'
-import { ConfigError } from '../../../../../node/errors.ts'
-import { decodePng, pixelHash } from '../../../../../node/images/png.ts'
-import { CHEAT_STRATEGIES, createCheat, fakedFrames, parseCheat } from '../../../../../node/roles/worker/cheat.ts'
-import { SceneCache } from '../../../../../node/roles/worker/scene-cache.ts'
-import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
-import { runTask } from '../../../../../node/roles/worker/task-runner.ts'
-import { isFlat } from '../../../../../node/verify/integrity.ts'
-import { frameFileName, type RenderedFrame } from '../../../../../node/renderers/types.ts'
-import { toHex } from '../../../../../protocol/index.ts'
-import { announcement, ed, FakeCreator, FakeRenderer, framePixels, leaseFor, logger, MapBlobs, seedOf } from './fakes.ts'
+import { resolveConfig } from '../../../node/config/config.ts'
+import { ConfigError, UserError } from '../../../node/errors.ts'
+import { isAdversarial, parseAdversarialFlags } from '../../../testnet/adversarial-flags.ts'
+import { decodePng, pixelHash } from '../../../node/images/png.ts'
+import { CHEAT_STRATEGIES, createCheat, fakedFrames, parseCheat } from '../../../testnet/cheat.ts'
+import { SceneCache } from '../../../node/roles/worker/scene-cache.ts'
+import { TaskClient } from '../../../node/roles/worker/task-client.ts'
+import { runTask } from '../../../node/roles/worker/task-runner.ts'
+import { isFlat } from '../../../node/verify/integrity.ts'
+import { frameFileName, type RenderedFrame } from '../../../node/renderers/types.ts'
+import { toHex } from '../../../protocol/index.ts'
+import { announcement, ed, FakeCreator, FakeRenderer, framePixels, leaseFor, logger, MapBlobs, seedOf } from '../node/roles/worker/fakes.ts'
 
 const job = { jobId: new Uint8Array(32).fill(7), width: 8, height: 6 }
 let dir: string
@@ -50,12 +51,19 @@ describe('parseCheat', () => {
     expect(() => parseCheat(text)).toThrow(/^unknown cheat .*fraction:<0\.\.1>$/)
   })
 
-  it('is the `cheat` setting: --cheat, PICTOR_CHEAT, validated', () => {
-    expect(resolveConfig({}).cheat).toBe('')
-    expect(resolveConfig({ flags: { cheat: 'previous-frame' } }).cheat).toBe('previous-frame')
-    expect(resolveConfig({ env: { PICTOR_CHEAT: 'fraction:0.1' } }).cheat).toBe('fraction:0.1')
-    expect(() => resolveConfig({ flags: { cheat: 'sneaky' } })).toThrow(ConfigError)
-    expect(() => resolveConfig({ flags: { cheat: 'sneaky' } })).toThrow(/^--cheat: unknown cheat/)
+  it('is the adversarial node\'s --cheat flag, validated, and no node setting', () => {
+    expect(parseAdversarialFlags(['--role', 'worker'])).toEqual({ flags: { colludes: false }, rest: ['--role', 'worker'] })
+    expect(parseAdversarialFlags(['--cheat', 'previous-frame', '--threads', '1']).flags.cheat).toEqual({ kind: 'previous-frame' })
+    expect(parseAdversarialFlags(['--cheat=fraction:0.1']).flags.cheat).toEqual({ kind: 'fraction', fraction: 0.1 })
+    expect(parseAdversarialFlags(['--checker-colludes', '--role', 'checker'])).toEqual({ flags: { colludes: true }, rest: ['--role', 'checker'] })
+    expect(() => parseAdversarialFlags(['--cheat', 'sneaky'])).toThrow(UserError)
+    expect(() => parseAdversarialFlags(['--cheat', 'sneaky'])).toThrow(/^--cheat: unknown cheat/)
+    expect(() => parseAdversarialFlags(['--cheat'])).toThrow(/^--cheat needs a strategy$/)
+    expect(isAdversarial(['--threads', '1'])).toBe(false)
+    expect(isAdversarial(['--cheat', 'noise'])).toBe(true)
+    expect(isAdversarial(['--checker-colludes'])).toBe(true)
+    expect(() => resolveConfig({ file: { path: 'config.json', data: { cheat: 'black' } } })).toThrow(ConfigError)
+    expect(() => resolveConfig({ file: { path: 'config.json', data: { checkerColludes: true } } })).toThrow(/unknown setting "checkerColludes"/)
   })
 })
 
@@ -132,7 +140,7 @@ describe('a cheating worker in the task runner', () => {
     const renderer = new FakeRenderer()
     const blobs = new MapBlobs()
     const client = new TaskClient({ ed, seed: workerSeed, publicKey: ed.publicKey(workerSeed), rpc: creator.rpc, now: Date.now })
-    const deps = { client, renderer, blobs, scenes: new SceneCache({ blobs, dir: join(dir, 'scenes'), logger }), workDir: join(dir, 'tasks'), now: Date.now, logger, cheat: createCheat('half-res') }
+    const deps = { client, renderer, blobs, scenes: new SceneCache({ blobs, dir: join(dir, 'scenes'), logger }), workDir: join(dir, 'tasks'), now: Date.now, logger, tamper: createCheat('half-res') }
     const lease = leaseFor(ed.publicKey(workerSeed), { frameStart: 1, frameEnd: 2 })
     creator.current = lease
     const outcome = await runTask(deps, { creator: creator.ref, announcement: announcement() }, lease, { signal: new AbortController().signal })

@@ -1,0 +1,12 @@
+// Errors of the creator role. The job API maps each code to an HTTP status;
+// the message is one line a user can act on.
+import { PictorError } from '../../errors.ts'
+
+export type CreatorErrorCode = 'UNKNOWN_JOB' | 'NOTHING_TO_DISPUTE'
+
+export class CreatorError extends PictorError {
+  declare readonly code: CreatorErrorCode
+  constructor(code: CreatorErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options)
+  }
+}

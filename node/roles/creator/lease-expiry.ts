@@ -1,0 +1,50 @@
+// Beside the scheduler: every tick, the leases of active jobs that ran out
+// without a renewal go back to the queue (the scheduler's expireLeases
+// decides; this only runs it on a timer and saves what changed).
+import type { Logger } from '../../log.ts'
+import type { JobRecord } from './job-record.ts'
+import { expireLeases } from './scheduler.ts'
+
+export interface LeaseExpiryComponents {
+  jobs(): readonly JobRecord[]
+  save(job: JobRecord): Promise<void>
+  now(): number
+  logger: Logger
+}
+
+/** Half a second: a lease is at least several seconds, so an expiry is late by a small fraction of it. */
+export const LEASE_EXPIRY_TICK_MS = 500
+
+export class LeaseExpiry {
+  private readonly c: LeaseExpiryComponents
+  private readonly tickMs: number
+  private timer?: NodeJS.Timeout
+
+  constructor(components: LeaseExpiryComponents, tickMs = LEASE_EXPIRY_TICK_MS) {
+    this.c = components
+    this.tickMs = tickMs
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), this.tickMs)
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** One pass over the active jobs; returns how many jobs had leases requeued. */
+  async tick(): Promise<number> {
+    let changed = 0
+    for (const job of this.c.jobs()) {
+      if (job.status !== 'active') continue
+      const next = expireLeases(job, this.c.now())
+      if (next === undefined) continue
+      changed++
+      this.c.logger.info('leases expired, tasks requeued', { job: job.id })
+      await this.c.save(next)
+    }
+    return changed
+  }
+}

@@ -1,0 +1,40 @@
+// `node testnet/adversarial-node.ts [--cheat STRATEGY] [--checker-colludes] <pictor start flags>`
+// A testnet node with research hooks: `pictor start`'s own code path
+// (runStart in node/cli/commands/start.ts) with the role services swapped
+// for ones that inject a cheating worker's FrameTamper or a colluding
+// checker. Production `pictor start` knows neither flag; the testnet
+// launcher spawns this entry for adversarial nodes only.
+import { runStart } from '../node/cli/commands/start.ts'
+import { UsageError } from '../node/cli/args.ts'
+import { UserError } from '../node/errors.ts'
+import type { ServiceFactory } from '../node/node.ts'
+import { roleServicesWith } from '../node/roles/index.ts'
+import { type AdversarialFlags, parseAdversarialFlags } from './adversarial-flags.ts'
+import { createCheat } from './cheat.ts'
+
+/** The production role services with the research hooks set; every other node is exactly the production one. */
+export function adversarialServices(flags: AdversarialFlags): ServiceFactory {
+  return (ctx) => {
+    const role = ctx.config.role
+    if (flags.cheat !== undefined && role !== 'worker') throw new UsageError(`--cheat needs --role worker, not ${role}`)
+    if (flags.colludes && role !== 'checker') throw new UsageError(`--checker-colludes needs --role checker, not ${role}`)
+    if (flags.cheat !== undefined) ctx.logger.warn('adversarial node: cheating worker', { cheat: flags.cheat })
+    const tamper = flags.cheat === undefined ? undefined : createCheat(flags.cheat)
+    return roleServicesWith({ worker: { tamper }, checker: { colludes: flags.colludes } })(ctx)
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, rest } = parseAdversarialFlags(argv)
+  return runStart(rest, adversarialServices(flags))
+}
+
+// Exits explicitly: a node that failed half-way through starting still holds sockets open.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const bad = err instanceof UserError
+    process.stderr.write(`adversarial-node: ${bad ? '' : 'internal error: '}${(err as Error)?.message ?? String(err)}\n`)
+    process.exit(bad ? 2 : 1)
+  }
+)
