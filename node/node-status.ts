@@ -1,6 +1,6 @@
 // What /api/status and /api/peers report, also read by `pictor status`,
 // `pictor peers` and the testnet's readiness check.
-import { TOPICS, type TopicName } from '../protocol/constants.ts'
+import { type TopicName, TOPICS } from '../protocol/index.ts'
 import type { NodeContext } from './node.ts'
 
 export const PICTOR_VERSION = '0.1.0'

@@ -105,7 +105,7 @@ export class ApiServer extends LoopbackHttpServer {
       const result = await matched.route.handler({ method, path: url.pathname, params: matched.params, query: url.searchParams, body, raw: req }, res)
       if (!res.headersSent) sendJson(res, 200, result ?? { ok: true })
     } catch (err) {
-      const status = err instanceof HttpError ? err.status : typeof (err as { httpStatus?: unknown }).httpStatus === 'number' ? (err as { httpStatus: number }).httpStatus : 500
+      const status = err instanceof HttpError ? err.status : 500
       if (status === 500) this.init.logger.error('api request failed', { path: url.pathname, err })
       const message = status === 500 ? 'internal error' : (err as Error).message
       if (!res.headersSent) sendJson(res, status, { error: message })

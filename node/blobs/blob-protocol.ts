@@ -8,8 +8,7 @@
 
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { BLOB_CODES, BLOB_PROTOCOL, LIMITS } from '../../protocol/constants.ts'
-import { BlobHeader, BlobRequest } from '../../protocol/pb/messages.js'
+import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, blobIdFromBytes, blobIdToBytes } from './ids.ts'

@@ -4,7 +4,7 @@
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import * as Digest from 'multiformats/hashes/digest'
-import { CONTENT_ID_BYTES } from '../../protocol/constants.ts'
+import { CONTENT_ID_BYTES } from '../../protocol/index.ts'
 import { InvalidBlobIdError } from './errors.ts'
 import type { BlobId } from './types.ts'
 

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream'
 import { type JobSpec, JobSpecError, validateJobSpec } from '../../protocol/index.ts'
 import type { ApiClient } from '../api/client.ts'
 import type { JobView } from '../roles/creator/index.ts'
-import { frameFileName, InvalidSceneError, validateScene } from '../renderers/index.ts'
+import { frameFileName, SceneError, validateScene } from '../renderers/index.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { UsageError } from './args.ts'
 
@@ -44,7 +44,7 @@ export async function prepareJob(scenePath: string, fields: Record<string, unkno
     // A scene that fails validation is never uploaded, so it never reaches a worker.
     await validateScene(spec.renderer, scenePath)
   } catch (err) {
-    if (err instanceof InvalidSceneError) throw new UsageError(`scene ${scenePath}: ${err.message}`)
+    if (err instanceof SceneError) throw new UsageError(`scene ${scenePath}: ${err.message}`)
     throw err
   }
   return spec

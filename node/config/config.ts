@@ -4,7 +4,7 @@
 // (cheating workers, colluding checkers) are no settings here: only the
 // testnet's own entry, testnet/adversarial-node.ts, injects them.
 import { multiaddr } from '@multiformats/multiaddr'
-import { LIMITS } from '../../protocol/constants.ts'
+import { LIMITS } from '../../protocol/index.ts'
 import { ConfigError } from '../errors.ts'
 
 export const ROLES = ['creator', 'worker', 'checker'] as const

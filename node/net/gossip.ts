@@ -4,8 +4,7 @@
 // accepted, decoded envelopes to the roles.
 import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { TOPICS, type TopicMessageType, type TopicName } from '../../protocol/index.ts'
-import { type Ed25519, type OpenedEnvelope, type ReplayGuard, validateGossip } from '../../protocol/index.ts'
+import { type Ed25519, type OpenedEnvelope, type ReplayGuard, type TopicMessageType, type TopicName, TOPICS, validateGossip } from '../../protocol/index.ts'
 import type { Logger } from '../log.ts'
 import type { MetricsRegistry } from '../metrics/index.ts'
 import { gossipMessageId, type PictorLibp2p } from './host.ts'

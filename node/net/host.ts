@@ -12,7 +12,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/constants.ts'
+import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/index.ts'
 
 export type HostServices = {
   identify: Identify

@@ -2,4 +2,5 @@
 // job passes, and the one derivation of render settings from a job.
 export { frameFileName, type CropRegion, type RenderCropRequest, type RenderedFrame, type Renderer, type RendererCapabilities, type RenderFramesRequest, type RenderProgress, type RenderSettings } from './types.ts'
 export { renderSettingsOf } from './render-settings.ts'
-export { InvalidSceneError, validateScene } from './validate-scene.ts'
+export { RendererError, SceneError, SettingsError } from './errors.ts'
+export { validateScene } from './validate-scene.ts'

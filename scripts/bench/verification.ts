@@ -18,22 +18,7 @@ import { checkTask } from '../../node/roles/checker/check-task.ts'
 import { type Cheat, createCheat, fakedFrames } from '../../testnet/cheat.ts'
 import { createBuiltinRenderer } from '../../node/renderers/builtin/index.ts'
 import type { Renderer } from '../../node/renderers/types.ts'
-import {
-  announcementOf,
-  checkOverhead,
-  detectionProbability,
-  type JobSpec,
-  merkleRoot,
-  openCheckRequest,
-  parseEnvelope,
-  sampleFor,
-  signEnvelope,
-  taskAt,
-  taskCount,
-  VERIFICATION_LEVELS,
-  validateJobSpec
-} from '../../protocol/index.ts'
-import type { FrameResult, JobAnnouncement, ResultCommitment } from '../../protocol/pb/messages.js'
+import { announcementOf, checkOverhead, detectionProbability, type FrameResult, type JobAnnouncement, type JobSpec, merkleRoot, openCheckRequest, parseEnvelope, type ResultCommitment, sampleFor, signEnvelope, taskAt, taskCount, validateJobSpec, VERIFICATION_LEVELS } from '../../protocol/index.ts'
 import { progress, runBench } from './lib/report.ts'
 import { round } from './lib/stats.ts'
 

@@ -1,7 +1,7 @@
 // Errors of the Blender renderer. The code tells the worker whose fault a
 // failure is (a bad scene is the creator's, a crash or a missing Blender is
 // ours); the message is one human line, never a stack trace or a Blender log.
-import { PictorError } from '../../errors.ts'
+import { RendererError } from '../errors.ts'
 
 export type BlenderErrorCode =
   | 'BLENDER_NOT_FOUND'
@@ -15,23 +15,12 @@ export type BlenderErrorCode =
   | 'ABORTED'
   | 'RENDERER_CLOSED'
 
-export class BlenderError extends PictorError {
+export class BlenderError extends RendererError {
   declare readonly code: BlenderErrorCode
   constructor(code: BlenderErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options)
   }
 }
 
-/** The scene file is not a usable .blend, or asks for something we refuse (a library outside the job). */
-export class SceneError extends BlenderError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('SCENE_INVALID', `scene: ${message}`, options)
-  }
-}
-
-/** Size, samples, seed, engine, device, frames or crop are out of range or not offered here. */
-export class SettingsError extends BlenderError {
-  constructor(message: string) {
-    super('SETTINGS_INVALID', `render settings: ${message}`)
-  }
-}
+// Scene and settings errors are the same for every renderer.
+export { SceneError, SettingsError } from '../errors.ts'

@@ -2,27 +2,16 @@
 // it (a bad scene is the creator's fault, a crashed worker is ours) and a
 // message that is one human line, never a stack trace.
 
-import { PictorError } from '../../errors.ts'
+import { RendererError } from '../errors.ts'
 
 export type BuiltinErrorCode = 'SCENE_INVALID' | 'SETTINGS_INVALID' | 'WORKER_FAILED' | 'RENDERER_CLOSED'
 
-export class BuiltinRendererError extends PictorError {
+export class BuiltinRendererError extends RendererError {
   declare readonly code: BuiltinErrorCode
   constructor(code: BuiltinErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options)
   }
 }
 
-/** The scene file is unreadable, too big, or breaks a rule of the format. */
-export class SceneError extends BuiltinRendererError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('SCENE_INVALID', `scene: ${message}`, options)
-  }
-}
-
-/** Width, height, samples, seed or crop are out of range. */
-export class SettingsError extends BuiltinRendererError {
-  constructor(message: string) {
-    super('SETTINGS_INVALID', `render settings: ${message}`)
-  }
-}
+// Scene and settings errors are the same for every renderer.
+export { SceneError, SettingsError } from '../errors.ts'

@@ -5,8 +5,7 @@
 // a fetcher and turns the outcome into a signed Verdict.
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BeaconStream, type OpenedCheckRequest, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
-import type { CropTile } from '../../../protocol/pb/messages.js'
+import { BeaconStream, type CropTile, type OpenedCheckRequest, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
 import type { DecodedFrame } from '../../images/png.ts'
 import { decodePng } from '../../images/png.ts'
 import type { Logger } from '../../log.ts'

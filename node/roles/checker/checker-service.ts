@@ -5,19 +5,7 @@
 // worker-signed commitment, the beacon's sample), then checkTask.
 import { randomUUID } from 'node:crypto'
 import type { PeerId } from '@libp2p/interface'
-import { CHECK_CODES, type CheckCodeName, LIMITS } from '../../../protocol/constants.ts'
-import {
-  bytesEqual,
-  type Ed25519,
-  type OpenedCheckRequest,
-  openCheckRequest,
-  type ReplayGuard,
-  signEnvelope,
-  toHex,
-  VerificationError,
-  validateSigned
-} from '../../../protocol/index.ts'
-import { CheckReply, Envelope } from '../../../protocol/pb/messages.js'
+import { bytesEqual, CHECK_CODES, type CheckCodeName, CheckReply, type Ed25519, Envelope, LIMITS, openCheckRequest, type OpenedCheckRequest, type ReplayGuard, signEnvelope, toHex, validateSigned, VerificationError } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { Renderer } from '../../renderers/types.ts'
 import type { Thresholds } from '../../verify/compare.ts'

@@ -5,9 +5,7 @@ import { join } from 'node:path'
 import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
-import { CHECK_PROTOCOL, LIMITS, VERIFICATION } from '../../../protocol/constants.ts'
-import { decode, ReplayGuard, toHex } from '../../../protocol/index.ts'
-import { CheckReply } from '../../../protocol/pb/messages.js'
+import { CHECK_PROTOCOL, CheckReply, decode, LIMITS, ReplayGuard, toHex, VERIFICATION } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
@@ -49,10 +47,7 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
       fetcher:
         deps.fetcher ??
         ((peers) => ({
-          async fetch(id, signal) {
-            await ctx.blobs.fetch(id, { peers, signal })
-            return ctx.blobs.local.pathOf(id)
-          }
+          fetch: (id, signal) => ctx.blobs.fetchToPath(id, { peers, signal })
         })),
       peerIdOf: (publicKey) => peerIdFromPublicKey(publicKeyFromRaw(publicKey)),
       rendererFor: (name) => renderers[name],

@@ -10,7 +10,7 @@ import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.t
 import { HttpError } from '../../api/server.ts'
 import { BlobTooLargeError } from '../../blobs/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
-import { InvalidSceneError, validateScene } from '../../renderers/index.ts'
+import { SceneError, validateScene } from '../../renderers/index.ts'
 import type { CreatorComponents } from './components.ts'
 import type { CreatorService } from './creator-service.ts'
 import { CreatorError } from './errors.ts'
@@ -63,7 +63,7 @@ export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blob
     try {
       await validateScene(spec.renderer, await blobs.fetchToPath(spec.sceneBlob))
     } catch (err) {
-      if (err instanceof InvalidSceneError) throw new HttpError(400, err.message)
+      if (err instanceof SceneError) throw new HttpError(400, err.message)
       throw err
     }
     try {

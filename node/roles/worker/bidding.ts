@@ -2,7 +2,7 @@
 // rules can be tested case by case; the creator makes the final choice
 // (admission), this only keeps us from bidding on jobs we cannot or will not
 // render.
-import type { Bid, Hardware, JobAnnouncement } from '../../../protocol/pb/messages.js'
+import type { Bid, Hardware, JobAnnouncement } from '../../../protocol/index.ts'
 import type { RendererCapabilities } from '../../renderers/types.ts'
 
 /** What the policy needs to know about this worker. */

@@ -2,7 +2,7 @@
 // repeat. Pulling is the load balancing: a fast machine comes back sooner
 // and so takes more tasks. Backoff is per job (in the JobTable), shared by
 // all slots. stop() aborts running renders and waits for every loop to end.
-import type { Lease } from '../../../protocol/pb/messages.js'
+import type { Lease } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { JobTable, KnownJob } from './job-table.ts'
 import type { TaskAnswer, TaskClient } from './task-client.ts'

@@ -2,8 +2,7 @@
 // to the renderer that needs it (Blender reports its devices); the built-in
 // renderer is CPU only, so the offer says 0 GPUs rather than guessing.
 import { cpus, totalmem } from 'node:os'
-import { LIMITS } from '../../../protocol/constants.ts'
-import type { Hardware } from '../../../protocol/pb/messages.js'
+import { type Hardware, LIMITS } from '../../../protocol/index.ts'
 
 /** Cuts a string to at most `maxBytes` of UTF-8 without splitting a character (peers REJECT longer ones). */
 export function clampUtf8(text: string, maxBytes: number = LIMITS.maxStringBytes): string {

@@ -3,8 +3,7 @@
 // it). Claim pacing lives here, per job, so that all slots share one backoff
 // instead of each slot hammering a creator that has nothing to hand out.
 import type { PeerId } from '@libp2p/interface'
-import { LIMITS } from '../../../protocol/constants.ts'
-import type { JobAnnouncement } from '../../../protocol/pb/messages.js'
+import { type JobAnnouncement, LIMITS } from '../../../protocol/index.ts'
 
 export interface CreatorRef {
   /** The announcement's signer: leases must be signed by this key. */

@@ -3,8 +3,7 @@
 // the lease is no longer ours, or we could not renew it before it ran out,
 // `signal` aborts so the render stops instead of producing frames nobody
 // will accept.
-import type { ReplyCodeName } from '../../../protocol/constants.ts'
-import type { Lease } from '../../../protocol/pb/messages.js'
+import type { Lease, ReplyCodeName } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { CreatorRef } from './job-table.ts'
 import type { TaskClient } from './task-client.ts'

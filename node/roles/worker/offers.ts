@@ -1,8 +1,7 @@
 // Worker offers: what we advertise on the `offers` topic every few seconds
 // (price, bench score, capacity), and what others advertise, which is where
 // the network's average asking price comes from.
-import { LIMITS } from '../../../protocol/constants.ts'
-import type { Hardware, WorkerOffer } from '../../../protocol/pb/messages.js'
+import { type Hardware, LIMITS, type WorkerOffer } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { RendererCapabilities } from '../../renderers/types.ts'
 import { clampUtf8 } from './hardware.ts'

@@ -1,5 +1,5 @@
 // What GET /api/worker/settings reports, and the earnings estimate behind it.
-import { REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH } from '../../../protocol/pricing.ts'
+import { REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH } from '../../../protocol/index.ts'
 import { BENCH_REFERENCE_SECONDS, BENCH_SETTINGS } from '../../renderers/builtin/bench-scene.ts'
 import type { RendererCapabilities } from '../../renderers/types.ts'
 

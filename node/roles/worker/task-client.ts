@@ -3,9 +3,7 @@
 // and reads the TaskReply. Every lease that comes back is checked before we
 // spend render time on it: signed by the job's creator, for this job, for us.
 import type { PeerId } from '@libp2p/interface'
-import { LIMITS, REPLY_CODES, type ReplyCodeName, TASK_PROTOCOL } from '../../../protocol/constants.ts'
-import { bytesEqual, checkPayload, decode, type Ed25519, encode, openEnvelope, signEnvelope } from '../../../protocol/index.ts'
-import type { Envelope, FrameResult, Lease, TaskReply } from '../../../protocol/pb/messages.js'
+import { bytesEqual, checkPayload, decode, type Ed25519, encode, type Envelope, type FrameResult, type Lease, LIMITS, openEnvelope, REPLY_CODES, type ReplyCodeName, signEnvelope, TASK_PROTOCOL, type TaskReply } from '../../../protocol/index.ts'
 import { callRpc } from '../../net/rpc.ts'
 import type { PictorLibp2p } from '../../net/host.ts'
 import { WorkerError } from './errors.ts'

@@ -1,8 +1,7 @@
 // What the worker is doing and has just done, for GET /api/worker/tasks and
 // for the free-slot count in offers. In memory only: after a restart the
 // creator's records, not ours, say which tasks were done.
-import { toHex } from '../../../protocol/index.ts'
-import type { Lease } from '../../../protocol/pb/messages.js'
+import { type Lease, toHex } from '../../../protocol/index.ts'
 import type { TaskOutcome, TaskPhase } from './task-runner.ts'
 
 export interface TaskRecord {

@@ -5,9 +5,7 @@
 // store, so the blobs stay; only the task's scratch folder is removed.
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
-import type { ReplyCodeName } from '../../../protocol/constants.ts'
-import { fromHex, merkleRoot, toHex } from '../../../protocol/index.ts'
-import type { FrameResult, JobAnnouncement, Lease } from '../../../protocol/pb/messages.js'
+import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
 import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
 import { decodePng, pixelHash } from '../../images/png.ts'
 import type { Logger } from '../../log.ts'

@@ -3,8 +3,7 @@
 // Everything it talks to is passed in (WorkerComponents), so tests can run
 // it with fakes; index.ts builds the real components from a NodeContext.
 import type { PeerId } from '@libp2p/interface'
-import { type Ed25519, signEnvelope, toHex } from '../../../protocol/index.ts'
-import type { Hardware, Lease, WorkerOffer } from '../../../protocol/pb/messages.js'
+import { type Ed25519, type Hardware, type Lease, signEnvelope, toHex, type WorkerOffer } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { GossipDelivery, GossipService } from '../../net/gossip.ts'
 import type { NodeService } from '../../node.ts'

@@ -1,8 +1,7 @@
 // Timestamps around the real task pipeline, for the scheduling bench: the
 // worker's task RPCs and the creator's verifier are wrapped (both are
 // injection seams of the roles), nothing inside them is changed.
-import { REPLY_CODES, type ReplyCodeName } from '../../../protocol/constants.ts'
-import { decode, typeNameOf } from '../../../protocol/index.ts'
+import { decode, REPLY_CODES, type ReplyCodeName, typeNameOf } from '../../../protocol/index.ts'
 import type { Verifier } from '../../../node/roles/creator/index.ts'
 import type { TaskRpc } from '../../../node/roles/worker/index.ts'
 import { round, summarise } from './stats.ts'

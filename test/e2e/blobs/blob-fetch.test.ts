@@ -17,8 +17,7 @@ import {
   fetchBlobFromPeer
 } from '../../../node/blobs/index.ts'
 import { sendPaced } from '../../../node/blobs/stream-io.ts'
-import { BLOB_CODES, BLOB_PROTOCOL } from '../../../protocol/constants.ts'
-import { BlobHeader, BlobRequest } from '../../../protocol/pb/messages.js'
+import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest } from '../../../protocol/index.ts'
 import { connect, createTestNode, type TestNode, waitFor } from './nodes.ts'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')

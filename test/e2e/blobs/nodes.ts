@@ -15,7 +15,7 @@ import { Level } from 'level'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { LocalBlobStore, NetworkedBlobStore, type NetworkedBlobStoreInit } from '../../../node/blobs/index.ts'
 import { silentLogger } from '../../../node/log.ts'
-import { KAD_PROTOCOL } from '../../../protocol/constants.ts'
+import { KAD_PROTOCOL } from '../../../protocol/index.ts'
 
 export type TestLibp2p = Libp2p<{ identify: Identify; ping: Ping; dht: KadDHT }>
 

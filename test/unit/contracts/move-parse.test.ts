@@ -38,17 +38,12 @@ describe('Move sources', () => {
     expect(result.code).toBe(0)
   }, 60_000)
 
-  it('the check fails on a Move file with a syntax error', async () => {
-    const broken = join(dir, 'broken.move')
-    await writeFile(broken, 'module pictor::broken;\n\npublic fun f(x: u64): u64 {\n    x + + ; let\n}\n')
-    const result = await prettierCheck(broken)
-    expect(result.code).toBe(2)
-    expect(result.output).toMatch(/tree-sitter failure/)
-  }, 60_000)
-
-  it('the check fails on a missing brace too, not only on garbage tokens', async () => {
-    const broken = join(dir, 'unclosed.move')
-    await writeFile(broken, 'module pictor::unclosed;\n\npublic fun f(x: u64): u64 {\n    x + 1\n')
+  it.each([
+    ['a Move file with a syntax error', 'broken.move', 'module pictor::broken;\n\npublic fun f(x: u64): u64 {\n    x + + ; let\n}\n'],
+    ['a missing brace too, not only on garbage tokens', 'unclosed.move', 'module pictor::unclosed;\n\npublic fun f(x: u64): u64 {\n    x + 1\n']
+  ])('the check fails on %s', async (_what, name, source) => {
+    const broken = join(dir, name)
+    await writeFile(broken, source)
     const result = await prettierCheck(broken)
     expect(result.code).toBe(2)
     expect(result.output).toMatch(/tree-sitter failure/)

@@ -19,8 +19,7 @@ import {
 } from '../../../../node/blobs/index.ts'
 import { readChunks } from '../../../../node/blobs/stream-io.ts'
 import { silentLogger } from '../../../../node/log.ts'
-import { BLOB_CODES } from '../../../../protocol/constants.ts'
-import { BlobHeader, BlobRequest } from '../../../../protocol/pb/messages.js'
+import { BLOB_CODES, BlobHeader, BlobRequest } from '../../../../protocol/index.ts'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 const peer = { toString: () => 'test-peer' } as PeerId

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { nobleEd25519 } from '../../../../protocol/crypto.ts'
+import { nobleEd25519 } from '../../../../protocol/index.ts'
 import { nodeEd25519 } from '../../../../node/identity/ed25519.ts'
 import { exportSuiPrivateKey, identityFromSeed, importSuiPrivateKey } from '../../../../node/identity/keys.ts'
 

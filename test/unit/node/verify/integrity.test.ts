@@ -7,7 +7,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodePng, pixelHash } from '../../../../node/images/png.ts'
 import { checkRevealedFrame, duplicateGroups, inspectFrame, inspectFrameFile, isFlat, maxPngBytes } from '../../../../node/verify/integrity.ts'
-import { merkleProof, merkleRoot } from '../../../../protocol/merkle.ts'
+import { merkleProof, merkleRoot } from '../../../../protocol/index.ts'
 
 const size = { width: 64, height: 36 }
 const sha = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest())

@@ -14,9 +14,7 @@ import { type CheckerOptions, CheckerService, truncateUtf8 } from '../../../../.
 import { createCheat } from '../../../../../testnet/cheat.ts'
 import { createBuiltinRenderer } from '../../../../../node/renderers/builtin/index.ts'
 import type { Renderer } from '../../../../../node/renderers/types.ts'
-import { CHECK_CODES } from '../../../../../protocol/constants.ts'
-import { encode, openEnvelope, ReplayGuard, selectCheckers, toHex, verifyVerdict } from '../../../../../protocol/index.ts'
-import { CheckReply } from '../../../../../protocol/pb/messages.js'
+import { CHECK_CODES, CheckReply, encode, openEnvelope, ReplayGuard, selectCheckers, toHex, verifyVerdict } from '../../../../../protocol/index.ts'
 import { beaconOf, checkerSeed, creatorSeed, ed, Files, jobFor, requestBytes, workerRenders, workerSeed } from './fixtures.ts'
 
 const peerOf = (seed: Uint8Array): PeerId => peerIdFromPublicKey(publicKeyFromRaw(ed.publicKey(seed)))

@@ -10,20 +10,7 @@ import { decodePng, pixelHash } from '../../../../../node/images/png.ts'
 import type { FrameFetcher } from '../../../../../node/roles/checker/check-task.ts'
 import type { FrameTamper } from '../../../../../node/roles/worker/frame-tamper.ts'
 import type { Renderer, RenderSettings } from '../../../../../node/renderers/types.ts'
-import {
-  announcementOf,
-  merkleRoot,
-  type OpenedCheckRequest,
-  openCheckRequest,
-  parseEnvelope,
-  type Sample,
-  sampleFor,
-  signEnvelope,
-  taskAt,
-  toHex,
-  validateJobSpec
-} from '../../../../../protocol/index.ts'
-import type { FrameResult, JobAnnouncement, ResultCommitment } from '../../../../../protocol/pb/messages.js'
+import { announcementOf, type FrameResult, type JobAnnouncement, merkleRoot, openCheckRequest, type OpenedCheckRequest, parseEnvelope, type ResultCommitment, type Sample, sampleFor, signEnvelope, taskAt, toHex, validateJobSpec } from '../../../../../protocol/index.ts'
 
 export const ed = nodeEd25519
 export const SCENE = join(import.meta.dirname, '../../../../../testnet/scenes/tiny.json')

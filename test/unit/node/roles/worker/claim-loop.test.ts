@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Lease } from '../../../../../protocol/pb/messages.js'
+import type { Lease } from '../../../../../protocol/index.ts'
 import { ClaimLoops } from '../../../../../node/roles/worker/claim-loop.ts'
 import { JobTable, type KnownJob } from '../../../../../node/roles/worker/job-table.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS } from '../../../../../protocol/constants.ts'
-import { ReplayGuard, signEnvelope, validateGossip } from '../../../../../protocol/index.ts'
+import { LIMITS, ReplayGuard, signEnvelope, validateGossip } from '../../../../../protocol/index.ts'
 import { memoryKv } from '../../../../../node/roles/worker/kv.ts'
 import { buildOfferPayload, nextOfferSeq, OfferBook, OfferPublisher, type OfferSelf } from '../../../../../node/roles/worker/offers.ts'
 import { ed, logger, seedOf } from './fakes.ts'

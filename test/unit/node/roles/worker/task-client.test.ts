@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { REPLY_CODES } from '../../../../../protocol/constants.ts'
-import { encode, openEnvelope } from '../../../../../protocol/index.ts'
-import type { TaskClaim } from '../../../../../protocol/pb/messages.js'
+import { encode, openEnvelope, REPLY_CODES, type TaskClaim } from '../../../../../protocol/index.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
 import { ed, FakeCreator, leaseFor, seedOf } from './fakes.ts'
 
