@@ -5,9 +5,20 @@ import type { NodeContext } from './node.ts'
 
 export const PICTOR_VERSION = '0.1.0'
 
+/**
+ * Where this node's ledger account stands, kept by the ledger-account
+ * service: "registered", or "not registered: <reason>". A worker or checker
+ * that is not registered is never paid, so the node says so here.
+ */
+export interface LedgerRegistration {
+  state: string
+}
+
 export interface NodeStatus {
   version: string
   role: string
+  /** The ledger registration (LedgerRegistration.state); absent on a node without a ledger. */
+  registration?: string
   peerId: string
   suiAddress: string
   addrs: string[]
@@ -26,6 +37,7 @@ export function statusOf(ctx: NodeContext, startedAt: number): NodeStatus {
   return {
     version: PICTOR_VERSION,
     role: ctx.config.role,
+    registration: ctx.ledger === undefined ? undefined : ctx.registration.state,
     peerId: ctx.identity.peerId,
     suiAddress: ctx.identity.suiAddress,
     addrs: ctx.libp2p.getMultiaddrs().map(String),

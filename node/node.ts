@@ -16,7 +16,7 @@ import { GossipService } from './net/gossip.ts'
 import { createHost, type PictorLibp2p } from './net/host.ts'
 import { writeFileAtomic } from './store/atomic-file.ts'
 import type { OpenedDataDir } from './store/data-dir.ts'
-import { peerList, statusOf } from './node-status.ts'
+import { type LedgerRegistration, peerList, statusOf } from './node-status.ts'
 
 export type NodeDb = Level<string, unknown>
 
@@ -38,6 +38,8 @@ export interface NodeContext {
   blobs: NetworkedBlobStore
   /** The ledger (escrow, stake, settlement), when configured. */
   ledger?: Ledger
+  /** Kept current by the ledger-account service; read by /api/status. */
+  registration: LedgerRegistration
   metrics: MetricsRegistry
   logger: Logger
   now: () => number
@@ -95,7 +97,8 @@ export class PictorNode {
     const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })
     const blobs = createNetworkedBlobStore({ libp2p, local, logger: logger.child('blobs') })
     const ledger = config.ledger === '' ? undefined : new DevLedgerClient({ url: config.ledger, seed: dataDir.seed })
-    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, metrics, logger, now }
+    const registration: LedgerRegistration = { state: 'not registered: not tried yet' }
+    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, registration, metrics, logger, now }
     this.ctx = ctx
     metrics.collect('pictor_peers', 'Open peer connections', () => libp2p.getConnections().length)
     metrics.collect('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())

@@ -94,6 +94,8 @@ export const LIMITS = {
   maxPrice: 1_000_000_000_000,
   maxTimeoutStopS: 7 * 24 * 3600,
   maxStringBytes: 256,
+  /** GPUs a job may require of one worker. */
+  maxGpuCount: 64,
   maxAddrs: 8,
   maxSlots: 1024,
   /** WorkerOffer.renderers; also RendererInfo.engines and .devices (schema limit). */
@@ -116,6 +118,10 @@ export const DEFAULT_LEASE_MS = 60_000
 /** The renderers a job may name (JobAnnouncement.renderer, RendererInfo.name). */
 export const RENDERERS = ['builtin', 'blender'] as const
 export type RendererName = (typeof RENDERERS)[number]
+
+/** Frame file formats a job may ask for (SPEC R50). */
+export const OUTPUT_FORMATS = ['PNG', 'JPEG', 'EXR'] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 
 /** JobNotice.kind values. */
 export const NOTICE_KINDS = { completed: 1, cancelled: 2 } as const

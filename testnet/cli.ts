@@ -1,5 +1,6 @@
 // `npm run testnet -- --workers N --checkers M [--smoke]`
 import { parseArgs } from 'node:util'
+import { checkLine } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
 import { parseCheat } from './cheat.ts'
 import { Testnet } from './launcher.ts'
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
     console.log(cheating.length > 0 ? `cheating workers: ${cheating.join(', ')} (--cheat ${cheat})` : 'all workers honest')
     const report = await runScenarioJob(testnet, (line) => console.log(line))
     console.log(`job ${report.job.status} in ${report.wallS.toFixed(1)} s`)
+    console.log(checkLine(report.job))
     printTable(['worker', 'frames', 'paid (µPIC)', 'caught cheating'], report.job.workers.map((w) => [testnet.nodes.find((n) => n.peerId === w.peerId)?.name ?? w.peerId, String(w.frames), w.paid, w.banned ? 'yes' : 'no']))
     const honest = report.dishonestFrames.length === 0
     console.log(honest ? `every frame matches the local reference render` : `frames that differ from the reference: ${report.dishonestFrames.join(', ')}`)

@@ -3,9 +3,8 @@
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ApiClient } from '../node/api/client.ts'
-import { downloadFrames, prepareJob, progressLine, submitJob, waitForJob } from '../node/cli/job-client.ts'
+import { checkLine, downloadFrames, prepareJob, progressLine, settlementLine, submitJob, waitForJob, waitForSettlement } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
-import type { JobView } from '../node/roles/creator/index.ts'
 import { Testnet } from './launcher.ts'
 import { DevLedgerClient } from '../node/ledger/dev/rpc-client.ts'
 import { jobPayouts, paidOut } from '../node/ledger/job-payouts.ts'
@@ -48,7 +47,8 @@ async function main(): Promise<number> {
     await writeAnimatedPreview(frames, join(OUT, 'preview.webp'))
     const names = new Map(testnet.nodes.map((n) => [n.peerId, n.name]))
     console.log(`\n${frames.length} frames, contact sheet and animated preview written to ${OUT}`)
-    console.log(`job wall time ${renderS.toFixed(1)} s (total with testnet start ${((Date.now() - started) / 1000).toFixed(1)} s)\n`)
+    console.log(`job wall time ${renderS.toFixed(1)} s (total with testnet start ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+    console.log(`${checkLine(done)}\n`)
     printTable(
       ['worker', 'bid (µPIC/ref frame)', 'frames', 'earned (µPIC)'],
       done.workers.map((w) => [names.get(w.peerId) ?? w.peerId, String(w.price), String(w.frames), w.paid])
@@ -63,14 +63,16 @@ async function main(): Promise<number> {
   }
 }
 
-/** Waits for the job to close on the ledger, then shows who got paid what from the escrow. */
+/**
+ * Waits until the ledger settles the job, then shows who got paid what from
+ * the escrow. The demo succeeds only if the ledger agrees: the job closed
+ * with every task verified (paid) there.
+ */
 async function ledgerSummary(client: ApiClient, testnet: Testnet, jobId: string): Promise<number> {
-  const deadline = Date.now() + 60_000
-  while ((await client.request<JobView>('GET', `/api/jobs/${jobId}`)).ledger?.refunded === undefined) {
-    if (Date.now() > deadline) throw new Error('the job was not closed on the ledger within 60 s')
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  const p = await jobPayouts(new DevLedgerClient({ url: testnet.ledgerUrl!, seed: new Uint8Array(32) }), jobId)
+  const settlement = settlementLine(await waitForSettlement(client, jobId, () => {}))
+  const ledger = new DevLedgerClient({ url: testnet.ledgerUrl!, seed: new Uint8Array(32) })
+  const chainJob = await ledger.job(jobId)
+  const p = await jobPayouts(ledger, jobId)
   const byAddress = new Map(testnet.nodes.map((n) => [n.suiAddress, n.name]))
   const rows = [
     ...[...p.workers].map(([a, v]) => [byAddress.get(a) ?? a, 'worker pay', String(v)]),
@@ -80,6 +82,11 @@ async function ledgerSummary(client: ApiClient, testnet: Testnet, jobId: string)
   console.log(`\non the ledger: escrow ${p.escrow} µPIC locked at submission`)
   printTable(['account', 'for', 'µPIC'], rows)
   const out = paidOut(p)
+  if (settlement?.state !== 'settled' || chainJob?.status !== 'closed' || chainJob.verifiedTasks !== chainJob.taskCount) {
+    console.log(`\nNOT SETTLED on the ledger: job ${chainJob?.status ?? 'missing'}, ${chainJob?.verifiedTasks ?? 0} of ${chainJob?.taskCount ?? '?'} tasks verified`)
+    console.log(`the creator says: ${settlement?.line ?? 'nothing'}`)
+    return 1
+  }
   console.log(out === p.escrow ? `payouts + refund = ${out} µPIC = the escrow` : `MISMATCH: payouts + refund = ${out}, escrow ${p.escrow}`)
   return out === p.escrow ? 0 : 1
 }

@@ -48,6 +48,8 @@ export interface TestnetInit {
   nodeArgs?: Record<string, string[]>
   /** Run a devchain and fund every node from its faucet (default true). */
   ledger?: boolean
+  /** Nodes (by name, e.g. worker-1) left unfunded at start: they keep retrying registration until funded. */
+  unfunded?: string[]
 }
 
 /** Faucet amounts: creators pay escrows, workers and checkers stake. */
@@ -95,7 +97,7 @@ export class Testnet {
     for (const [i, node] of this.nodes.entries()) this.spawn(node, this.bootstrapFor(i))
   }
 
-  /** A devchain process, every node funded from its faucet before the nodes start. */
+  /** A devchain process, every node (but the unfunded ones) funded from its faucet before the nodes start. */
   private async startLedger(): Promise<void> {
     const dir = join(this.baseDir, 'devchain')
     const child = spawn(process.execPath, [CLI, 'devchain', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PICTOR_LOG: 'warn' } })
@@ -108,7 +110,7 @@ export class Testnet {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     const faucet = new DevLedgerClient({ url: this.ledgerUrl, seed: new Uint8Array(32) })
-    for (const node of this.nodes) await faucet.faucet(node.suiAddress, FUNDS[node.role])
+    for (const node of this.nodes) if (!this.init.unfunded?.includes(node.name)) await faucet.faucet(node.suiAddress, FUNDS[node.role])
   }
 
   private bootstrapFor(index: number): string[] {

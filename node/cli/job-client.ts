@@ -7,10 +7,12 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { type JobSpec, JobSpecError, validateJobSpec } from '../../protocol/index.ts'
 import type { ApiClient } from '../api/client.ts'
-import type { JobView } from '../roles/creator/index.ts'
+import type { JobView, LedgerSettlement } from '../roles/creator/index.ts'
+import { formatOf } from '../images/index.ts'
 import { frameFileName, SceneError, validateScene } from '../renderers/index.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { UsageError } from './args.ts'
+import { stoppedAtDeadline } from './job-timing.ts'
 
 export const MAX_SCENE_FILE_BYTES = 256 * 1024 * 1024
 
@@ -50,7 +52,8 @@ export async function prepareJob(scenePath: string, fields: Record<string, unkno
   return spec
 }
 
-export async function submitJob(client: ApiClient, scenePath: string, spec: JobSpec): Promise<JobView> {
+/** `settings` are the creator's own, stored with the job but not announced (`timeoutAlertS`). */
+export async function submitJob(client: ApiClient, scenePath: string, spec: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobView> {
   const res = await fetch(`${client.url}/api/blobs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/octet-stream' },
@@ -58,14 +61,15 @@ export async function submitJob(client: ApiClient, scenePath: string, spec: JobS
     duplex: 'half'
   } as RequestInit)
   if (!res.ok) throw new UsageError(`scene upload failed: ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.status}`)
-  return client.request<JobView>('POST', '/api/jobs', spec)
+  return client.request<JobView>('POST', '/api/jobs', { ...spec, ...settings })
 }
 
+/** Polls until the job ends, or stops at its deadline with nothing left in flight. */
 export async function waitForJob(client: ApiClient, id: string, onUpdate: (view: JobView) => void, pollMs = 300): Promise<JobView> {
   for (;;) {
     const view = await client.request<JobView>('GET', `/api/jobs/${id}`)
     onUpdate(view)
-    if (view.status !== 'active') return view
+    if (view.status !== 'active' || stoppedAtDeadline(view)) return view
     await new Promise((resolve) => setTimeout(resolve, pollMs))
   }
 }
@@ -76,7 +80,7 @@ export async function downloadFrames(client: ApiClient, view: JobView, dir: stri
   for (const f of view.frames) {
     if (f.status !== 'succeeded') continue
     const res = await client.fetch('GET', `/api/jobs/${view.id}/frames/${f.frame}`)
-    const path = join(dir, frameFileName(f.frame))
+    const path = join(dir, frameFileName(f.frame, formatOf(view.spec)))
     await writeFileAtomic(path, new Uint8Array(await res.arrayBuffer()))
     paths.push(path)
   }
@@ -87,5 +91,43 @@ export function progressLine(view: JobView, width = 30): string {
   const total = view.frames.length
   const done = view.counts.succeeded
   const filled = total === 0 ? 0 : Math.round((done / total) * width)
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} frames, ${view.counts.processing} rendering, ${view.counts.failed} retrying`
+  const unchecked = view.unchecked > 0 ? `, ${view.unchecked} unchecked` : ''
+  // One line, so a terminal can redraw it in place.
+  const noBids = view.noBids === undefined ? '' : `; no bids: ${view.noBids.join('; ')}`
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} frames, ${view.counts.processing} rendering, ${view.counts.failed} retrying${unchecked}${noBids}`
+}
+
+/** How the job's accepted frames were checked, in one line (job status, the demo). */
+export function checkLine(view: JobView): string {
+  const why = view.unchecked === 0 ? 'a checker was available for every result' : 'accepted on integrity alone, no checker was available'
+  return `${view.unchecked} of ${view.counts.succeeded} accepted frames unchecked: ${why}`
+}
+
+/**
+ * Where a completed ledger job stands on the ledger, in one line: settled
+ * (closed, every task paid), settling (closing is retried while verdicts
+ * arrive) or not settled (the ledger holds tasks back and says why).
+ * Undefined for a job without a ledger or not completed.
+ */
+export function settlementLine(view: JobView): { state: LedgerSettlement['state']; line: string } | undefined {
+  const ledger = view.ledger
+  if (ledger === undefined || view.status !== 'completed') return undefined
+  const s = ledger.settlement
+  // Closed by a creator that recorded only the refund.
+  if (s === undefined && ledger.refunded !== undefined) return { state: 'settled', line: `settled: job closed, ${ledger.refunded} µPIC refunded` }
+  if (s === undefined) return { state: 'pending', line: 'settling: closing the job on the ledger' }
+  if (s.state === 'settled') return { state: 'settled', line: `settled: every task paid, job closed, ${ledger.refunded ?? '0'} µPIC refunded` }
+  const listed = s.unsettledTasks.length < s.unsettledCount ? `${s.unsettledTasks.join(', ')} …` : s.unsettledTasks.join(', ')
+  const tasks = s.unsettledCount === 0 ? '' : ` ${s.unsettledCount} of ${Math.ceil(view.frames.length / view.spec.framesPerTask)} tasks unpaid (${listed});`
+  return { state: s.state, line: `${s.state === 'pending' ? 'settling' : 'NOT SETTLED'}:${tasks} ${s.reason}` }
+}
+
+/** After waitForJob: waits until the ledger settles the job or says it will not (returns at once without a ledger). */
+export async function waitForSettlement(client: ApiClient, id: string, onUpdate: (view: JobView) => void, pollMs = 300): Promise<JobView> {
+  for (;;) {
+    const view = await client.request<JobView>('GET', `/api/jobs/${id}`)
+    onUpdate(view)
+    if (settlementLine(view)?.state !== 'pending') return view
+    await new Promise((resolve) => setTimeout(resolve, pollMs))
+  }
 }

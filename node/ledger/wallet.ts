@@ -73,3 +73,10 @@ export function formatPic(amount: bigint): string {
   const frac = (amount % 1_000_000n).toString().padStart(6, '0')
   return `${whole}.${frac}`
 }
+
+/** PIC with at most six decimals as micro-PIC: "1.5" -> 1500000n; undefined for anything else. */
+export function parsePic(text: string): bigint | undefined {
+  const m = /^(\d{1,15})(?:\.(\d{1,6}))?$/.exec(text)
+  if (m === null) return undefined
+  return BigInt(m[1]) * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0'))
+}

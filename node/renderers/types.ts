@@ -1,11 +1,16 @@
 // The renderer seam: the worker and the checker only see this interface.
 // `builtin` (a deterministic TypeScript ray tracer) and `blender` implement it.
+import type { OutputFormat } from '../../protocol/index.ts'
+import { FRAME_FORMATS } from '../images/frame-format.ts'
 
 export interface RendererCapabilities {
   name: string
   version: string
   engines: string[]
+  /** Where it renders: 'CPU', and 'GPU' only when a usable GPU backend exists (then the backends too). */
   devices: string[]
+  /** The GPU cards it can render on, by name; the worker reports them when the OS names none. */
+  gpus?: string[]
 }
 
 export interface RenderSettings {
@@ -15,6 +20,8 @@ export interface RenderSettings {
   seed: number
   engine?: string
   device?: string
+  /** The frame file format; absent means PNG. The builtin renderer writes PNG only. */
+  format?: OutputFormat
 }
 
 /** A pixel rectangle inside the full frame; x/y from the top-left corner. */
@@ -36,7 +43,7 @@ export interface RenderFramesRequest {
   scenePath: string
   frames: number[]
   settings: RenderSettings
-  /** Frames are written here as `<frame, zero-padded to 6>.png`; nothing else is written. */
+  /** Frames are written here as frameFileName(frame, settings.format); nothing else is written. */
   outDir: string
   signal?: AbortSignal
   onProgress?: (progress: RenderProgress) => void
@@ -57,11 +64,12 @@ export interface Renderer {
   /** Renders a fixed reference scene; higher is faster. Comparable across machines. */
   benchmark(signal?: AbortSignal): Promise<number>
   renderFrames(request: RenderFramesRequest): Promise<RenderedFrame[]>
-  /** Writes one PNG of exactly crop.width x crop.height pixels, equal to that region of the full frame. */
+  /** Writes one frame file of exactly crop.width x crop.height pixels, equal to that region of the full frame. */
   renderCrop(request: RenderCropRequest): Promise<RenderedFrame>
   close(): Promise<void>
 }
 
-export function frameFileName(frame: number): string {
-  return `${String(frame).padStart(6, '0')}.png`
+/** `<frame, zero-padded to 6>.<png|jpg|exr>`. */
+export function frameFileName(frame: number, format: OutputFormat = 'PNG'): string {
+  return `${String(frame).padStart(6, '0')}.${FRAME_FORMATS[format].extension}`
 }

@@ -7,6 +7,11 @@
 // another CPU kernel measured 59 dB and SSIM 0.9999; every render-saving
 // cheat tried scored <= 26.5 dB, a JPEG copy 35.7 dB. 45 dB sits well clear
 // of both sides. The built-in renderer is deterministic: it must match exactly.
+// EXR frames are compared in float, through a fixed display encoding
+// (displayEncode), and JPEG frames after the checker encodes its render the
+// way the worker did; their thresholds come from docs/verification.md.
+import type { OutputFormat } from '../../protocol/index.ts'
+import type { FloatFrame } from '../images/frame.ts'
 import type { CropRegion } from '../renderers/types.ts'
 
 export interface RgbaImage {
@@ -14,6 +19,16 @@ export interface RgbaImage {
   height: number
   /** RGBA, 8 bits per channel, row-major. */
   pixels: Uint8Array
+}
+
+/** RGBA float32 (an EXR frame's linear values). */
+export type FloatImage = FloatFrame
+
+/** RGBA on a 0..255 scale, 8-bit or already display-encoded floats. */
+interface Samples {
+  width: number
+  height: number
+  pixels: ArrayLike<number>
 }
 
 export interface ImageComparison {
@@ -33,11 +48,19 @@ export interface Thresholds {
 
 export const DEFAULT_THRESHOLDS = { minPsnrDb: 45, minBlockSsim: 0.98 } as const
 
+/** Per output format; PNG's are DEFAULT_THRESHOLDS. Measured figures: docs/verification.md. */
+export const FORMAT_THRESHOLDS: Record<OutputFormat, { minPsnrDb: number; minBlockSsim: number }> = {
+  PNG: DEFAULT_THRESHOLDS,
+  JPEG: DEFAULT_THRESHOLDS,
+  EXR: DEFAULT_THRESHOLDS
+}
+
 /** Renderers whose output is bit-for-bit reproducible, so anything but a match is a cheat. */
 const EXACT_RENDERERS = new Set(['builtin'])
 
-export function thresholdsFor(renderer: string, overrides: Partial<Omit<Thresholds, 'exact'>> = {}): Thresholds {
-  return { exact: EXACT_RENDERERS.has(renderer), ...DEFAULT_THRESHOLDS, ...overrides }
+/** A checker's overrides (its configuration) apply to every format. */
+export function thresholdsFor(renderer: string, overrides: Partial<Omit<Thresholds, 'exact'>> = {}, format: OutputFormat = 'PNG'): Thresholds {
+  return { exact: EXACT_RENDERERS.has(renderer), ...FORMAT_THRESHOLDS[format], ...overrides }
 }
 
 export const SSIM_BLOCK = 32
@@ -46,10 +69,43 @@ const SSIM_WINDOW = 8
 const C1 = (0.01 * 255) ** 2
 const C2 = (0.03 * 255) ** 2
 
-export function compareImages(a: RgbaImage, b: RgbaImage): ImageComparison {
+const IDENTICAL: ImageComparison = { identical: true, psnr: Number.POSITIVE_INFINITY, worstBlockSsim: 1 }
+
+/** Two 8-bit images, or two float images (EXR) compared in float after displayEncode. */
+export function compareImages(a: RgbaImage | FloatImage, b: RgbaImage | FloatImage): ImageComparison {
   if (a.width !== b.width || a.height !== b.height) throw new RangeError(`cannot compare ${a.width}x${a.height} with ${b.width}x${b.height}`)
   const n = a.width * a.height
   if (a.pixels.length !== n * 4 || b.pixels.length !== n * 4) throw new RangeError('pixel buffers do not match the image size')
+  const float = a.pixels instanceof Float32Array
+  if (float !== b.pixels instanceof Float32Array) throw new RangeError('cannot compare a float image with an 8-bit one')
+  if (Buffer.from(a.pixels.buffer, a.pixels.byteOffset, a.pixels.byteLength).equals(Buffer.from(b.pixels.buffer, b.pixels.byteOffset, b.pixels.byteLength))) return IDENTICAL
+  return float ? measure(displayEncode(a as FloatImage), displayEncode(b as FloatImage)) : measure(a, b)
+}
+
+/**
+ * Linear float values as a display would show them, on a 0..255 scale but
+ * not rounded: x / (1 + x) compresses highlights (a fake in a light above
+ * 1.0 still counts, a firefly cannot swamp the error of a whole tile), and
+ * the sRGB curve weighs shadows as the eye does, as an 8-bit frame's
+ * encoding would. Negative values mirror; alpha stays linear.
+ */
+export function displayEncode(img: FloatImage): Samples {
+  const out = new Float64Array(img.pixels.length)
+  for (let i = 0; i < out.length; i++) {
+    const v = img.pixels[i]!
+    if ((i & 3) === 3) {
+      out[i] = 255 * v
+      continue
+    }
+    const u = Math.abs(v) / (1 + Math.abs(v))
+    const s = u <= 0.0031308 ? 12.92 * u : 1.055 * u ** (1 / 2.4) - 0.055
+    out[i] = v < 0 ? -255 * s : 255 * s
+  }
+  return { width: img.width, height: img.height, pixels: out }
+}
+
+function measure(a: Samples, b: Samples): ImageComparison {
+  const n = a.width * a.height
   let colour = 0
   let alpha = 0
   for (let i = 0; i < n * 4; i += 4) {
@@ -60,7 +116,8 @@ export function compareImages(a: RgbaImage, b: RgbaImage): ImageComparison {
     colour += dr * dr + dg * dg + db * db
     alpha += da * da
   }
-  if (colour === 0 && alpha === 0) return { identical: true, psnr: Number.POSITIVE_INFINITY, worstBlockSsim: 1 }
+  // Distinct floats can encode to equal values; not identical, but nothing measurable either.
+  if (colour === 0 && alpha === 0) return { identical: false, psnr: Number.POSITIVE_INFINITY, worstBlockSsim: 1 }
   const psnr = Math.min(psnrOf(colour / (n * 3)), psnrOf(alpha / n))
   return { identical: false, psnr, worstBlockSsim: worstBlockSsim(luma(a), luma(b), a.width, a.height) }
 }
@@ -77,17 +134,17 @@ export function describe(c: ImageComparison): string {
 }
 
 /** The region of an image, as its own image (a worker's frame cut to a checker's tile). */
-export function cropImage(img: RgbaImage, region: CropRegion): RgbaImage {
+export function cropImage<T extends RgbaImage | FloatImage>(img: T, region: CropRegion): T {
   const { x, y, width, height } = region
   if (x < 0 || y < 0 || width < 1 || height < 1 || x + width > img.width || y + height > img.height) {
     throw new RangeError(`crop ${width}x${height}+${x}+${y} is outside ${img.width}x${img.height}`)
   }
-  const out = new Uint8Array(width * height * 4)
+  const out = img.pixels instanceof Float32Array ? new Float32Array(width * height * 4) : new Uint8Array(width * height * 4)
   for (let row = 0; row < height; row++) {
     const from = ((y + row) * img.width + x) * 4
     out.set(img.pixels.subarray(from, from + width * 4), row * width * 4)
   }
-  return { width, height, pixels: out }
+  return { width, height, pixels: out } as T
 }
 
 function psnrOf(mse: number): number {
@@ -95,7 +152,7 @@ function psnrOf(mse: number): number {
 }
 
 /** Rec. 601 luma: SSIM was defined on one channel, and luma is where the eye sees structure. */
-function luma(img: RgbaImage): Float64Array {
+function luma(img: Samples): Float64Array {
   const out = new Float64Array(img.width * img.height)
   for (let i = 0, p = 0; i < out.length; i++, p += 4) out[i] = 0.299 * img.pixels[p]! + 0.587 * img.pixels[p + 1]! + 0.114 * img.pixels[p + 2]!
   return out

@@ -1,15 +1,16 @@
 // Integrity checks on every frame of a task, not only the sampled ones:
 // cheap (a hash and a decode per frame) and they catch what sampling would
 // only catch by luck. Frames come from other peers, so each is hostile
-// until proven otherwise: size-capped before it is read, decoded only as a
-// PNG of the job's exact size (decodePng: signature first, pixel limit,
-// truncation fails), and every failure is a reason, never an exception.
+// until proven otherwise: size-capped before it is read, decoded only in
+// the job's format at the job's exact size (decodeFrame: PNG and JPEG with
+// the signature first, pixel limit, truncation fails; EXR with a bounded
+// reader), and every failure is a reason, never an exception.
 // The creator (before it asks checkers) and the checker (before it
 // re-renders) both run verifyCommittedFrames: one path, the same rules.
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
-import { bytesEqual, type MerkleProof, merkleRoot, toHex, verifyMerkleProof } from '../../protocol/index.ts'
-import { type DecodedFrame, decodePng, pixelHash } from '../images/png.ts'
+import { bytesEqual, type MerkleProof, merkleRoot, type OutputFormat, toHex, verifyMerkleProof } from '../../protocol/index.ts'
+import { decodeFrame, type Frame, formatOf, maxFrameBytes, pixelHash } from '../images/index.ts'
 
 export interface CommittedFrame {
   frame: number
@@ -17,39 +18,49 @@ export interface CommittedFrame {
   pixelHash: Uint8Array
 }
 
-export type FrameIntegrity = { frame: number; ok: true; decoded: DecodedFrame; flat: boolean } | { frame: number; ok: false; reason: string }
+export type FrameIntegrity = { frame: number; ok: true; decoded: Frame; flat: boolean } | { frame: number; ok: false; reason: string }
 
-/**
- * The largest PNG a width x height frame can honestly be: 16-bit RGBA
- * stored uncompressed, a filter byte per row, and room for metadata chunks.
- * Anything bigger is refused before a byte of it is read.
- */
+/** A job's frame shape: its size and output format (a JobSpec, or an announcement where '' means PNG; absent: PNG). */
+export interface FrameShape {
+  width: number
+  height: number
+  outputFormat?: string
+}
+
+/** The largest PNG a width x height frame can honestly be (maxFrameBytes). */
 export function maxPngBytes(width: number, height: number): number {
-  return width * height * 8 + height + 1024 * 1024
+  return maxFrameBytes('PNG', width, height)
 }
 
 /** Checks one frame's file against its commitment entry. Never throws. */
-export async function inspectFrameFile(path: string, committed: CommittedFrame, size: { width: number; height: number }): Promise<FrameIntegrity> {
+export async function inspectFrameFile(path: string, committed: CommittedFrame, shape: FrameShape): Promise<FrameIntegrity> {
   try {
     const info = await stat(path)
-    const limit = maxPngBytes(size.width, size.height)
-    if (info.size > limit) return { frame: committed.frame, ok: false, reason: `frame ${committed.frame}: file is ${info.size} bytes, more than any ${size.width}x${size.height} PNG (${limit})` }
-    return await inspectFrame(await readFile(path), committed, size)
+    const format = formatOf(shape)
+    const limit = maxFrameBytes(format, shape.width, shape.height)
+    if (info.size > limit) return { frame: committed.frame, ok: false, reason: `frame ${committed.frame}: file is ${info.size} bytes, more than any ${shape.width}x${shape.height} ${format} (${limit})` }
+    return await inspectFrame(await readFile(path), committed, shape)
   } catch (err) {
     return { frame: committed.frame, ok: false, reason: `frame ${committed.frame}: cannot read: ${(err as Error).message}` }
   }
 }
 
 /** Checks one frame's bytes against its commitment entry. Never throws. */
-export async function inspectFrame(bytes: Uint8Array, committed: CommittedFrame, size: { width: number; height: number }): Promise<FrameIntegrity> {
+export async function inspectFrame(bytes: Uint8Array, committed: CommittedFrame, shape: FrameShape): Promise<FrameIntegrity> {
   const frame = committed.frame
   const fail = (reason: string): FrameIntegrity => ({ frame, ok: false, reason: `frame ${frame}: ${reason}` })
-  if (bytes.byteLength > maxPngBytes(size.width, size.height)) return fail(`${bytes.byteLength} bytes, more than any ${size.width}x${size.height} PNG`)
+  let format: OutputFormat
+  try {
+    format = formatOf(shape)
+  } catch (err) {
+    return fail((err as Error).message)
+  }
+  if (bytes.byteLength > maxFrameBytes(format, shape.width, shape.height)) return fail(`${bytes.byteLength} bytes, more than any ${shape.width}x${shape.height} ${format}`)
   // The blob store checks ids on fetch; checking here too keeps this function sound whoever supplied the bytes.
   if (toHex(sha256(bytes)) !== toHex(committed.blobId)) return fail('file does not hash to the committed blob id')
-  let decoded: DecodedFrame
+  let decoded: Frame
   try {
-    decoded = await decodePng(bytes, size)
+    decoded = await decodeFrame(bytes, format, shape)
   } catch (err) {
     return fail((err as Error).message)
   }
@@ -85,12 +96,12 @@ const FETCH_CONCURRENCY = 4
 
 /**
  * Every frame of a commitment: the root matches the entries, each blob is
- * fetched, size-capped, hashed, decoded at the job's size and its pixel
- * hash compared. A frame that cannot be fetched throws (the caller decides
+ * fetched, size-capped, hashed, decoded in the job's format at the job's
+ * size and its pixel hash compared. A frame that cannot be fetched throws (the caller decides
  * whether that is "unavailable" or a failed check); anything wrong with
  * what was delivered is a reason.
  */
-export async function verifyCommittedFrames(committed: CommittedFrames, size: { width: number; height: number }, options: VerifyFramesOptions): Promise<FramesIntegrity> {
+export async function verifyCommittedFrames(committed: CommittedFrames, shape: FrameShape, options: VerifyFramesOptions): Promise<FramesIntegrity> {
   if (!bytesEqual(merkleRoot(committed.frames), committed.merkleRoot)) return { ok: false, reason: 'Merkle root does not match the frames' }
   const fetched = await mapLimit(committed.frames, options.concurrency ?? FETCH_CONCURRENCY, options.fetchPath)
   const paths = new Map<number, string>()
@@ -98,7 +109,7 @@ export async function verifyCommittedFrames(committed: CommittedFrames, size: { 
   // One frame decoded at a time: a 1,000-frame 4K task must not sit in memory whole.
   for (const [i, f] of committed.frames.entries()) {
     options.signal?.throwIfAborted()
-    const result = await inspectFrameFile(fetched[i]!, f, size)
+    const result = await inspectFrameFile(fetched[i]!, f, shape)
     if (!result.ok) return { ok: false, reason: result.reason }
     paths.set(f.frame, fetched[i]!)
     if (result.flat) flat.push(f.frame)
@@ -117,8 +128,12 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 /** Every pixel the same: a blank (black, white, any colour) frame. */
-export function isFlat(img: DecodedFrame): boolean {
+export function isFlat(img: Frame): boolean {
   const p = img.pixels
+  if (p instanceof Float32Array) {
+    for (let i = 4; i < p.length; i++) if (!Object.is(p[i], p[i % 4])) return false
+    return true
+  }
   // A Uint32 view needs 4-byte alignment; decodePng's buffers have it, a caller's slice may not.
   if (p.byteOffset % 4 !== 0) {
     for (let i = 4; i < p.length; i++) if (p[i] !== p[i % 4]) return false
@@ -150,15 +165,15 @@ export interface RevealedFrame {
 
 /**
  * A frame revealed on its own (creator review, a dispute): its bytes must
- * decode at the job's size and, with the blob id and pixel hash computed
+ * decode in the job's format at the job's size and, with the blob id and pixel hash computed
  * here, sit under the committed root at the position the proof claims.
  * A proof for another job or task fails because the root differs.
  */
-export async function checkRevealedFrame(root: Uint8Array, revealed: RevealedFrame, size: { width: number; height: number }): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function checkRevealedFrame(root: Uint8Array, revealed: RevealedFrame, shape: FrameShape): Promise<{ ok: true } | { ok: false; reason: string }> {
   const blobId = sha256(revealed.bytes)
   let hash: Uint8Array
   try {
-    hash = pixelHash(await decodePng(revealed.bytes, size))
+    hash = pixelHash(await decodeFrame(revealed.bytes, formatOf(shape), shape))
   } catch (err) {
     return { ok: false, reason: `frame ${revealed.frame}: ${(err as Error).message}` }
   }

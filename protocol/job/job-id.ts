@@ -29,7 +29,15 @@ function definingFields(spec: JobSpec): Partial<JobAnnouncement> {
     minBenchScore: spec.minBenchScore,
     engine: spec.engine,
     device: spec.device,
-    rendererVersion: spec.rendererVersion
+    rendererVersion: spec.rendererVersion,
+    // The default format is sent empty, so a PNG job keeps the id it had before formats existed.
+    outputFormat: spec.outputFormat === 'PNG' ? '' : spec.outputFormat,
+    regions: [...spec.regions],
+    gpuVendor: spec.gpuVendor,
+    gpuModel: spec.gpuModel,
+    minGpuCount: spec.minGpuCount,
+    minRamMib: spec.minRamMib,
+    tier: spec.tier
   }
 }
 
@@ -83,6 +91,16 @@ export function specOfAnnouncement(a: JobAnnouncement): Record<keyof JobSpec, un
     minBenchScore: a.minBenchScore,
     engine: a.engine,
     device: a.device,
-    rendererVersion: a.rendererVersion
+    rendererVersion: a.rendererVersion,
+    outputFormat: a.outputFormat,
+    regions: a.regions,
+    gpuVendor: a.gpuVendor,
+    gpuModel: a.gpuModel,
+    minGpuCount: a.minGpuCount,
+    minRamMib: a.minRamMib,
+    tier: a.tier,
+    // Creator-only fields: not announced.
+    name: '',
+    comment: ''
   }
 }

@@ -2,10 +2,12 @@
 // input (CLI flags, HTTP JSON, a file) into a JobSpec the rest of the code
 // trusts. The same ranges guard JobAnnouncements on the wire (SPEC R42, R50), so
 // a job accepted here is never rejected by peers.
-import { LIMITS, RENDERERS, type RendererName } from '../constants.ts'
+import { LIMITS, OUTPUT_FORMATS, type OutputFormat, RENDERERS, type RendererName } from '../constants.ts'
+import { tierOf } from './tiers.ts'
 import { JobSpecError } from '../errors.ts'
 import { utf8Length } from '../bytes.ts'
 import { jobMaxCost, MAX_U64 } from '../pricing.ts'
+import { parseVersionRequest } from './renderer-version.ts'
 
 export interface JobSpec {
   renderer: RendererName
@@ -29,6 +31,29 @@ export interface JobSpec {
   engine: string
   device: string
   rendererVersion: string
+  /** PNG, JPEG or EXR; workers write it, checkers compare it. */
+  outputFormat: OutputFormat
+  /** Worker regions admitted (the offer's region); empty: any. */
+  regions: string[]
+  /** GPU filters: vendor (exact, case-insensitive) and model (substring); empty: any. */
+  gpuVendor: string
+  gpuModel: string
+  minGpuCount: number
+  minRamMib: number
+  /** Pricing tier 1-3 (protocol/job/tiers.ts), 0: none. */
+  tier: number
+  /** The creator's own label and note; never announced, not part of the job id. */
+  name: string
+  comment: string
+}
+
+/**
+ * SPEC R53 step 7: from this instant the creator grants no new leases.
+ * `announcedMs` is the job's first announcement (the creator's creation
+ * time; a worker uses the earliest announcement timestamp it saw).
+ */
+export function jobDeadlineMs(announcedMs: number, spec: Pick<JobSpec, 'timeoutStopS'>): number {
+  return announcedMs + spec.timeoutStopS * 1000
 }
 
 /** Fields a user may leave out, and what they become. */
@@ -40,8 +65,21 @@ export const JOB_SPEC_DEFAULTS = {
   minBenchScore: 0,
   engine: '',
   device: '',
-  rendererVersion: ''
+  rendererVersion: '',
+  outputFormat: 'PNG',
+  regions: [],
+  gpuVendor: '',
+  gpuModel: '',
+  minGpuCount: 0,
+  minRamMib: 0,
+  tier: 0,
+  name: '',
+  comment: ''
 } as const satisfies Partial<JobSpec>
+
+/** A job's name and comment: the creator's own words, bounded. */
+const MAX_COMMENT_BYTES = 1024
+const MAX_REGIONS = 8
 
 const U32_MAX = 0xffffffff
 
@@ -55,13 +93,31 @@ function integer(input: Record<string, unknown>, field: keyof JobSpec, min: numb
   return value
 }
 
-function text(input: Record<string, unknown>, field: keyof JobSpec): string {
+function text(input: Record<string, unknown>, field: keyof JobSpec, maxBytes: number = LIMITS.maxStringBytes): string {
   const value = input[field] ?? (JOB_SPEC_DEFAULTS as Record<string, unknown>)[field]
   if (typeof value !== 'string') throw new JobSpecError(field, `${field} must be a string`)
-  if (utf8Length(value) > LIMITS.maxStringBytes) {
-    throw new JobSpecError(field, `${field} is longer than ${LIMITS.maxStringBytes} bytes`)
+  if (utf8Length(value) > maxBytes) {
+    throw new JobSpecError(field, `${field} is longer than ${maxBytes} bytes`)
   }
   return value
+}
+
+function regionList(input: Record<string, unknown>): string[] {
+  const value = input.regions ?? []
+  if (!Array.isArray(value) || value.length > MAX_REGIONS) throw new JobSpecError('regions', `regions must be a list of at most ${MAX_REGIONS} region names`)
+  return value.map((r, i) => {
+    if (typeof r !== 'string' || r === '' || utf8Length(r) > LIMITS.maxStringBytes) throw new JobSpecError('regions', `regions[${i}] must be a non-empty name of at most ${LIMITS.maxStringBytes} bytes`)
+    return r
+  })
+}
+
+function outputFormat(input: Record<string, unknown>): OutputFormat {
+  // An announcement carries '' for the default.
+  const value = input.outputFormat === '' || input.outputFormat === undefined ? JOB_SPEC_DEFAULTS.outputFormat : input.outputFormat
+  if (typeof value !== 'string' || !(OUTPUT_FORMATS as readonly string[]).includes(value)) {
+    throw new JobSpecError('outputFormat', `outputFormat must be one of ${OUTPUT_FORMATS.join(', ')}, got ${JSON.stringify(value)}`)
+  }
+  return value as OutputFormat
 }
 
 /** Checks untrusted input and fills defaults. Throws JobSpecError with a one-line message. */
@@ -108,8 +164,25 @@ export function validateJobSpec(input: unknown): JobSpec {
     minBenchScore: integer(o, 'minBenchScore', 0, U32_MAX),
     engine: text(o, 'engine'),
     device: text(o, 'device'),
-    rendererVersion: text(o, 'rendererVersion')
+    rendererVersion: text(o, 'rendererVersion'),
+    outputFormat: outputFormat(o),
+    regions: regionList(o),
+    gpuVendor: text(o, 'gpuVendor'),
+    gpuModel: text(o, 'gpuModel'),
+    minGpuCount: integer(o, 'minGpuCount', 0, LIMITS.maxGpuCount),
+    minRamMib: integer(o, 'minRamMib', 0, U32_MAX),
+    tier: integer(o, 'tier', 0, 3),
+    name: text(o, 'name'),
+    comment: text(o, 'comment', MAX_COMMENT_BYTES)
   }
+  // The builtin renderer writes PNG only.
+  if (spec.renderer === 'builtin' && spec.outputFormat !== 'PNG') throw new JobSpecError('outputFormat', `the builtin renderer writes PNG only, not ${spec.outputFormat}`)
+  const tier = tierOf(spec.tier)
+  if (tier !== undefined && (spec.maxPrice < tier.priceBand[0] || spec.maxPrice > tier.priceBand[1])) {
+    throw new JobSpecError('maxPrice', `tier ${spec.tier} (${tier.name}) needs a price cap from ${tier.priceBand[0]} to ${tier.priceBand[1]}, got ${spec.maxPrice}`)
+  }
+  // A request no worker could ever meet is refused here, not left to wait for bids (SPEC R54).
+  parseVersionRequest(spec.rendererVersion)
   // The escrow is a u64 on the ledger: a job it cannot hold is unpayable.
   if (jobMaxCost(spec) > MAX_U64) {
     throw new JobSpecError('maxPrice', `maxPrice ${spec.maxPrice} makes the job cost more than the ledger can escrow`)

@@ -64,6 +64,8 @@ export interface Hardware {
     gpuModel: string;
     gpuCount: number;
     ramMib: number;
+    gpuVendor: string;
+    gpuVramMib: number;
 }
 export declare namespace Hardware {
     const codec: () => Codec<Hardware>;
@@ -87,9 +89,17 @@ export declare namespace Hardware {
         field: '$.ramMib';
         value: number;
     }
+    interface HardwareGpuVendorFieldEvent {
+        field: '$.gpuVendor';
+        value: string;
+    }
+    interface HardwareGpuVramMibFieldEvent {
+        field: '$.gpuVramMib';
+        value: number;
+    }
     function encode(obj: Partial<Hardware>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hardware>): Hardware;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hardware>): Generator<HardwareCpuModelFieldEvent | HardwareCpuCountFieldEvent | HardwareGpuModelFieldEvent | HardwareGpuCountFieldEvent | HardwareRamMibFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Hardware>): Generator<HardwareCpuModelFieldEvent | HardwareCpuCountFieldEvent | HardwareGpuModelFieldEvent | HardwareGpuCountFieldEvent | HardwareRamMibFieldEvent | HardwareGpuVendorFieldEvent | HardwareGpuVramMibFieldEvent>;
 }
 export interface WorkerOffer {
     renderers: RendererInfo[];
@@ -144,6 +154,14 @@ export declare namespace WorkerOffer {
         field: '$.hardware.ramMib';
         value: number;
     }
+    interface WorkerOfferHardwareGpuVendorFieldEvent {
+        field: '$.hardware.gpuVendor';
+        value: string;
+    }
+    interface WorkerOfferHardwareGpuVramMibFieldEvent {
+        field: '$.hardware.gpuVramMib';
+        value: number;
+    }
     interface WorkerOfferBenchScoreFieldEvent {
         field: '$.benchScore';
         value: number;
@@ -174,7 +192,7 @@ export declare namespace WorkerOffer {
     }
     function encode(obj: Partial<WorkerOffer>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkerOffer>): WorkerOffer;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkerOffer>): Generator<WorkerOfferRenderersNameFieldEvent | WorkerOfferRenderersVersionFieldEvent | WorkerOfferRenderersEnginesFieldEvent | WorkerOfferRenderersDevicesFieldEvent | WorkerOfferHardwareCpuModelFieldEvent | WorkerOfferHardwareCpuCountFieldEvent | WorkerOfferHardwareGpuModelFieldEvent | WorkerOfferHardwareGpuCountFieldEvent | WorkerOfferHardwareRamMibFieldEvent | WorkerOfferBenchScoreFieldEvent | WorkerOfferPriceFieldEvent | WorkerOfferSlotsFieldEvent | WorkerOfferFreeSlotsFieldEvent | WorkerOfferRegionFieldEvent | WorkerOfferTimestampMsFieldEvent | WorkerOfferSeqFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WorkerOffer>): Generator<WorkerOfferRenderersNameFieldEvent | WorkerOfferRenderersVersionFieldEvent | WorkerOfferRenderersEnginesFieldEvent | WorkerOfferRenderersDevicesFieldEvent | WorkerOfferHardwareCpuModelFieldEvent | WorkerOfferHardwareCpuCountFieldEvent | WorkerOfferHardwareGpuModelFieldEvent | WorkerOfferHardwareGpuCountFieldEvent | WorkerOfferHardwareRamMibFieldEvent | WorkerOfferHardwareGpuVendorFieldEvent | WorkerOfferHardwareGpuVramMibFieldEvent | WorkerOfferBenchScoreFieldEvent | WorkerOfferPriceFieldEvent | WorkerOfferSlotsFieldEvent | WorkerOfferFreeSlotsFieldEvent | WorkerOfferRegionFieldEvent | WorkerOfferTimestampMsFieldEvent | WorkerOfferSeqFieldEvent>;
 }
 export interface JobAnnouncement {
     jobId: Uint8Array<ArrayBuffer>;
@@ -197,6 +215,13 @@ export interface JobAnnouncement {
     addrs: string[];
     timestampMs: number;
     nonce: Uint8Array<ArrayBuffer>;
+    outputFormat: string;
+    regions: string[];
+    gpuVendor: string;
+    gpuModel: string;
+    minGpuCount: number;
+    minRamMib: number;
+    tier: number;
 }
 export declare namespace JobAnnouncement {
     const codec: () => Codec<JobAnnouncement>;
@@ -281,9 +306,38 @@ export declare namespace JobAnnouncement {
         field: '$.nonce';
         value: Uint8Array<ArrayBuffer>;
     }
+    interface JobAnnouncementOutputFormatFieldEvent {
+        field: '$.outputFormat';
+        value: string;
+    }
+    interface JobAnnouncementRegionsFieldEvent {
+        field: '$.regions[]';
+        index: number;
+        value: string;
+    }
+    interface JobAnnouncementGpuVendorFieldEvent {
+        field: '$.gpuVendor';
+        value: string;
+    }
+    interface JobAnnouncementGpuModelFieldEvent {
+        field: '$.gpuModel';
+        value: string;
+    }
+    interface JobAnnouncementMinGpuCountFieldEvent {
+        field: '$.minGpuCount';
+        value: number;
+    }
+    interface JobAnnouncementMinRamMibFieldEvent {
+        field: '$.minRamMib';
+        value: number;
+    }
+    interface JobAnnouncementTierFieldEvent {
+        field: '$.tier';
+        value: number;
+    }
     function encode(obj: Partial<JobAnnouncement>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): JobAnnouncement;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementJobIdFieldEvent | JobAnnouncementRendererFieldEvent | JobAnnouncementSceneBlobFieldEvent | JobAnnouncementSceneSizeFieldEvent | JobAnnouncementFrameStartFieldEvent | JobAnnouncementFrameEndFieldEvent | JobAnnouncementFramesPerTaskFieldEvent | JobAnnouncementWidthFieldEvent | JobAnnouncementHeightFieldEvent | JobAnnouncementSamplesFieldEvent | JobAnnouncementSeedFieldEvent | JobAnnouncementMaxPriceFieldEvent | JobAnnouncementTimeoutStopSFieldEvent | JobAnnouncementMinBenchScoreFieldEvent | JobAnnouncementEngineFieldEvent | JobAnnouncementDeviceFieldEvent | JobAnnouncementRendererVersionFieldEvent | JobAnnouncementAddrsFieldEvent | JobAnnouncementTimestampMsFieldEvent | JobAnnouncementNonceFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementJobIdFieldEvent | JobAnnouncementRendererFieldEvent | JobAnnouncementSceneBlobFieldEvent | JobAnnouncementSceneSizeFieldEvent | JobAnnouncementFrameStartFieldEvent | JobAnnouncementFrameEndFieldEvent | JobAnnouncementFramesPerTaskFieldEvent | JobAnnouncementWidthFieldEvent | JobAnnouncementHeightFieldEvent | JobAnnouncementSamplesFieldEvent | JobAnnouncementSeedFieldEvent | JobAnnouncementMaxPriceFieldEvent | JobAnnouncementTimeoutStopSFieldEvent | JobAnnouncementMinBenchScoreFieldEvent | JobAnnouncementEngineFieldEvent | JobAnnouncementDeviceFieldEvent | JobAnnouncementRendererVersionFieldEvent | JobAnnouncementAddrsFieldEvent | JobAnnouncementTimestampMsFieldEvent | JobAnnouncementNonceFieldEvent | JobAnnouncementOutputFormatFieldEvent | JobAnnouncementRegionsFieldEvent | JobAnnouncementGpuVendorFieldEvent | JobAnnouncementGpuModelFieldEvent | JobAnnouncementMinGpuCountFieldEvent | JobAnnouncementMinRamMibFieldEvent | JobAnnouncementTierFieldEvent>;
 }
 export interface Bid {
     jobId: Uint8Array<ArrayBuffer>;
@@ -292,6 +346,7 @@ export interface Bid {
     slots: number;
     hardware?: Hardware;
     timestampMs: number;
+    region: string;
 }
 export declare namespace Bid {
     const codec: () => Codec<Bid>;
@@ -331,13 +386,25 @@ export declare namespace Bid {
         field: '$.hardware.ramMib';
         value: number;
     }
+    interface BidHardwareGpuVendorFieldEvent {
+        field: '$.hardware.gpuVendor';
+        value: string;
+    }
+    interface BidHardwareGpuVramMibFieldEvent {
+        field: '$.hardware.gpuVramMib';
+        value: number;
+    }
     interface BidTimestampMsFieldEvent {
         field: '$.timestampMs';
         value: number;
     }
+    interface BidRegionFieldEvent {
+        field: '$.region';
+        value: string;
+    }
     function encode(obj: Partial<Bid>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Bid;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidPriceFieldEvent | BidBenchScoreFieldEvent | BidSlotsFieldEvent | BidHardwareCpuModelFieldEvent | BidHardwareCpuCountFieldEvent | BidHardwareGpuModelFieldEvent | BidHardwareGpuCountFieldEvent | BidHardwareRamMibFieldEvent | BidTimestampMsFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Bid>): Generator<BidJobIdFieldEvent | BidPriceFieldEvent | BidBenchScoreFieldEvent | BidSlotsFieldEvent | BidHardwareCpuModelFieldEvent | BidHardwareCpuCountFieldEvent | BidHardwareGpuModelFieldEvent | BidHardwareGpuCountFieldEvent | BidHardwareRamMibFieldEvent | BidHardwareGpuVendorFieldEvent | BidHardwareGpuVramMibFieldEvent | BidTimestampMsFieldEvent | BidRegionFieldEvent>;
 }
 export interface TaskClaim {
     jobId: Uint8Array<ArrayBuffer>;

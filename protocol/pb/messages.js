@@ -301,6 +301,14 @@ export var Hardware;
                     w.uint32(40);
                     w.uint32(obj.ramMib);
                 }
+                if ((obj.gpuVendor != null && obj.gpuVendor !== '')) {
+                    w.uint32(50);
+                    w.string(obj.gpuVendor);
+                }
+                if ((obj.gpuVramMib != null && obj.gpuVramMib !== 0)) {
+                    w.uint32(56);
+                    w.uint32(obj.gpuVramMib);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -310,7 +318,9 @@ export var Hardware;
                     cpuCount: 0,
                     gpuModel: '',
                     gpuCount: 0,
-                    ramMib: 0
+                    ramMib: 0,
+                    gpuVendor: '',
+                    gpuVramMib: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -334,6 +344,14 @@ export var Hardware;
                         }
                         case 5: {
                             obj.ramMib = reader.uint32();
+                            break;
+                        }
+                        case 6: {
+                            obj.gpuVendor = reader.string();
+                            break;
+                        }
+                        case 7: {
+                            obj.gpuVramMib = reader.uint32();
                             break;
                         }
                         default: {
@@ -379,6 +397,20 @@ export var Hardware;
                         case 5: {
                             yield {
                                 field: `${prefix}.ramMib`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 6: {
+                            yield {
+                                field: `${prefix}.gpuVendor`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 7: {
+                            yield {
+                                field: `${prefix}.gpuVramMib`,
                                 value: reader.uint32()
                             };
                             break;
@@ -719,6 +751,36 @@ export var JobAnnouncement;
                     w.uint32(162);
                     w.bytes(obj.nonce);
                 }
+                if ((obj.outputFormat != null && obj.outputFormat !== '')) {
+                    w.uint32(170);
+                    w.string(obj.outputFormat);
+                }
+                if (obj.regions != null && obj.regions.length > 0) {
+                    for (const value of obj.regions) {
+                        w.uint32(178);
+                        w.string(value);
+                    }
+                }
+                if ((obj.gpuVendor != null && obj.gpuVendor !== '')) {
+                    w.uint32(186);
+                    w.string(obj.gpuVendor);
+                }
+                if ((obj.gpuModel != null && obj.gpuModel !== '')) {
+                    w.uint32(194);
+                    w.string(obj.gpuModel);
+                }
+                if ((obj.minGpuCount != null && obj.minGpuCount !== 0)) {
+                    w.uint32(200);
+                    w.uint32(obj.minGpuCount);
+                }
+                if ((obj.minRamMib != null && obj.minRamMib !== 0)) {
+                    w.uint32(208);
+                    w.uint32(obj.minRamMib);
+                }
+                if ((obj.tier != null && obj.tier !== 0)) {
+                    w.uint32(216);
+                    w.uint32(obj.tier);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -743,7 +805,14 @@ export var JobAnnouncement;
                     rendererVersion: '',
                     addrs: [],
                     timestampMs: 0,
-                    nonce: uint8ArrayAlloc(0)
+                    nonce: uint8ArrayAlloc(0),
+                    outputFormat: '',
+                    regions: [],
+                    gpuVendor: '',
+                    gpuModel: '',
+                    minGpuCount: 0,
+                    minRamMib: 0,
+                    tier: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -835,6 +904,40 @@ export var JobAnnouncement;
                             obj.nonce = reader.bytes();
                             break;
                         }
+                        case 21: {
+                            obj.outputFormat = reader.string();
+                            break;
+                        }
+                        case 22: {
+                            if (opts.limits?.regions != null && obj.regions.length === opts.limits.regions) {
+                                throw new MaxLengthError('Decode error - repeated field "regions" had too many elements');
+                            }
+                            if (obj.regions.length === 8) {
+                                throw new MaxLengthError('Decode error - repeated field "regions" had too many elements');
+                            }
+                            obj.regions.push(reader.string());
+                            break;
+                        }
+                        case 23: {
+                            obj.gpuVendor = reader.string();
+                            break;
+                        }
+                        case 24: {
+                            obj.gpuModel = reader.string();
+                            break;
+                        }
+                        case 25: {
+                            obj.minGpuCount = reader.uint32();
+                            break;
+                        }
+                        case 26: {
+                            obj.minRamMib = reader.uint32();
+                            break;
+                        }
+                        case 27: {
+                            obj.tier = reader.uint32();
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -844,7 +947,8 @@ export var JobAnnouncement;
                 return obj;
             }, function* (reader, length, prefix, opts = {}) {
                 const obj = {
-                    addrs: 8
+                    addrs: 8,
+                    regions: 8
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -998,6 +1102,63 @@ export var JobAnnouncement;
                             };
                             break;
                         }
+                        case 21: {
+                            yield {
+                                field: `${prefix}.outputFormat`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 22: {
+                            if (opts.limits?.regions != null && obj.regions === opts.limits.regions) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "regions" had too many elements');
+                            }
+                            if (obj.regions === 8) {
+                                throw new MaxLengthError('Streaming decode error - repeated field "regions" had too many elements');
+                            }
+                            yield {
+                                field: `${prefix}.regions[]`,
+                                index: obj.regions,
+                                value: reader.string()
+                            };
+                            obj.regions++;
+                            break;
+                        }
+                        case 23: {
+                            yield {
+                                field: `${prefix}.gpuVendor`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 24: {
+                            yield {
+                                field: `${prefix}.gpuModel`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 25: {
+                            yield {
+                                field: `${prefix}.minGpuCount`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 26: {
+                            yield {
+                                field: `${prefix}.minRamMib`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
+                        case 27: {
+                            yield {
+                                field: `${prefix}.tier`,
+                                value: reader.uint32()
+                            };
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -1054,6 +1215,10 @@ export var Bid;
                     w.uint32(48);
                     w.uint64Number(obj.timestampMs);
                 }
+                if ((obj.region != null && obj.region !== '')) {
+                    w.uint32(58);
+                    w.string(obj.region);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -1063,7 +1228,8 @@ export var Bid;
                     price: 0,
                     benchScore: 0,
                     slots: 0,
-                    timestampMs: 0
+                    timestampMs: 0,
+                    region: ''
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -1093,6 +1259,10 @@ export var Bid;
                         }
                         case 6: {
                             obj.timestampMs = reader.uint64Number();
+                            break;
+                        }
+                        case 7: {
+                            obj.region = reader.string();
                             break;
                         }
                         default: {
@@ -1145,6 +1315,13 @@ export var Bid;
                             yield {
                                 field: `${prefix}.timestampMs`,
                                 value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        case 7: {
+                            yield {
+                                field: `${prefix}.region`,
+                                value: reader.string()
                             };
                             break;
                         }

@@ -1,6 +1,6 @@
 // SPEC R43: Bid, a worker's offer to serve one job.
 import { JOB_ID_BYTES } from '../constants.ts'
-import { bytesOfLength, hardware, price, slots } from './checks.ts'
+import { bytesOfLength, hardware, price, shortString, slots } from './checks.ts'
 import type { MessageRules } from './types.ts'
 
 export const bidRules: MessageRules<'Bid'> = {
@@ -9,6 +9,7 @@ export const bidRules: MessageRules<'Bid'> = {
     price('price', bid.price)
     slots('slots', bid.slots)
     hardware(bid.hardware)
+    shortString('region', bid.region)
   },
   timestampMs: (bid) => bid.timestampMs
 }

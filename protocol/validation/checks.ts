@@ -57,6 +57,7 @@ export function hardware(hw: Hardware | undefined): void {
   if (hw === undefined) return
   shortString('hardware.cpuModel', hw.cpuModel)
   shortString('hardware.gpuModel', hw.gpuModel)
+  shortString('hardware.gpuVendor', hw.gpuVendor)
 }
 
 /** R29, R30: a signed message's own time must be near ours. */

@@ -16,6 +16,12 @@ export interface SelectInput extends CommitmentRef {
   /** Keys that may not check this task: at least the worker and the job's creator. */
   exclude: readonly string[]
   redundancy: number
+  /**
+   * On a ledger: the checker the ledger drew (hex key). It takes position 0;
+   * positions 1.. are drawn as usual from the others, so a job that wants
+   * two checkers gets a second, independent one beside the ledger's (R102a).
+   */
+  drawn?: string
 }
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/
@@ -32,6 +38,12 @@ function normaliseKey(key: string): string {
 export function selectCheckers(input: SelectInput): string[] {
   if (!Number.isInteger(input.redundancy) || input.redundancy < 1 || input.redundancy > VERIFICATION.maxRedundancy) {
     throw new VerificationError('BAD_INPUT', `redundancy must be 1..${VERIFICATION.maxRedundancy}`)
+  }
+  if (input.drawn !== undefined) {
+    const drawn = normaliseKey(input.drawn)
+    if (input.exclude.map(normaliseKey).includes(drawn) || !input.checkers.map(normaliseKey).includes(drawn)) return []
+    const others = input.redundancy === 1 ? [] : selectCheckers({ ...input, drawn: undefined, exclude: [...input.exclude, drawn], redundancy: input.redundancy - 1 })
+    return [drawn, ...others]
   }
   const seed = taskSeed(input.beacon, input)
   const excluded = new Set(input.exclude.map(normaliseKey))

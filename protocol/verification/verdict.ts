@@ -26,6 +26,8 @@ export interface VerdictContext {
   checkers: readonly string[]
   exclude: readonly string[]
   redundancy: number
+  /** On a ledger, the checker it drew (R102a). */
+  drawn?: string
 }
 
 export type VerdictCheck =
@@ -58,7 +60,7 @@ function checkVerdict(envelope: Uint8Array, ctx: VerdictContext): VerdictCheck {
   if (!bytesEqual(v.worker, ctx.worker)) return fail('WRONG_TASK', 'verdict is about another worker')
   if (!bytesEqual(v.merkleRoot, c.merkleRoot)) return fail('WRONG_TASK', 'verdict is about another commitment')
   // R105c: from a checker the beacon selected for this commitment.
-  const selection = { beacon: ctx.beacon, jobId: c.jobId, taskIndex: c.taskIndex, merkleRoot: c.merkleRoot, checkers: ctx.checkers, exclude: ctx.exclude, redundancy: ctx.redundancy }
+  const selection = { beacon: ctx.beacon, jobId: c.jobId, taskIndex: c.taskIndex, merkleRoot: c.merkleRoot, checkers: ctx.checkers, exclude: ctx.exclude, redundancy: ctx.redundancy, drawn: ctx.drawn }
   const index = checkerIndex(selection, opened.publicKey)
   if (index < 0) return fail('NOT_SELECTED', 'verdict signed by a checker the beacon did not select')
   // R105d: about the sample the beacon gave that checker (any size: R101).

@@ -58,7 +58,7 @@ interface Swarm {
 function offer(seq: number): Parameters<typeof signEnvelope<'WorkerOffer'>>[3] {
   return {
     renderers: [{ name: 'builtin', version: '1.0.0', engines: ['PATH'], devices: ['CPU'] }],
-    hardware: { cpuModel: 'bench', cpuCount: 2, gpuModel: '', gpuCount: 0, ramMib: 4096 },
+    hardware: { cpuModel: 'bench', cpuCount: 2, gpuModel: '', gpuCount: 0, ramMib: 4096, gpuVendor: '', gpuVramMib: 0 },
     benchScore: 100,
     price: 1000,
     slots: 2,

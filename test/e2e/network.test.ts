@@ -26,7 +26,7 @@ function messageFor(topic: TopicName, seed: Uint8Array, now: number): Uint8Array
     case 'offers':
       return signEnvelope(nodeEd25519, seed, 'WorkerOffer', {
         renderers: [{ name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] }],
-        hardware: { cpuModel: 'test', cpuCount: 2, gpuModel: '', gpuCount: 0, ramMib: 1024 },
+        hardware: { cpuModel: 'test', cpuCount: 2, gpuModel: '', gpuCount: 0, ramMib: 1024, gpuVendor: '', gpuVramMib: 0 },
         benchScore: 1000, price: 1000, slots: 2, freeSlots: 2, region: 'local', timestampMs: now, seq: now
       })
     case 'jobs':

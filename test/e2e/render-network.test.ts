@@ -13,6 +13,7 @@ import { silentLogger } from '../../node/log.ts'
 import { createBuiltinRenderer } from '../../node/renderers/builtin/index.ts'
 import type { JobView } from '../../node/roles/creator/index.ts'
 import { Testnet } from '../../testnet/launcher.ts'
+import { pictor } from './helpers/cli.ts'
 import { waitFor } from './helpers/nodes.ts'
 
 const SCENE = join(import.meta.dirname, '..', '..', 'testnet', 'scenes', 'tiny.json')
@@ -108,5 +109,37 @@ describe('render network', () => {
     const done = await waitJob(job.id, 120_000)
     expect(done.status).toBe('completed')
     expect(done.counts.succeeded).toBe(16)
+  })
+
+  it('stops leasing at the job\'s deadline (--timeout-stop), stops renders running then, and alerts on long tasks (--timeout-alert)', async () => {
+    const data = testnet.node('creator').dataDir
+    // Far more work than 8 s on three single-threaded workers: the deadline, not completion, ends this job.
+    const submitted = await pictor(['job', 'submit', SCENE, '--frames', '1-48', '--frames-per-task', '1', '--resolution', '320x180', '--samples', '64', '--max-price', '1000', '--timeout-stop', '8s', '--timeout-alert', '1s', '--data-dir', data])
+    expect(submitted.code, submitted.stderr).toBe(0)
+    const id = submitted.stdout.trim()
+    // Renders running at the deadline are stopped, so their leases run out and nothing stays in flight.
+    const watched = await pictor(['job', 'watch', id, '--data-dir', data])
+    expect(watched.code).toBe(1)
+    expect(watched.stdout).toMatch(/job active, deadline passed at .*: no new leases; \d+ frames undone/)
+    const view = await (await client()).request<JobView>('GET', `/api/jobs/${id}`)
+    expect(view.timeoutAlertS).toBe(1)
+    expect(view.deadline.passed).toBe(true)
+    expect(view.deadline.undone.length).toBeGreaterThan(0)
+    expect(view.deadline.undone).toEqual(view.frames.filter((f) => f.status !== 'succeeded').map((f) => f.frame))
+    // A lease ends by expiry no sooner than its 5 s: every render stopped at the deadline ran over the 1 s alert.
+    expect(view.alerts.length).toBeGreaterThan(0)
+    expect(view.timing.long.some((a) => a.overAlert)).toBe(true)
+    // Stopped renders commit nothing: their leases ran out.
+    expect(view.timing.workers.reduce((n, w) => n + w.expired, 0)).toBeGreaterThan(0)
+    const status = await pictor(['job', 'status', id, '--data-dir', data])
+    expect(status.code).toBe(0)
+    expect(status.stdout).toMatch(/deadline passed at .*frames undone/)
+    expect(status.stdout).toMatch(/alerts +tasks over 1\.0s \(--timeout-alert\): [1-9]/)
+    expect(status.stdout).toMatch(/timing +/)
+    // No lease after the deadline: nothing is picked up again.
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS))
+    const later = await (await client()).request<JobView>('GET', `/api/jobs/${id}`)
+    expect(later.counts.processing).toBe(0)
+    expect(later.frames.map((f) => f.attempts)).toEqual(view.frames.map((f) => f.attempts))
   })
 })

@@ -8,14 +8,15 @@ import { openDataDir } from '../../store/data-dir.ts'
 import { type Command, dataDirFlag, parseFlags, UsageError } from '../args.ts'
 import { printTable } from '../table.ts'
 import { defaultDevchainDir } from './devchain.ts'
+import { DEFAULT_FUND_PIC, fundWallet } from './wallet-fund.ts'
 
 const DEFAULT_HISTORY = 20
 
-/** --ledger, else PICTOR_LEDGER (the node setting) or PICTOR_LEDGER_URL, else the URL a local `pictor devchain` wrote. */
+/** --ledger, else PICTOR_LEDGER (the same setting as the node's), else the URL a local `pictor devchain` wrote. */
 export async function ledgerUrl(flag: unknown): Promise<string> {
-  const fromEnv = process.env.PICTOR_LEDGER || process.env.PICTOR_LEDGER_URL
+  const fromEnv = process.env.PICTOR_LEDGER || undefined
   const url = typeof flag === 'string' ? flag : (fromEnv ?? (await readDevchainUrl(defaultDevchainDir())))
-  if (url === undefined) throw new UsageError('no ledger: pass --ledger URL, set PICTOR_LEDGER_URL, or start `pictor devchain`')
+  if (url === undefined) throw new UsageError('no ledger: pass --ledger URL, set PICTOR_LEDGER, or start `pictor devchain`')
   let parsed: URL
   try {
     parsed = new URL(url)
@@ -61,9 +62,17 @@ function describe(e: LedgerEvent): string {
 }
 
 export const walletCommand: Command = {
-  summary: "show the node's ledger account: balance, stake, reputation, earnings, history",
-  usage: `pictor wallet [--data-dir DIR] [--ledger URL] [--history N (default ${DEFAULT_HISTORY})] [--json]`,
+  summary: "show the node's ledger account (balance, stake, reputation, earnings, history), or fund it from the dev ledger's faucet",
+  usage: [
+    `pictor wallet [--data-dir DIR] [--ledger URL] [--history N (default ${DEFAULT_HISTORY})] [--json]`,
+    `pictor wallet fund [--amount PIC (default ${DEFAULT_FUND_PIC})] [--address 0x…] [--data-dir DIR] [--ledger URL]`,
+    'the ledger URL: --ledger, else PICTOR_LEDGER, else a local `pictor devchain`'
+  ].join('\n       '),
   async run(argv) {
+    if (argv[0] === 'fund') {
+      const { values } = parseFlags(argv.slice(1), { ledger: { type: 'string' }, amount: { type: 'string' }, address: { type: 'string' } })
+      return fundWallet(values)
+    }
     const { values } = parseFlags(argv, { ledger: { type: 'string' }, json: { type: 'boolean' }, history: { type: 'string' } })
     const history = values.history === undefined ? DEFAULT_HISTORY : Number(values.history)
     if (!Number.isSafeInteger(history) || history < 0) throw new UsageError(`--history must be a whole number, got "${values.history}"`)

@@ -12,13 +12,13 @@ import type { Logger } from '../../log.ts'
 import { type CropRegion, frameFileName, type RenderCropRequest, type RenderedFrame, type Renderer, type RendererCapabilities, type RenderFramesRequest, type RenderSettings } from '../types.ts'
 import { BENCH_FRAMES, BENCH_SETTINGS, benchScenePath, benchScore } from './bench.ts'
 import { checkBlendFile } from './blend-file.ts'
-import { type BlenderInstall, detectBlender } from './detect.ts'
+import { type BlenderInstall, detectBlender, gpuNamesOf } from './detect.ts'
 import { BlenderError, SettingsError } from './errors.ts'
 import { type BlenderLimits, cpuSecondsFor } from './limits.ts'
 import { blenderFrameName, exportFrame, strayOutputs } from './outputs.ts'
 import { killGroup, runBlender } from './process.ts'
 import { blenderDir, gpuDevices, probeSandbox, type Sandbox, sandboxArgs, sandboxPolicy } from './sandbox.ts'
-import { blenderArgs, blenderEnv, checkCrop, checkFrames, cropBorder, prlimitArgs, resolveSettings, type TaskJson } from './task-spec.ts'
+import { blenderArgs, blenderEnv, blenderFileFormat, checkCrop, checkFrames, cropBorder, prlimitArgs, resolveSettings, type TaskJson } from './task-spec.ts'
 import { TaskOutput } from './task-outcome.ts'
 
 const RENDER_SCRIPT = fileURLToPath(new URL('./python/render_task.py', import.meta.url))
@@ -117,7 +117,7 @@ export class BlenderRenderer implements Renderer {
 
   async capabilities(): Promise<RendererCapabilities> {
     const b = await this.blender()
-    return { name: 'blender', version: b.version, engines: [...b.engines], devices: [...b.devices] }
+    return { name: 'blender', version: b.version, engines: [...b.engines], devices: [...b.devices], gpus: gpuNamesOf(b.gpus) }
   }
 
   async benchmark(signal?: AbortSignal): Promise<number> {
@@ -173,6 +173,8 @@ export class BlenderRenderer implements Renderer {
     if (this.lifetime.signal.aborted) throw new BlenderError('RENDERER_CLOSED', 'renderer is closed')
     const install = await this.blender()
     const s = resolveSettings(task.settings, install)
+    const format = task.settings.format ?? 'PNG'
+    const fileFormat = blenderFileFormat(format)
     checkFrames(task.frames)
     if (task.crop !== undefined) checkCrop(task.crop, s)
     const timeoutMs = task.timeoutMs ?? this.opts.limits.timeoutMs
@@ -202,7 +204,8 @@ export class BlenderRenderer implements Renderer {
         ...s,
         threads: this.opts.threads,
         frames: task.frames,
-        border: task.crop === undefined ? null : cropBorder(task.crop, s)
+        border: task.crop === undefined ? null : cropBorder(task.crop, s),
+        fileFormat
       }
       const jsonPath = join(work, 'task.json')
       await writeFile(jsonPath, JSON.stringify(json), { mode: 0o600 })
@@ -217,8 +220,8 @@ export class BlenderRenderer implements Renderer {
           task.onFrameTime?.({ frame, seconds })
           exporting = exporting.then(async () => {
             if (exportError !== undefined) return
-            const path = join(task.outDir, frameFileName(frame))
-            await exportFrame(join(dirs.out, blenderFrameName(frame)), path, expected)
+            const path = join(task.outDir, frameFileName(frame, format))
+            await exportFrame(join(dirs.out, blenderFrameName(frame, fileFormat)), path, expected, format)
             rendered.push({ frame, path })
             task.onProgress?.({ frame, framesDone: rendered.length, framesTotal: task.frames.length })
           }).catch((err) => {

@@ -8,19 +8,33 @@ import { tmpdir } from 'node:os'
 import { delimiter, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
+import { ENGINES, GPU_BACKENDS } from './limits.ts'
 import { blenderEnv } from './task-spec.ts'
 
-export interface BlenderInstall {
+export interface BlenderInstall extends BlenderDevices {
   path: string
   /** e.g. "3.4.1" */
   version: string
+}
+
+/** One GPU as a Cycles backend sees it; a card shows once per backend that drives it (CUDA and OPTIX). */
+export interface BlenderGpu {
+  backend: string
+  name: string
+}
+
+export interface BlenderDevices {
   engines: string[]
+  /** 'CPU', then 'GPU' (any backend) and each backend when Blender has a usable GPU. */
   devices: string[]
+  gpus: BlenderGpu[]
 }
 
 export const QUERY_SCRIPT = fileURLToPath(new URL('./python/query_devices.py', import.meta.url))
 const VERSION = /^Blender (\d+\.\d+(?:\.\d+)?)/m
 const DEVICES = /^PICTOR-DEVICES (\{.*\})$/m
+/** Entries read from the report: more than any machine has GPUs. */
+const MAX_LISTED = 64
 
 async function executable(path: string): Promise<boolean> {
   try {
@@ -61,17 +75,46 @@ export async function blenderVersion(path: string): Promise<string | undefined> 
   }
 }
 
-/** Engines and devices, from query_devices.py; CPU-only Cycles if the query fails (logged by the caller). */
-export async function queryDevices(path: string): Promise<{ engines: string[]; devices: string[] } | undefined> {
+/**
+ * The report line of query_devices.py in Blender's output; undefined when
+ * there is none. Only names we know pass (engines, backends), and lists and
+ * GPU names are bounded whatever an odd Blender build prints (offers cut
+ * names further, to what peers accept).
+ */
+export function parseDeviceReport(stdout: string): BlenderDevices | undefined {
+  const m = DEVICES.exec(stdout)
+  if (m === null) return undefined
+  let parsed: { engines?: unknown; devices?: unknown; gpus?: unknown }
+  try {
+    parsed = JSON.parse(m[1]!) as typeof parsed
+  } catch {
+    return undefined
+  }
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v.slice(0, MAX_LISTED) : [])
+  const known = (v: unknown, names: readonly string[]) => list(v).filter((x): x is string => typeof x === 'string' && names.includes(x))
+  const backends = known(parsed.devices, GPU_BACKENDS)
+  const gpus = list(parsed.gpus).flatMap((g) => {
+    const { backend, name } = (g ?? {}) as { backend?: unknown; name?: unknown }
+    return typeof backend === 'string' && backends.includes(backend) && typeof name === 'string' ? [{ backend, name: name.slice(0, 256) }] : []
+  })
+  // 'GPU' is what `--device GPU` asks for: listed only when some backend has a device.
+  return { engines: known(parsed.engines, ENGINES), devices: ['CPU', ...(backends.length > 0 ? ['GPU'] : []), ...backends], gpus }
+}
+
+/** The GPUs as cards, not per backend: the backend that drives the most of them lists each once. */
+export function gpuNamesOf(gpus: readonly BlenderGpu[]): string[] {
+  const byBackend = new Map<string, string[]>()
+  for (const g of gpus) byBackend.set(g.backend, [...(byBackend.get(g.backend) ?? []), g.name])
+  return [...byBackend.values()].reduce<string[]>((best, names) => (names.length > best.length ? names : best), [])
+}
+
+/** Engines, devices and GPUs, from query_devices.py; undefined if the query fails (the caller falls back to CPU-only Cycles). */
+export async function queryDevices(path: string): Promise<BlenderDevices | undefined> {
   const home = await mkdtemp(join(tmpdir(), 'pictor-blender-devices-'))
   try {
     const args = ['-b', '--factory-startup', '--disable-autoexec', '-noaudio', '--python-exit-code', '3', '--python', QUERY_SCRIPT]
     const result = await execa(path, args, { env: blenderEnv(process.env, home, home), extendEnv: false, cwd: home, reject: false, timeout: 120_000, stdin: 'ignore' })
-    const m = DEVICES.exec(String(result.stdout))
-    if (m === null) return undefined
-    const parsed = JSON.parse(m[1]!) as { engines?: unknown; devices?: unknown }
-    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
-    return { engines: strings(parsed.engines), devices: strings(parsed.devices) }
+    return parseDeviceReport(String(result.stdout))
   } finally {
     await rm(home, { recursive: true, force: true })
   }
@@ -83,6 +126,6 @@ export async function detectBlender(binary?: string): Promise<BlenderInstall | u
   if (path === undefined) return undefined
   const version = await blenderVersion(path)
   if (version === undefined) return undefined
-  const found = (await queryDevices(path)) ?? { engines: ['CYCLES'], devices: ['CPU'] }
+  const found = (await queryDevices(path)) ?? { engines: ['CYCLES'], devices: ['CPU'], gpus: [] }
   return { path, version, ...found }
 }

@@ -40,7 +40,7 @@ export function createBlenderRenderer(init: BlenderRendererInit = {}): BlenderRe
 export { BENCH_FRAMES, BENCH_REFERENCE_SECONDS, BENCH_SETTINGS, benchScenePath, benchScore } from './bench.ts'
 export { type BlendFileInfo, checkBlendFile } from './blend-file.ts'
 export { BlenderRenderer, type BlenderRenderCropRequest, type BlenderRenderFramesRequest, type BlenderTaskOptions } from './blender-renderer.ts'
-export { type BlenderInstall, blenderVersion, detectBlender, findBlenderBinary, findExecutable } from './detect.ts'
+export { type BlenderDevices, type BlenderGpu, type BlenderInstall, blenderVersion, detectBlender, findBlenderBinary, findExecutable, gpuNamesOf, parseDeviceReport } from './detect.ts'
 export { BlenderError, type BlenderErrorCode, SceneError, SettingsError } from './errors.ts'
 export { type BlenderLimits, defaultLimits, ENGINES, GPU_BACKENDS } from './limits.ts'
 export { type Protection, probeProtections } from './protections.ts'

@@ -30,6 +30,25 @@ export interface TaskJson {
   threads: number
   frames: number[]
   border: Border | null
+  /** What Blender writes (blenderFileFormat); the node re-encodes it into the job's format. */
+  fileFormat: BlenderFileFormat
+}
+
+/**
+ * Blender writes lossless files only: PNG (8-bit RGBA) for PNG and JPEG
+ * jobs, the node encoding the JPEG itself (jpeg.ts: one encode, fixed
+ * settings, the same a checker reproduces), and OpenEXR for EXR jobs: FLOAT
+ * (32-bit) RGBA with ZIP compression, what exr-read.ts reads. FLOAT, not
+ * HALF: a half tops out at 65504 (a light seen directly overflows to
+ * infinity, which no comparison can use) and rounds to 11 bits, so FLOAT
+ * keeps exactly what Cycles computed; the price is twice the bytes.
+ */
+export type BlenderFileFormat = 'PNG' | 'OPEN_EXR'
+
+export function blenderFileFormat(format: string | undefined): BlenderFileFormat {
+  if (format === undefined || format === 'PNG' || format === 'JPEG') return 'PNG'
+  if (format === 'EXR') return 'OPEN_EXR'
+  throw new SettingsError(`format ${JSON.stringify(format)} is not one of PNG, JPEG, EXR`)
 }
 
 export interface ResolvedSettings {

@@ -17,6 +17,7 @@ export function checkSettings(settings: RenderSettings): void {
   if (!Number.isSafeInteger(settings.seed)) throw new SettingsError('seed must be a safe integer')
   if (settings.engine !== undefined && settings.engine !== 'PATH') throw new SettingsError(`engine ${JSON.stringify(settings.engine)} is not supported (only "PATH")`)
   if (settings.device !== undefined && settings.device !== 'CPU') throw new SettingsError(`device ${JSON.stringify(settings.device)} is not supported (only "CPU")`)
+  if (settings.format !== undefined && settings.format !== 'PNG') throw new SettingsError(`format ${settings.format} is not supported (the builtin renderer writes PNG only)`)
 }
 
 export function checkFrame(frame: number): void {

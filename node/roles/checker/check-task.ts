@@ -2,12 +2,14 @@
 // every frame of the task, then the sampled tiles (and any escalated
 // frames) re-rendered with the job's settings and seed and compared with
 // the worker's pixels. No network and no signing here: the service supplies
-// a fetcher and turns the outcome into a signed Verdict.
+// a fetcher and turns the outcome into a signed Verdict. Frames are decoded
+// in the job's format: EXR compared in float, and for JPEG the tile is
+// rendered widened to the JPEG block grid and encoded as the worker encodes
+// it, so both sides carry the same compression (jpeg.ts).
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BeaconStream, type CropTile, type OpenedCheckRequest, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
-import type { DecodedFrame } from '../../images/png.ts'
-import { decodePng } from '../../images/png.ts'
+import { BeaconStream, type CropTile, type OpenedCheckRequest, type OutputFormat, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
+import { decodeFrame, type Frame, formatOf, jpegBlockRegion } from '../../images/index.ts'
 import type { Logger } from '../../log.ts'
 import { type Renderer, type RenderSettings, renderSettingsOf } from '../../renderers/index.ts'
 import { compareImages, cropImage, describe, passes, type Thresholds, thresholdsFor } from '../../verify/compare.ts'
@@ -64,7 +66,8 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
   if (renderer === undefined) throw new CheckerError('NO_RENDERER', `no ${a.renderer} renderer on this checker`)
 
   // Integrity, every frame: what the worker committed must be what it serves.
-  const integrity = await verifyCommittedFrames(c, size, { signal, fetchPath: (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal) })
+  const format = formatOf(a)
+  const integrity = await verifyCommittedFrames(c, { ...size, outputFormat: format }, { signal, fetchPath: (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal) })
   if (!integrity.ok) return outcome(false, integrity.reason)
   const { paths: pathOf, flat } = integrity
   const escalated = escalationFrames(new BeaconStream(taskSeed(req.beacon, c), `escalate/${req.redundancyIndex}`), flat, duplicateGroups(c.frames), deps.maxEscalations ?? DEFAULT_MAX_ESCALATIONS)
@@ -76,21 +79,21 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
   if (items.length === 0) return outcome(true, `integrity ok on ${c.frames.length} frames; nothing sampled`)
 
   const scenePath = await fetchOrThrow(deps.fetcher, toHex(a.sceneBlob), 'scene', signal)
-  const thresholds = thresholdsFor(a.renderer, deps.thresholds)
+  const thresholds = thresholdsFor(a.renderer, deps.thresholds, format)
   const settings = renderSettingsOf(a)
   const worst = new Map<number, number>()
   let failure: string | undefined
   let pixelsRendered = 0
   await rm(deps.workDir, { recursive: true, force: true })
   await mkdir(deps.workDir, { recursive: true })
-  let current: { frame: number; pixels: DecodedFrame } | undefined
+  let current: { frame: number; pixels: Frame } | undefined
   try {
     for (const [i, item] of items.entries()) {
       signal.throwIfAborted()
-      const mine = await renderItem(renderer, scenePath, settings, item, join(deps.workDir, `r${i}`), signal)
-      pixelsRendered += item.crop.width * item.crop.height
+      const { mine, pixels } = await renderItem(renderer, scenePath, settings, item, format, join(deps.workDir, `r${i}`), signal)
+      pixelsRendered += pixels
       // Items come ordered by frame, so each worker frame is decoded once more at most (it passed integrity above).
-      if (current?.frame !== item.frame) current = { frame: item.frame, pixels: await decodePng(await readFile(pathOf.get(item.frame)!), size) }
+      if (current?.frame !== item.frame) current = { frame: item.frame, pixels: await decodeFrame(await readFile(pathOf.get(item.frame)!), format, size) }
       const theirs = cropImage(current.pixels, item.crop)
       const comparison = compareImages(theirs, mine)
       if (item.sampled) worst.set(item.frame, Math.min(worst.get(item.frame) ?? Number.POSITIVE_INFINITY, comparison.psnr))
@@ -125,16 +128,21 @@ export function escalationFrames(stream: BeaconStream, flat: readonly number[], 
   return chosen
 }
 
-async function renderItem(renderer: Renderer, scenePath: string, settings: RenderSettings, item: RenderItem, outDir: string, signal: AbortSignal): Promise<DecodedFrame> {
+/** The item's region re-rendered in the job's format, and the pixels that took. */
+async function renderItem(renderer: Renderer, scenePath: string, settings: RenderSettings, item: RenderItem, format: OutputFormat, outDir: string, signal: AbortSignal): Promise<{ mine: Frame; pixels: number }> {
+  // A JPEG tile is encoded from whole blocks of the frame's grid, as the worker's full frame was.
+  const crop = format === 'JPEG' ? jpegBlockRegion(item.crop, settings) : item.crop
   let path: string
   try {
-    path = (await renderer.renderCrop({ scenePath, frame: item.frame, crop: item.crop, settings, outDir, signal })).path
+    path = (await renderer.renderCrop({ scenePath, frame: item.frame, crop, settings, outDir, signal })).path
   } catch (err) {
     signal.throwIfAborted()
     throw new CheckerError('RENDER_FAILED', `re-rendering frame ${item.frame} failed: ${(err as Error).message}`, { cause: err })
   }
   // Our own renderer's output, but decoded with the same guards: a crop of the wrong size is a renderer bug, not a match.
-  return decodePng(await readFile(path), { width: item.crop.width, height: item.crop.height })
+  const rendered = await decodeFrame(await readFile(path), format, { width: crop.width, height: crop.height })
+  const mine = crop === item.crop ? rendered : cropImage(rendered, { ...item.crop, x: item.crop.x - crop.x, y: item.crop.y - crop.y })
+  return { mine, pixels: crop.width * crop.height }
 }
 
 async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal): Promise<string> {

@@ -6,6 +6,7 @@ import { nodeEd25519 } from '../../identity/ed25519.ts'
 import type { Logger } from '../../log.ts'
 import type { CreatorComponents } from './components.ts'
 import type { JobRecord } from './job-record.ts'
+import { deadlineOf } from './scheduler.ts'
 
 export interface AnnouncerComponents extends Pick<CreatorComponents, 'identity' | 'libp2p' | 'gossip' | 'now'> {
   logger: Logger
@@ -48,6 +49,7 @@ export class Announcer {
   }
 
   private async announceAll(): Promise<void> {
-    for (const job of this.c.jobs()) if (job.status === 'active') await this.announce(job)
+    // Past its deadline a job takes no claims (R53 step 7): workers hear no more of it and drop it.
+    for (const job of this.c.jobs()) if (job.status === 'active' && this.c.now() < deadlineOf(job)) await this.announce(job)
   }
 }

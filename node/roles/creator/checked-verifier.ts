@@ -59,6 +59,16 @@ export interface CheckedVerifierComponents extends Pick<CreatorComponents, 'iden
   logger: Logger
 }
 
+/**
+ * An acceptance no checker stood behind: its frames say so (`unchecked`),
+ * and every surface (job status, watch, review, the demo) shows them apart.
+ * A sample the beacon left empty is not this: checkers were there.
+ */
+function uncheckedOf(integrity: Extract<ResultOutcome, { accepted: true }>): ResultOutcome {
+  for (const f of Object.values(integrity.frames)) Object.assign(f, { checkedBy: [], unchecked: true })
+  return { ...integrity, checkedBy: [] }
+}
+
 export class CheckedVerifier implements Verifier {
   private readonly ctx: CheckedVerifierComponents
   private readonly init: CheckedVerifierInit
@@ -91,22 +101,26 @@ export class CheckedVerifier implements Verifier {
       return twin !== undefined || flat.has(f.frame)
     })
     const known = await this.knownCheckers()
-    // On a ledger the chain drew the beacon and the one checker; otherwise the
-    // beacon is drawn here, now, after the commitment: the worker could not aim its fakes.
-    const checkers = check.chain === undefined ? known : known.filter((key) => suiAddressOf(fromHex(key)) === check.chain!.checker)
+    // On a ledger the chain drew the beacon and the checker that attests there
+    // (position 0; a level that wants more adds others drawn with the same
+    // beacon). Otherwise the beacon is drawn here, now, after the commitment:
+    // the worker could not aim its fakes.
+    const drawn = check.chain === undefined ? undefined : known.find((key) => suiAddressOf(fromHex(key)) === check.chain!.checker)
+    const checkers = check.chain !== undefined && drawn === undefined ? [] : known
     const exclude = [result.worker, toHex(this.ctx.identity.publicKey), ...(check.dispute?.excludeCheckers ?? [])]
     const beacon = check.chain === undefined ? randomBytes(VERIFICATION.beaconBytes) : fromHex(check.chain.beacon)
     const commitment = Envelope.decode(result.envelope)
     // The task server validated this envelope already; only its payload is needed here.
     const c: ResultCommitment = decode('ResultCommitment', commitment.payload)
     const ref = { beacon, jobId: c.jobId, taskIndex: c.taskIndex, merkleRoot: c.merkleRoot }
-    const level = levelOf(check.dispute === undefined ? this.init.level : 'full')
-    const selected = checkers.length === 0 ? [] : selectCheckers({ ...ref, checkers, exclude, redundancy: level.redundancy })
+    // A dispute checks everything; a job's tier fixes its own level; otherwise the node's setting.
+    const level = levelOf(check.dispute === undefined ? (check.level ?? this.init.level) : 'full')
+    const selected = checkers.length === 0 ? [] : selectCheckers({ ...ref, checkers, exclude, redundancy: level.redundancy, drawn })
     if (selected.length === 0) {
       // Without checkers, repeated or blank pixels cannot be told from a static shot: refuse them.
       if (suspicious.length > 0) return { accepted: false, reason: `frame ${suspicious[0].frame} is blank or repeats another frame of the job, and no checker is available` }
       this.ctx.logger.warn('no checker available: result accepted on integrity alone', { job: result.jobId, task: result.taskIndex, known: known.length, chainChecker: check.chain?.checker })
-      return integrity
+      return uncheckedOf(integrity)
     }
     const frames = result.frames.map((f) => f.frame)
     const base = { ...ref, frames, width: spec.width, height: spec.height }
@@ -118,11 +132,11 @@ export class CheckedVerifier implements Verifier {
         const sample: Sample = suspicious.length > 0 ? sampleOfSize({ ...base, redundancyIndex }, frames.length, 1) : sampleFor({ ...base, redundancyIndex, level, reputation: check.reputation })
         // On a ledger every task needs its verdict on chain to settle, so the drawn
         // checker is asked even with an empty sample (it still runs its integrity checks).
-        if (sample.frames.length === 0 && check.chain === undefined) return
+        if (sample.frames.length === 0 && checker !== drawn) return
         asked.push(checker)
         const verdict = await this.ask(checker, { announcement: check.announcement, commitment, beacon, sample, redundancyIndex })
         if (verdict === undefined) return
-        const counted = verifyVerdict(verdict, { ed: nodeEd25519, beacon, commitment: c, worker: fromHex(result.worker), width: spec.width, height: spec.height, checkers, exclude, redundancy: level.redundancy })
+        const counted = verifyVerdict(verdict, { ed: nodeEd25519, beacon, commitment: c, worker: fromHex(result.worker), width: spec.width, height: spec.height, checkers, exclude, redundancy: level.redundancy, drawn })
         if (!counted.ok) {
           this.ctx.logger.warn('verdict does not count', { checker, code: counted.code, reason: counted.reason })
           return
@@ -136,7 +150,10 @@ export class CheckedVerifier implements Verifier {
       const why = verdicts.find((v) => !v.accepted)?.reason ?? 'rejected by a checker'
       return { accepted: false, reason: `checker ${tally.rejected[0].slice(0, 12)}: ${why}` }
     }
-    if (asked.length > 0 && tally.accepted.length === 0) this.ctx.logger.warn('no checker answered: result accepted on integrity alone', { job: result.jobId, task: result.taskIndex })
+    if (asked.length > 0 && tally.accepted.length === 0) {
+      this.ctx.logger.warn('no checker answered: result accepted on integrity alone', { job: result.jobId, task: result.taskIndex })
+      return uncheckedOf(integrity)
+    }
     for (const f of Object.values(integrity.frames)) f.checkedBy = tally.accepted
     return { ...integrity, checkedBy: tally.accepted }
   }

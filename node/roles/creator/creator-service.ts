@@ -14,25 +14,33 @@ import {
   ReplayGuard,
   signEnvelope,
   TASK_PROTOCOL,
+  tierOf,
   toHex,
   type WorkerReputation
 } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { suiAddressOf } from '../../identity/keys.ts'
+import { DEFAULT_LEDGER_PARAMS } from '../../ledger/types.ts'
 import type { Logger } from '../../log.ts'
 import type { GossipDelivery } from '../../net/gossip.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeService } from '../../node.ts'
-import { shouldAdmit, withAdmitted } from './admission.ts'
+import { shouldAdmit, type Standing, withAdmitted } from './admission.ts'
+import { OfferBook } from '../worker/offers.ts'
 import { Announcer } from './announcer.ts'
+import { noBidsOf } from './bid-watch.ts'
+import { type JobPlan, planJob } from './job-plan.ts'
 import { CheckedVerifier } from './checked-verifier.ts'
 import { type CommittedResult, committedOf, pendingOf } from './committed-result.ts'
 import type { CreatorComponents } from './components.ts'
-import { earlierCheckers, openDisputes, settleDispute } from './disputes.ts'
+import { disputeClosed, earlierCheckers, finishRerender, openDisputes, settleDispute } from './disputes.ts'
 import { CreatorError } from './errors.ts'
-import { assignOnChain, chainDraw, closeOnChain, lockEscrow } from './job-ledger.ts'
+import { acceptJob } from './job-acceptance.ts'
+import { assignOnChain, chainDraw, lockEscrow, unassignableWorker } from './job-ledger.ts'
 import type { Dispute, JobRecord } from './job-record.ts'
 import { JobStore } from './job-store.ts'
 import { LeaseExpiry } from './lease-expiry.ts'
+import { LedgerCloser } from './ledger-closer.ts'
 import { cancelJob, settleResult } from './scheduler.ts'
 import { createTaskHandler } from './task-server.ts'
 import { IntegrityVerifier, type ResultOutcome, type Verifier } from './verifier.ts'
@@ -54,9 +62,14 @@ export class CreatorService implements NodeService {
   private readonly announcer: Announcer
   private readonly expiry: LeaseExpiry
   private readonly reputation = new Map<string, WorkerReputation>()
+  /** Workers' latest offers, to say why a job gets no bid (bid-watch.ts); bounded, a whole offer is up to ~40 KB. */
+  private readonly offers = new OfferBook({ keepOffers: true, maxSigners: 1_000 })
+  private startedMs = 0
   private unhandle?: () => Promise<void>
   /** Commitments whose task could not be assigned on chain: checked off chain, not awaited there. */
   private readonly offChain = new Set<string>()
+  /** Closes completed jobs on the ledger and records their settlement, when there is a ledger. */
+  private readonly closer?: LedgerCloser
 
   constructor(components: CreatorComponents, init: CreatorInit = {}) {
     this.c = components
@@ -69,6 +82,7 @@ export class CreatorService implements NodeService {
     const save = (job: JobRecord) => this.jobs.save(job)
     this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
     this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log })
+    if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now })
   }
 
   async start(): Promise<void> {
@@ -85,8 +99,12 @@ export class CreatorService implements NodeService {
     })
     this.unhandle = await serveRpc(this.c.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.log.child('task'))
     this.c.gossip.on('bids', (d) => this.onBid(d))
+    this.c.gossip.on('offers', (d) => this.offers.record(toHex(d.envelope.publicKey), d.envelope.payload, this.c.now()))
+    this.startedMs = this.c.now()
     this.expiry.start()
     this.announcer.start()
+    // Completed before a restart but not closed on the ledger: close them now.
+    for (const job of this.jobs.list()) this.closer?.close(job.id)
     for (const job of this.jobs.active()) {
       this.log.info('resuming job', { job: job.id, done: job.tasks.filter((t) => t.status === 'verified').length, tasks: job.tasks.length })
       // Results committed before a restart were never verified: check them now.
@@ -98,7 +116,19 @@ export class CreatorService implements NodeService {
     this.expiry.stop()
     this.announcer.stop()
     await this.unhandle?.()
+    await this.closer?.stop()
     await this.jobs.close()
+  }
+
+  /** Why no worker bids on the job, once that has lasted a while; undefined while bids may still come. */
+  noBids(job: JobRecord): string[] | undefined {
+    const now = this.c.now()
+    return noBidsOf(job, this.offers.recent(now), now, this.startedMs)
+  }
+
+  /** What `spec` would take and cost, from the offers heard recently. */
+  plan(spec: JobSpec): JobPlan {
+    return planJob(spec, this.offers.recent(this.c.now()))
   }
 
   job(id: string): JobRecord | undefined {
@@ -109,7 +139,8 @@ export class CreatorService implements NodeService {
     return this.jobs.list()
   }
 
-  async submit(spec: JobSpec): Promise<JobRecord> {
+  /** `settings` are the creator's own (not announced): `timeoutAlertS` warns of tasks running longer. */
+  async submit(spec: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobRecord> {
     const nonce = randomBytes(16)
     const announcement = announcementOf(spec, { creatorPublicKey: this.c.identity.publicKey, nonce, addrs: [], timestampMs: this.c.now() })
     const id = toHex(announcement.jobId)
@@ -128,7 +159,8 @@ export class CreatorService implements NodeService {
       paid: {},
       pending: {},
       banned: [],
-      ledger: ledgerTerms
+      ledger: ledgerTerms,
+      timeoutAlertS: settings.timeoutAlertS
     }
     await this.jobs.save(job)
     this.log.info('job submitted', { job: job.id, frames: spec.frameEnd - spec.frameStart + 1, tasks: job.tasks.length })
@@ -146,13 +178,24 @@ export class CreatorService implements NodeService {
     return cancelled
   }
 
+  /** The creator signs a completed job off (job-acceptance.ts); the ledger holds nothing back to release. */
+  async accept(id: string): Promise<JobRecord> {
+    const decision = acceptJob(this.jobOrThrow(id), this.c.now())
+    if ('refused' in decision) throw new CreatorError('NOT_ACCEPTABLE', decision.refused)
+    await this.jobs.save(decision.job)
+    return decision.job
+  }
+
   /**
    * The creator disputes frames it had accepted: each task holding them is
-   * checked again in full by checkers that did not pass it before. Runs in
-   * the background; the job's view shows the outcome.
+   * checked again in full by checkers that did not pass it before or, with
+   * none, rendered again by another worker. Runs in the background; the
+   * job's view shows the outcome.
    */
   async dispute(id: string, frames: number[], reason: string): Promise<Dispute[]> {
     const job = this.jobOrThrow(id)
+    const closed = disputeClosed(job)
+    if (closed !== undefined) throw new CreatorError('DISPUTE_CLOSED', closed)
     const disputes = openDisputes(job, frames, reason, this.c.now())
     if (disputes.length === 0) throw new CreatorError('NOTHING_TO_DISPUTE', `none of frames ${frames.join(', ')} is an accepted result of job ${id}`)
     await this.jobs.save({ ...job, disputes: [...(job.disputes ?? []), ...disputes] })
@@ -171,11 +214,12 @@ export class CreatorService implements NodeService {
     const result = committedOf(id, d.taskIndex, job.verified![d.taskIndex]!)
     const check = { jobFrames: job.frames, announcement: this.announcer.signed(job), dispute: { excludeCheckers: earlierCheckers(job, d.taskIndex) } }
     const outcome = await this.verifier.verify(job.spec, result, check).catch((err: Error): ResultOutcome => ({ accepted: false, unavailable: true, reason: err.message }))
-    const settled = settleDispute(this.jobs.get(id)!, d, outcome)
+    const settled = settleDispute(this.jobs.get(id)!, d, outcome, this.c.now())
     if (settled.upheld) {
       this.log.warn('dispute upheld: worker excluded from the job, its tasks requeued', { job: id, task: d.taskIndex, reason: outcome.accepted ? '' : outcome.reason })
       this.credit(result.worker, { verifiedFrames: 0, rejectedTasks: 1 })
     }
+    if (settled.rerender) this.log.warn('dispute: no independent check, the task is rendered again by another worker', { job: id, task: d.taskIndex, reason: outcome.accepted ? '' : outcome.reason })
     await this.jobs.save(settled.job)
   }
 
@@ -185,14 +229,35 @@ export class CreatorService implements NodeService {
     this.reputation.set(worker, { verifiedFrames: rep.verifiedFrames + delta.verifiedFrames, rejectedTasks: rep.rejectedTasks + delta.rejectedTasks })
   }
 
-  private onBid({ envelope, from }: GossipDelivery<'bids'>): void {
+  private async onBid({ envelope, from }: GossipDelivery<'bids'>): Promise<void> {
     const bid = envelope.payload
-    const job = this.jobs.get(toHex(bid.jobId))
-    if (job === undefined) return
+    const id = toHex(bid.jobId)
     const worker = toHex(envelope.publicKey)
-    if (!shouldAdmit(job, bid, worker).admit) return
-    void this.jobs.save(withAdmitted(job, worker, from.toString(), bid.price, this.c.now()))
+    const tiered = this.jobs.get(id)?.spec.tier
+    if (tiered === undefined) return
+    // On a ledger, work by a worker the ledger cannot assign tasks to could never be paid there.
+    const unpayable = this.c.ledger === undefined || this.jobs.get(id)?.ledger === undefined ? undefined : await unassignableWorker(this.c.ledger, envelope.publicKey)
+    if (unpayable !== undefined) return this.log.debug('bid not admitted', { job: id, worker: from.toString(), reason: unpayable })
+    const standing = tiered === 0 ? undefined : await this.standingOf(envelope.publicKey, worker)
+    // Read again: the job may have changed while the ledger answered.
+    const job = this.jobs.get(id)!
+    const decision = shouldAdmit(job, bid, worker, standing)
+    if (!decision.admit) {
+      this.log.debug('bid not admitted', { job: id, worker: from.toString(), reason: decision.reason })
+      return
+    }
+    await this.jobs.save(withAdmitted(job, worker, from.toString(), bid.price, this.c.now()))
     this.log.info('bid admitted', { job: job.id, worker: from.toString(), price: bid.price })
+  }
+
+  /** For tier floors: the ledger's record of the worker, or without a ledger the tasks this creator saw it finish. */
+  private async standingOf(publicKey: Uint8Array, worker: string): Promise<Standing> {
+    if (this.c.ledger === undefined) {
+      const verifiedTasks = this.jobs.list().reduce((n, job) => n + job.tasks.filter((t) => t.status === 'verified' && t.worker === worker).length, 0)
+      return { verifiedTasks }
+    }
+    const node = await this.c.ledger.node(suiAddressOf(publicKey)).catch(() => undefined)
+    return { stake: node?.stake ?? 0n, minStake: DEFAULT_LEDGER_PARAMS.minStake, verifiedTasks: node?.verified ?? 0 }
   }
 
   /** On a ledger the task is assigned there before the worker may commit on chain. */
@@ -203,20 +268,6 @@ export class CreatorService implements NodeService {
       this.log.warn('on-chain assignment failed', { job: job.id, task: task.index, err })
       this.offChain.add(`${job.id}/${task.index}/${task.merkleRoot}`)
     })
-  }
-
-  /** Refunds the unspent escrow once the chain has every verdict. */
-  private async closeOnLedger(id: string): Promise<void> {
-    const job = this.jobs.get(id)
-    if (this.c.ledger === undefined || job?.ledger === undefined) return
-    try {
-      const refunded = await closeOnChain(this.c.ledger, id, 120_000)
-      const latest = this.jobs.get(id)!
-      await this.jobs.save({ ...latest, ledger: { ...latest.ledger!, refunded: String(refunded ?? 0n) } })
-      this.log.info('job closed on the ledger', { job: id, refunded })
-    } catch (err) {
-      this.log.error('closing the job on the ledger failed', { job: id, err })
-    }
   }
 
   private async recordPending(result: CommittedResult): Promise<void> {
@@ -238,9 +289,12 @@ export class CreatorService implements NodeService {
     const job = this.jobs.get(result.jobId)
     if (job === undefined || job.banned?.includes(result.worker)) return
     const chain = await this.drawOnChain(job, result)
-    const check = { jobFrames: job.frames, announcement: this.announcer.signed(job), reputation: this.reputation.get(result.worker), chain }
+    const check = { jobFrames: job.frames, announcement: this.announcer.signed(job), reputation: this.reputation.get(result.worker), chain, level: tierOf(job.spec.tier)?.verification }
     const outcome = await this.verifier.verify(job.spec, result, check).catch((err: Error): ResultOutcome => ({ accepted: false, reason: err.message }))
-    const { job: next, settlement } = settleResult(this.jobs.get(result.jobId)!, result, outcome, this.c.now())
+    const settled = settleResult(this.jobs.get(result.jobId)!, result, outcome, this.c.now())
+    const { settlement } = settled
+    // A task rendered again for a dispute settles that dispute once its new result is accepted.
+    const next = finishRerender(settled.job, result.taskIndex)
     if (settlement === 'ignored') return
     const where = { job: job.id, task: result.taskIndex, worker: result.workerPeer.toString(), reason: outcome.accepted ? undefined : outcome.reason }
     if (settlement === 'requeued') this.log.warn('result could not be fetched, task requeued', where)
@@ -249,7 +303,7 @@ export class CreatorService implements NodeService {
     await this.jobs.save(next)
     if (settlement === 'completed') {
       this.log.info('job completed', { job: next.id })
-      void this.closeOnLedger(next.id)
+      this.closer?.close(next.id)
       const notice = signEnvelope(nodeEd25519, this.c.identity.seed, 'JobNotice', { jobId: Buffer.from(next.id, 'hex'), kind: 1, timestampMs: this.c.now() })
       await this.c.gossip.publish('notices', notice).catch(() => {})
     }

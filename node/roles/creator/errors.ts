@@ -2,7 +2,7 @@
 // the message is one line a user can act on.
 import { PictorError } from '../../errors.ts'
 
-export type CreatorErrorCode = 'UNKNOWN_JOB' | 'NOTHING_TO_DISPUTE'
+export type CreatorErrorCode = 'UNKNOWN_JOB' | 'NOTHING_TO_DISPUTE' | 'DISPUTE_CLOSED' | 'NOT_ACCEPTABLE'
 
 export class CreatorError extends PictorError {
   declare readonly code: CreatorErrorCode

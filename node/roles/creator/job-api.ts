@@ -1,25 +1,28 @@
 // The creator's job API, used by `pictor job ...` and, later, a dashboard.
 //   POST /api/blobs                 raw body -> { id, size } (scene upload)
-//   POST /api/jobs                  JobSpec JSON -> job view
+//   POST /api/jobs                  JobSpec JSON [+ timeoutAlertS, creator-side] -> job view
 //   GET  /api/jobs                  -> job views
 //   GET  /api/jobs/:id              -> job view (per-frame status)
 //   POST /api/jobs/:id/cancel       -> job view
 //   POST /api/jobs/:id/dispute      {"frames":[7,9],"reason":"..."} -> { disputes }
-//   GET  /api/jobs/:id/frames/:n    -> image/png
+//   POST /api/jobs/:id/accept       -> job view (409 until it is completed with no open dispute)
+//   GET  /api/jobs/:id/frames/:n    -> image/png, image/jpeg or image/x-exr (the job's format)
 import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.ts'
 import { HttpError } from '../../api/server.ts'
 import { BlobTooLargeError } from '../../blobs/index.ts'
+import { FRAME_FORMATS, formatOf } from '../../images/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
 import { SceneError, validateScene } from '../../renderers/index.ts'
 import type { CreatorComponents } from './components.ts'
 import type { CreatorService } from './creator-service.ts'
 import { CreatorError } from './errors.ts'
+import type { JobRecord } from './job-record.ts'
 import { viewOf } from './job-view.ts'
 
 /** Scenes are uploaded whole through the API; larger projects belong in the Blender path. */
 export const MAX_SCENE_UPLOAD_BYTES = 256 * 1024 * 1024
 
-const STATUS_OF: Record<CreatorError['code'], number> = { UNKNOWN_JOB: 404, NOTHING_TO_DISPUTE: 400 }
+const STATUS_OF: Record<CreatorError['code'], number> = { UNKNOWN_JOB: 404, NOTHING_TO_DISPUTE: 400, DISPUTE_CLOSED: 409, NOT_ACCEPTABLE: 409 }
 
 /** Runs `fn`, answering a creator error with its HTTP status and its one-line message. */
 async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
@@ -31,8 +34,9 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blobs'>, creator: CreatorService): void {
+export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blobs' | 'now'>, creator: CreatorService): void {
   const { api, blobs } = components
+  const view = (job: JobRecord) => viewOf(job, components.now(), creator.noBids(job))
   const jobOr404 = (id: string) => {
     const job = creator.job(id)
     if (job === undefined) throw new HttpError(404, `unknown job ${id}`)
@@ -48,13 +52,23 @@ export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blob
     }
   })
 
-  api.route('POST', '/api/jobs', async (req) => {
-    let spec: ReturnType<typeof validateJobSpec>
+  const specOf = (body: unknown) => {
     try {
-      spec = validateJobSpec(req.body)
+      return validateJobSpec(body)
     } catch (err) {
       if (err instanceof JobSpecError) throw new HttpError(400, err.message)
       throw err
+    }
+  }
+
+  // The plan needs no scene upload: it is asked for before anything is stored.
+  api.route('POST', '/api/jobs/plan', (req) => creator.plan(specOf(req.body)))
+
+  api.route('POST', '/api/jobs', async (req) => {
+    const spec = specOf(req.body)
+    const timeoutAlertS = (req.body as { timeoutAlertS?: unknown }).timeoutAlertS
+    if (timeoutAlertS !== undefined && !(Number.isInteger(timeoutAlertS) && (timeoutAlertS as number) >= 1 && (timeoutAlertS as number) <= LIMITS.maxTimeoutStopS)) {
+      throw new HttpError(400, `timeoutAlertS must be a whole number of seconds from 1 to ${LIMITS.maxTimeoutStopS}`)
     }
     const stat = await blobs.stat(spec.sceneBlob)
     if (stat === undefined) throw new HttpError(400, `scene blob ${spec.sceneBlob} is not stored on this node; upload it first`)
@@ -67,16 +81,17 @@ export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blob
       throw err
     }
     try {
-      return viewOf(await creator.submit(spec))
+      return view(await creator.submit(spec, { timeoutAlertS: timeoutAlertS as number | undefined }))
     } catch (err) {
       if (err instanceof LedgerError) throw new HttpError(402, `escrow could not be locked: ${err.code}: ${err.message}`)
       throw err
     }
   })
 
-  api.route('GET', '/api/jobs', () => creator.list().map(viewOf))
-  api.route('GET', '/api/jobs/:id', (req) => viewOf(jobOr404(req.params.id)))
-  api.route('POST', '/api/jobs/:id/cancel', (req) => asHttp(async () => viewOf(await creator.cancel(req.params.id))))
+  api.route('GET', '/api/jobs', () => creator.list().map(view))
+  api.route('GET', '/api/jobs/:id', (req) => view(jobOr404(req.params.id)))
+  api.route('POST', '/api/jobs/:id/cancel', (req) => asHttp(async () => view(await creator.cancel(req.params.id))))
+  api.route('POST', '/api/jobs/:id/accept', (req) => asHttp(async () => view(await creator.accept(req.params.id))))
 
   api.route('POST', '/api/jobs/:id/dispute', async (req) => {
     const job = jobOr404(req.params.id)
@@ -95,7 +110,7 @@ export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blob
     if (frame === undefined) throw new HttpError(404, `frame ${req.params.frame} of job ${job.id} is not done`)
     const stat = await blobs.stat(frame.blobId)
     if (stat === undefined) throw new HttpError(404, `frame ${req.params.frame} is not stored here`)
-    res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(stat.size) })
+    res.writeHead(200, { 'content-type': FRAME_FORMATS[formatOf(job.spec)].contentType, 'content-length': String(stat.size) })
     for await (const chunk of blobs.get(frame.blobId)) res.write(chunk)
     res.end()
   })

@@ -2,10 +2,13 @@
 // escrow before a job is announced, assign a task on chain when its worker
 // commits, read the beacon and checker the chain drew, close the job for the
 // refund. All amounts in µPIC.
+import { setTimeout as pause } from 'node:timers/promises'
 import { frameCost, type JobSpec } from '../../../protocol/index.ts'
 import { suiAddressOf } from '../../identity/keys.ts'
-import { LedgerError } from '../../ledger/errors.ts'
-import type { Ledger } from '../../ledger/types.ts'
+import { LedgerError, LedgerUnavailableError } from '../../ledger/errors.ts'
+import { jobPayouts } from '../../ledger/job-payouts.ts'
+import { type ChainTask, DEFAULT_LEDGER_PARAMS, type Ledger, ROLE, ROLE_NAMES } from '../../ledger/types.ts'
+import type { LedgerSettlement } from './job-record.ts'
 
 export interface JobLedgerTerms {
   maxFrameCost: string
@@ -59,18 +62,126 @@ export async function chainDraw(ledger: Ledger, jobId: string, taskIndex: number
   return undefined
 }
 
-/** Closes the job once the chain has every verdict; the unspent escrow goes back to the creator. */
-export async function closeOnChain(ledger: Ledger, jobId: string, timeoutMs: number): Promise<bigint | undefined> {
-  const deadline = Date.now() + timeoutMs
+/**
+ * Why the ledger could not assign this worker a task (assign_task's
+ * ENotWorker rule), so that its work on a ledger job could never be paid;
+ * undefined when it can. A ledger that does not answer counts as a no: the
+ * worker bids again.
+ */
+export async function unassignableWorker(ledger: Pick<Ledger, 'node'>, workerKey: Uint8Array): Promise<string | undefined> {
+  const address = suiAddressOf(workerKey)
+  let node: Awaited<ReturnType<Ledger['node']>>
+  try {
+    node = await ledger.node(address)
+  } catch (err) {
+    return `the ledger did not answer: ${(err as Error).message}`
+  }
+  if (node === undefined) return `${address} is not registered on the ledger`
+  if (node.role !== ROLE.worker) return `${address} is registered on the ledger as a ${ROLE_NAMES[node.role]}`
+  if (node.withdrawAt !== 0) return `${address} is withdrawing its stake`
+  if (node.stake < DEFAULT_LEDGER_PARAMS.minStake) return `${address} has a stake of ${node.stake}, below the minimum ${DEFAULT_LEDGER_PARAMS.minStake}`
+  return undefined
+}
+
+/** A settlement lists this many task indexes at most; unsettledCount has them all. */
+export const MAX_LISTED_UNSETTLED = 50
+const NAMED_IN_REASON = 8
+
+function tasksText(indexes: number[]): string {
+  const named = indexes.slice(0, NAMED_IN_REASON).join(', ')
+  const more = indexes.length > NAMED_IN_REASON ? ` and ${indexes.length - NAMED_IN_REASON} more` : ''
+  return `${indexes.length === 1 ? 'task' : 'tasks'} ${named}${more}`
+}
+
+/**
+ * What the ledger still holds back, from the states of the tasks it has not
+ * verified. Committed tasks wait for their checker's verdict, so closing is
+ * worth retrying; an open or assigned task of a completed job will not move
+ * on its own (its assignment, or its worker's on-chain commitment, failed).
+ */
+export function settlementOf(unverified: { index: number; task: ChainTask }[], nowMs: number): LedgerSettlement {
+  const sorted = [...unverified].sort((a, b) => a.index - b.index)
+  const of = (state: ChainTask['state']) => sorted.filter((u) => u.task.state === state).map((u) => u.index)
+  const committed = of('committed')
+  const assigned = of('assigned')
+  const open = of('open')
+  const reasons = [
+    committed.length > 0 ? `${tasksText(committed)} committed on the ledger, waiting for the checker's verdict` : '',
+    assigned.length > 0 ? `${tasksText(assigned)} assigned on the ledger but never committed there (the worker's on-chain commitment failed, e.g. no registered checker)` : '',
+    open.length > 0 ? `${tasksText(open)} never assigned on the ledger (the worker was not an active worker there)` : ''
+  ].filter((r) => r !== '')
+  const unsettledTasks = sorted.slice(0, MAX_LISTED_UNSETTLED).map((u) => u.index)
+  if (sorted.length === 0) return { state: 'settled', unsettledTasks, unsettledCount: 0, reason: '', checkedMs: nowMs }
+  return { state: committed.length > 0 ? 'pending' : 'failed', unsettledTasks, unsettledCount: sorted.length, reason: `${reasons.join('; ')}: unpaid on the ledger`, checkedMs: nowMs }
+}
+
+/** Reads concurrently, but not so many at once that a large job floods the ledger. */
+const TASK_READS_AT_ONCE = 8
+
+/** The job's tasks the ledger has not verified; `verified` remembers the rest between calls (verified is final on chain). */
+async function unverifiedTasks(ledger: Pick<Ledger, 'job' | 'task'>, jobId: string, verified: Set<number>): Promise<{ index: number; task: ChainTask }[]> {
+  const job = await ledger.job(jobId)
+  if (job === undefined) throw new LedgerError('EUnknownJob', `job ${jobId} is not on the ledger`)
+  const todo = Array.from({ length: job.taskCount }, (_, i) => i).filter((i) => !verified.has(i))
+  const out: { index: number; task: ChainTask }[] = []
+  for (let i = 0; i < todo.length; i += TASK_READS_AT_ONCE) {
+    const batch = todo.slice(i, i + TASK_READS_AT_ONCE)
+    const tasks = await Promise.all(batch.map((index) => ledger.task(jobId, index)))
+    for (const [k, task] of tasks.entries()) {
+      if (task.state === 'verified') verified.add(batch[k])
+      else out.push({ index: batch[k], task })
+    }
+  }
+  return out
+}
+
+export interface CloseOptions {
+  /** How long to keep trying without a verdict arriving (any progress restarts it). */
+  patienceMs: number
+  /** Between attempts. */
+  retryMs?: number
+  /** Aborted when the node stops: the wait ends, nothing is recorded. */
+  signal?: AbortSignal
+  now(): number
+  /** Each time the ledger still holds tasks back and closing will be tried again. */
+  onPending?(settlement: LedgerSettlement): Promise<void> | void
+}
+
+/**
+ * Closes the job once the ledger has verified every task; the unspent
+ * escrow goes back to the creator. Retried while checkers' verdicts arrive;
+ * the settlement it ends with says what the ledger still holds back when it
+ * cannot close.
+ */
+export async function closeOnChain(ledger: Ledger, jobId: string, opts: CloseOptions): Promise<{ settlement: LedgerSettlement; refunded?: bigint }> {
+  const verified = new Set<number>()
+  let deadline = opts.now() + opts.patienceMs
+  let last: LedgerSettlement | undefined
   for (;;) {
+    let settlement: LedgerSettlement
     try {
       const receipt = await ledger.closeJob(jobId)
       const closed = receipt.events.find((e) => e.type === 'JobClosed')
-      return closed?.type === 'JobClosed' ? closed.refunded : 0n
+      return { settlement: settlementOf([], opts.now()), refunded: closed?.type === 'JobClosed' ? closed.refunded : 0n }
     } catch (err) {
-      // Checkers submit their verdicts on chain just after answering us: wait for the last ones.
-      if (!(err instanceof LedgerError && err.code === 'ETasksPending') || Date.now() > deadline) throw err
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      try {
+        if (err instanceof LedgerError && err.code === 'EJobClosed' && (await ledger.job(jobId))?.status === 'closed') {
+          // Closed by an earlier run whose record of the refund was lost (a restart): read it back.
+          return { settlement: settlementOf([], opts.now()), refunded: (await jobPayouts(ledger, jobId)).refunded }
+        }
+        if (!(err instanceof LedgerError && err.code === 'ETasksPending')) throw err
+        settlement = settlementOf(await unverifiedTasks(ledger, jobId, verified), opts.now())
+      } catch (readErr) {
+        // A ledger that does not answer may answer later; anything else it refused is final.
+        if (!(readErr instanceof LedgerUnavailableError)) throw readErr
+        settlement = { state: 'pending', unsettledTasks: last?.unsettledTasks ?? [], unsettledCount: last?.unsettledCount ?? 0, reason: `the ledger did not answer: ${readErr.message}`, checkedMs: opts.now() }
+      }
     }
+    if (last === undefined || settlement.unsettledCount < last.unsettledCount) deadline = opts.now() + opts.patienceMs
+    last = settlement
+    if (settlement.state === 'failed') return { settlement }
+    if (opts.now() > deadline) return { settlement: { ...settlement, state: 'failed', reason: `${settlement.reason} (nothing settled for ${Math.round(opts.patienceMs / 1000)} s)` } }
+    if (settlement.state === 'pending') await opts.onPending?.(settlement)
+    await pause(opts.retryMs ?? 1_000, undefined, { signal: opts.signal })
   }
 }

@@ -3,6 +3,7 @@
 // so every update is written whole or not at all).
 import type { JobSpec, TaskState } from '../../../protocol/index.ts'
 import type { PendingResult } from './committed-result.ts'
+import type { JobTimings } from './timing.ts'
 
 export type JobStatus = 'active' | 'completed' | 'cancelled'
 
@@ -20,6 +21,8 @@ export interface FrameRecord {
   worker: string
   /** Hex public keys of the checkers whose verdicts accepted it. */
   checkedBy?: string[]
+  /** Accepted on integrity alone: no checker was available, or none answered. */
+  unchecked?: boolean
 }
 
 /** A creator's challenge of frames it already accepted (`pictor job dispute`). */
@@ -28,8 +31,28 @@ export interface Dispute {
   frames: number[]
   reason: string
   openedMs: number
-  outcome: 'open' | 'upheld' | 'dismissed'
+  /** 're-rendered': no independent checker could judge it, so another worker rendered the task again. */
+  outcome: 'open' | 'upheld' | 'dismissed' | 're-rendered'
   detail?: string
+  /** Set while the task is rendered again: whose result was disputed, its pixel hashes by frame (to tell what changed). */
+  rerender?: { from: string; pixelHashes: Record<string, string>; by?: string; changedFrames?: number[] }
+}
+
+/**
+ * Whether the ledger agrees that a completed job is done: every task
+ * verified there (its worker and checker paid) and the job closed. Until
+ * then it says which tasks the ledger still holds back, and why.
+ */
+export interface LedgerSettlement {
+  /** settled: closed, every task paid; pending: closing is retried while verdicts arrive; failed: the ledger will not settle on its own. */
+  state: 'settled' | 'pending' | 'failed'
+  /** Indexes of the tasks the ledger has not verified, lowest first (at most MAX_LISTED_UNSETTLED of them). */
+  unsettledTasks: number[]
+  /** How many tasks the ledger has not verified in all. */
+  unsettledCount: number
+  /** Why, in one line; empty once settled. */
+  reason: string
+  checkedMs: number
 }
 
 export interface JobRecord {
@@ -53,6 +76,12 @@ export interface JobRecord {
   verified?: Record<string, PendingResult>
   disputes?: Dispute[]
   /** On-chain terms when the job's escrow is locked on a ledger. */
-  ledger?: { maxFrameCost: string; checkerFee: string; escrow: string; refunded?: string }
+  ledger?: { maxFrameCost: string; checkerFee: string; escrow: string; refunded?: string; settlement?: LedgerSettlement }
   completedMs?: number
+  /** Creator-side (not announced): warn when a task runs longer than this (`--timeout-alert`). */
+  timeoutAlertS?: number
+  /** Lease, commitment and outcome times of each task's attempts (timing.ts). */
+  timings?: JobTimings
+  /** When the creator signed the completed job off (`pictor job accept`); no dispute is taken after it. */
+  acceptedMs?: number
 }

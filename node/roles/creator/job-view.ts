@@ -3,6 +3,8 @@
 // summariseProgress, so every surface reports the same numbers.
 import { type FrameStatus, type JobSpec, summariseProgress, type TaskState } from '../../../protocol/index.ts'
 import type { Dispute, JobRecord, JobStatus } from './job-record.ts'
+import { deadlineOf } from './scheduler.ts'
+import { alertsOf, analyseTiming, type TaskAlert, type TimingAnalysis } from './timing.ts'
 
 export interface JobView {
   id: string
@@ -10,21 +12,37 @@ export interface JobView {
   spec: JobSpec
   createdMs: number
   completedMs?: number
+  /** When the creator signed the job off (`pictor job accept`). */
+  acceptedMs?: number
   counts: Record<FrameStatus, number> & { total: number }
-  frames: { frame: number; status: FrameStatus; worker?: string; attempts: number; checkedBy?: string[] }[]
+  frames: { frame: number; status: FrameStatus; worker?: string; attempts: number; checkedBy?: string[]; unchecked?: boolean }[]
+  /** Accepted frames that no checker saw (accepted on integrity alone: none was available). */
+  unchecked: number
   disputes: Dispute[]
   workers: { publicKey: string; peerId: string; price: number; frames: number; paid: string; banned: boolean }[]
   ledger?: JobRecord['ledger']
+  /** Why no worker has bid, one line each (bid-watch.ts); present only while an active job has had no bid for a while. */
+  noBids?: string[]
+  /** SPEC R53 step 7: no new leases from `atMs` on; once passed, the frames not done (none will be leased again). */
+  deadline: { atMs: number; passed: boolean; undone: number[] }
+  /** The creator's `--timeout-alert`, seconds. */
+  timeoutAlertS?: number
+  /** Tasks that ran longer than timeoutAlertS, newest first. */
+  alerts: TaskAlert[]
+  /** Which tasks ran long, on which workers, against the job's median task time. */
+  timing: TimingAnalysis
 }
 
-export function viewOf(job: JobRecord): JobView {
+/** `nowMs` decides whether the deadline has passed and how long running tasks have taken. */
+export function viewOf(job: JobRecord, nowMs: number, noBids?: string[]): JobView {
   const progress = summariseProgress(job.tasks)
   const taskOf = new Map<number, TaskState>()
   for (const t of job.tasks) for (let f = t.frameStart; f <= t.frameEnd; f++) taskOf.set(f, t)
   const frames = progress.frames.map(({ frame, status }) => {
     const task = taskOf.get(frame)!
-    return { frame, status, worker: job.frames[frame]?.worker ?? task.worker, attempts: task.attempts, checkedBy: job.frames[frame]?.checkedBy }
+    return { frame, status, worker: job.frames[frame]?.worker ?? task.worker, attempts: task.attempts, checkedBy: job.frames[frame]?.checkedBy, unchecked: job.frames[frame]?.unchecked }
   })
+  const passed = nowMs >= deadlineOf(job)
   const framesBy: Record<string, number> = {}
   for (const f of Object.values(job.frames)) framesBy[f.worker] = (framesBy[f.worker] ?? 0) + 1
   const workers = Object.entries(job.admitted).map(([key, w]) => ({ publicKey: key, peerId: w.peerId, price: w.price, frames: framesBy[key] ?? 0, paid: job.paid[key] ?? '0', banned: (job.banned ?? []).includes(key) }))
@@ -34,10 +52,17 @@ export function viewOf(job: JobRecord): JobView {
     spec: job.spec,
     createdMs: job.createdMs,
     completedMs: job.completedMs,
+    acceptedMs: job.acceptedMs,
     counts: progress.frameCounts,
     frames,
+    unchecked: Object.values(job.frames).filter((f) => f.unchecked === true).length,
     workers,
     ledger: job.ledger,
-    disputes: job.disputes ?? []
+    noBids,
+    disputes: job.disputes ?? [],
+    deadline: { atMs: deadlineOf(job), passed, undone: passed ? frames.filter((f) => f.status !== 'succeeded').map((f) => f.frame) : [] },
+    timeoutAlertS: job.timeoutAlertS,
+    alerts: alertsOf(job, nowMs),
+    timing: analyseTiming(job, nowMs)
   }
 }

@@ -1,9 +1,13 @@
 // Beside the scheduler: every tick, the leases of active jobs that ran out
 // without a renewal go back to the queue (the scheduler's expireLeases
-// decides; this only runs it on a timer and saves what changed).
+// decides), and tasks running longer than their job's `--timeout-alert`
+// raise it, once per attempt: a warn line here and an entry in the job
+// view (timing.ts decides). This only runs them on a timer and saves what
+// changed.
 import type { Logger } from '../../log.ts'
 import type { JobRecord } from './job-record.ts'
 import { expireLeases } from './scheduler.ts'
+import { raiseAlerts } from './timing.ts'
 
 export interface LeaseExpiryComponents {
   jobs(): readonly JobRecord[]
@@ -39,11 +43,18 @@ export class LeaseExpiry {
     let changed = 0
     for (const job of this.c.jobs()) {
       if (job.status !== 'active') continue
-      const next = expireLeases(job, this.c.now())
-      if (next === undefined) continue
-      changed++
-      this.c.logger.info('leases expired, tasks requeued', { job: job.id })
-      await this.c.save(next)
+      const now = this.c.now()
+      const expired = expireLeases(job, now)
+      const alerted = raiseAlerts(expired ?? job, now)
+      if (expired !== undefined) {
+        changed++
+        this.c.logger.info('leases expired, tasks requeued', { job: job.id })
+      }
+      for (const a of alerted?.raised ?? []) {
+        this.c.logger.warn("task running longer than the job's timeout alert", { job: job.id, task: a.task, attempt: a.attempt, worker: a.worker, state: a.state, seconds: Math.round(a.ms / 1000), alertS: job.timeoutAlertS })
+      }
+      const next = alerted?.job ?? expired
+      if (next !== undefined) await this.c.save(next)
     }
     return changed
   }

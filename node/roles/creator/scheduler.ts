@@ -1,8 +1,9 @@
 // Pure scheduling decisions over a JobRecord: who gets which task, lease
 // renewal, expiry and results. No I/O and no clock (times are passed in), so
 // the creator persists the returned record and tests drive it directly.
-import { REPLY_CODES, type ReplyCodeName, type TaskState, taskCost, transition } from '../../../protocol/index.ts'
+import { jobDeadlineMs, REPLY_CODES, type ReplyCodeName, type TaskState, taskCost, transition } from '../../../protocol/index.ts'
 import type { FrameRecord, JobRecord } from './job-record.ts'
+import { withAttempt, withAttemptMarked } from './timing.ts'
 import type { ResultOutcome } from './verifier.ts'
 
 export type Refusal = { code: ReplyCodeName; reason: string }
@@ -17,9 +18,17 @@ function withTask(job: JobRecord, task: TaskState): JobRecord {
   return { ...job, tasks }
 }
 
-/** Hands the lowest enqueued task this worker is not excluded from. */
-export function claimTask(job: JobRecord, worker: string, leaseId: string, expiresMs: number): { job: JobRecord; task: TaskState } | Refusal {
+/** SPEC R53 step 7: the job's announcement (its creation) plus its timeout_stop_s. */
+export const deadlineOf = (job: Pick<JobRecord, 'createdMs' | 'spec'>): number => jobDeadlineMs(job.createdMs, job.spec)
+
+/** Hands the lowest enqueued task this worker is not excluded from; none once the job's deadline has passed. */
+export function claimTask(job: JobRecord, worker: string, leaseId: string, expiresMs: number, nowMs: number): { job: JobRecord; task: TaskState } | Refusal {
+  // Until the creator accepts it, a dispute may reopen a completed job (R53 6b): workers wait rather than forget it.
+  if (job.status === 'completed' && job.acceptedMs === undefined && nowMs < deadlineOf(job)) return refuse('noTask', 'the job is complete; a dispute may reopen it until the creator accepts it')
   if (job.status !== 'active') return refuse('jobDone', `job is ${job.status}`)
+  // R53 step 7. jobDone ("no task will ever be available again") makes the worker forget the job.
+  const deadline = deadlineOf(job)
+  if (nowMs >= deadline) return refuse('jobDone', `the job's deadline passed at ${new Date(deadline).toISOString()} (timeout_stop ${job.spec.timeoutStopS}s): no new leases`)
   if (job.banned?.includes(worker)) return refuse('notAdmitted', 'this worker was caught cheating on this job')
   if (job.admitted[worker] === undefined) return refuse('notAdmitted', 'no admitted bid from this worker')
   const candidate = job.tasks.find((t) => t.status === 'enqueued' && !t.excluded.includes(worker))
@@ -27,7 +36,7 @@ export function claimTask(job: JobRecord, worker: string, leaseId: string, expir
     return job.tasks.every((t) => t.status === 'verified') ? refuse('jobDone', 'every task is done') : refuse('noTask', 'no task free right now')
   }
   const task = transition(candidate, { type: 'lease', worker, leaseId, expiresMs })
-  return { job: withTask(job, task), task }
+  return { job: withAttempt(withTask(job, task), task.index, { attempt: task.attempts, worker, leasedMs: nowMs }), task }
 }
 
 function heldTask(job: JobRecord, worker: string, taskIndex: number, leaseId: string, nowMs: number): TaskState | Refusal {
@@ -52,7 +61,7 @@ export function commitResult(job: JobRecord, worker: string, taskIndex: number, 
   const held = heldTask(job, worker, taskIndex, leaseId, nowMs)
   if (isRefusal(held)) return held
   const task = transition(held, { type: 'commit', leaseId, root })
-  return { job: withTask(job, task), task }
+  return { job: withAttemptMarked(withTask(job, task), taskIndex, task.attempts, { committedMs: nowMs }), task }
 }
 
 function withoutPending(job: JobRecord, taskIndex: number): JobRecord['pending'] {
@@ -62,15 +71,16 @@ function withoutPending(job: JobRecord, taskIndex: number): JobRecord['pending']
 
 /** Requeues every task whose lease ran out; returns undefined when nothing changed. */
 export function expireLeases(job: JobRecord, nowMs: number): JobRecord | undefined {
-  let changed = false
+  const expired: TaskState[] = []
   const tasks = job.tasks.map((t) => {
     if ((t.status === 'leased' || t.status === 'rendered') && t.expiresMs !== undefined && nowMs >= t.expiresMs) {
-      changed = true
+      expired.push(t)
       return transition(t, { type: 'expire', nowMs })
     }
     return t
   })
-  return changed ? { ...job, tasks } : undefined
+  if (expired.length === 0) return undefined
+  return expired.reduce((next, t) => withAttemptMarked(next, t.index, t.attempts, { expiredMs: nowMs }), { ...job, tasks })
 }
 
 /** Records a verified result: frames, payment at the admitted price, completion. */
@@ -84,7 +94,8 @@ export function acceptResult(job: JobRecord, taskIndex: number, root: string, fr
   const owed = BigInt(job.paid[worker] ?? '0') + taskCost(price, job.spec, frameCount)
   const result = job.pending[taskIndex]
   const kept = result === undefined ? job.verified : { ...job.verified, [taskIndex]: result }
-  const next = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() }, pending: withoutPending(job, taskIndex), verified: kept }, verified)
+  const paidJob = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() }, pending: withoutPending(job, taskIndex), verified: kept }, verified)
+  const next = withAttemptMarked(paidJob, taskIndex, task.attempts, { decidedMs: nowMs, outcome: 'accepted' })
   if (next.tasks.every((t) => t.status === 'verified')) return { ...next, status: 'completed', completedMs: nowMs }
   return next
 }
@@ -119,6 +130,21 @@ export function banWorker(job: JobRecord, worker: string, reason: string): JobRe
   return { ...job, tasks, frames, paid, pending, banned, status: job.status === 'completed' ? 'active' : job.status, completedMs: undefined }
 }
 
+/**
+ * Takes one verified task back without blaming its worker (a dispute no
+ * independent checker could judge, SPEC R53 6b): its frames are dropped and
+ * it is rendered again by another worker. Nothing proved the first worker
+ * wrong, so it keeps its pay and stays admitted to the job's other tasks.
+ */
+export function revokeTask(job: JobRecord, taskIndex: number, reason: string): JobRecord {
+  const task = job.tasks[taskIndex]
+  if (task?.status !== 'verified') return job
+  const frames = { ...job.frames }
+  for (let f = task.frameStart; f <= task.frameEnd; f++) delete frames[f]
+  const requeued = transition(transition(task, { type: 'revoke', reason }), { type: 'requeue' })
+  return { ...withTask({ ...job, frames }, requeued), status: job.status === 'completed' ? 'active' : job.status, completedMs: undefined }
+}
+
 export function cancelJob(job: JobRecord): JobRecord {
   if (job.status !== 'active') return job
   return { ...job, status: 'cancelled', tasks: job.tasks.map((t) => (t.status === 'verified' || t.status === 'cancelled' ? t : transition(t, { type: 'cancel' }))) }
@@ -138,7 +164,9 @@ export function settleResult(job: JobRecord, result: { taskIndex: number; merkle
     const next = acceptResult(job, result.taskIndex, result.merkleRoot, outcome.frames, nowMs)
     return { job: next, settlement: next.status === 'completed' && job.status !== 'completed' ? 'completed' : 'accepted' }
   }
-  const requeued = rejectResult(job, result.taskIndex, result.merkleRoot, outcome.reason)
+  const task = job.tasks[result.taskIndex]
+  const rejected = rejectResult(job, result.taskIndex, result.merkleRoot, outcome.reason)
+  const requeued = rejected === job ? job : withAttemptMarked(rejected, result.taskIndex, task.attempts, { decidedMs: nowMs, outcome: outcome.unavailable ? 'unavailable' : 'refused' })
   if (outcome.unavailable) return { job: requeued, settlement: 'requeued' }
   return { job: banWorker(requeued, result.worker, outcome.reason), settlement: 'banned' }
 }

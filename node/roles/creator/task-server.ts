@@ -81,7 +81,7 @@ export function createTaskHandler(deps: TaskServerDeps) {
     const now = deps.now()
     switch (env.typeName) {
       case 'TaskClaim':
-        return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs), env.publicKey, true, now)
+        return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs, now), env.publicKey, true, now)
       case 'LeaseRenewal': {
         const r = env.payload
         return answer(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, true, now)

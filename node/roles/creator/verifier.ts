@@ -2,7 +2,7 @@
 // (every frame fetched from the worker and checked by node/verify, the path
 // checkers run too) and, behind it, the CheckedVerifier (sampled re-renders
 // by beacon-drawn checkers).
-import { type JobSpec, toHex, type WorkerReputation } from '../../../protocol/index.ts'
+import { type JobSpec, type LevelName, toHex, type WorkerReputation } from '../../../protocol/index.ts'
 import type { NetworkedBlobStore } from '../../blobs/index.ts'
 import { verifyCommittedFrames } from '../../verify/index.ts'
 import type { CommittedResult } from './committed-result.ts'
@@ -33,6 +33,8 @@ export interface CheckContext {
   reputation?: WorkerReputation
   /** On a ledger: the beacon (hex) and the checker's address the chain drew for this commitment. */
   chain?: { beacon: string; checker: string }
+  /** The job's verification level when its tier sets one. */
+  level?: LevelName
   /** A creator's dispute: every frame and tile checked, by checkers other than these. */
   dispute?: { excludeCheckers: string[] }
 }

@@ -2,7 +2,7 @@
 // rules can be tested case by case; the creator makes the final choice
 // (admission), this only keeps us from bidding on jobs we cannot or will not
 // render.
-import type { Bid, Hardware, JobAnnouncement } from '../../../protocol/index.ts'
+import { type Bid, fitsFilters, type Hardware, type JobAnnouncement, rendererMisfit } from '../../../protocol/index.ts'
 import type { RendererCapabilities } from '../../renderers/types.ts'
 
 /** What the policy needs to know about this worker. */
@@ -11,6 +11,9 @@ export interface BidderProfile {
   /** Our asking price, micro-PIC per reference frame. */
   price: number
   benchScore: number
+  /** What our offers declare: the job's filters (region, GPU, RAM) are checked against it. */
+  hardware: Hardware
+  region: string
 }
 
 export interface BidDecision {
@@ -19,20 +22,16 @@ export interface BidDecision {
 }
 
 export function shouldBid(job: JobAnnouncement, self: BidderProfile): BidDecision {
-  const caps = self.capabilities
-  if (job.renderer !== caps.name) return { bid: false, reason: `job needs renderer ${job.renderer}, we run ${caps.name}` }
+  // Renderer, version, engine and device: the protocol's rule, which the creator also uses to say why nobody bids.
+  const misfit = rendererMisfit(job, self.capabilities)
+  if (misfit !== undefined) return { bid: false, reason: misfit.reason }
   // The creator pays at most maxPrice; bidding above it can only be refused.
   if (job.maxPrice < self.price) return { bid: false, reason: `job pays at most ${job.maxPrice}, we ask ${self.price}` }
   if (self.benchScore < job.minBenchScore) {
     return { bid: false, reason: `job needs bench score ${job.minBenchScore}, ours is ${self.benchScore}` }
   }
-  // Empty engine/device/version means "any": the checker re-renders with the
-  // same settings, so when a job pins one, a mismatch would fail verification.
-  if (job.engine !== '' && !caps.engines.includes(job.engine)) return { bid: false, reason: `engine ${job.engine} not supported` }
-  if (job.device !== '' && !caps.devices.includes(job.device)) return { bid: false, reason: `device ${job.device} not available` }
-  if (job.rendererVersion !== '' && job.rendererVersion !== caps.version) {
-    return { bid: false, reason: `job needs ${caps.name} ${job.rendererVersion}, we run ${caps.version}` }
-  }
+  const filters = fitsFilters(job, self.hardware, self.region)
+  if (!filters.fits) return { bid: false, reason: filters.reason }
   return { bid: true, reason: 'fits' }
 }
 
@@ -42,6 +41,7 @@ export interface BidInput {
   benchScore: number
   slots: number
   hardware: Hardware
+  region: string
   timestampMs: number
 }
 
@@ -53,6 +53,7 @@ export function bidPayload(input: BidInput): Bid {
     benchScore: input.benchScore,
     slots: input.slots,
     hardware: input.hardware,
-    timestampMs: input.timestampMs
+    timestampMs: input.timestampMs,
+    region: input.region
   }
 }

@@ -8,28 +8,33 @@ import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import type { Hardware } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { HttpError } from '../../api/server.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
 import { createBlenderRenderer } from '../../renderers/blender/index.ts'
 import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
 import type { Renderer } from '../../renderers/types.ts'
 import { WorkerError } from './errors.ts'
 import type { FrameTamper } from './frame-tamper.ts'
+import { detectGpus } from './gpus.ts'
 import { detectHardware } from './hardware.ts'
 import type { WorkerKv } from './kv.ts'
+import { parseSettingsChange } from './settings.ts'
 import { libp2pTaskRpc, type TaskRpc } from './task-client.ts'
+import { parseTaskLimit } from './task-log.ts'
 import { type WorkerComponents, WorkerService } from './worker-service.ts'
 
 export { type BidDecision, type BidderProfile, bidPayload, shouldBid } from './bidding.ts'
 export { CLAIM_BACKOFF } from './claim-loop.ts'
 export { WorkerError, type WorkerErrorCode } from './errors.ts'
 export type { FrameTamper, FrameTamperJob } from './frame-tamper.ts'
-export { detectHardware } from './hardware.ts'
+export { type DetectedGpus, detectGpus, type GpuInfo, type GpuProbe, type GpuSource, parseLspci, parseNvidiaSmi, parseProcNvidiaInformation } from './gpus.ts'
+export { detectHardware, gpuFields, withGpus } from './hardware.ts'
 export { type CreatorRef, JobTable, type KnownJob } from './job-table.ts'
 export { memoryKv, type WorkerKv } from './kv.ts'
 export { buildOfferPayload, nextOfferSeq, OfferBook, type OfferSelf, type OfferStats } from './offers.ts'
-export { estimatedEarningsPerHour, referenceFramesPerHour, type WorkerSettings } from './settings.ts'
+export { estimatedEarningsPerHour, parseSettingsChange, referenceFramesPerHour, type SettingsChange, type WorkerSettings } from './settings.ts'
 export { libp2pTaskRpc, type TaskAnswer, TaskClient, type TaskRpc } from './task-client.ts'
-export type { TaskRecord } from './task-log.ts'
+export { parseTaskLimit, TASK_HISTORY_KEEP, type TaskRecord, type TaskSnapshot } from './task-log.ts'
 export { runTask, type TaskOutcome, type TaskRunnerDeps } from './task-runner.ts'
 export { type WorkerComponents, WorkerService } from './worker-service.ts'
 
@@ -69,6 +74,8 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     rpc: deps.rpc ?? libp2pTaskRpc(ctx.libp2p),
     ed: nodeEd25519,
     hardware: deps.hardware ?? detectHardware(),
+    // Injected hardware is taken as it is, GPUs included.
+    detectGpus: deps.hardware === undefined ? async () => (await detectGpus()).gpus : undefined,
     workDir: join(ctx.dataDir.paths.work, 'worker'),
     now: ctx.now,
     logger,
@@ -79,7 +86,8 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
   })
   if (deps.tamper) logger.warn('CHEATING WORKER: a frame tamper rewrites its frames (adversarial testnet only)')
   ctx.api.route('GET', '/api/worker/settings', () => worker.settings())
-  ctx.api.route('GET', '/api/worker/tasks', () => worker.taskSnapshot())
+  ctx.api.route('POST', '/api/worker/settings', ({ body }) => worker.changeSettings(httpInput(() => parseSettingsChange(body))))
+  ctx.api.route('GET', '/api/worker/tasks', ({ query }) => worker.taskSnapshot(httpInput(() => parseTaskLimit(query.get('limit')))))
   const ownsRenderer = deps.renderer === undefined
   return [
     {
@@ -90,6 +98,16 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
       }
     }
   ]
+}
+
+/** Bad API input is the caller's: a 400 with the one line that says why. */
+function httpInput<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (err) {
+    if (err instanceof WorkerError && err.code === 'BAD_INPUT') throw new HttpError(400, err.message)
+    throw err
+  }
 }
 
 function defaultRenderer(ctx: NodeContext): Renderer {

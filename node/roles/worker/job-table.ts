@@ -3,7 +3,7 @@
 // it). Claim pacing lives here, per job, so that all slots share one backoff
 // instead of each slot hammering a creator that has nothing to hand out.
 import type { PeerId } from '@libp2p/interface'
-import { type JobAnnouncement, LIMITS } from '../../../protocol/index.ts'
+import { type JobAnnouncement, jobDeadlineMs, LIMITS } from '../../../protocol/index.ts'
 
 export interface CreatorRef {
   /** The announcement's signer: leases must be signed by this key. */
@@ -17,6 +17,13 @@ export interface KnownJob {
   readonly creator: CreatorRef
   readonly firstSeenMs: number
   lastSeenMs: number
+  /**
+   * SPEC R53 step 7: the creator grants no lease from here on, so we claim
+   * none. Counted from the earliest announcement timestamp we saw: creators
+   * re-announce with fresh timestamps, so a job heard late looks younger
+   * than it is, and its creator's refusal (jobDone) is what stops us then.
+   */
+  deadlineMs: number
   /** No claim before this time. */
   nextClaimMs: number
   /**
@@ -79,8 +86,8 @@ export class JobTable {
 
   /**
    * Records a (re-)announcement. Returns undefined when the job is forgotten,
-   * the table is full, or the announcement comes from another key than the
-   * one we first saw for this id.
+   * past its deadline, the table is full, or the announcement comes from
+   * another key than the one we first saw for this id.
    */
   observe(id: string, announcement: JobAnnouncement, creator: CreatorRef, now: number): { job: KnownJob; isNew: boolean } | undefined {
     if (this.isForgotten(id, now)) return undefined
@@ -88,12 +95,22 @@ export class JobTable {
     if (known !== undefined) {
       if (Buffer.compare(Buffer.from(known.creator.publicKey), Buffer.from(creator.publicKey)) !== 0) return undefined
       if (announcement.timestampMs >= known.announcement.timestampMs) known.announcement = announcement
+      known.deadlineMs = Math.min(known.deadlineMs, jobDeadlineMs(announcement.timestampMs, announcement))
       known.lastSeenMs = now
+      if (now >= known.deadlineMs && known.claimsInFlight === 0) {
+        this.forget(id, now)
+        return undefined
+      }
       return { job: known, isNew: false }
+    }
+    const deadlineMs = jobDeadlineMs(announcement.timestampMs, announcement)
+    if (now >= deadlineMs) {
+      this.forget(id, now)
+      return undefined
     }
     this.prune(now)
     if (this.jobs.size >= this.opts.maxJobs) return undefined
-    const job: KnownJob = { id, announcement, creator, firstSeenMs: now, lastSeenMs: now, nextClaimMs: now, starved: false, claimsInFlight: 0, errors: 0, failures: 0, tasksRun: 0 }
+    const job: KnownJob = { id, announcement, creator, firstSeenMs: now, lastSeenMs: now, deadlineMs, nextClaimMs: now, starved: false, claimsInFlight: 0, errors: 0, failures: 0, tasksRun: 0 }
     this.jobs.set(id, job)
     return { job, isNew: true }
   }
@@ -111,7 +128,9 @@ export class JobTable {
 
   prune(now: number): void {
     for (const [id, job] of this.jobs) {
-      if (job.lastSeenMs < now - this.opts.staleMs && job.claimsInFlight === 0) this.jobs.delete(id)
+      if (job.claimsInFlight > 0) continue
+      if (now >= job.deadlineMs) this.forget(id, now)
+      else if (job.lastSeenMs < now - this.opts.staleMs) this.jobs.delete(id)
     }
   }
 
@@ -122,7 +141,7 @@ export class JobTable {
   takeClaimable(now: number): KnownJob | undefined {
     let best: KnownJob | undefined
     for (const job of this.jobs.values()) {
-      if (job.nextClaimMs > now) continue
+      if (job.nextClaimMs > now || now >= job.deadlineMs) continue
       if (job.starved && job.claimsInFlight > 0) continue
       if (best === undefined || job.nextClaimMs < best.nextClaimMs) best = job
     }

@@ -29,7 +29,7 @@ export function buildOfferPayload(self: OfferSelf, seq: number, timestampMs: num
         devices: caps.devices.slice(0, LIMITS.maxEngines).map((d) => clampUtf8(d))
       }
     ],
-    hardware: { ...self.hardware, cpuModel: clampUtf8(self.hardware.cpuModel), gpuModel: clampUtf8(self.hardware.gpuModel) },
+    hardware: { ...self.hardware, cpuModel: clampUtf8(self.hardware.cpuModel), gpuModel: clampUtf8(self.hardware.gpuModel), gpuVendor: clampUtf8(self.hardware.gpuVendor) },
     benchScore: self.benchScore,
     price: self.price,
     slots: self.slots,
@@ -60,6 +60,8 @@ export interface OfferStats {
 interface SeenOffer {
   price: number
   seenMs: number
+  /** Kept only with `keepOffers`: a whole offer is up to ~40 KB, a price a few bytes. */
+  offer?: WorkerOffer
 }
 
 /**
@@ -71,11 +73,13 @@ export class OfferBook {
   private readonly bySigner = new Map<string, SeenOffer>()
   private readonly ttlMs: number
   private readonly maxSigners: number
+  private readonly keepOffers: boolean
 
-  constructor(init: { ttlMs?: number; maxSigners?: number } = {}) {
+  constructor(init: { ttlMs?: number; maxSigners?: number; keepOffers?: boolean } = {}) {
     // Offers come every ~5 s; one not refreshed for two minutes belongs to a worker that left.
     this.ttlMs = init.ttlMs ?? LIMITS.maxMessageAgeMs
     this.maxSigners = init.maxSigners ?? 10_000
+    this.keepOffers = init.keepOffers ?? false
   }
 
   record(signerHex: string, offer: WorkerOffer, now: number): void {
@@ -85,17 +89,24 @@ export class OfferBook {
       const oldest = this.bySigner.keys().next().value
       if (oldest !== undefined) this.bySigner.delete(oldest)
     }
-    this.bySigner.set(signerHex, { price: offer.price, seenMs: now })
+    this.bySigner.set(signerHex, { price: offer.price, seenMs: now, offer: this.keepOffers ? offer : undefined })
+  }
+
+  /** The latest offer of each worker heard within the TTL (empty unless the book keeps offers). */
+  recent(now: number): WorkerOffer[] {
+    this.forgetStale(now)
+    return [...this.bySigner.values()].flatMap((seen) => (seen.offer === undefined ? [] : [seen.offer]))
+  }
+
+  private forgetStale(now: number): void {
+    for (const [signer, seen] of this.bySigner) if (seen.seenMs < now - this.ttlMs) this.bySigner.delete(signer)
   }
 
   stats(now: number): OfferStats {
+    this.forgetStale(now)
     let sum = 0
     let n = 0
-    for (const [signer, seen] of this.bySigner) {
-      if (seen.seenMs < now - this.ttlMs) {
-        this.bySigner.delete(signer)
-        continue
-      }
+    for (const seen of this.bySigner.values()) {
       sum += seen.price
       n++
     }
@@ -122,12 +133,16 @@ export class OfferPublisher {
   private timer?: NodeJS.Timeout
   private lastSeq?: number
   private publishing?: Promise<void>
+  /** One more publish, asked for while one was on its way (it may carry the old price or free slots). */
+  private again?: Promise<void>
+  private stopped = false
 
   constructor(init: OfferPublisherInit) {
     this.init = init
   }
 
   async start(): Promise<void> {
+    this.stopped = false
     const stored = await this.init.kv.get(SEQ_KEY)
     this.lastSeq = typeof stored === 'number' && Number.isSafeInteger(stored) ? stored : undefined
     await this.publishNow()
@@ -136,15 +151,23 @@ export class OfferPublisher {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     clearInterval(this.timer)
     this.timer = undefined
+    await this.again
     await this.publishing
   }
 
   /** Never rejects: a missed offer is replaced by the next one a few seconds later. */
   publishNow(): Promise<void> {
-    // One at a time, so seqs reach the wire in order.
-    if (this.publishing !== undefined) return this.publishing
+    // One at a time, so seqs reach the wire in order; what changed meanwhile goes out right after.
+    if (this.publishing !== undefined) {
+      this.again ??= this.publishing.then(() => {
+        this.again = undefined
+        return this.stopped ? undefined : this.publishNow()
+      })
+      return this.again
+    }
     this.publishing = this.publishOnce()
       .catch((err) => this.init.logger.debug('offer not published', { err }))
       .finally(() => {

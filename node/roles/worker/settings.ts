@@ -1,7 +1,9 @@
-// What GET /api/worker/settings reports, and the earnings estimate behind it.
-import { REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH } from '../../../protocol/index.ts'
+// What GET /api/worker/settings reports, the earnings estimate behind it,
+// and the one change POST /api/worker/settings accepts while the worker runs.
+import { LIMITS, REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH } from '../../../protocol/index.ts'
 import { BENCH_REFERENCE_SECONDS, BENCH_SETTINGS } from '../../renderers/builtin/bench-scene.ts'
 import type { RendererCapabilities } from '../../renderers/types.ts'
+import { WorkerError } from './errors.ts'
 
 export interface WorkerSettings {
   /** Our asking price, micro-PIC per reference frame (1920x1080, 128 samples). */
@@ -48,4 +50,24 @@ export function referenceFramesPerHour(benchScore: number): number {
  */
 export function estimatedEarningsPerHour(ownPrice: number, benchScore: number, slots: number): number {
   return Math.round(ownPrice * referenceFramesPerHour(benchScore) * slots)
+}
+
+/** What may change on a running worker. Slots and renderer shape the claim loops and the bench, so they need a restart. */
+export interface SettingsChange {
+  /** Micro-PIC per reference frame, 0 to LIMITS.maxPrice (what peers accept in offers and bids). */
+  price: number
+}
+
+/** Validates a POST /api/worker/settings body; a bad one throws BAD_INPUT with one line saying what is wrong. */
+export function parseSettingsChange(body: unknown): SettingsChange {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WorkerError('BAD_INPUT', 'send a JSON object like {"price": 1200}')
+  for (const key of Object.keys(body)) {
+    if (key !== 'price') throw new WorkerError('BAD_INPUT', `"${key.slice(0, 40)}" cannot be changed while the worker runs; only price can`)
+  }
+  const price = (body as { price?: unknown }).price
+  if (typeof price !== 'number' || !Number.isInteger(price) || price < 0 || price > LIMITS.maxPrice) {
+    const got = String(JSON.stringify(price)).slice(0, 40)
+    throw new WorkerError('BAD_INPUT', `price must be an integer from 0 to ${LIMITS.maxPrice} µPIC per reference frame, got ${got}`)
+  }
+  return { price }
 }

@@ -1,7 +1,12 @@
-// What the worker is doing and has just done, for GET /api/worker/tasks and
-// for the free-slot count in offers. In memory only: after a restart the
-// creator's records, not ours, say which tasks were done.
-import { type Lease, toHex } from '../../../protocol/index.ts'
+// What the worker is doing and has done, for GET /api/worker/tasks,
+// `pictor worker tasks` and the free-slot count in offers. Each task is
+// written to the worker's kv when its lease starts and again when it ends,
+// so the history survives a restart; a task the kv still has as running at
+// start-up was cut off by a crash and shows as interrupted.
+import { type Lease, type PricedFrames, taskCost, toHex } from '../../../protocol/index.ts'
+import type { Logger } from '../../log.ts'
+import { WorkerError } from './errors.ts'
+import type { WorkerKv } from './kv.ts'
 import type { TaskOutcome, TaskPhase } from './task-runner.ts'
 
 export interface TaskRecord {
@@ -12,7 +17,10 @@ export interface TaskRecord {
   frameEnd: number
   /** Micro-PIC per reference frame, as leased. */
   price: number
-  status: TaskPhase | TaskOutcome['status']
+  /** Micro-PIC the lease pays for all its frames once they are accepted (protocol taskCost at the lease price), decimal: it can pass 2^53. */
+  reward: string
+  /** interrupted: the node stopped without finishing it (a crash or a kill). */
+  status: TaskPhase | TaskOutcome['status'] | 'interrupted'
   framesDone: number
   startedMs: number
   finishedMs?: number
@@ -21,17 +29,80 @@ export interface TaskRecord {
   merkleRoot?: string
 }
 
-export class TaskLog {
-  private readonly running = new Set<TaskRecord>()
-  private readonly done: TaskRecord[] = []
-  private readonly keep: number
-  private readonly totals = { committed: 0, failed: 0, lost: 0 }
+export interface TaskTotals {
+  committed: number
+  failed: number
+  lost: number
+}
 
-  constructor(keep = 100) {
-    this.keep = keep
+export interface TaskSnapshot {
+  current: TaskRecord[]
+  recent: TaskRecord[]
+  totals: TaskTotals
+}
+
+/** Keys sort by start time (zero-padded ms), so the kv hands the history back in order. */
+const PREFIX = 'task:'
+const PREFIX_END = 'task;'
+const TOTALS_KEY = 'task-totals'
+export const TASK_HISTORY_KEEP = 1000
+
+/** `?limit=` of GET /api/worker/tasks: how many finished tasks to list (default: all kept). */
+export function parseTaskLimit(text: string | null): number | undefined {
+  if (text === null) return undefined
+  const n = Number(text)
+  if (!/^\d{1,4}$/.test(text) || n < 1 || n > TASK_HISTORY_KEEP) throw new WorkerError('BAD_INPUT', `limit must be an integer from 1 to ${TASK_HISTORY_KEEP}, got "${text.slice(0, 20)}"`)
+  return n
+}
+
+function keyOf(r: Pick<TaskRecord, 'startedMs' | 'leaseId'>): string {
+  return `${PREFIX}${String(r.startedMs).padStart(15, '0')}:${r.leaseId}`
+}
+
+/** Our own writes, but a damaged or older database must not break the task list. */
+function isTaskRecord(value: unknown): value is TaskRecord {
+  const r = value as Partial<TaskRecord> | null
+  return typeof r === 'object' && r !== null && typeof r.jobId === 'string' && typeof r.leaseId === 'string' && Number.isSafeInteger(r.startedMs) && typeof r.status === 'string'
+}
+
+export interface TaskLogInit {
+  kv: WorkerKv
+  logger: Logger
+  /** Finished tasks kept, in memory and on disk; older ones are deleted. */
+  keep?: number
+}
+
+export class TaskLog {
+  private readonly kv: WorkerKv
+  private readonly log: Logger
+  private readonly keep: number
+  private readonly running = new Set<TaskRecord>()
+  /** Newest first. */
+  private done: TaskRecord[] = []
+  private totals: TaskTotals = { committed: 0, failed: 0, lost: 0 }
+
+  constructor(init: TaskLogInit) {
+    this.kv = init.kv
+    this.log = init.logger
+    this.keep = init.keep ?? TASK_HISTORY_KEEP
   }
 
-  begin(lease: Lease, now: number): TaskRecord {
+  /** Reads the history back; call before the first task starts. */
+  async load(): Promise<void> {
+    const records: TaskRecord[] = []
+    const excess: string[] = []
+    for await (const [key, value] of this.kv.iterator({ gte: PREFIX, lt: PREFIX_END, reverse: true })) {
+      if (!isTaskRecord(value) || records.length >= this.keep) excess.push(key)
+      else records.push(value.finishedMs === undefined ? { ...value, status: 'interrupted', reason: 'the node stopped before the task finished' } : value)
+    }
+    for (const key of excess) await this.kv.del(key)
+    const totals = (await this.kv.get(TOTALS_KEY)) as Partial<TaskTotals> | undefined
+    this.totals = { committed: Number(totals?.committed) || 0, failed: Number(totals?.failed) || 0, lost: Number(totals?.lost) || 0 }
+    this.done = records
+    this.running.clear()
+  }
+
+  async begin(lease: Lease, job: PricedFrames, now: number): Promise<TaskRecord> {
     const record: TaskRecord = {
       jobId: toHex(lease.jobId),
       taskIndex: lease.taskIndex,
@@ -39,15 +110,17 @@ export class TaskLog {
       frameStart: lease.frameStart,
       frameEnd: lease.frameEnd,
       price: lease.price,
+      reward: taskCost(lease.price, job, lease.frameEnd - lease.frameStart + 1).toString(),
       status: 'scene',
       framesDone: 0,
       startedMs: now
     }
     this.running.add(record)
+    await this.save(record)
     return record
   }
 
-  finish(record: TaskRecord, outcome: TaskOutcome, now: number): void {
+  async finish(record: TaskRecord, outcome: TaskOutcome, now: number): Promise<void> {
     this.running.delete(record)
     record.status = outcome.status
     record.framesDone = outcome.framesDone
@@ -59,14 +132,32 @@ export class TaskLog {
     else if (outcome.status === 'lost') this.totals.lost++
     else if (outcome.status !== 'stopped') this.totals.failed++
     this.done.unshift(record)
-    if (this.done.length > this.keep) this.done.length = this.keep
+    const dropped = this.done.length > this.keep ? this.done.splice(this.keep) : []
+    await this.save(record)
+    await this.write(TOTALS_KEY, this.totals)
+    for (const old of dropped) await this.kv.del(keyOf(old)).catch((err) => this.log.warn('old task record not deleted', { err }))
   }
 
   get runningCount(): number {
     return this.running.size
   }
 
-  snapshot(): { current: TaskRecord[]; recent: TaskRecord[]; totals: { committed: number; failed: number; lost: number } } {
-    return { current: [...this.running].map((r) => ({ ...r })), recent: this.done.map((r) => ({ ...r })), totals: { ...this.totals } }
+  /** Running tasks, then the `limit` most recent finished ones. */
+  snapshot(limit = this.keep): TaskSnapshot {
+    return { current: [...this.running].map((r) => ({ ...r })), recent: this.done.slice(0, limit).map((r) => ({ ...r })), totals: { ...this.totals } }
+  }
+
+  private save(record: TaskRecord): Promise<void> {
+    // A copy: progress updates mutate the live record, and an in-memory kv would keep the reference.
+    return this.write(keyOf(record), { ...record })
+  }
+
+  /** A failed write costs history, never the task: the render and its commitment matter more. */
+  private async write(key: string, value: unknown): Promise<void> {
+    try {
+      await this.kv.put(key, value)
+    } catch (err) {
+      this.log.warn('task history not saved', { key, err })
+    }
   }
 }

@@ -1,13 +1,14 @@
 // One leased task from start to commitment: fetch the scene, render the
 // lease's frames in one renderFrames call (heartbeats running beside it),
-// store every PNG as a blob, hash its decoded pixels, and commit the Merkle
+// store every frame file (in the job's format) as a blob, hash its decoded
+// pixels, and commit the Merkle
 // root to the creator. The creator later fetches the frames from our blob
 // store, so the blobs stay; only the task's scratch folder is removed.
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
 import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
-import { decodePng, pixelHash } from '../../images/png.ts'
+import { decodeFrame, formatOf, pixelHash } from '../../images/index.ts'
 import type { Logger } from '../../log.ts'
 import { type RenderedFrame, type Renderer, renderSettingsOf } from '../../renderers/index.ts'
 import { WorkerError } from './errors.ts'
@@ -37,8 +38,12 @@ export interface TaskRunnerDeps {
 export type TaskPhase = 'scene' | 'rendering' | 'storing' | 'committing'
 
 export interface TaskOutcome {
-  /** committed: accepted for verification; rejected: the creator refused the commitment; lost: the lease went elsewhere; stopped: the worker is shutting down. */
-  status: 'committed' | 'rejected' | 'lost' | 'failed' | 'stopped'
+  /**
+   * committed: accepted for verification; rejected: the creator refused the
+   * commitment; lost: the lease went elsewhere; stopped: the worker is
+   * shutting down; timedOut: the render ran into the job's deadline.
+   */
+  status: 'committed' | 'rejected' | 'lost' | 'failed' | 'stopped' | 'timedOut'
   code?: ReplyCodeName
   reason: string
   framesDone: number
@@ -54,12 +59,27 @@ export interface RunTaskOptions {
 
 /** Commit attempts on network errors: the render is the expensive part, a lost reply should not waste it. */
 const COMMIT_ATTEMPTS = 3
+/** setTimeout's ceiling (about 24.8 days); a deadline further off than that needs no timer (timeout_stop_s is at most 7 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
-export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; announcement: JobAnnouncement }, lease: Lease, opts: RunTaskOptions): Promise<TaskOutcome> {
+/**
+ * Aborts at the job's deadline (SPEC R53 step 7): past it the creator grants
+ * no new lease, so the job is over and a render still running then is not
+ * worth finishing. Undefined when there is no deadline to keep.
+ */
+export function renderCap(deadlineMs: number | undefined, nowMs: number): AbortSignal | undefined {
+  if (deadlineMs === undefined || deadlineMs - nowMs > MAX_TIMER_MS) return undefined
+  return AbortSignal.timeout(Math.max(0, deadlineMs - nowMs))
+}
+
+export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; announcement: JobAnnouncement; deadlineMs?: number }, lease: Lease, opts: RunTaskOptions): Promise<TaskOutcome> {
   const a = job.announcement
   const log = deps.logger
   const keeper = new LeaseKeeper({ client: deps.client, creator: job.creator, lease, now: deps.now, logger: log, renewEveryMs: deps.renewEveryMs })
   const signal = AbortSignal.any([opts.signal, keeper.signal])
+  // Only fetching and rendering are capped: frames already rendered are still stored and committed.
+  const cap = renderCap(job.deadlineMs, deps.now())
+  const renderSignal = cap === undefined ? signal : AbortSignal.any([signal, cap])
   const frames = frameList(lease)
   const dir = join(deps.workDir, `${toHex(lease.jobId).slice(0, 16)}-${lease.taskIndex}-${toHex(lease.leaseId)}`)
   const progress = (phase: TaskPhase) => opts.onProgress?.({ phase, framesDone: keeper.framesDone })
@@ -68,7 +88,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     await rm(dir, { recursive: true, force: true })
     await mkdir(dir, { recursive: true })
     progress('scene')
-    const scene = await deps.scenes.acquire(toHex(a.sceneBlob), job.creator.peerId, signal)
+    const scene = await deps.scenes.acquire(toHex(a.sceneBlob), job.creator.peerId, renderSignal)
     let rendered: RenderedFrame[]
     try {
       progress('rendering')
@@ -77,7 +97,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
         frames,
         settings: deps.tamper?.renderSettings(renderSettingsOf(a)) ?? renderSettingsOf(a),
         outDir: dir,
-        signal,
+        signal: renderSignal,
         onProgress: (p) => {
           keeper.framesDone = Math.max(keeper.framesDone, Math.min(p.framesDone, frames.length))
           progress('rendering')
@@ -106,6 +126,12 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
   } catch (err) {
     if (keeper.lostCode !== undefined) return { status: 'lost', code: keeper.lostCode, reason: reasonOf(keeper.signal.reason), framesDone: keeper.framesDone }
     if (opts.signal.aborted) return { status: 'stopped', reason: 'worker stopping', framesDone: keeper.framesDone }
+    if (cap?.aborted) {
+      // jobDone: the claim loop forgets the job, as when the creator says so.
+      const reason = `render stopped at the job's deadline, ${new Date(job.deadlineMs!).toISOString()} (timeout_stop ${a.timeoutStopS}s): the creator leases no more of it`
+      log.warn('task timed out', { taskIndex: lease.taskIndex, reason })
+      return { status: 'timedOut', code: 'jobDone', reason, framesDone: keeper.framesDone }
+    }
     log.warn('task failed', { taskIndex: lease.taskIndex, err })
     return { status: 'failed', reason: reasonOf(err), framesDone: keeper.framesDone }
   } finally {
@@ -138,11 +164,12 @@ function orderedOutputs(rendered: RenderedFrame[], frames: number[], dir: string
 
 async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: JobAnnouncement, signal: AbortSignal): Promise<FrameResult[]> {
   const results: FrameResult[] = []
+  const format = formatOf(a)
   for (const out of outputs) {
     signal.throwIfAborted()
     // The checker hashes decoded pixels too, so a frame that does not decode
-    // at the job's exact size is our failure to find now, not theirs later.
-    const decoded = await decodePng(await readFile(out.path), { width: a.width, height: a.height })
+    // in the job's format at its exact size is our failure to find now, not theirs later.
+    const decoded = await decodeFrame(await readFile(out.path), format, { width: a.width, height: a.height })
     // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
     const stat = await deps.blobs.putFile(out.path, { signal, announce: false })
     results.push({ frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer> })

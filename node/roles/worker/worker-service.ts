@@ -13,11 +13,13 @@ import { bidPayload, shouldBid } from './bidding.ts'
 import { ClaimLoops } from './claim-loop.ts'
 import { JobTable, type KnownJob } from './job-table.ts'
 import type { WorkerKv } from './kv.ts'
+import type { GpuInfo } from './gpus.ts'
+import { withGpus } from './hardware.ts'
 import { OfferBook, OfferPublisher, type OfferSelf } from './offers.ts'
 import { type SceneBlobSource, SceneCache } from './scene-cache.ts'
-import { estimatedEarningsPerHour, referenceFramesPerHour, type WorkerSettings } from './settings.ts'
+import { estimatedEarningsPerHour, referenceFramesPerHour, type SettingsChange, type WorkerSettings } from './settings.ts'
 import { TaskClient, type TaskRpc } from './task-client.ts'
-import { TaskLog, type TaskRecord } from './task-log.ts'
+import { TaskLog, type TaskSnapshot } from './task-log.ts'
 import type { FrameTamper } from './frame-tamper.ts'
 import { runTask, type TaskRunnerDeps } from './task-runner.ts'
 
@@ -32,7 +34,10 @@ export interface WorkerComponents {
   kv: WorkerKv
   rpc: TaskRpc
   ed: Ed25519
+  /** CPU and memory; GPUs are added at start from detectGpus and the renderer's devices. */
   hardware: Hardware
+  /** The OS's GPUs (gpus.ts); none when absent (tests inject hardware as it is). */
+  detectGpus?: () => Promise<GpuInfo[]>
   /** Scratch root: scenes and per-task folders go below it. */
   workDir: string
   now(): number
@@ -52,7 +57,7 @@ const PRUNE_EVERY_MS = 30_000
 export class WorkerService implements NodeService {
   readonly jobs = new JobTable()
   readonly offers = new OfferBook()
-  readonly tasks = new TaskLog()
+  readonly tasks: TaskLog
   private readonly c: WorkerComponents
   private readonly log: Logger
   private readonly client: TaskClient
@@ -61,7 +66,11 @@ export class WorkerService implements NodeService {
   private readonly publisher: OfferPublisher
   private readonly declined = new Set<string>()
   private caps?: RendererCapabilities
+  /** What offers and bids declare: components' hardware with the GPUs found at start. */
+  private hardware: Hardware
   private benchScore = 0
+  /** Starts at the configured price; `changeSettings` moves it while the worker runs. */
+  private price: number
   private running = false
   private subscribed = false
   private pruneTimer?: NodeJS.Timeout
@@ -71,6 +80,9 @@ export class WorkerService implements NodeService {
     const c = components
     this.c = c
     this.log = c.logger
+    this.price = c.settings.price
+    this.hardware = c.hardware
+    this.tasks = new TaskLog({ kv: c.kv, logger: c.logger })
     this.client = new TaskClient({ ed: c.ed, seed: c.identity.seed, publicKey: c.identity.publicKey, rpc: c.rpc, now: c.now })
     this.scenes = new SceneCache({ blobs: c.blobs, dir: `${c.workDir}/scenes`, logger: c.logger })
     const runner: TaskRunnerDeps = {
@@ -108,8 +120,12 @@ export class WorkerService implements NodeService {
   async start(): Promise<void> {
     this.startup = new AbortController()
     this.caps = await this.c.renderer.capabilities()
+    // A failed probe costs the offer its GPU description, never the worker its start.
+    const gpus = await this.c.detectGpus?.().catch((err: unknown) => void this.log.warn('GPU detection failed', { err }))
+    this.hardware = withGpus(this.c.hardware, gpus ?? [], this.caps.gpus)
     this.benchScore = await cachedBenchScore(this.c.kv, this.c.renderer, this.caps, { now: this.c.now, logger: this.log, signal: this.startup.signal })
     await this.scenes.start()
+    await this.tasks.load()
     this.running = true
     // GossipService has no off(): subscribe once, and let `running` gate delivery.
     if (!this.subscribed) {
@@ -121,7 +137,7 @@ export class WorkerService implements NodeService {
     await this.publisher.start()
     this.pruneTimer = setInterval(() => this.jobs.prune(this.c.now()), PRUNE_EVERY_MS)
     this.pruneTimer.unref()
-    this.log.info('worker started', { renderer: `${this.caps.name} ${this.caps.version}`, benchScore: this.benchScore, slots: this.c.settings.slots, price: this.c.settings.price })
+    this.log.info('worker started', { renderer: `${this.caps.name} ${this.caps.version}`, devices: this.caps.devices, gpus: this.hardware.gpuCount, benchScore: this.benchScore, slots: this.c.settings.slots, price: this.price })
   }
 
   async stop(): Promise<void> {
@@ -134,7 +150,8 @@ export class WorkerService implements NodeService {
   }
 
   settings(): WorkerSettings {
-    const { price, slots, region } = this.c.settings
+    const { price } = this
+    const { slots, region } = this.c.settings
     const stats = this.offers.stats(this.c.now())
     return {
       ownPrice: price,
@@ -151,8 +168,34 @@ export class WorkerService implements NodeService {
     }
   }
 
-  taskSnapshot(): { current: TaskRecord[]; recent: TaskRecord[]; totals: { committed: number; failed: number; lost: number } } {
-    return this.tasks.snapshot()
+  /**
+   * A new price goes out in an offer at once and in a fresh bid on every
+   * known job whose cap allows it (the creator's admission takes the new
+   * price for leases from then on). A job capped below it is dropped; jobs
+   * passed over for their cap get another look at their next announcement.
+   */
+  async changeSettings(change: SettingsChange): Promise<WorkerSettings> {
+    if (change.price !== this.price) {
+      this.log.info('price changed', { from: this.price, to: change.price })
+      this.price = change.price
+      this.declined.clear()
+      const now = this.c.now()
+      const bids: Promise<void>[] = []
+      for (const job of this.jobs.list()) {
+        if (job.announcement.maxPrice < this.price) {
+          this.jobs.forget(job.id, now, 0)
+          continue
+        }
+        job.lastBidMs = undefined
+        bids.push(this.bid(job))
+      }
+      await Promise.all([this.publisher.publishNow(), ...bids])
+    }
+    return this.settings()
+  }
+
+  taskSnapshot(limit?: number): TaskSnapshot {
+    return this.tasks.snapshot(limit)
   }
 
   freeSlots(): number {
@@ -161,8 +204,8 @@ export class WorkerService implements NodeService {
 
   private self(): OfferSelf {
     if (this.caps === undefined) throw new Error('worker not started')
-    const { price, slots, region } = this.c.settings
-    return { capabilities: this.caps, hardware: this.c.hardware, benchScore: this.benchScore, price, slots, freeSlots: this.freeSlots(), region }
+    const { slots, region } = this.c.settings
+    return { capabilities: this.caps, hardware: this.hardware, benchScore: this.benchScore, price: this.price, slots, freeSlots: this.freeSlots(), region }
   }
 
   private async onAnnouncement(delivery: GossipDelivery<'jobs'>): Promise<void> {
@@ -172,7 +215,7 @@ export class WorkerService implements NodeService {
     const now = this.c.now()
     if (this.jobs.get(id) === undefined) {
       if (this.declined.has(id) || this.jobs.isForgotten(id, now)) return
-      const decision = shouldBid(announcement, { capabilities: this.caps, price: this.c.settings.price, benchScore: this.benchScore })
+      const decision = shouldBid(announcement, { capabilities: this.caps, price: this.price, benchScore: this.benchScore, hardware: this.hardware, region: this.c.settings.region })
       if (!decision.bid) {
         // Announcements repeat every few seconds; say why we pass only once.
         if (this.declined.size >= 4096) this.declined.clear()
@@ -196,10 +239,12 @@ export class WorkerService implements NodeService {
   }
 
   private async bid(job: KnownJob): Promise<void> {
+    // The creator refuses a bid over the job's cap; after a price rise, a re-bid could be one.
+    if (job.announcement.maxPrice < this.price) return
     const now = this.c.now()
     if (job.lastBidMs !== undefined && now - job.lastBidMs < MIN_REBID_MS) return
     job.lastBidMs = now
-    const payload = bidPayload({ jobId: job.announcement.jobId, price: this.c.settings.price, benchScore: this.benchScore, slots: this.c.settings.slots, hardware: this.c.hardware, timestampMs: now })
+    const payload = bidPayload({ jobId: job.announcement.jobId, price: this.price, benchScore: this.benchScore, slots: this.c.settings.slots, hardware: this.hardware, region: this.c.settings.region, timestampMs: now })
     try {
       await this.c.gossip.publish('bids', signEnvelope(this.c.ed, this.c.identity.seed, 'Bid', payload))
     } catch (err) {
@@ -208,7 +253,7 @@ export class WorkerService implements NodeService {
   }
 
   private async run(runner: TaskRunnerDeps, job: KnownJob, lease: Lease, signal: AbortSignal) {
-    const record = this.tasks.begin(lease, this.c.now())
+    const record = await this.tasks.begin(lease, job.announcement, this.c.now())
     this.log.info('task leased', { job: job.id, taskIndex: lease.taskIndex, frames: `${lease.frameStart}-${lease.frameEnd}` })
     // A slot just filled: tell the network now rather than at the next tick.
     void this.publisher.publishNow()
@@ -219,7 +264,7 @@ export class WorkerService implements NodeService {
         record.framesDone = framesDone
       }
     })
-    this.tasks.finish(record, outcome, this.c.now())
+    await this.tasks.finish(record, outcome, this.c.now())
     void this.publisher.publishNow()
     return outcome
   }

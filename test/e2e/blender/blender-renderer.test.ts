@@ -39,6 +39,10 @@ describe.skipIf(blender === undefined)('BlenderRenderer (real Blender)', () => {
     expect(caps).toMatchObject({ name: 'blender', version: blender!.version })
     expect(caps.engines).toEqual(expect.arrayContaining(['CYCLES', 'BLENDER_EEVEE']))
     expect(caps.devices[0]).toBe('CPU')
+    // 'GPU' (what --device GPU asks for) comes with a backend and a card, or not at all.
+    const backends = caps.devices.filter((d) => d !== 'CPU' && d !== 'GPU')
+    expect(caps.devices.includes('GPU')).toBe(backends.length > 0)
+    expect((caps.gpus ?? []).length > 0).toBe(backends.length > 0)
   })
 
   it('renders every frame in one process, equal to a bare command-line render, without metadata', async () => {

@@ -41,7 +41,7 @@ export function sampleSpec(over: Partial<JobSpec> = {}): JobSpec {
   })
 }
 
-export const hardware = { cpuModel: 'Ryzen', cpuCount: 16, gpuModel: 'RTX', gpuCount: 2, ramMib: 65536 }
+export const hardware = { cpuModel: 'Ryzen', cpuCount: 16, gpuModel: 'RTX', gpuCount: 2, ramMib: 65536, gpuVendor: '', gpuVramMib: 0 }
 
 export const frameResults = [10, 11, 12].map((frame) => ({ frame, blobId: filled(32, frame), pixelHash: filled(32, frame + 100) }))
 
@@ -60,7 +60,7 @@ export function samplePayloads(nowMs = NOW): { [K in MessageTypeName]: MessageMa
       seq: 7
     },
     JobAnnouncement: announcementOf(sampleSpec(), { creatorPublicKey: pubA, nonce: filled(16, 9), addrs: ['/ip4/127.0.0.1/tcp/4001'], timestampMs: nowMs }),
-    Bid: { jobId: filled(32, 3), price: 250, benchScore: 800, slots: 2, hardware, timestampMs: nowMs },
+    Bid: { jobId: filled(32, 3), price: 250, benchScore: 800, slots: 2, hardware, timestampMs: nowMs, region: 'eu-west' },
     TaskClaim: { jobId: filled(32, 3), timestampMs: nowMs },
     Lease: {
       jobId: filled(32, 3),

@@ -161,10 +161,20 @@ def apply_settings(scene):
     r.use_overwrite = True
     r.use_placeholder = False
     fmt = r.image_settings
-    fmt.file_format = "PNG"
-    fmt.color_mode = "RGBA"
-    fmt.color_depth = "8"
-    fmt.compression = 15
+    if task["fileFormat"] == "OPEN_EXR":
+        # Exactly what the node's EXR reader takes: scanline, FLOAT RGBA, ZIP, no extra channels.
+        fmt.file_format = "OPEN_EXR"
+        fmt.color_mode = "RGBA"
+        fmt.color_depth = "32"
+        fmt.exr_codec = "ZIP"
+        for extra in ("use_zbuffer", "use_preview"):
+            if hasattr(fmt, extra):
+                setattr(fmt, extra, False)
+    else:
+        fmt.file_format = "PNG"
+        fmt.color_mode = "RGBA"
+        fmt.color_depth = "8"
+        fmt.compression = 15
     border = task.get("border")
     r.use_border = border is not None
     r.use_crop_to_border = border is not None

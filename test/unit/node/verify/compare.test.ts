@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compareImages, cropImage, passes, type RgbaImage, thresholdsFor } from '../../../../node/verify/compare.ts'
+import { compareImages, cropImage, DEFAULT_THRESHOLDS, displayEncode, type FloatImage, passes, type RgbaImage, thresholdsFor } from '../../../../node/verify/compare.ts'
 import { seededRandom } from '../../../../testnet/seeded-random.ts'
 
 /** A smooth, textured test image: gradients plus a deterministic pattern, opaque. */
@@ -97,5 +97,77 @@ describe('cropImage', () => {
     expect(Array.from(c.pixels.subarray(4, 8))).toEqual(Array.from(honest.pixels.subarray((20 * 256 + 11) * 4, (20 * 256 + 12) * 4)))
     expect(Array.from(c.pixels.subarray(12, 16))).toEqual(Array.from(honest.pixels.subarray((21 * 256 + 10) * 4, (21 * 256 + 11) * 4)))
     expect(() => cropImage(honest, { x: 250, y: 0, width: 10, height: 1 })).toThrow(RangeError)
+  })
+})
+
+/** The test scene as an EXR frame holds it: linear light, every 37th value a highlight far above 1. */
+function linear(img: RgbaImage = honest): FloatImage {
+  return { width: img.width, height: img.height, pixels: Float32Array.from(img.pixels, (v, i) => (i % 4 === 3 ? 1 : (v / 255) ** 2.2 * (i % 37 === 0 ? 30 : 1))) }
+}
+
+function mapFloat(img: FloatImage, fn: (v: number, i: number) => number): FloatImage {
+  return { ...img, pixels: img.pixels.map((v, i) => (i % 4 === 3 ? v : fn(v, i))) }
+}
+
+const exr = thresholdsFor('blender', {}, 'EXR')
+
+describe('compareImages on float (EXR) frames', () => {
+  const truth = linear()
+
+  it('calls equal floats identical, and passes float rounding noise (another CPU kernel, measured 92 dB)', () => {
+    expect(compareImages(truth, linear())).toEqual({ identical: true, psnr: Number.POSITIVE_INFINITY, worstBlockSsim: 1 })
+    const random = seededRandom(4)
+    const kernel = mapFloat(truth, (v) => v * (1 + (random() - 0.5) * 2e-4))
+    const c = compareImages(truth, kernel)
+    expect(c.identical).toBe(false)
+    expect(c.psnr).toBeGreaterThan(70)
+    expect(passes(c, exr)).toBe(true)
+  })
+
+  it.each([
+    ['black frame', () => mapFloat(truth, () => 0)],
+    ['fewer samples (noise of +-40% per value)', () => {
+      const random = seededRandom(5)
+      return mapFloat(truth, (v) => v * (0.6 + 0.8 * random()))
+    }],
+    ['half resolution, upscaled', () => mapFloat(truth, (_v, i) => {
+      const p = i >> 2
+      const x = p % 256
+      const y = Math.floor(p / 256)
+      return truth.pixels[((y & ~1) * 256 + (x & ~1)) * 4 + (i & 3)]!
+    })],
+    ['a one-pixel shift', () => linear(scene(256, 144, 1))],
+    ['a brightness shift in the shadows', () => mapFloat(truth, (v) => (v < 0.05 ? v + 0.01 : v))]
+  ])('fails a cheat: %s', (_name, cheat) => {
+    const c = compareImages(truth, cheat())
+    expect(passes(c, exr), `${c.psnr} dB, ssim ${c.worstBlockSsim}`).toBe(false)
+  })
+
+  it('weighs a frame as a display would: highlights compressed, not clipped; shadows like an 8-bit frame', () => {
+    const px = (...values: number[]) => displayEncode({ width: 1, height: 1, pixels: Float32Array.from(values) }).pixels
+    expect(Array.from(px(0, 1, 1e6, 0.5)).map(Math.round)).toEqual([0, 188, 255, 128])
+    // A light at 10 and at 20 still differ (clipping would make them equal); negative values mirror.
+    expect(px(20, 0, 0, 1)[0]! - px(10, 0, 0, 1)[0]!).toBeGreaterThan(2)
+    expect(px(-0.5, 0, 0, 1)[0]).toBe(-px(0.5, 0, 0, 1)[0]!)
+  })
+
+  it('refuses to compare a float frame with an 8-bit one', () => {
+    expect(() => compareImages(truth, honest)).toThrow(/float image with an 8-bit one/)
+  })
+
+  it('crops float frames as floats', () => {
+    const tile = cropImage(truth, { x: 10, y: 20, width: 3, height: 2 })
+    expect(tile.pixels).toBeInstanceOf(Float32Array)
+    expect(tile.pixels[4]).toBe(truth.pixels[(20 * 256 + 11) * 4])
+  })
+})
+
+describe('thresholdsFor', () => {
+  it('gives each format its measured thresholds; a checker\'s overrides apply to every format', () => {
+    for (const format of ['PNG', 'JPEG', 'EXR'] as const) {
+      expect(thresholdsFor('blender', {}, format)).toEqual({ exact: false, ...DEFAULT_THRESHOLDS })
+      expect(thresholdsFor('blender', { minPsnrDb: 50 }, format).minPsnrDb).toBe(50)
+    }
+    expect(thresholdsFor('builtin').exact).toBe(true)
   })
 })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeFrame, encodeExr, encodeJpeg } from '../../../../node/images/index.ts'
 import { decodePng, pixelHash } from '../../../../node/images/png.ts'
 import { checkRevealedFrame, duplicateGroups, inspectFrame, inspectFrameFile, isFlat, maxPngBytes } from '../../../../node/verify/integrity.ts'
 import { merkleProof, merkleRoot } from '../../../../protocol/index.ts'
@@ -119,5 +120,52 @@ describe('checkRevealedFrame', () => {
     expect(await checkRevealedFrame(merkleRoot(leaves.slice(0, 2)), { bytes: frames[1]!, frame: 11, proof }, size)).toMatchObject({ ok: false })
     expect(await checkRevealedFrame(root, { bytes: frames[2]!, frame: 11, proof }, size)).toMatchObject({ ok: false, reason: expect.stringMatching(/commitment/) })
     expect(await checkRevealedFrame(root, { bytes: frames[1]!.subarray(0, 100), frame: 11, proof }, size)).toMatchObject({ ok: false })
+  })
+})
+
+describe('frames in the job\'s format (JPEG, EXR)', () => {
+  const rgba = new Uint8Array(64 * 36 * 4).map((_, i) => (i * 37 + (i >> 7)) & 255)
+  const floats = (fill?: number) => ({ ...size, pixels: Float32Array.from(rgba, (v, i) => (i % 4 === 3 ? 1 : (fill ?? v / 64))) })
+  const entry = async (bytes: Uint8Array, format: 'JPEG' | 'EXR', frame = 1) => ({ frame, blobId: sha(bytes), pixelHash: pixelHash(await decodeFrame(bytes, format, size)) })
+  const exrJob = { ...size, outputFormat: 'EXR' }
+  const jpegJob = { ...size, outputFormat: 'JPEG' }
+
+  it('accepts honest EXR and JPEG frames, hashing EXR pixels as floats', async () => {
+    const exr = encodeExr(floats())
+    const result = await inspectFrame(exr, await entry(exr, 'EXR'), exrJob)
+    expect(result).toMatchObject({ ok: true, flat: false })
+    expect(result.ok && result.decoded.pixels).toBeInstanceOf(Float32Array)
+    const jpeg = await encodeJpeg({ ...size, pixels: rgba })
+    expect(await inspectFrame(jpeg, await entry(jpeg, 'JPEG'), jpegJob)).toMatchObject({ ok: true, flat: false })
+    // An announcement's '' is PNG.
+    expect(await inspectFrame(good, await committed(good), { ...size, outputFormat: '' })).toMatchObject({ ok: true })
+  })
+
+  it('flags a blank EXR frame as flat', async () => {
+    const blank = encodeExr(floats(0.25))
+    expect(await inspectFrame(blank, await entry(blank, 'EXR'), exrJob)).toMatchObject({ ok: true, flat: true })
+  })
+
+  it('refuses a frame in another format than the job\'s, and EXR pixels that are not the committed ones', async () => {
+    expect(await inspectFrame(good, await committed(good), exrJob)).toMatchObject({ ok: false, reason: expect.stringMatching(/not an OpenEXR file/) })
+    expect(await inspectFrame(good, await committed(good), jpegJob)).toMatchObject({ ok: false, reason: expect.stringMatching(/not a JPEG file/) })
+    const exr = encodeExr(floats())
+    const other = encodeExr(floats(0.5))
+    expect(await inspectFrame(other, { ...(await entry(exr, 'EXR')), blobId: sha(other) }, exrJob)).toMatchObject({ ok: false, reason: expect.stringMatching(/pixel hash/) })
+    expect(await inspectFrame(good, await committed(good), { ...size, outputFormat: 'TIFF' })).toMatchObject({ ok: false, reason: expect.stringMatching(/unknown output format/) })
+  })
+
+  it('refuses an EXR file larger than any honest one unread, by the EXR bound', async () => {
+    const path = join(dir, 'huge.exr')
+    await writeFile(path, new Uint8Array(64 * 36 * 16 + 36 * 16 + 1024 * 1024 + 1))
+    expect(await inspectFrameFile(path, { frame: 4, blobId: new Uint8Array(32), pixelHash: new Uint8Array(32) }, exrJob)).toMatchObject({ ok: false, reason: expect.stringMatching(/more than any 64x36 EXR/) })
+  })
+
+  it('checks a revealed EXR frame against its commitment', async () => {
+    const frames = [encodeExr(floats()), encodeExr(floats(0.5))]
+    const leaves = await Promise.all(frames.map((b, i) => entry(b, 'EXR', 10 + i)))
+    const root = merkleRoot(leaves)
+    expect(await checkRevealedFrame(root, { bytes: frames[1]!, frame: 11, proof: merkleProof(leaves, 1) }, exrJob)).toEqual({ ok: true })
+    expect(await checkRevealedFrame(root, { bytes: frames[1]!, frame: 11, proof: merkleProof(leaves, 1) }, size)).toMatchObject({ ok: false, reason: expect.stringMatching(/not a PNG/) })
   })
 })

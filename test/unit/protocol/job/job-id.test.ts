@@ -22,6 +22,13 @@ describe('jobIdOf', () => {
     for (const [k, v] of Object.entries(changes)) expect(toHex(jobIdOf(sampleSpec({ [k]: v }), pubA, nonce))).not.toBe(base)
   })
 
+  it('binds the output format and the worker filters, not the creator-only name and comment', () => {
+    const base = toHex(jobIdOf(sampleSpec({ renderer: 'blender' }), pubA, nonce))
+    const defining = { outputFormat: 'EXR', regions: ['eu-west'], gpuVendor: 'NVIDIA', gpuModel: 'A100', minGpuCount: 2, minRamMib: 4096, tier: 3 }
+    for (const [k, v] of Object.entries(defining)) expect(toHex(jobIdOf(sampleSpec({ renderer: 'blender', [k]: v, ...(k === 'tier' ? { maxPrice: 500 } : {}) }), pubA, nonce))).not.toBe(base)
+    expect(toHex(jobIdOf(sampleSpec({ renderer: 'blender', name: 'shot 12', comment: 'final grade' }), pubA, nonce))).toBe(base)
+  })
+
   it('refuses keys and nonces of the wrong size', () => {
     expect(() => jobIdOf(sampleSpec(), filled(31, 1), nonce)).toThrow(ProtocolError)
     expect(() => jobIdOf(sampleSpec(), pubA, filled(8, 1))).toThrow(ProtocolError)

@@ -16,6 +16,30 @@ function errorOf(input: unknown): JobSpecError {
   throw new Error('expected a JobSpecError')
 }
 
+describe('validateJobSpec: formats, filters and tiers', () => {
+  it('takes PNG, JPEG and EXR from Blender jobs, PNG only from the builtin renderer', () => {
+    expect(validateJobSpec({ ...minimal, renderer: 'blender', outputFormat: 'EXR' }).outputFormat).toBe('EXR')
+    expect(validateJobSpec({ ...minimal, outputFormat: '' }).outputFormat).toBe('PNG')
+    expect(errorOf({ ...minimal, outputFormat: 'JPEG' }).message).toMatch(/builtin renderer writes PNG only/)
+    expect(errorOf({ ...minimal, renderer: 'blender', outputFormat: 'TIFF' }).message).toMatch(/one of PNG, JPEG, EXR/)
+  })
+
+  it('bounds regions, GPU count and the comment', () => {
+    expect(validateJobSpec({ ...minimal, regions: ['eu-west', 'us-east'] }).regions).toEqual(['eu-west', 'us-east'])
+    expect(errorOf({ ...minimal, regions: Array(9).fill('x') }).field).toBe('regions')
+    expect(errorOf({ ...minimal, regions: [''] }).field).toBe('regions')
+    expect(errorOf({ ...minimal, regions: 'eu-west' }).field).toBe('regions')
+    expect(errorOf({ ...minimal, minGpuCount: LIMITS.maxGpuCount + 1 }).field).toBe('minGpuCount')
+    expect(errorOf({ ...minimal, comment: 'x'.repeat(1025) }).message).toMatch(/longer than 1024 bytes/)
+  })
+
+  it("keeps a tier's price cap inside its band", () => {
+    expect(validateJobSpec({ ...minimal, tier: 2, maxPrice: 600 }).tier).toBe(2)
+    expect(errorOf({ ...minimal, tier: 1, maxPrice: 1000 }).message).toMatch(/tier 1 \(premium\) needs a price cap from 1500 to 10000, got 1000/)
+    expect(errorOf({ ...minimal, tier: 4 }).field).toBe('tier')
+  })
+})
+
 describe('validateJobSpec', () => {
   it('fills defaults and normalises the scene id', () => {
     const spec = validateJobSpec(minimal)

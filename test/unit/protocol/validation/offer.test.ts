@@ -21,4 +21,9 @@ describe('WorkerOffer rules (R41)', () => {
     expectVerdict('WorkerOffer', { region: 'x'.repeat(LIMITS.maxStringBytes + 1) }, 'REJECT', 'FIELD_RANGE')
     expectVerdict('WorkerOffer', { renderers: [{ ...r, engines: ['é'.repeat(129)] }] }, 'REJECT', 'FIELD_RANGE')
   })
+  it('bounds the GPU description like the other hardware strings', () => {
+    const hardware = { cpuModel: 'x', cpuCount: 8, gpuModel: 'NVIDIA GeForce RTX 3090', gpuCount: 2, ramMib: 1024, gpuVendor: 'NVIDIA', gpuVramMib: 24_576 }
+    expectVerdict('WorkerOffer', { hardware }, 'ACCEPT')
+    expectVerdict('WorkerOffer', { hardware: { ...hardware, gpuVendor: 'x'.repeat(LIMITS.maxStringBytes + 1) } }, 'REJECT', 'FIELD_RANGE')
+  })
 })

@@ -24,6 +24,18 @@ describe('selectCheckers', () => {
     }
   })
 
+  it('puts the checker a ledger drew first, and draws the rest from the others (R102a)', () => {
+    const drawn = keys[5]!
+    const picked = selectCheckers({ ...input, drawn, redundancy: 2 })
+    expect(picked[0]).toBe(drawn)
+    expect(picked[1]).toBe(selectCheckers({ ...input, exclude: [worker, creator, drawn], redundancy: 1 })[0])
+    expect(selectCheckers({ ...input, drawn, redundancy: 1 })).toEqual([drawn])
+    expect(checkerIndex({ ...input, drawn, redundancy: 2 }, picked[1]!)).toBe(1)
+    // A drawn key that is excluded or not registered selects nobody.
+    expect(selectCheckers({ ...input, drawn: worker })).toEqual([])
+    expect(selectCheckers({ ...input, drawn: 'ff'.repeat(32) })).toEqual([])
+  })
+
   it('returns fewer when fewer are eligible, none when none are', () => {
     expect(selectCheckers({ ...input, checkers: [worker, creator, keys[2]!] })).toEqual([keys[2]])
     expect(selectCheckers({ ...input, checkers: [worker] })).toEqual([])

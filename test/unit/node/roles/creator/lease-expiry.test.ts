@@ -22,7 +22,7 @@ function harness(jobs: JobRecord[]) {
 }
 
 function leasedJob(id: string, expiresMs: number): JobRecord {
-  const claimed = claimTask({ ...newJob(), id }, W1, 'l1', expiresMs)
+  const claimed = claimTask({ ...newJob(), id }, W1, 'l1', expiresMs, 0)
   if (isRefusal(claimed)) throw new Error(claimed.reason)
   return claimed.job
 }

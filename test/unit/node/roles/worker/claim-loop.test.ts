@@ -34,7 +34,7 @@ function setup(slots: number) {
     logger,
     backoff: { noTask: 30, notAdmitted: 30, error: 30 }
   })
-  jobs.observe('j', announcement(), creator.ref, Date.now())
+  jobs.observe('j', announcement({ timestampMs: Date.now() }), creator.ref, Date.now())
   return { creator, jobs, loops, ran, rebids, release, hold: () => (holdTasks = true) }
 }
 

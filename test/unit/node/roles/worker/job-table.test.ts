@@ -62,4 +62,26 @@ describe('JobTable', () => {
     expect(t.takeClaimable(1010)?.id).toBe(first.id)
     expect(t.takeClaimable(1010)?.id).toBe(first.id)
   })
+
+  it('claims nothing from a job past its deadline, counted from the earliest announcement (R53 step 7)', () => {
+    const t = new JobTable()
+    // Announced at 1 000 with a one-hour timeout_stop: the deadline is 3 601 000.
+    const seen = t.observe('j', announcement({ timestampMs: 1_000, timeoutStopS: 3600 }), creator, 1_000)!
+    // A re-announcement carries a fresh timestamp; the deadline stays with the first.
+    t.observe('j', announcement({ timestampMs: 3_000_000, timeoutStopS: 3600 }), creator, 3_000_000)
+    expect(seen.job.deadlineMs).toBe(3_601_000)
+    expect(t.takeClaimable(3_600_999)?.id).toBe('j')
+    t.endClaim(seen.job, 3_600_999, 0)
+    expect(t.takeClaimable(3_601_000)).toBeUndefined()
+    t.prune(3_601_000)
+    expect(t.size).toBe(0)
+    expect(t.observe('j', announcement({ timestampMs: 3_601_000, timeoutStopS: 3600 }), creator, 3_601_000)).toBeUndefined()
+  })
+
+  it('does not take on a job whose announcement is already past its deadline', () => {
+    const t = new JobTable()
+    expect(t.observe('late', announcement({ timestampMs: 1_000, timeoutStopS: 10 }), creator, 11_000)).toBeUndefined()
+    expect(t.size).toBe(0)
+    expect(t.observe('ok', announcement({ timestampMs: 1_000, timeoutStopS: 10 }), creator, 10_999)?.isNew).toBe(true)
+  })
 })

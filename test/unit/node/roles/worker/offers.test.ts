@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { LIMITS, ReplayGuard, signEnvelope, validateGossip } from '../../../../../protocol/index.ts'
+import { LIMITS, openEnvelope, ReplayGuard, signEnvelope, validateGossip, type WorkerOffer } from '../../../../../protocol/index.ts'
 import { memoryKv } from '../../../../../node/roles/worker/kv.ts'
 import { buildOfferPayload, nextOfferSeq, OfferBook, OfferPublisher, type OfferSelf } from '../../../../../node/roles/worker/offers.ts'
 import { ed, logger, seedOf } from './fakes.ts'
 
 const self: OfferSelf = {
   capabilities: { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] },
-  hardware: { cpuModel: 'Test CPU', cpuCount: 8, gpuModel: '', gpuCount: 0, ramMib: 16384 },
+  hardware: { cpuModel: 'Test CPU', cpuCount: 8, gpuModel: '', gpuCount: 0, ramMib: 16384, gpuVendor: '', gpuVramMib: 0 },
   benchScore: 1000,
   price: 1500,
   slots: 4,
@@ -80,6 +80,38 @@ describe('offer seq', () => {
   })
 })
 
+describe('OfferPublisher', () => {
+  it('publishes once more after an offer in flight when something changed meanwhile, and not after stop', async () => {
+    const sent: number[] = []
+    let release: () => void = () => {}
+    let current = { ...self }
+    const publisher = new OfferPublisher({
+      sign: (o) => signEnvelope(ed, seedOf(1), 'WorkerOffer', o),
+      publish: async (bytes) => {
+        sent.push((openEnvelope(ed, bytes).payload as WorkerOffer).price)
+        // The first offer after start stays on the wire until released.
+        if (sent.length === 2) await new Promise<void>((resolve) => (release = resolve))
+      },
+      self: () => current,
+      kv: memoryKv(),
+      now: () => 1000,
+      logger,
+      intervalMs: 60_000
+    })
+    await publisher.start()
+    const inFlight = publisher.publishNow()
+    await new Promise((r) => setImmediate(r))
+    current = { ...self, price: 900 }
+    // Two asks while one is on its way: one more offer, carrying the new price.
+    const next = [publisher.publishNow(), publisher.publishNow()]
+    release()
+    await Promise.all([inFlight, ...next])
+    expect(sent).toEqual([1500, 1500, 900])
+    await publisher.stop()
+    expect(sent).toHaveLength(3)
+  })
+})
+
 describe('OfferBook', () => {
   it('averages the latest price of each worker heard recently', () => {
     const book = new OfferBook({ ttlMs: 10_000 })
@@ -96,5 +128,20 @@ describe('OfferBook', () => {
     const book = new OfferBook({ maxSigners: 3 })
     for (let i = 0; i < 10; i++) book.record(`w${i}`, buildOfferPayload(self, 1, 0), 0)
     expect(book.stats(0).offersSeen).toBe(3)
+  })
+
+  it('hands back the latest whole offer per worker only when asked to keep them (the creator does, for bid-watch)', () => {
+    const keeping = new OfferBook({ ttlMs: 10_000, maxSigners: 2, keepOffers: true })
+    const priced = (price: number) => ({ ...buildOfferPayload(self, 1, 0), price })
+    keeping.record('a', priced(1000), 0)
+    keeping.record('a', priced(3000), 1000)
+    keeping.record('b', priced(2000), 2000)
+    keeping.record('c', priced(4000), 3000)
+    // a is the quietest of three with room for two; b goes stale by 12,500.
+    expect(keeping.recent(4000).map((o) => o.price)).toEqual([2000, 4000])
+    expect(keeping.recent(12_500).map((o) => o.price)).toEqual([4000])
+    const pricesOnly = new OfferBook()
+    pricesOnly.record('a', priced(1000), 0)
+    expect(pricesOnly.recent(0)).toEqual([])
   })
 })

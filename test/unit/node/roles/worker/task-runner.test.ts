@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { bytesEqual, merkleRoot, toHex } from '../../../../../protocol/index.ts'
 import { SceneCache } from '../../../../../node/roles/worker/scene-cache.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
-import { runTask, type TaskRunnerDeps } from '../../../../../node/roles/worker/task-runner.ts'
+import { renderCap, runTask, type TaskRunnerDeps } from '../../../../../node/roles/worker/task-runner.ts'
 import { announcement, ed, FakeCreator, FakeRenderer, framePixels, leaseFor, logger, MapBlobs, seedOf, sha256 } from './fakes.ts'
 
 const WORKER_SEED = seedOf(0x11)
@@ -116,6 +116,30 @@ describe('task runner', () => {
     const outcome = await runTask(deps, job(), leaseFor(WORKER_KEY), { signal: stop.signal })
     expect(outcome.status).toBe('stopped')
     expect(creator.commitments).toHaveLength(0)
+  })
+
+  it('aborts a render that runs into the job\'s deadline, with the reason, and commits nothing', async () => {
+    let aborted: unknown
+    renderer.between = (_f, request) =>
+      new Promise((_r, reject) =>
+        request.signal!.addEventListener('abort', () => {
+          aborted = request.signal!.reason
+          reject(request.signal!.reason)
+        })
+      )
+    // Far enough off for the scene fetch to finish first: the cap must reach the renderer.
+    const deadlineMs = Date.now() + 300
+    const outcome = await runTask(deps, { ...job(), deadlineMs }, leaseFor(WORKER_KEY), { signal: new AbortController().signal })
+    expect(outcome).toMatchObject({ status: 'timedOut', code: 'jobDone' })
+    expect(outcome.reason).toBe(`render stopped at the job's deadline, ${new Date(deadlineMs).toISOString()} (timeout_stop 3600s): the creator leases no more of it`)
+    expect(aborted).toBeInstanceOf(DOMException)
+    expect(creator.commitments).toHaveLength(0)
+  })
+
+  it('caps the render only when the deadline is within a timer\'s reach', () => {
+    expect(renderCap(undefined, 0)).toBeUndefined()
+    expect(renderCap(2 ** 31, 0)).toBeUndefined()
+    expect(renderCap(1_000, 0)).toBeInstanceOf(AbortSignal)
   })
 
   it('fails a task whose renderer skipped a frame', async () => {
