@@ -10,6 +10,7 @@ import { ApiClient } from '../../node/api/client.ts'
 import { prepareJob, submitJob, waitForJob } from '../../node/cli/job-client.ts'
 import type { JobView } from '../../node/roles/creator/index.ts'
 import { Testnet } from '../../testnet/launcher.ts'
+import { pictor } from './helpers/cli.ts'
 import { waitFor } from './helpers/nodes.ts'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -54,5 +55,32 @@ describe('renderer version requests', () => {
 
     const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'pictor.mjs'), 'job', 'status', job.id, '--data-dir', testnet.node('creator').dataDir])
     expect(stdout).toContain('no bids  no worker runs builtin >=9 (workers run 1)')
+  })
+})
+
+describe('pictor job plan', () => {
+  it("prints tasks, escrow and the fitting workers' asks before anything is uploaded, and why none would bid", async () => {
+    const data = testnet.node('creator').dataDir
+    // Offers arrive every few seconds: wait until both workers are heard.
+    let out = ''
+    await waitFor(async () => {
+      out = (await pictor(['job', 'plan', SCENE, '--frames', '1-8', '--frames-per-task', '3', '--resolution', '32x18', '--samples', '2', '--max-price', '5000', '--data-dir', data])).stdout
+      return out.includes('2 of 2 heard from would bid')
+    }, 60_000, 'both workers in the plan')
+    expect(out).toMatch(/frames +8 in 3 task\(s\)/)
+    expect(out).toMatch(/escrow +\d+\.\d{6} PIC locked at submit/)
+    expect(out).toMatch(/asks +\d+ to \d+ µPIC per reference frame/)
+    expect(out).toMatch(/estimate +\d+\.\d{6} PIC at the lowest ask/)
+
+    const none = await pictor(['job', 'plan', SCENE, '--frames', '1-2', '--max-price', '1', '--data-dir', data, '--json'])
+    expect(none.code).toBe(0)
+    const plan = JSON.parse(none.stdout)
+    expect(plan.workers).toMatchObject({ heard: 2, fitting: 0 })
+    expect(plan.noBids.join(' ')).toMatch(/price cap/)
+
+    // Worker filters: the workers run with the default region "unknown" and no GPU.
+    const filtered = JSON.parse((await pictor(['job', 'plan', SCENE, '--frames', '1-2', '--max-price', '5000', '--region', 'mars', '--gpus', '1', '--data-dir', data, '--json'])).stdout)
+    expect(filtered.workers.fitting).toBe(0)
+    expect(filtered.noBids.join(' ')).toMatch(/mars/)
   })
 })

@@ -13,6 +13,7 @@ import type { NodeContext, NodeService } from '../../node.ts'
 import { createBlenderRenderer } from '../../renderers/blender/index.ts'
 import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
 import type { Renderer } from '../../renderers/types.ts'
+import { ChainCommits } from './chain-commits.ts'
 import { WorkerError } from './errors.ts'
 import type { FrameTamper } from './frame-tamper.ts'
 import { detectGpus } from './gpus.ts'
@@ -60,6 +61,8 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
   const renderer = deps.renderer ?? defaultRenderer(ctx)
   const blobs = deps.blobs ?? ctx.blobs
   if (blobs === undefined) throw new WorkerError('NO_BLOB_STORE', 'the worker needs a blob store (ctx.blobs)')
+  const ledger = ctx.ledger
+  const chainCommits = ledger === undefined ? undefined : new ChainCommits({ commit: async (jobId, taskIndex, merkleRoot) => void (await ledger.commitResult({ jobId, taskIndex, merkleRoot })), logger, now: ctx.now })
   const worker = new WorkerService({
     identity: ctx.identity,
     settings: { slots: ctx.config.slots, price: ctx.config.price, region: ctx.config.region },
@@ -82,7 +85,7 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     offerIntervalMs: deps.offerIntervalMs,
     renewEveryMs: deps.renewEveryMs,
     tamper: deps.tamper,
-    commitOnChain: ctx.ledger === undefined ? undefined : async (jobId, taskIndex, merkleRoot) => void (await ctx.ledger!.commitResult({ jobId, taskIndex, merkleRoot }))
+    commitOnChain: chainCommits === undefined ? undefined : async (jobId, taskIndex, merkleRoot) => void (await chainCommits.commit(jobId, taskIndex, merkleRoot))
   })
   if (deps.tamper) logger.warn('CHEATING WORKER: a frame tamper rewrites its frames (adversarial testnet only)')
   ctx.api.route('GET', '/api/worker/settings', () => worker.settings())
@@ -93,6 +96,7 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     {
       start: () => worker.start(),
       async stop() {
+        chainCommits?.stop()
         await worker.stop()
         if (ownsRenderer) await renderer.close()
       }

@@ -11,8 +11,11 @@ import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../../node/api/client.ts'
 import { downloadFrames, prepareJob, submitJob, waitForJob } from '../../../node/cli/job-client.ts'
-import { decodeExr, decodeFrame, decodePng, encodeJpeg } from '../../../node/images/index.ts'
+import { decodeExr, decodeFrame, decodePng, encodeJpeg, jpegBlockRegion } from '../../../node/images/index.ts'
+import { silentLogger } from '../../../node/log.ts'
+import { createBlenderRenderer } from '../../../node/renderers/blender/index.ts'
 import type { JobView } from '../../../node/roles/creator/index.ts'
+import { cropImage } from '../../../node/verify/compare.ts'
 import { Testnet } from '../../../testnet/launcher.ts'
 import { pictor } from '../helpers/cli.ts'
 import { waitFor } from '../helpers/nodes.ts'
@@ -38,6 +41,28 @@ async function bareRender(format: 'EXR' | 'PNG'): Promise<string[]> {
   await execa(blender!.path, ['-b', scene, ...py, '-o', `${prefix}######`, '-F', format, '-f', '1,2,3'], { stdin: 'ignore' })
   return [1, 2, 3].map((f) => `${prefix}00000${f}.${format.toLowerCase()}`)
 }
+
+describe.skipIf(blender === undefined)('the Blender renderer in EXR and JPEG', () => {
+  it('writes a crop that is exactly its region of the full frame (EXR in float; JPEG on the block grid)', async () => {
+    const renderer = createBlenderRenderer({ binary: blender!.path, threads: 2, workDir: join(dir, 'work'), cacheDir: join(dir, 'cache'), logger: silentLogger })
+    try {
+      const tile = { x: 13, y: 9, width: 24, height: 13 }
+      for (const format of ['EXR', 'JPEG'] as const) {
+        const settings = { ...TEST_SETTINGS, format }
+        const [full] = await renderer.renderFrames({ scenePath: scene, frames: [2], settings, outDir: join(dir, `full-${format}`) })
+        expect(full!.path.endsWith(format === 'EXR' ? '000002.exr' : '000002.jpg')).toBe(true)
+        const whole = await decodeFrame(await readFile(full!.path), format, size)
+        const region = format === 'JPEG' ? jpegBlockRegion(tile, size) : tile
+        const crop = await renderer.renderCrop({ scenePath: scene, frame: 2, crop: region, settings, outDir: join(dir, `crop-${format}`) })
+        const mine = cropImage(await decodeFrame(await readFile(crop.path), format, region), { ...tile, x: tile.x - region.x, y: tile.y - region.y })
+        const theirs = cropImage(whole, tile)
+        expect(Buffer.from(mine.pixels.buffer, mine.pixels.byteOffset, mine.pixels.byteLength).equals(Buffer.from(theirs.pixels.buffer, theirs.pixels.byteOffset, theirs.pixels.byteLength)), format).toBe(true)
+      }
+    } finally {
+      await renderer.close()
+    }
+  })
+})
 
 describe.skipIf(blender === undefined)('EXR and JPEG jobs on the testnet', () => {
   let testnet: Testnet | undefined

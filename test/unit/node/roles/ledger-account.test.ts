@@ -6,7 +6,8 @@ import { LedgerError } from '../../../../node/ledger/errors.ts'
 import { type ChainNode, DEFAULT_LEDGER_PARAMS, type LedgerRole, ROLE } from '../../../../node/ledger/types.ts'
 import { silentLogger } from '../../../../node/log.ts'
 import type { LedgerRegistration } from '../../../../node/node-status.ts'
-import { LedgerAccount, type RetryTimers, retryDelayMs } from '../../../../node/roles/ledger-account.ts'
+import { LedgerAccount, retryDelayMs } from '../../../../node/roles/ledger-account.ts'
+import { fakeTimers } from './fake-timers.ts'
 
 const ADDRESS = `0x${'ab'.repeat(32)}`
 
@@ -42,32 +43,6 @@ function fakeLedger(registered?: ChainNode) {
         node = { address: ADDRESS, role, stake, verified: 0, rejected: 0, withdrawAt: 0 }
         return { digest: 'd', events: [] }
       }
-    }
-  }
-}
-
-/** Timers that fire only when the test says so. */
-function fakeTimers() {
-  const pending = new Map<number, { fn: () => Promise<void>; ms: number }>()
-  let next = 0
-  const timers: RetryTimers = {
-    setTimeout(fn, ms) {
-      pending.set(++next, { fn, ms })
-      return next
-    },
-    clearTimeout(handle) {
-      pending.delete(handle as number)
-    }
-  }
-  return {
-    timers,
-    pending,
-    delays: () => [...pending.values()].map((t) => t.ms),
-    async fire() {
-      expect(pending.size).toBe(1)
-      const [[id, t]] = [...pending]
-      pending.delete(id)
-      await t.fn()
     }
   }
 }

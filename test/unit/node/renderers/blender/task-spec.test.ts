@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SettingsError } from '../../../../../node/renderers/blender/errors.ts'
-import { blenderArgs, blenderEnv, borderPixels, checkCrop, checkFrames, cropBorder, prlimitArgs, resolveSettings } from '../../../../../node/renderers/blender/task-spec.ts'
+import { blenderArgs, blenderEnv, blenderFileFormat, borderPixels, checkCrop, checkFrames, cropBorder, prlimitArgs, resolveSettings } from '../../../../../node/renderers/blender/task-spec.ts'
+import { renderSettingsOf } from '../../../../../node/renderers/render-settings.ts'
 
 const OFFERED = { engines: ['CYCLES', 'BLENDER_EEVEE'], devices: ['CPU'] }
 const BASE = { width: 96, height: 54, samples: 8, seed: 42 }
@@ -52,6 +53,18 @@ describe('settings', () => {
     expect(() => resolveSettings({ ...BASE, device: 'GPU' }, OFFERED)).toThrow(/device "GPU" is not available/)
     expect(() => resolveSettings({ ...BASE, device: 'OPTIX' }, { ...OFFERED, devices: ['CPU', 'CUDA'] })).toThrow(SettingsError)
     expect(resolveSettings({ ...BASE, device: 'GPU' }, { ...OFFERED, devices: ['CPU', 'CUDA'] }).device).toBe('GPU')
+  })
+
+  it('has Blender write PNG for PNG and JPEG jobs (the node encodes the JPEG) and OpenEXR for EXR jobs', () => {
+    expect([undefined, 'PNG', 'JPEG', 'EXR'].map(blenderFileFormat)).toEqual(['PNG', 'PNG', 'PNG', 'OPEN_EXR'])
+    expect(() => blenderFileFormat('TIFF')).toThrow(/format "TIFF" is not one of PNG, JPEG, EXR/)
+  })
+
+  it('takes the format from the announcement, where empty means PNG', () => {
+    const a = { width: 96, height: 54, samples: 8, seed: 1, engine: '', device: '' }
+    expect(renderSettingsOf({ ...a, outputFormat: '' }).format).toBeUndefined()
+    expect(renderSettingsOf({ ...a, outputFormat: 'EXR' }).format).toBe('EXR')
+    expect(renderSettingsOf({ ...a, outputFormat: 'JPEG' }).format).toBe('JPEG')
   })
 
   it('refuses out-of-range numbers', () => {
