@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApiClient } from '../../node/api/client.ts'
 import { detectBlender } from '../../node/renderers/blender/index.ts'
 import type { WorkerSettings } from '../../node/roles/worker/index.ts'
+import { roleServices } from '../../node/roles/index.ts'
 import { type LocalSwarm, startSwarm, waitFor } from './helpers/nodes.ts'
 import { pictor, ROOT } from './helpers/cli.ts'
 
@@ -146,7 +147,7 @@ describe('a running worker, from the CLI', () => {
   let swarm: LocalSwarm
   const dataDir = (i: number) => swarm.nodes[i]!.context.dataDir.paths.root
   beforeAll(async () => {
-    swarm = await startSwarm(2, { roles: ['worker', 'worker'], config: { price: 1000 } })
+    swarm = await startSwarm(2, { roles: ['worker', 'worker'], config: { price: 1000 }, services: roleServices })
   })
   afterAll(() => swarm?.stop())
 

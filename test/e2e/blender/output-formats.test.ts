@@ -141,7 +141,10 @@ describe.skipIf(blender === undefined)('a cheating Blender worker on an EXR job'
     await waitFor(async () => {
       view = await client.request<JobView>('GET', `/api/jobs/${job.id}`)
       return view.workers.some((w) => w.banned)
-    }, 100_000, 'the cheating worker to be refused')
+    }, 100_000, 'the cheating worker to be refused').catch((err) => {
+      console.log(JSON.stringify(view, null, 1))
+      throw err
+    })
     expect(view!.frames[0]!.status).not.toBe('succeeded')
     expect(view!.workers.find((w) => w.banned)!.paid).toBe('0')
     await client.request('POST', `/api/jobs/${job.id}/cancel`)
