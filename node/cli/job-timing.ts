@@ -24,13 +24,13 @@ const span = (a: { frameStart: number; frameEnd: number }) => (a.frameStart === 
 
 export function deadlineLine(view: JobView): string {
   const at = new Date(view.deadline.atMs).toISOString()
-  if (!view.deadline.passed || view.status !== 'active') return `${at} (timeout_stop ${formatDuration(view.spec.timeoutStopS * 1000)})`
+  if (!view.deadline.passed || (view.status !== 'active' && view.status !== 'expired')) return `${at} (timeout_stop ${formatDuration(view.spec.timeoutStopS * 1000)})`
   const undone = view.deadline.undone
   return `passed at ${at}: no new leases; ${undone.length} frame${undone.length === 1 ? '' : 's'} undone${undone.length === 0 ? '' : ` (${frameRanges(undone)})`}`
 }
 
-/** An active job past its deadline with nothing in flight: nothing more will happen to it. */
-export const stoppedAtDeadline = (view: JobView): boolean => view.status === 'active' && view.deadline.passed && view.counts.processing === 0
+/** A job that ended at its deadline, or is about to (past it, nothing in flight): nothing more will happen to it. */
+export const stoppedAtDeadline = (view: JobView): boolean => view.status === 'expired' || (view.status === 'active' && view.deadline.passed && view.counts.processing === 0)
 
 export function alertLines(view: JobView): string[] {
   if (view.timeoutAlertS === undefined) return []

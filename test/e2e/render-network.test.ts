@@ -120,7 +120,7 @@ describe('render network', () => {
     // Renders running at the deadline are stopped, so their leases run out and nothing stays in flight.
     const watched = await pictor(['job', 'watch', id, '--data-dir', data])
     expect(watched.code).toBe(1)
-    expect(watched.stdout).toMatch(/job active, deadline passed at .*: no new leases; \d+ frames undone/)
+    expect(watched.stdout).toMatch(/job (active|expired), deadline passed at .*: no new leases; \d+ frames undone/)
     const view = await (await client()).request<JobView>('GET', `/api/jobs/${id}`)
     expect(view.timeoutAlertS).toBe(1)
     expect(view.deadline.passed).toBe(true)
@@ -141,5 +141,7 @@ describe('render network', () => {
     const later = await (await client()).request<JobView>('GET', `/api/jobs/${id}`)
     expect(later.counts.processing).toBe(0)
     expect(later.frames.map((f) => f.attempts)).toEqual(view.frames.map((f) => f.attempts))
+    // Nothing in flight past the deadline: the job has ended, its undone tasks cancelled (R53 7a).
+    expect(later.status).toBe('expired')
   })
 })

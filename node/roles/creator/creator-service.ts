@@ -11,6 +11,7 @@ import {
   LIMITS,
   type LevelName,
   newTaskState,
+  NOTICE_KINDS,
   ReplayGuard,
   signEnvelope,
   TASK_PROTOCOL,
@@ -81,7 +82,7 @@ export class CreatorService implements NodeService {
     const jobs = () => this.jobs.list()
     const save = (job: JobRecord) => this.jobs.save(job)
     this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
-    this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log })
+    this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job) })
     if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now })
   }
 
@@ -171,11 +172,18 @@ export class CreatorService implements NodeService {
   async cancel(id: string): Promise<JobRecord> {
     const job = this.jobOrThrow(id)
     const cancelled = cancelJob(job)
-    if (this.c.ledger !== undefined && job.ledger !== undefined && job.status === 'active') {
-      await this.c.ledger.cancelJob(id).catch((err) => this.log.warn('on-chain cancel failed', { job: id, err }))
-    }
+    if (job.status === 'active') await this.endOnLedger(job)
     await this.jobs.save(cancelled)
     return cancelled
+  }
+
+  /** A job ended early (cancelled, or expired at its deadline): the ledger refunds what no task holds, and workers hear it is over. */
+  private async endOnLedger(job: JobRecord): Promise<void> {
+    if (this.c.ledger !== undefined && job.ledger !== undefined) {
+      await this.c.ledger.cancelJob(job.id).catch((err) => this.log.warn('on-chain cancel failed', { job: job.id, err }))
+    }
+    const notice = signEnvelope(nodeEd25519, this.c.identity.seed, 'JobNotice', { jobId: Buffer.from(job.id, 'hex'), kind: NOTICE_KINDS.cancelled, timestampMs: this.c.now() })
+    await this.c.gossip.publish('notices', notice).catch(() => {})
   }
 
   /** The creator signs a completed job off (job-acceptance.ts); the ledger holds nothing back to release. */

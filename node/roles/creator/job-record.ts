@@ -5,7 +5,8 @@ import type { JobSpec, TaskState } from '../../../protocol/index.ts'
 import type { PendingResult } from './committed-result.ts'
 import type { JobTimings } from './timing.ts'
 
-export type JobStatus = 'active' | 'completed' | 'cancelled'
+/** `expired`: its deadline passed with frames undone (SPEC R53 7a). */
+export type JobStatus = 'active' | 'completed' | 'cancelled' | 'expired'
 
 export interface AdmittedWorker {
   peerId: string

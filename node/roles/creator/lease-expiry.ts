@@ -2,11 +2,12 @@
 // without a renewal go back to the queue (the scheduler's expireLeases
 // decides), and tasks running longer than their job's `--timeout-alert`
 // raise it, once per attempt: a warn line here and an entry in the job
-// view (timing.ts decides). This only runs them on a timer and saves what
-// changed.
+// view (timing.ts decides); a job past its deadline with nothing in flight
+// ends as expired (expireJob). This only runs them on a timer and saves
+// what changed.
 import type { Logger } from '../../log.ts'
 import type { JobRecord } from './job-record.ts'
-import { expireLeases } from './scheduler.ts'
+import { expireJob, expireLeases } from './scheduler.ts'
 import { raiseAlerts } from './timing.ts'
 
 export interface LeaseExpiryComponents {
@@ -14,6 +15,8 @@ export interface LeaseExpiryComponents {
   save(job: JobRecord): Promise<void>
   now(): number
   logger: Logger
+  /** A job that ended at its deadline, once saved (the creator refunds it on the ledger). */
+  onJobExpired?(job: JobRecord): void
 }
 
 /** Half a second: a lease is at least several seconds, so an expiry is late by a small fraction of it. */
@@ -54,7 +57,12 @@ export class LeaseExpiry {
         this.c.logger.warn("task running longer than the job's timeout alert", { job: job.id, task: a.task, attempt: a.attempt, worker: a.worker, state: a.state, seconds: Math.round(a.ms / 1000), alertS: job.timeoutAlertS })
       }
       const next = alerted?.job ?? expired
-      if (next !== undefined) await this.c.save(next)
+      const ended = expireJob(next ?? job, now)
+      if (ended !== undefined) {
+        await this.c.save(ended)
+        this.c.logger.warn('job expired at its deadline with frames undone', { job: job.id, undone: ended.tasks.filter((t) => t.status === 'cancelled').length })
+        this.c.onJobExpired?.(ended)
+      } else if (next !== undefined) await this.c.save(next)
     }
     return changed
   }

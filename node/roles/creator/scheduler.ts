@@ -147,7 +147,23 @@ export function revokeTask(job: JobRecord, taskIndex: number, reason: string): J
 
 export function cancelJob(job: JobRecord): JobRecord {
   if (job.status !== 'active') return job
-  return { ...job, status: 'cancelled', tasks: job.tasks.map((t) => (t.status === 'verified' || t.status === 'cancelled' ? t : transition(t, { type: 'cancel' }))) }
+  return endJob(job, 'cancelled')
+}
+
+function endJob(job: JobRecord, status: 'cancelled' | 'expired'): JobRecord {
+  return { ...job, status, tasks: job.tasks.map((t) => (t.status === 'verified' || t.status === 'cancelled' ? t : transition(t, { type: 'cancel' }))) }
+}
+
+/**
+ * Past its deadline (SPEC R53 7a) with nothing in flight, an active job
+ * ends as expired: its undone tasks are cancelled, so the unspent escrow can
+ * go back. Undefined while it may still finish: before the deadline, or
+ * while a lease runs or a result waits for its check.
+ */
+export function expireJob(job: JobRecord, nowMs: number): JobRecord | undefined {
+  if (job.status !== 'active' || nowMs < deadlineOf(job)) return undefined
+  const inFlight = job.tasks.some((t) => t.status === 'leased' || t.status === 'rendered' || t.status === 'committed') || Object.keys(job.pending).length > 0
+  return inFlight ? undefined : endJob(job, 'expired')
 }
 
 /** What a result's outcome did to its job. */

@@ -124,12 +124,12 @@ describe.skipIf(blender === undefined)('a cheating Blender worker on an EXR job'
   afterAll(() => testnet?.stop())
 
   it('is refused by the checker: banned, its frame never accepted', async () => {
-    // The cheater is the only worker, so it renders the job for certain.
+    // The cheater is the only worker, so it renders the job for certain, and the full level has every tile checked.
     testnet = new Testnet({
       workers: 1,
       checkers: 1,
       logLevel: 'warn',
-      extraArgs: { worker: ['--renderer', 'blender', '--threads', '1'], checker: ['--threads', '1'] },
+      extraArgs: { creator: ['--verification', 'full'], worker: ['--renderer', 'blender', '--threads', '1'], checker: ['--threads', '2'] },
       nodeArgs: { 'worker-1': ['--cheat', 'fewer-samples'] }
     })
     await testnet.start()
@@ -141,10 +141,7 @@ describe.skipIf(blender === undefined)('a cheating Blender worker on an EXR job'
     await waitFor(async () => {
       view = await client.request<JobView>('GET', `/api/jobs/${job.id}`)
       return view.workers.some((w) => w.banned)
-    }, 100_000, 'the cheating worker to be refused').catch((err) => {
-      console.log(JSON.stringify(view, null, 1))
-      throw err
-    })
+    }, 100_000, 'the cheating worker to be refused')
     expect(view!.frames[0]!.status).not.toBe('succeeded')
     expect(view!.workers.find((w) => w.banned)!.paid).toBe('0')
     await client.request('POST', `/api/jobs/${job.id}/cancel`)

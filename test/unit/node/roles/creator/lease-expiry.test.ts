@@ -8,8 +8,10 @@ import { newJob, W1 } from './fixtures.ts'
 function harness(jobs: JobRecord[]) {
   const store = new Map(jobs.map((j) => [j.id, j]))
   const saved: JobRecord[] = []
+  const ended: string[] = []
   let now = 0
   const expiry = new LeaseExpiry({
+    onJobExpired: (job) => ended.push(job.id),
     jobs: () => [...store.values()],
     save: async (job) => {
       saved.push(job)
@@ -18,7 +20,7 @@ function harness(jobs: JobRecord[]) {
     now: () => now,
     logger: createLogger('test', { level: 'error' })
   })
-  return { expiry, saved, store, setNow: (ms: number) => (now = ms) }
+  return { expiry, saved, store, ended, setNow: (ms: number) => (now = ms) }
 }
 
 function leasedJob(id: string, expiresMs: number): JobRecord {
@@ -55,5 +57,22 @@ describe('lease expiry', () => {
     await new Promise((resolve) => setTimeout(resolve, 50))
     ticking.stop()
     expect(h.store.get('04')!.tasks[0]!.status).toBe('enqueued')
+  })
+
+  it('ends a job at its deadline once nothing is in flight: undone tasks cancelled, verified ones kept (R53 7a)', async () => {
+    // newJob: 6 frames in 3 tasks, timeoutStopS 24 h from createdMs 0.
+    const deadline = 24 * 3600 * 1000
+    const h = harness([leasedJob('05', deadline + 60_000)])
+    h.setNow(deadline)
+    await h.expiry.tick()
+    // A lease still runs: the job may yet finish that task.
+    expect(h.store.get('05')!.status).toBe('active')
+    expect(h.ended).toEqual([])
+    h.setNow(deadline + 60_000)
+    await h.expiry.tick()
+    const job = h.store.get('05')!
+    expect(job.status).toBe('expired')
+    expect(job.tasks.map((t) => t.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
+    expect(h.ended).toEqual(['05'])
   })
 })
