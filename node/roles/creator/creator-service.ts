@@ -20,15 +20,12 @@ import {
   type WorkerReputation
 } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
-import { suiAddressOf } from '../../identity/keys.ts'
-import { DEFAULT_LEDGER_PARAMS } from '../../ledger/types.ts'
 import type { Logger } from '../../log.ts'
-import type { GossipDelivery } from '../../net/gossip.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeService } from '../../node.ts'
-import { shouldAdmit, type Standing, withAdmitted } from './admission.ts'
 import { OfferBook } from '../offer-book.ts'
 import { Announcer } from './announcer.ts'
+import { BidIntake } from './bid-intake.ts'
 import { noBidsOf } from './bid-watch.ts'
 import { type JobPlan, planJob } from './job-plan.ts'
 import { CheckedVerifier } from './checked-verifier.ts'
@@ -37,7 +34,7 @@ import type { CreatorComponents } from './components.ts'
 import { disputeClosed, earlierCheckers, finishRerender, openDisputes, settleDispute } from './disputes.ts'
 import { CreatorError } from './errors.ts'
 import { acceptJob } from './job-acceptance.ts'
-import { assignOnChain, chainDraw, lockEscrow, unassignableWorker } from './job-ledger.ts'
+import { assignOnChain, chainDraw, lockEscrow } from './job-ledger.ts'
 import type { Dispute, JobRecord } from './job-record.ts'
 import { JobStore } from './job-store.ts'
 import { LeaseExpiry } from './lease-expiry.ts'
@@ -71,6 +68,7 @@ export class CreatorService implements NodeService {
   private readonly offChain = new Set<string>()
   /** Closes completed jobs on the ledger and records their settlement, when there is a ledger. */
   private readonly closer?: LedgerCloser
+  private readonly bids: BidIntake
 
   constructor(components: CreatorComponents, init: CreatorInit = {}) {
     this.c = components
@@ -83,6 +81,7 @@ export class CreatorService implements NodeService {
     const save = (job: JobRecord) => this.jobs.save(job)
     this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
     this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job) })
+    this.bids = new BidIntake({ jobs: this.jobs, ledger: components.ledger, logger: this.log, now: components.now })
     if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now })
   }
 
@@ -99,7 +98,7 @@ export class CreatorService implements NodeService {
       beforeCommitReply: (job, task, worker) => this.assignOnLedger(job, task, worker)
     })
     this.unhandle = await serveRpc(this.c.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.log.child('task'))
-    this.c.gossip.on('bids', (d) => this.onBid(d))
+    this.c.gossip.on('bids', (d) => this.bids.onBid(d))
     this.c.gossip.on('offers', (d) => this.offers.record(toHex(d.envelope.publicKey), d.envelope.payload, this.c.now()))
     this.startedMs = this.c.now()
     this.expiry.start()
@@ -182,7 +181,12 @@ export class CreatorService implements NodeService {
     if (this.c.ledger !== undefined && job.ledger !== undefined) {
       await this.c.ledger.cancelJob(job.id).catch((err) => this.log.warn('on-chain cancel failed', { job: job.id, err }))
     }
-    const notice = signEnvelope(nodeEd25519, this.c.identity.seed, 'JobNotice', { jobId: Buffer.from(job.id, 'hex'), kind: NOTICE_KINDS.cancelled, timestampMs: this.c.now() })
+    await this.notify(job.id, 'cancelled')
+  }
+
+  /** Tells workers the job is over (SPEC R44). */
+  private async notify(id: string, kind: keyof typeof NOTICE_KINDS): Promise<void> {
+    const notice = signEnvelope(nodeEd25519, this.c.identity.seed, 'JobNotice', { jobId: Buffer.from(id, 'hex'), kind: NOTICE_KINDS[kind], timestampMs: this.c.now() })
     await this.c.gossip.publish('notices', notice).catch(() => {})
   }
 
@@ -237,37 +241,6 @@ export class CreatorService implements NodeService {
     this.reputation.set(worker, { verifiedFrames: rep.verifiedFrames + delta.verifiedFrames, rejectedTasks: rep.rejectedTasks + delta.rejectedTasks })
   }
 
-  private async onBid({ envelope, from }: GossipDelivery<'bids'>): Promise<void> {
-    const bid = envelope.payload
-    const id = toHex(bid.jobId)
-    const worker = toHex(envelope.publicKey)
-    const tiered = this.jobs.get(id)?.spec.tier
-    if (tiered === undefined) return
-    // On a ledger, work by a worker the ledger cannot assign tasks to could never be paid there.
-    const unpayable = this.c.ledger === undefined || this.jobs.get(id)?.ledger === undefined ? undefined : await unassignableWorker(this.c.ledger, envelope.publicKey)
-    if (unpayable !== undefined) return this.log.debug('bid not admitted', { job: id, worker: from.toString(), reason: unpayable })
-    const standing = tiered === 0 ? undefined : await this.standingOf(envelope.publicKey, worker)
-    // Read again: the job may have changed while the ledger answered.
-    const job = this.jobs.get(id)!
-    const decision = shouldAdmit(job, bid, worker, standing)
-    if (!decision.admit) {
-      this.log.debug('bid not admitted', { job: id, worker: from.toString(), reason: decision.reason })
-      return
-    }
-    await this.jobs.save(withAdmitted(job, worker, from.toString(), bid.price, this.c.now()))
-    this.log.info('bid admitted', { job: job.id, worker: from.toString(), price: bid.price })
-  }
-
-  /** For tier floors: the ledger's record of the worker, or without a ledger the tasks this creator saw it finish. */
-  private async standingOf(publicKey: Uint8Array, worker: string): Promise<Standing> {
-    if (this.c.ledger === undefined) {
-      const verifiedTasks = this.jobs.list().reduce((n, job) => n + job.tasks.filter((t) => t.status === 'verified' && t.worker === worker).length, 0)
-      return { verifiedTasks }
-    }
-    const node = await this.c.ledger.node(suiAddressOf(publicKey)).catch(() => undefined)
-    return { stake: node?.stake ?? 0n, minStake: DEFAULT_LEDGER_PARAMS.minStake, verifiedTasks: node?.verified ?? 0 }
-  }
-
   /** On a ledger the task is assigned there before the worker may commit on chain. */
   private async assignOnLedger(job: JobRecord, task: { index: number; frameStart: number; frameEnd: number; merkleRoot?: string }, worker: Uint8Array): Promise<void> {
     if (this.c.ledger === undefined || job.ledger === undefined) return
@@ -312,8 +285,7 @@ export class CreatorService implements NodeService {
     if (settlement === 'completed') {
       this.log.info('job completed', { job: next.id })
       this.closer?.close(next.id)
-      const notice = signEnvelope(nodeEd25519, this.c.identity.seed, 'JobNotice', { jobId: Buffer.from(next.id, 'hex'), kind: 1, timestampMs: this.c.now() })
-      await this.c.gossip.publish('notices', notice).catch(() => {})
+      await this.notify(next.id, 'completed')
     }
   }
 }

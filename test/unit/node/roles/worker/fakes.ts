@@ -7,7 +7,7 @@ import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import sharp from 'sharp'
-import { encode, Envelope, type JobAnnouncement, type Lease, type LeaseRenewal, openEnvelope, REPLY_CODES, type ReplyCodeName, type ResultCommitment, signEnvelope } from '../../../../../protocol/index.ts'
+import { announcementOf, encode, Envelope, type JobAnnouncement, type Lease, type LeaseRenewal, openEnvelope, REPLY_CODES, type ReplyCodeName, type ResultCommitment, signEnvelope, validateJobSpec } from '../../../../../protocol/index.ts'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { silentLogger } from '../../../../../node/log.ts'
 import type { CreatorRef } from '../../../../../node/roles/worker/job-table.ts'
@@ -26,36 +26,9 @@ export function creatorRef(seed: Uint8Array): CreatorRef {
 }
 
 export function announcement(over: Partial<JobAnnouncement> = {}): JobAnnouncement {
-  return {
-    jobId: new Uint8Array(32).fill(7),
-    renderer: 'builtin',
-    sceneBlob: new Uint8Array(32).fill(9),
-    sceneSize: 100,
-    frameStart: 1,
-    frameEnd: 4,
-    framesPerTask: 2,
-    width: 8,
-    height: 6,
-    samples: 4,
-    seed: 3,
-    maxPrice: 2000,
-    timeoutStopS: 3600,
-    minBenchScore: 0,
-    engine: '',
-    device: '',
-    rendererVersion: '',
-    outputFormat: '',
-    regions: [],
-    gpuVendor: '',
-    gpuModel: '',
-    minGpuCount: 0,
-    minRamMib: 0,
-    tier: 0,
-    addrs: [],
-    timestampMs: 1_000,
-    nonce: new Uint8Array(16).fill(1),
-    ...over
-  }
+  const spec = validateJobSpec({ renderer: 'builtin', sceneBlob: '09'.repeat(32), sceneSize: 100, frameStart: 1, frameEnd: 4, framesPerTask: 2, width: 8, height: 6, samples: 4, seed: 3, maxPrice: 2000, timeoutStopS: 3600 })
+  const announced = announcementOf(spec, { creatorPublicKey: new Uint8Array(32).fill(2), nonce: new Uint8Array(16).fill(1), addrs: [], timestampMs: 1_000 })
+  return { ...announced, jobId: new Uint8Array(32).fill(7), ...over }
 }
 
 export function leaseFor(worker: Uint8Array, over: Partial<Lease> = {}): Lease {
