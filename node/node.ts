@@ -9,8 +9,7 @@ import { ApiServer } from './api/server.ts'
 import { createLocalBlobStore, createNetworkedBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
 import { MetricsRegistry } from './metrics/index.ts'
 import type { NodeConfig } from './config/config.ts'
-import { DevLedgerClient } from './ledger/dev/rpc-client.ts'
-import type { Ledger } from './ledger/types.ts'
+import { createLedger, type Ledger } from './ledger/index.ts'
 import { type Logger, createLogger } from './log.ts'
 import { GossipService } from './net/gossip.ts'
 import { createHost, type PictorLibp2p } from './net/host.ts'
@@ -78,6 +77,15 @@ export class PictorNode {
     const identity = await identityFromSeed(dataDir.seed)
     const db: NodeDb = new Level(dataDir.paths.db, { valueEncoding: 'json' })
     await db.open()
+    // A ledger setting that does not hold is one line before anything registers or listens.
+    let ledger: Ledger | undefined
+    try {
+      ledger = await createLedger(config, dataDir.seed, { cursors: db.sublevel('ledger-cursors', { valueEncoding: 'json' }), logger: logger.child('ledger') })
+      await ledger?.start?.()
+    } catch (err) {
+      await db.close()
+      throw err
+    }
     const metrics = new MetricsRegistry()
     const libp2p = await createHost({
       privateKey: identity.privateKey,
@@ -96,7 +104,6 @@ export class PictorNode {
     const api = new ApiServer({ token: dataDir.token, port: config.apiPort, metrics, logger: logger.child('api') })
     const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })
     const blobs = createNetworkedBlobStore({ libp2p, local, logger: logger.child('blobs') })
-    const ledger = config.ledger === '' ? undefined : new DevLedgerClient({ url: config.ledger, seed: dataDir.seed })
     const registration: LedgerRegistration = { state: 'not registered: not tried yet' }
     const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, registration, metrics, logger, now }
     this.ctx = ctx
@@ -125,6 +132,7 @@ export class PictorNode {
     ctx.gossip.stop()
     await ctx.blobs.stop()
     await ctx.libp2p.stop()
+    await ctx.ledger?.stop?.()
     await ctx.db.close()
     ctx.logger.info('node stopped')
   }

@@ -1,31 +1,37 @@
 // The adversarial node's own flags, which production `pictor start` does not
-// know: `--cheat <strategy>` (a cheating worker, strategies in cheat.ts) and
-// `--checker-colludes` (a checker that approves everything). They are taken
-// out of the argument list; the rest goes to `pictor start`'s parser as is.
+// know: `--cheat <strategy>` (a cheating worker, strategies in cheat.ts),
+// `--checker-colludes` (a checker that approves everything) and
+// `--checker-rejects` (a checker that rejects everything, honest work
+// included). They are taken out of the argument list; the rest goes to
+// `pictor start`'s parser as is.
 import { UsageError } from '../node/cli/args.ts'
 import { type CheatSpec, parseCheat } from './cheat.ts'
 
 export interface AdversarialFlags {
   cheat?: CheatSpec
   colludes: boolean
+  rejectsAll: boolean
 }
 
 const CHEAT = '--cheat'
 const COLLUDES = '--checker-colludes'
+const REJECTS = '--checker-rejects'
 
 /** Whether these node arguments ask for an adversarial node (the launcher then starts adversarial-node.ts). */
 export function isAdversarial(args: readonly string[]): boolean {
-  return args.some((a) => a === CHEAT || a.startsWith(`${CHEAT}=`) || a === COLLUDES)
+  return args.some((a) => a === CHEAT || a.startsWith(`${CHEAT}=`) || a === COLLUDES || a === REJECTS)
 }
 
 /** Splits the adversarial flags off; a bad or missing strategy is a one-line UsageError. */
 export function parseAdversarialFlags(argv: readonly string[]): { flags: AdversarialFlags; rest: string[] } {
-  const flags: AdversarialFlags = { colludes: false }
+  const flags: AdversarialFlags = { colludes: false, rejectsAll: false }
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === COLLUDES) {
       flags.colludes = true
+    } else if (arg === REJECTS) {
+      flags.rejectsAll = true
     } else if (arg === CHEAT || arg.startsWith(`${CHEAT}=`)) {
       const value = arg === CHEAT ? argv[++i] : arg.slice(CHEAT.length + 1)
       if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${CHEAT} needs a strategy`)
@@ -38,5 +44,6 @@ export function parseAdversarialFlags(argv: readonly string[]): { flags: Adversa
       rest.push(arg)
     }
   }
+  if (flags.colludes && flags.rejectsAll) throw new UsageError(`${COLLUDES} and ${REJECTS} contradict each other: give one`)
   return { flags, rest }
 }

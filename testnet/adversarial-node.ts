@@ -1,9 +1,10 @@
-// `node testnet/adversarial-node.ts [--cheat STRATEGY] [--checker-colludes] <pictor start flags>`
+// `node testnet/adversarial-node.ts [--cheat STRATEGY] [--checker-colludes | --checker-rejects] <pictor start flags>`
 // A testnet node with research hooks: `pictor start`'s own code path
 // (runStart in node/cli/commands/start.ts) with the role services swapped
-// for ones that inject a cheating worker's FrameTamper or a colluding
-// checker. Production `pictor start` knows neither flag; the testnet
-// launcher spawns this entry for adversarial nodes only.
+// for ones that inject a cheating worker's FrameTamper, or a checker that
+// colludes (approves everything) or rejects everything. Production `pictor
+// start` knows none of these flags; the testnet launcher spawns this entry
+// for adversarial nodes only.
 import { runStart } from '../node/cli/commands/start.ts'
 import { UsageError } from '../node/cli/args.ts'
 import { UserError } from '../node/errors.ts'
@@ -18,9 +19,10 @@ export function adversarialServices(flags: AdversarialFlags): ServiceFactory {
     const role = ctx.config.role
     if (flags.cheat !== undefined && role !== 'worker') throw new UsageError(`--cheat needs --role worker, not ${role}`)
     if (flags.colludes && role !== 'checker') throw new UsageError(`--checker-colludes needs --role checker, not ${role}`)
+    if (flags.rejectsAll && role !== 'checker') throw new UsageError(`--checker-rejects needs --role checker, not ${role}`)
     if (flags.cheat !== undefined) ctx.logger.warn('adversarial node: cheating worker', { cheat: flags.cheat })
     const tamper = flags.cheat === undefined ? undefined : createCheat(flags.cheat)
-    return roleServicesWith({ worker: { tamper }, checker: { colludes: flags.colludes } })(ctx)
+    return roleServicesWith({ worker: { tamper }, checker: { colludes: flags.colludes, rejectsAll: flags.rejectsAll } })(ctx)
   }
 }
 

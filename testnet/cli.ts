@@ -4,6 +4,7 @@ import { checkLine } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
 import { parseCheat } from './cheat.ts'
 import { Testnet } from './launcher.ts'
+import { type CheckerAccount, rejectingPays, rejectionReport, runUntilStalled, verdictsLanded } from './rejecting-checker.ts'
 import { runScenarioJob } from './scenario.ts'
 
 function count(value: string | undefined, name: string, fallback: number, max: number): number {
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
         cheaters: { type: 'string' },
         cheat: { type: 'string' },
         'checker-colludes': { type: 'boolean' },
+        'checker-rejects': { type: 'boolean' },
         verification: { type: 'string' },
         dir: { type: 'string' },
         'log-level': { type: 'string' }
@@ -47,11 +49,17 @@ async function main(): Promise<number> {
     process.stderr.write(`testnet: --cheat: ${(err as Error).message}\n`)
     return 2
   }
-  // The last `cheaters` workers cheat; with --checker-colludes the first checker approves everything.
+  if (values['checker-colludes'] && values['checker-rejects']) {
+    process.stderr.write('testnet: --checker-colludes and --checker-rejects contradict each other: give one\n')
+    return 2
+  }
+  // The last `cheaters` workers cheat; with --checker-colludes the first checker approves everything,
+  // with --checker-rejects it rejects everything (honest work included).
   // The launcher runs those nodes through adversarial-node.ts, the only entry that knows these flags.
   const nodeArgs: Record<string, string[]> = {}
   for (let i = workers - cheaters + 1; i <= workers; i++) nodeArgs[`worker-${i}`] = ['--cheat', cheat]
   if (values['checker-colludes']) nodeArgs['checker-1'] = ['--checker-colludes']
+  if (values['checker-rejects']) nodeArgs['checker-1'] = ['--checker-rejects']
   const testnet = new Testnet({
     workers,
     checkers: count(values.checkers as string | undefined, 'checkers', 1, 20),
@@ -86,6 +94,11 @@ async function main(): Promise<number> {
     testnet.nodes.map((n) => [n.role, n.name, n.peerId, `/ip4/127.0.0.1/tcp/${n.port}`, n.apiUrl ?? '-'])
   )
   if (values.smoke) return (await stop()) ? 0 : 1
+  if (values['checker-rejects']) {
+    const ok = await reportRejections(testnet)
+    await stop()
+    return ok ? 0 : 1
+  }
   if (values.job || cheaters > 0 || values['checker-colludes']) {
     const cheating = Object.keys(nodeArgs).filter((n) => n.startsWith('worker'))
     console.log(cheating.length > 0 ? `cheating workers: ${cheating.join(', ')} (--cheat ${cheat})` : 'all workers honest')
@@ -104,6 +117,28 @@ async function main(): Promise<number> {
   console.log('running; press Ctrl-C to stop every node')
   await new Promise(() => {})
   return 0
+}
+
+/**
+ * The --checker-rejects run: the job runs until it ends or every worker is
+ * excluded, then the ledger's account of each checker. Succeeds if
+ * rejecting paid no checker more than accepting.
+ */
+async function reportRejections(testnet: Testnet): Promise<boolean> {
+  console.log('checker-1 rejects every result, honest or not')
+  const view = await runUntilStalled(testnet, (line) => console.log(line))
+  console.log(`job ${view.status}${view.workers.every((w) => w.banned) ? ': every worker was excluded' : ''}`)
+  if (!(await verdictsLanded(testnet, view.id, 60_000))) console.log('some verdicts are still pending on the ledger after 60 s: the counts below leave them out')
+  const report = await rejectionReport(testnet, view.id)
+  const perVerdict = (c: CheckerAccount) => (c.accepted + c.rejected === 0 ? '-' : String(c.fees / BigInt(c.accepted + c.rejected)))
+  printTable(
+    ['checker', 'accepted', 'rejected', 'fees (µPIC)', 'per verdict', 'slashed stake received'],
+    report.checkers.map((c) => [c.name, String(c.accepted), String(c.rejected), String(c.fees), perVerdict(c), String(c.slashShares)])
+  )
+  console.log(`slashed from rejected workers: ${report.slashedToCreator} µPIC, all of it to the creator; the checker fee is ${report.checkerFee} µPIC`)
+  const pays = rejectingPays(report)
+  console.log(pays ? 'REJECTING PAYS: a checker earned more than its fee per verdict' : 'rejecting pays no more than accepting: the fee per verdict, and no slashed stake to any checker')
+  return !pays
 }
 
 main().then((code) => process.exit(code))

@@ -6,7 +6,6 @@ import { ApiClient } from '../node/api/client.ts'
 import { checkLine, downloadFrames, prepareJob, progressLine, settlementLine, submitJob, waitForJob, waitForSettlement } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
 import { Testnet } from './launcher.ts'
-import { DevLedgerClient } from '../node/ledger/dev/rpc-client.ts'
 import { jobPayouts, paidOut } from '../node/ledger/job-payouts.ts'
 import { writeAnimatedPreview, writeContactSheet } from './preview.ts'
 
@@ -70,7 +69,7 @@ async function main(): Promise<number> {
  */
 async function ledgerSummary(client: ApiClient, testnet: Testnet, jobId: string): Promise<number> {
   const settlement = settlementLine(await waitForSettlement(client, jobId, () => {}))
-  const ledger = new DevLedgerClient({ url: testnet.ledgerUrl!, seed: new Uint8Array(32) })
+  const ledger = await testnet.ledger()
   const chainJob = await ledger.job(jobId)
   const p = await jobPayouts(ledger, jobId)
   const byAddress = new Map(testnet.nodes.map((n) => [n.suiAddress, n.name]))

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { identityFromSeed } from '../node/identity/keys.ts'
 import type { NodeStatus } from '../node/node-status.ts'
-import { DevLedgerClient, readDevchainUrl } from '../node/ledger/dev/rpc-client.ts'
+import { DEFAULT_CONFIG } from '../node/config/config.ts'
+import { createLedger, type Ledger, readDevchainUrl } from '../node/ledger/index.ts'
 import { initDataDir, openDataDir } from '../node/store/data-dir.ts'
 import { isAdversarial } from './adversarial-flags.ts'
 import { freePorts } from './ports.ts'
@@ -72,6 +73,12 @@ export class Testnet {
     return this.baseDir
   }
 
+  /** The testnet's dev ledger acting as `seed` (reads and the faucet need no particular key). */
+  async ledger(seed = new Uint8Array(32)): Promise<Ledger> {
+    if (this.ledgerUrl === undefined) throw new Error('this testnet runs without a ledger')
+    return (await createLedger({ ...DEFAULT_CONFIG, ledger: { kind: 'dev', url: this.ledgerUrl } }, seed))!
+  }
+
   node(name: string): TestnetNode {
     const node = this.nodes.find((n) => n.name === name)
     if (!node) throw new Error(`no testnet node ${name}`)
@@ -109,7 +116,7 @@ export class Testnet {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error('the devchain did not start')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    const faucet = new DevLedgerClient({ url: this.ledgerUrl, seed: new Uint8Array(32) })
+    const faucet = await this.ledger()
     for (const node of this.nodes) if (!this.init.unfunded?.includes(node.name)) await faucet.faucet(node.suiAddress, FUNDS[node.role])
   }
 

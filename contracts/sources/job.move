@@ -13,11 +13,15 @@ module pictor::job;
 use pictor::funds;
 use pictor::registry::Registry;
 use pictor::task::{Self, Task};
-use sui::balance::Balance;
+use pictor::verdict::{Appeal, Verdict};
+use sui::balance::{Self, Balance};
+use sui::clock::Clock;
 use sui::coin::Coin;
 use sui::event;
 use sui::table::{Self, Table};
 
+const EStakeTooLow: u64 = 3;
+const ETooEarly: u64 = 5;
 const EEscrowTooLow: u64 = 8;
 const EBadArgs: u64 = 9;
 const ENotCreator: u64 = 10;
@@ -27,12 +31,17 @@ const ENotWorker: u64 = 13;
 const EJobClosed: u64 = 17;
 const ETasksPending: u64 = 18;
 const EOverflow: u64 = 19;
+const ERegistryMismatch: u64 = 20;
 
 const JOB_ID_LENGTH: u64 = 32;
 const U64_MAX: u256 = 18446744073709551615;
 
 public struct Job<phantom T> has key {
     id: UID,
+    /// The registry the job was created in: every call on its tasks must
+    /// pass that one (ERegistryMismatch), so no other registry's workers,
+    /// checkers or constants can act on it.
+    registry: ID,
     job_id: vector<u8>,
     creator: address,
     escrow: Balance<T>,
@@ -49,6 +58,12 @@ public struct Job<phantom T> has key {
     /// Accepting assignments: false once cancelled or closed.
     open: bool,
     closed: bool,
+    /// Per task: its last verdict, and the last appeal against one.
+    verdicts: Table<u64, Verdict>,
+    appeals: Table<u64, Appeal>,
+    /// Appeal fees paid in and not yet paid to the appeal's checker: apart
+    /// from the escrow, which they never count toward.
+    appeal_fees: Balance<T>,
 }
 
 // === Events ===
@@ -70,6 +85,21 @@ public struct TaskAssigned has copy, drop {
     worker: address,
     frames: u64,
     frame_cost: u64,
+}
+
+/// The creator took back an Assigned task whose commitment was not made by
+/// its deadline: Open again, its reservation released, no slash.
+public struct TaskReclaimed has copy, drop {
+    job_id: vector<u8>,
+    task_index: u64,
+    worker: address,
+}
+
+public struct JobToppedUp has copy, drop {
+    job_id: vector<u8>,
+    creator: address,
+    amount: u64,
+    escrow: u64,
 }
 
 public struct JobCancelled has copy, drop {
@@ -104,9 +134,10 @@ public fun create_job<T>(
 ): ID {
     assert!(job_id.length() == JOB_ID_LENGTH, EBadArgs);
     assert!(task_count > 0 && frame_count >= task_count, EBadArgs);
+    // Two checker fees per task: one re-check after a rejected result.
     let required =
         (frame_count as u256) * (max_frame_cost as u256)
-            + (task_count as u256) * (checker_fee as u256);
+            + 2 * (task_count as u256) * (checker_fee as u256);
     assert!(required <= U64_MAX, EOverflow);
     let id = object::new(ctx);
     let job_object = id.to_inner();
@@ -126,6 +157,7 @@ public fun create_job<T>(
     });
     transfer::share_object(Job {
         id,
+        registry: object::id(registry),
         job_id,
         creator,
         escrow: escrow.into_balance(),
@@ -139,21 +171,27 @@ public fun create_job<T>(
         verified: 0,
         open: true,
         closed: false,
+        verdicts: table::new(ctx),
+        appeals: table::new(ctx),
+        appeal_fees: balance::zero(),
     });
     job_object
 }
 
 /// Gives task `task_index` (0-based) to `worker` for `frames` frames at
 /// `frame_cost` each, reserving that plus the checker fee from the escrow.
+/// The commitment is due within the registry's commit_timeout_ms.
 public fun assign_task<T>(
     job: &mut Job<T>,
-    registry: &Registry<T>,
+    registry: &mut Registry<T>,
     task_index: u64,
     worker: address,
     frames: u64,
     frame_cost: u64,
+    clock: &Clock,
     ctx: &TxContext,
 ) {
+    job.check_registry(registry);
     assert!(ctx.sender() == job.creator, ENotCreator);
     assert!(job.open, EJobClosed);
     assert!(task_index < job.task_count && frames > 0, EBadArgs);
@@ -161,13 +199,62 @@ public fun assign_task<T>(
     assert!(job.tasks.borrow(task_index).is_open(), ETaskState);
     assert!(frame_cost <= job.max_frame_cost, EPriceAboveCap);
     assert!(registry.is_active_worker(worker), ENotWorker);
+    assert!(registry.has_capacity(worker), EStakeTooLow);
     let hold = (frames as u256) * (frame_cost as u256) + (job.checker_fee as u256);
     let free = job.escrow.value() - job.reserved;
     assert!(hold <= (free as u256), EEscrowTooLow);
     job.reserved = job.reserved + (hold as u64);
     job.pending = job.pending + 1;
     job.tasks.borrow_mut(task_index).assign(worker, frames, frame_cost);
+    job
+        .tasks
+        .borrow_mut(task_index)
+        .set_deadline(clock.timestamp_ms() + registry.commit_timeout_ms());
+    registry.add_open_task(worker);
     event::emit(TaskAssigned { job_id: job.job_id, task_index, worker, frames, frame_cost });
+}
+
+/// Takes back an Assigned task whose worker did not commit by the deadline:
+/// the task is Open again (assignable to another worker), its reservation
+/// returns to the unreserved escrow and the worker's open work ends. No
+/// slash: silence is not cheating.
+public fun reclaim_task<T>(
+    job: &mut Job<T>,
+    registry: &mut Registry<T>,
+    task_index: u64,
+    clock: &Clock,
+    ctx: &TxContext,
+) {
+    job.check_registry(registry);
+    assert!(ctx.sender() == job.creator, ENotCreator);
+    assert!(
+        job.tasks.contains(task_index) && job.tasks.borrow(task_index).is_assigned(),
+        ETaskState,
+    );
+    let task = job.tasks.borrow(task_index);
+    assert!(clock.timestamp_ms() >= task.deadline(), ETooEarly);
+    let worker = task.worker();
+    let hold = task.payout() + job.checker_fee;
+    job.release(hold);
+    job.pending = job.pending - 1;
+    job.tasks.borrow_mut(task_index).reopen();
+    registry.remove_open_task(worker);
+    event::emit(TaskReclaimed { job_id: job.job_id, task_index, worker });
+}
+
+/// Adds `escrow` to the job (for another re-check, or a price the cap did
+/// not foresee); allowed until the job is closed.
+public fun top_up_job<T>(job: &mut Job<T>, escrow: Coin<T>, ctx: &TxContext) {
+    assert!(ctx.sender() == job.creator, ENotCreator);
+    assert!(!job.closed, EJobClosed);
+    let amount = escrow.value();
+    job.escrow.join(escrow.into_balance());
+    event::emit(JobToppedUp {
+        job_id: job.job_id,
+        creator: job.creator,
+        amount,
+        escrow: job.escrow.value(),
+    });
 }
 
 /// Stops new assignments and refunds everything not reserved by Assigned or
@@ -200,7 +287,47 @@ fun refund<T>(job: &mut Job<T>, amount: u64, ctx: &mut TxContext) {
     funds::send(job.escrow.split(amount), job.creator, ctx);
 }
 
-// === Package calls (verify) ===
+// === Package calls (verify, appeal) ===
+
+/// Aborts unless `registry` is the one the job was created in.
+public(package) fun check_registry<T>(job: &Job<T>, registry: &Registry<T>) {
+    assert!(object::id(registry) == job.registry, ERegistryMismatch);
+}
+
+/// Keeps `verdict` as the task's last verdict, replacing the one before.
+public(package) fun record_verdict<T>(job: &mut Job<T>, task_index: u64, verdict: Verdict) {
+    if (job.verdicts.contains(task_index)) {
+        *job.verdicts.borrow_mut(task_index) = verdict;
+    } else {
+        job.verdicts.add(task_index, verdict);
+    }
+}
+
+public(package) fun verdict_mut<T>(job: &mut Job<T>, task_index: u64): &mut Verdict {
+    job.verdicts.borrow_mut(task_index)
+}
+
+/// Opens `appeal` on the task, replacing a judged one, and holds its fee.
+public(package) fun open_appeal<T>(
+    job: &mut Job<T>,
+    task_index: u64,
+    appeal: Appeal,
+    fee: Balance<T>,
+) {
+    if (job.appeals.contains(task_index)) {
+        *job.appeals.borrow_mut(task_index) = appeal;
+    } else {
+        job.appeals.add(task_index, appeal);
+    };
+    job.appeal_fees.join(fee);
+}
+
+/// Marks the task's appeal judged and hands over the fee held for it.
+public(package) fun close_appeal<T>(job: &mut Job<T>, task_index: u64): Balance<T> {
+    job.appeals.borrow_mut(task_index).mark_judged();
+    let fee = job.checker_fee;
+    job.appeal_fees.split(fee)
+}
 
 public(package) fun task_mut<T>(job: &mut Job<T>, task_index: u64): &mut Task {
     job.tasks.borrow_mut(task_index)
@@ -228,6 +355,26 @@ public(package) fun settle<T>(job: &mut Job<T>, accepted: bool) {
 // === Reads ===
 
 public fun job_id<T>(job: &Job<T>): vector<u8> { job.job_id }
+
+public fun registry<T>(job: &Job<T>): ID { job.registry }
+
+public fun appeal_fees<T>(job: &Job<T>): u64 { job.appeal_fees.value() }
+
+public fun has_verdict<T>(job: &Job<T>, task_index: u64): bool {
+    job.verdicts.contains(task_index)
+}
+
+public fun borrow_verdict<T>(job: &Job<T>, task_index: u64): &Verdict {
+    job.verdicts.borrow(task_index)
+}
+
+public fun has_appeal<T>(job: &Job<T>, task_index: u64): bool {
+    job.appeals.contains(task_index)
+}
+
+public fun borrow_appeal<T>(job: &Job<T>, task_index: u64): &Appeal {
+    job.appeals.borrow(task_index)
+}
 
 public fun creator<T>(job: &Job<T>): address { job.creator }
 

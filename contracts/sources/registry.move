@@ -23,6 +23,8 @@ const ENotRegistered: u64 = 4;
 const ETooEarly: u64 = 5;
 const ENotRequested: u64 = 6;
 const EJobExists: u64 = 7;
+const ERegistryFull: u64 = 26;
+const EOpenWork: u64 = 27;
 
 const ROLE_CREATOR: u8 = 1;
 const ROLE_WORKER: u8 = 2;
@@ -36,13 +38,26 @@ public struct AdminCap has key, store {
 public struct Registry<phantom T> has key {
     id: UID,
     nodes: Table<address, Node<T>>,
-    /// Checkers in registration order: the beacon indexes into this list
-    /// (after filtering), so the order is part of the semantics.
+    /// The active checkers (registered, not withdrawing), at most
+    /// `max_checkers`: appended on register, swap-removed on
+    /// request_withdraw. The beacon indexes into this vector (skipping the
+    /// excluded keys), so its order is part of the semantics.
     checkers: vector<address>,
     jobs: Table<vector<u8>, ID>,
     min_stake: u64,
     slash_amount: u64,
     withdraw_delay_ms: u64,
+    /// Each checker's index in `checkers`, for O(1) removal and draws.
+    checker_slots: Table<address, u64>,
+    /// An Assigned task's deadline is assignment + commit_timeout_ms; a
+    /// Committed task's is commitment (or redraw) + verdict_timeout_ms.
+    commit_timeout_ms: u64,
+    verdict_timeout_ms: u64,
+    /// Open tasks a worker may hold per min_stake of stake.
+    tasks_per_min_stake: u64,
+    max_checkers: u64,
+    /// How long after a verdict its task's creator or worker may appeal it.
+    appeal_window_ms: u64,
 }
 
 public struct Node<phantom T> has store {
@@ -53,6 +68,9 @@ public struct Node<phantom T> has store {
     /// 0 until the node asks to withdraw; from then on it takes no tasks and
     /// is never picked as a checker.
     withdraw_at: u64,
+    /// Assigned and Committed tasks it works, and verdicts it owes: while
+    /// above 0 it cannot withdraw its stake.
+    open_tasks: u64,
 }
 
 // === Events ===
@@ -62,6 +80,12 @@ public struct RegistryCreated has copy, drop {
     min_stake: u64,
     slash_amount: u64,
     withdraw_delay_ms: u64,
+    commit_timeout_ms: u64,
+    verdict_timeout_ms: u64,
+    tasks_per_min_stake: u64,
+    max_checkers: u64,
+    /// How long after a verdict its task's creator or worker may appeal it.
+    appeal_window_ms: u64,
 }
 
 public struct NodeRegistered has copy, drop {
@@ -97,6 +121,11 @@ public fun create_registry<T>(
     min_stake: u64,
     slash_amount: u64,
     withdraw_delay_ms: u64,
+    commit_timeout_ms: u64,
+    verdict_timeout_ms: u64,
+    tasks_per_min_stake: u64,
+    max_checkers: u64,
+    appeal_window_ms: u64,
     ctx: &mut TxContext,
 ): ID {
     let registry = Registry<T> {
@@ -107,6 +136,12 @@ public fun create_registry<T>(
         min_stake,
         slash_amount,
         withdraw_delay_ms,
+        checker_slots: table::new(ctx),
+        commit_timeout_ms,
+        verdict_timeout_ms,
+        tasks_per_min_stake,
+        max_checkers,
+        appeal_window_ms,
     };
     let registry_id = object::id(&registry);
     event::emit(RegistryCreated {
@@ -114,6 +149,11 @@ public fun create_registry<T>(
         min_stake,
         slash_amount,
         withdraw_delay_ms,
+        commit_timeout_ms,
+        verdict_timeout_ms,
+        tasks_per_min_stake,
+        max_checkers,
+        appeal_window_ms,
     });
     transfer::share_object(registry);
     registry_id
@@ -130,15 +170,24 @@ public fun register<T>(registry: &mut Registry<T>, role: u8, stake: Coin<T>, ctx
     assert!(role >= ROLE_CREATOR && role <= ROLE_CHECKER, EBadRole);
     let amount = stake.value();
     assert!(role == ROLE_CREATOR || amount >= registry.min_stake, EStakeTooLow);
+    assert!(
+        role != ROLE_CHECKER || registry.checkers.length() < registry.max_checkers,
+        ERegistryFull,
+    );
     let record = Node {
         role,
         stake: stake.into_balance(),
         verified: 0,
         rejected: 0,
         withdraw_at: 0,
+        open_tasks: 0,
     };
     registry.nodes.add(node, record);
-    if (role == ROLE_CHECKER) registry.checkers.push_back(node);
+    if (role == ROLE_CHECKER) {
+        let slot = registry.checkers.length();
+        registry.checker_slots.add(node, slot);
+        registry.checkers.push_back(node);
+    };
     event::emit(NodeRegistered { node, role, stake: amount });
 }
 
@@ -151,24 +200,28 @@ public fun add_stake<T>(registry: &mut Registry<T>, stake: Coin<T>, ctx: &TxCont
     event::emit(StakeAdded { node: sender, amount, stake: node.stake.value() });
 }
 
-/// Starts the withdrawal delay. The node stops taking work at once, while a
-/// verdict on work it already committed can still slash it until it withdraws.
+/// Starts the withdrawal delay. The node stops taking work at once (a checker
+/// leaves the active vector), while a verdict on work it already committed
+/// can still slash it until it withdraws.
 public fun request_withdraw<T>(registry: &mut Registry<T>, clock: &Clock, ctx: &TxContext) {
     let sender = ctx.sender();
     assert!(registry.nodes.contains(sender), ENotRegistered);
+    if (registry.checker_slots.contains(sender)) registry.remove_checker(sender);
     let withdraw_at = clock.timestamp_ms() + registry.withdraw_delay_ms;
     let node = registry.nodes.borrow_mut(sender);
     node.withdraw_at = withdraw_at;
     event::emit(WithdrawRequested { node: sender, withdraw_at });
 }
 
-/// Sends the whole stake back to the sender once the delay has passed.
+/// Sends the whole stake back to the sender once the delay has passed and
+/// it has no open work (a task it works, a verdict it owes).
 public fun withdraw<T>(registry: &mut Registry<T>, clock: &Clock, ctx: &mut TxContext) {
     let sender = ctx.sender();
     assert!(registry.nodes.contains(sender), ENotRegistered);
     let node = registry.nodes.borrow_mut(sender);
     assert!(node.withdraw_at != 0, ENotRequested);
     assert!(clock.timestamp_ms() >= node.withdraw_at, ETooEarly);
+    assert!(node.open_tasks == 0, EOpenWork);
     let stake = node.stake.withdraw_all();
     event::emit(Withdrawn { node: sender, amount: stake.value() });
     funds::send(stake, sender, ctx);
@@ -192,9 +245,90 @@ public(package) fun slash<T>(registry: &mut Registry<T>, worker: address): Balan
     node.stake.split(amount)
 }
 
+/// Takes min(stake, slash_amount) from a checker whose verdict an appeal
+/// overturned. Its reputation counters are a worker's and stay as they are.
+public(package) fun slash_checker<T>(registry: &mut Registry<T>, checker: address): Balance<T> {
+    let slash_amount = registry.slash_amount;
+    let node = registry.nodes.borrow_mut(checker);
+    let stake = node.stake.value();
+    node.stake.split(if (stake < slash_amount) stake else slash_amount)
+}
+
 public(package) fun record_verified<T>(registry: &mut Registry<T>, worker: address) {
     let node = registry.nodes.borrow_mut(worker);
     node.verified = node.verified + 1;
+}
+
+/// `node` took a task or owes a verdict.
+public(package) fun add_open_task<T>(registry: &mut Registry<T>, node: address) {
+    let n = registry.nodes.borrow_mut(node);
+    n.open_tasks = n.open_tasks + 1;
+}
+
+/// A task of `node` settled, or a verdict it owed is no longer owed.
+public(package) fun remove_open_task<T>(registry: &mut Registry<T>, node: address) {
+    let n = registry.nodes.borrow_mut(node);
+    n.open_tasks = n.open_tasks - 1;
+}
+
+/// Swap-remove from the active checkers: the last one takes the slot, O(1).
+fun remove_checker<T>(registry: &mut Registry<T>, checker: address) {
+    let slot = registry.checker_slots.remove(checker);
+    let last = registry.checkers.length() - 1;
+    if (slot != last) {
+        let moved = registry.checkers[last];
+        *registry.checker_slots.borrow_mut(moved) = slot;
+    };
+    registry.checkers.swap_remove(slot);
+}
+
+/// Draws a checker with `beacon`: eligible = the active checkers in vector
+/// order without the `excluded` keys, and the pick is
+/// eligible[pick(beacon, len(eligible))]; none if eligible is empty. O(1)
+/// for a handful of excluded keys: their slots are skipped instead of
+/// filtering the vector.
+public(package) fun draw_checker<T>(
+    registry: &Registry<T>,
+    beacon: &vector<u8>,
+    excluded: &vector<address>,
+): Option<address> {
+    // Slots of the excluded keys that are active checkers: distinct, ascending.
+    let mut skip = vector<u64>[];
+    let mut i = 0;
+    while (i < excluded.length()) {
+        let key = excluded[i];
+        if (registry.checker_slots.contains(key)) {
+            let slot = *registry.checker_slots.borrow(key);
+            if (!skip.contains(&slot)) {
+                let mut at = 0;
+                while (at < skip.length() && skip[at] < slot) {
+                    at = at + 1;
+                };
+                skip.insert(slot, at);
+            };
+        };
+        i = i + 1;
+    };
+    let count = registry.checkers.length() - skip.length();
+    if (count == 0) return option::none();
+    // The n-th eligible checker is at slot n plus the skipped slots at or before it.
+    let mut index = pick(beacon, count);
+    let mut k = 0;
+    while (k < skip.length()) {
+        if (skip[k] <= index) index = index + 1;
+        k = k + 1;
+    };
+    option::some(registry.checkers[index])
+}
+
+/// Whether `worker` may take one more task: open_tasks + 1 <=
+/// (stake / min_stake) * tasks_per_min_stake, so what a worker can leave
+/// unfinished scales with what it can lose.
+public fun has_capacity<T>(registry: &Registry<T>, worker: address): bool {
+    let n = registry.nodes.borrow(worker);
+    if (registry.min_stake == 0) return true;
+    let units = ((n.stake.value() / registry.min_stake) as u256);
+    ((n.open_tasks as u256) + 1) <= units * (registry.tasks_per_min_stake as u256)
 }
 
 // === Reads ===
@@ -208,27 +342,39 @@ public fun is_active_worker<T>(registry: &Registry<T>, node: address): bool {
 }
 
 /// The checkers the beacon may pick for a result of `worker` on a job of
-/// `creator`: registered, not withdrawing, neither of the two; in
-/// registration order.
+/// `creator`: the active checkers other than the two, in vector order.
 public fun eligible_checkers<T>(
     registry: &Registry<T>,
     worker: address,
     creator: address,
 ): vector<address> {
+    registry.eligible_except(&vector[worker, creator])
+}
+
+/// The active checkers without `excluded`, in vector order: what
+/// `draw_checker` picks from (O(n): for reads and tests).
+public fun eligible_except<T>(registry: &Registry<T>, excluded: &vector<address>): vector<address> {
     let mut eligible = vector[];
     let mut i = 0;
     let count = registry.checkers.length();
     while (i < count) {
         let checker = registry.checkers[i];
-        if (
-            checker != worker && checker != creator
-                && registry.nodes.borrow(checker).withdraw_at == 0
-        ) {
-            eligible.push_back(checker);
-        };
+        if (!excluded.contains(&checker)) eligible.push_back(checker);
         i = i + 1;
     };
     eligible
+}
+
+/// The beacon's first 8 bytes as a big-endian u64, modulo `count`: anyone
+/// can recompute a draw from the beacon in the event that announced it.
+public fun pick(beacon: &vector<u8>, count: u64): u64 {
+    let mut value = 0u64;
+    let mut i = 0;
+    while (i < 8) {
+        value = (value << 8) | (beacon[i] as u64);
+        i = i + 1;
+    };
+    value % count
 }
 
 public fun is_registered<T>(registry: &Registry<T>, node: address): bool {
@@ -255,6 +401,10 @@ public fun withdraw_at<T>(registry: &Registry<T>, node: address): u64 {
     registry.nodes.borrow(node).withdraw_at
 }
 
+public fun open_tasks<T>(registry: &Registry<T>, node: address): u64 {
+    registry.nodes.borrow(node).open_tasks
+}
+
 public fun checkers<T>(registry: &Registry<T>): vector<address> { registry.checkers }
 
 public fun has_job<T>(registry: &Registry<T>, job_id: vector<u8>): bool {
@@ -271,6 +421,16 @@ public fun min_stake<T>(registry: &Registry<T>): u64 { registry.min_stake }
 public fun slash_amount<T>(registry: &Registry<T>): u64 { registry.slash_amount }
 
 public fun withdraw_delay_ms<T>(registry: &Registry<T>): u64 { registry.withdraw_delay_ms }
+
+public fun commit_timeout_ms<T>(registry: &Registry<T>): u64 { registry.commit_timeout_ms }
+
+public fun verdict_timeout_ms<T>(registry: &Registry<T>): u64 { registry.verdict_timeout_ms }
+
+public fun tasks_per_min_stake<T>(registry: &Registry<T>): u64 { registry.tasks_per_min_stake }
+
+public fun max_checkers<T>(registry: &Registry<T>): u64 { registry.max_checkers }
+
+public fun appeal_window_ms<T>(registry: &Registry<T>): u64 { registry.appeal_window_ms }
 
 public fun role_creator(): u8 { ROLE_CREATOR }
 

@@ -23,6 +23,12 @@ public struct Task has drop, store {
     beacon: vector<u8>,
     /// How many times the task was assigned (a rejected result reopens it).
     attempts: u64,
+    /// Assigned: the commitment is due by then, or the creator may reclaim
+    /// the task; Committed: the verdict is due by then, or anyone may redraw
+    /// the checker. 0 otherwise.
+    deadline: u64,
+    /// Checkers redrawn for the current commitment after missing a deadline.
+    redraws: u64,
 }
 
 public(package) fun new(): Task {
@@ -35,6 +41,8 @@ public(package) fun new(): Task {
         checker: @0x0,
         beacon: vector[],
         attempts: 0,
+        deadline: 0,
+        redraws: 0,
     }
 }
 
@@ -55,6 +63,10 @@ public fun checker(self: &Task): address { self.checker }
 public fun beacon(self: &Task): vector<u8> { self.beacon }
 
 public fun attempts(self: &Task): u64 { self.attempts }
+
+public fun deadline(self: &Task): u64 { self.deadline }
+
+public fun redraws(self: &Task): u64 { self.redraws }
 
 /// What the worker earns if the result is accepted. `assign_task` checked
 /// that it fits in the escrow, so the product cannot overflow here.
@@ -103,6 +115,20 @@ public(package) fun commit(
 
 public(package) fun verify(self: &mut Task) {
     self.state = VERIFIED;
+    self.deadline = 0;
+}
+
+/// The next step (commitment, verdict) is due by `deadline`.
+public(package) fun set_deadline(self: &mut Task, deadline: u64) {
+    self.deadline = deadline;
+}
+
+/// A new checker for the same commitment after the last one missed its deadline.
+public(package) fun redraw(self: &mut Task, checker: address, beacon: vector<u8>, deadline: u64) {
+    self.checker = checker;
+    self.beacon = beacon;
+    self.deadline = deadline;
+    self.redraws = self.redraws + 1;
 }
 
 /// Back to Open after a rejected result. The worker and checker are cleared
@@ -115,4 +141,6 @@ public(package) fun reopen(self: &mut Task) {
     self.root = vector[];
     self.checker = @0x0;
     self.beacon = vector[];
+    self.deadline = 0;
+    self.redraws = 0;
 }

@@ -10,6 +10,8 @@ module pictor::verify;
 use pictor::funds;
 use pictor::job::Job;
 use pictor::registry::Registry;
+use pictor::verdict;
+use sui::clock::Clock;
 use sui::event;
 use sui::random::Random;
 
@@ -18,9 +20,13 @@ const ETaskState: u64 = 11;
 const ENotAssignedWorker: u64 = 14;
 const ENoChecker: u64 = 15;
 const ENotAssignedChecker: u64 = 16;
+const ETooEarly: u64 = 5;
 
 const ROOT_LENGTH: u64 = 32;
 const BEACON_LENGTH: u16 = 32;
+/// After this many redraws for one commitment, a missed verdict pays the
+/// worker unchecked: offline or colluding checkers cannot hold a task forever.
+const MAX_REDRAWS: u64 = 3;
 
 // === Events ===
 
@@ -32,13 +38,22 @@ public struct ResultCommitted has copy, drop {
 }
 
 /// `checker` is `eligible[pick(beacon)]`, where eligible is
-/// `registry::eligible_checkers` at commit time; checkers also derive the
-/// frames and tiles to sample from `beacon`.
+/// `registry::eligible_checkers` at commit time (at a redraw, also without
+/// the checker that timed out); checkers also derive the frames and tiles
+/// to sample from `beacon`.
 public struct CheckerAssigned has copy, drop {
     job_id: vector<u8>,
     task_index: u64,
     checker: address,
     beacon: vector<u8>,
+}
+
+/// `checker` did not submit its verdict by the task's deadline; a
+/// CheckerAssigned (a new draw) or a WorkerPaid (no other checker) follows.
+public struct CheckerTimedOut has copy, drop {
+    job_id: vector<u8>,
+    task_index: u64,
+    checker: address,
 }
 
 public struct VerdictSubmitted has copy, drop {
@@ -62,57 +77,116 @@ public struct CheckerPaid has copy, drop {
     amount: u64,
 }
 
+/// All of `amount` goes to the job's creator (for the delay and the
+/// re-check); none to the checker, so rejecting never pays it more than
+/// accepting.
 public struct WorkerSlashed has copy, drop {
     job_id: vector<u8>,
     task_index: u64,
     worker: address,
     amount: u64,
-    to_checker: u64,
-    to_creator: u64,
 }
 
 /// The assigned worker commits `root` (32 bytes) for its task, and the
-/// beacon assigns a checker. Private `entry`, as Sui requires of functions
-/// taking `Random`: no other Move code can call it and abort on a checker
-/// it dislikes.
+/// beacon assigns a checker, whose verdict is due within the registry's
+/// verdict_timeout_ms. Private `entry`, as Sui requires of functions taking
+/// `Random`: no other Move code can call it and abort on a checker it
+/// dislikes.
 entry fun commit_result<T>(
     job: &mut Job<T>,
-    registry: &Registry<T>,
+    registry: &mut Registry<T>,
     task_index: u64,
     root: vector<u8>,
     random: &Random,
+    clock: &Clock,
     ctx: &mut TxContext,
 ) {
     assert!(root.length() == ROOT_LENGTH, EBadArgs);
+    job.check_registry(registry);
     let worker = ctx.sender();
     assert!(
         job.has_task(task_index) && job.borrow_task(task_index).worker() == worker,
         ENotAssignedWorker,
     );
     assert!(job.borrow_task(task_index).is_assigned(), ETaskState);
-    let eligible = registry.eligible_checkers(worker, job.creator());
-    assert!(!eligible.is_empty(), ENoChecker);
     let mut generator = random.new_generator(ctx);
     let beacon = generator.generate_bytes(BEACON_LENGTH);
-    let checker = eligible[pick(&beacon, eligible.length())];
+    let drawn = registry.draw_checker(&beacon, &vector[worker, job.creator()]);
+    assert!(drawn.is_some(), ENoChecker);
+    let checker = drawn.destroy_some();
     let job_id = job.job_id();
     event::emit(ResultCommitted { job_id, task_index, worker, root: copy root });
     event::emit(CheckerAssigned { job_id, task_index, checker, beacon: copy beacon });
     job.task_mut(task_index).commit(root, checker, beacon);
+    job.task_mut(task_index).set_deadline(clock.timestamp_ms() + registry.verdict_timeout_ms());
+    registry.add_open_task(checker);
+}
+
+/// Anyone, once a Committed task's verdict is overdue: the checker that
+/// missed it owes it no more, and a new one is drawn with a fresh beacon
+/// among the active checkers other than it, the worker and the creator,
+/// with a new deadline. With no such checker, or after MAX_REDRAWS redraws,
+/// the worker is paid as if accepted and the checker fee stays in the
+/// escrow (the worker's verified count is not raised: no checker saw it).
+/// Private `entry` for the same reason as commit_result.
+entry fun redraw_checker<T>(
+    job: &mut Job<T>,
+    registry: &mut Registry<T>,
+    task_index: u64,
+    random: &Random,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    job.check_registry(registry);
+    assert!(job.has_task(task_index) && job.borrow_task(task_index).is_committed(), ETaskState);
+    let now = clock.timestamp_ms();
+    assert!(now >= job.borrow_task(task_index).deadline(), ETooEarly);
+    let job_id = job.job_id();
+    let late = job.borrow_task(task_index).checker();
+    let worker = job.borrow_task(task_index).worker();
+    registry.remove_open_task(late);
+    event::emit(CheckerTimedOut { job_id, task_index, checker: late });
+    let mut generator = random.new_generator(ctx);
+    let beacon = generator.generate_bytes(BEACON_LENGTH);
+    let drawn = if (job.borrow_task(task_index).redraws() < MAX_REDRAWS) {
+        registry.draw_checker(&beacon, &vector[late, worker, job.creator()])
+    } else {
+        option::none()
+    };
+    if (drawn.is_some()) {
+        let checker = drawn.destroy_some();
+        event::emit(CheckerAssigned { job_id, task_index, checker, beacon: copy beacon });
+        let deadline = now + registry.verdict_timeout_ms();
+        job.task_mut(task_index).redraw(checker, beacon, deadline);
+        registry.add_open_task(checker);
+    } else {
+        let payout = job.borrow_task(task_index).payout();
+        job.pay(payout, worker, ctx);
+        let fee = job.checker_fee();
+        job.release(fee);
+        job.task_mut(task_index).verify();
+        job.settle(true);
+        registry.remove_open_task(worker);
+        event::emit(WorkerPaid { job_id, task_index, worker, amount: payout });
+    };
 }
 
 /// The assigned checker's verdict. Accepted: the worker is paid
 /// frames * frame_cost and the task is Verified. Rejected: the worker's stake
-/// is slashed by min(stake, slash_amount), half (rounded down) to the checker
-/// and the rest to the creator, and the task is Open again. The checker is
-/// paid its fee either way.
+/// is slashed by min(stake, slash_amount), all of it to the creator, and the
+/// task is Open again. The checker is paid its fee either way, and nothing
+/// else: rejecting never pays it more than accepting. The verdict is kept
+/// for `appeal::appeal` (the creator or the worker may appeal it for
+/// appeal_window_ms).
 public fun submit_verdict<T>(
     job: &mut Job<T>,
     registry: &mut Registry<T>,
     task_index: u64,
     accepted: bool,
+    clock: &Clock,
     ctx: &mut TxContext,
 ) {
+    job.check_registry(registry);
     let checker = ctx.sender();
     assert!(
         job.has_task(task_index) && job.borrow_task(task_index).checker() == checker,
@@ -123,7 +197,14 @@ public fun submit_verdict<T>(
     let worker = job.borrow_task(task_index).worker();
     let payout = job.borrow_task(task_index).payout();
     let fee = job.checker_fee();
+    let root = job.borrow_task(task_index).root();
+    job.record_verdict(
+        task_index,
+        verdict::new_verdict(worker, checker, root, accepted, clock.timestamp_ms()),
+    );
     event::emit(VerdictSubmitted { job_id, task_index, checker, accepted });
+    registry.remove_open_task(worker);
+    registry.remove_open_task(checker);
     if (accepted) {
         job.pay(payout, worker, ctx);
         registry.record_verified(worker);
@@ -131,20 +212,11 @@ public fun submit_verdict<T>(
         event::emit(WorkerPaid { job_id, task_index, worker, amount: payout });
     } else {
         job.release(payout);
-        let mut slashed = registry.slash(worker);
+        let slashed = registry.slash(worker);
         let amount = slashed.value();
-        let to_checker = amount / 2;
-        funds::send(slashed.split(to_checker), checker, ctx);
         funds::send(slashed, job.creator(), ctx);
         job.task_mut(task_index).reopen();
-        event::emit(WorkerSlashed {
-            job_id,
-            task_index,
-            worker,
-            amount,
-            to_checker,
-            to_creator: amount - to_checker,
-        });
+        event::emit(WorkerSlashed { job_id, task_index, worker, amount });
     };
     job.pay(fee, checker, ctx);
     job.settle(accepted);
@@ -152,13 +224,8 @@ public fun submit_verdict<T>(
 }
 
 /// The beacon's first 8 bytes as a big-endian u64, modulo `count`: anyone
-/// can recompute the pick from the CheckerAssigned event.
+/// can recompute the pick from the CheckerAssigned event
+/// (`registry::draw_checker` applies it to the eligible checkers).
 public fun pick(beacon: &vector<u8>, count: u64): u64 {
-    let mut value = 0u64;
-    let mut i = 0;
-    while (i < 8) {
-        value = (value << 8) | (beacon[i] as u64);
-        i = i + 1;
-    };
-    value % count
+    pictor::registry::pick(beacon, count)
 }

@@ -39,11 +39,11 @@ fun create_job_locks_the_escrow() {
 #[test]
 fun create_job_accepts_the_exact_minimum_escrow() {
     let mut scenario = setup::begin();
-    // 4 frames * 100 + 2 tasks * 10
-    setup::create_job(&mut scenario, creator(), setup::job_id(), 420);
+    // 4 frames * 100 + 2 tasks * 2 checker fees of 10 (a re-check per task)
+    setup::create_job(&mut scenario, creator(), setup::job_id(), 440);
     scenario.next_tx(creator());
     let job = scenario.take_shared<Job<SUI>>();
-    assert_eq!(job.escrow(), 420);
+    assert_eq!(job.escrow(), 440);
     ts::return_shared(job);
     scenario.end();
 }
@@ -58,7 +58,7 @@ fun create_job_twice_aborts() {
 #[test, expected_failure(abort_code = pictor::job::EEscrowTooLow)]
 fun create_job_below_the_minimum_escrow_aborts() {
     let mut scenario = setup::begin();
-    setup::create_job(&mut scenario, creator(), setup::job_id(), 419);
+    setup::create_job(&mut scenario, creator(), setup::job_id(), 439);
     abort
 }
 

@@ -198,6 +198,7 @@ fun create_registry_stores_the_constants() {
     assert_eq!(registry.min_stake(), setup::min_stake());
     assert_eq!(registry.slash_amount(), setup::slash_amount());
     assert_eq!(registry.withdraw_delay_ms(), setup::withdraw_delay_ms());
+    assert_eq!(registry.appeal_window_ms(), setup::appeal_window_ms());
     ts::return_shared(registry);
     scenario.end();
 }

@@ -7,6 +7,7 @@
 #[test_only]
 module pictor::setup;
 
+use pictor::appeal;
 use pictor::job::{Self, Job};
 use pictor::registry::{Self, AdminCap, Registry};
 use pictor::verify;
@@ -28,9 +29,15 @@ const MIN_STAKE: u64 = 1_000_000;
 // Above MIN_STAKE so that a slash can take less than the configured amount.
 const SLASH_AMOUNT: u64 = 1_500_000;
 const WITHDRAW_DELAY_MS: u64 = 1_000;
+const COMMIT_TIMEOUT_MS: u64 = 10_000;
+const VERDICT_TIMEOUT_MS: u64 = 20_000;
+const TASKS_PER_MIN_STAKE: u64 = 4;
+// Small, so that a test can fill the checker vector.
+const MAX_CHECKERS: u64 = 3;
+const APPEAL_WINDOW_MS: u64 = 30_000;
 
 // Job used by most tests: 2 tasks of 2 frames, 100 per frame at most, a
-// checker fee of 10: 4 * 100 + 2 * 10 = 420 of escrow at least.
+// checker fee of 10: 4 * 100 + 2 * 2 * 10 = 440 of escrow at least.
 const TASKS: u64 = 2;
 const FRAMES: u64 = 4;
 const MAX_FRAME_COST: u64 = 100;
@@ -56,6 +63,16 @@ public fun min_stake(): u64 { MIN_STAKE }
 public fun slash_amount(): u64 { SLASH_AMOUNT }
 
 public fun withdraw_delay_ms(): u64 { WITHDRAW_DELAY_MS }
+
+public fun commit_timeout_ms(): u64 { COMMIT_TIMEOUT_MS }
+
+public fun verdict_timeout_ms(): u64 { VERDICT_TIMEOUT_MS }
+
+public fun tasks_per_min_stake(): u64 { TASKS_PER_MIN_STAKE }
+
+public fun max_checkers(): u64 { MAX_CHECKERS }
+
+public fun appeal_window_ms(): u64 { APPEAL_WINDOW_MS }
 
 public fun tasks(): u64 { TASKS }
 
@@ -97,6 +114,11 @@ public fun begin(): Scenario {
         MIN_STAKE,
         SLASH_AMOUNT,
         WITHDRAW_DELAY_MS,
+        COMMIT_TIMEOUT_MS,
+        VERDICT_TIMEOUT_MS,
+        TASKS_PER_MIN_STAKE,
+        MAX_CHECKERS,
+        APPEAL_WINDOW_MS,
         scenario.ctx(),
     );
     scenario.return_to_sender(cap);
@@ -183,6 +205,7 @@ public fun create_job_with(
     ts::return_shared(registry);
 }
 
+/// At time 0; `assign_at` for a later time.
 public fun assign(
     scenario: &mut Scenario,
     who: address,
@@ -191,34 +214,134 @@ public fun assign(
     frames: u64,
     frame_cost: u64,
 ) {
+    assign_at(scenario, who, task_index, worker, frames, frame_cost, 0);
+}
+
+public fun assign_at(
+    scenario: &mut Scenario,
+    who: address,
+    task_index: u64,
+    worker: address,
+    frames: u64,
+    frame_cost: u64,
+    ms: u64,
+) {
     scenario.next_tx(who);
     let mut job = scenario.take_shared<Job<SUI>>();
-    let registry = scenario.take_shared<Registry<SUI>>();
-    job.assign_task(&registry, task_index, worker, frames, frame_cost, scenario.ctx());
+    let mut registry = scenario.take_shared<Registry<SUI>>();
+    let clock = clock_at(scenario, ms);
+    job.assign_task(&mut registry, task_index, worker, frames, frame_cost, &clock, scenario.ctx());
+    clock.destroy_for_testing();
     ts::return_shared(job);
     ts::return_shared(registry);
 }
 
+/// At time 0; `commit_at` for a later time.
 public fun commit(scenario: &mut Scenario, who: address, task_index: u64) {
-    commit_root(scenario, who, task_index, root());
+    commit_root_at(scenario, who, task_index, root(), 0);
+}
+
+public fun commit_at(scenario: &mut Scenario, who: address, task_index: u64, ms: u64) {
+    commit_root_at(scenario, who, task_index, root(), ms);
 }
 
 public fun commit_root(scenario: &mut Scenario, who: address, task_index: u64, root: vector<u8>) {
+    commit_root_at(scenario, who, task_index, root, 0);
+}
+
+public fun commit_root_at(
+    scenario: &mut Scenario,
+    who: address,
+    task_index: u64,
+    root: vector<u8>,
+    ms: u64,
+) {
     scenario.next_tx(who);
     let mut job = scenario.take_shared<Job<SUI>>();
-    let registry = scenario.take_shared<Registry<SUI>>();
+    let mut registry = scenario.take_shared<Registry<SUI>>();
     let rand = scenario.take_shared<Random>();
-    verify::commit_result(&mut job, &registry, task_index, root, &rand, scenario.ctx());
+    let clock = clock_at(scenario, ms);
+    verify::commit_result(&mut job, &mut registry, task_index, root, &rand, &clock, scenario.ctx());
+    clock.destroy_for_testing();
     ts::return_shared(job);
     ts::return_shared(registry);
     ts::return_shared(rand);
 }
 
-public fun verdict(scenario: &mut Scenario, who: address, task_index: u64, accepted: bool) {
+public fun reclaim(scenario: &mut Scenario, who: address, task_index: u64, ms: u64) {
     scenario.next_tx(who);
     let mut job = scenario.take_shared<Job<SUI>>();
     let mut registry = scenario.take_shared<Registry<SUI>>();
-    verify::submit_verdict(&mut job, &mut registry, task_index, accepted, scenario.ctx());
+    let clock = clock_at(scenario, ms);
+    job.reclaim_task(&mut registry, task_index, &clock, scenario.ctx());
+    clock.destroy_for_testing();
+    ts::return_shared(job);
+    ts::return_shared(registry);
+}
+
+public fun redraw(scenario: &mut Scenario, who: address, task_index: u64, ms: u64) {
+    scenario.next_tx(who);
+    let mut job = scenario.take_shared<Job<SUI>>();
+    let mut registry = scenario.take_shared<Registry<SUI>>();
+    let rand = scenario.take_shared<Random>();
+    let clock = clock_at(scenario, ms);
+    verify::redraw_checker(&mut job, &mut registry, task_index, &rand, &clock, scenario.ctx());
+    clock.destroy_for_testing();
+    ts::return_shared(job);
+    ts::return_shared(registry);
+    ts::return_shared(rand);
+}
+
+public fun top_up(scenario: &mut Scenario, who: address, amount: u64) {
+    scenario.next_tx(who);
+    let mut job = scenario.take_shared<Job<SUI>>();
+    let coin = coin::mint_for_testing<SUI>(amount, scenario.ctx());
+    job.top_up_job(coin, scenario.ctx());
+    ts::return_shared(job);
+}
+
+/// At time 0; `verdict_at` for a later time.
+public fun verdict(scenario: &mut Scenario, who: address, task_index: u64, accepted: bool) {
+    verdict_at(scenario, who, task_index, accepted, 0);
+}
+
+public fun verdict_at(
+    scenario: &mut Scenario,
+    who: address,
+    task_index: u64,
+    accepted: bool,
+    ms: u64,
+) {
+    scenario.next_tx(who);
+    let mut job = scenario.take_shared<Job<SUI>>();
+    let mut registry = scenario.take_shared<Registry<SUI>>();
+    let clock = clock_at(scenario, ms);
+    verify::submit_verdict(&mut job, &mut registry, task_index, accepted, &clock, scenario.ctx());
+    clock.destroy_for_testing();
+    ts::return_shared(job);
+    ts::return_shared(registry);
+}
+
+/// Appeals the task's last verdict at `ms`, paying `fee` (the checker fee, unless a test says otherwise).
+public fun appeal_at(scenario: &mut Scenario, who: address, task_index: u64, fee: u64, ms: u64) {
+    scenario.next_tx(who);
+    let mut job = scenario.take_shared<Job<SUI>>();
+    let mut registry = scenario.take_shared<Registry<SUI>>();
+    let rand = scenario.take_shared<Random>();
+    let clock = clock_at(scenario, ms);
+    let coin = coin::mint_for_testing<SUI>(fee, scenario.ctx());
+    appeal::appeal(&mut job, &mut registry, task_index, coin, &clock, &rand, scenario.ctx());
+    clock.destroy_for_testing();
+    ts::return_shared(job);
+    ts::return_shared(registry);
+    ts::return_shared(rand);
+}
+
+public fun judge(scenario: &mut Scenario, who: address, task_index: u64, accepted: bool) {
+    scenario.next_tx(who);
+    let mut job = scenario.take_shared<Job<SUI>>();
+    let mut registry = scenario.take_shared<Registry<SUI>>();
+    appeal::judge_appeal(&mut job, &mut registry, task_index, accepted, scenario.ctx());
     ts::return_shared(job);
     ts::return_shared(registry);
 }

@@ -151,10 +151,10 @@ fun rejected_verdict_slashes_the_worker_and_reopens_the_task() {
     setup::verdict(&mut scenario, checker(), 0, false);
     // VerdictSubmitted, WorkerSlashed, CheckerPaid
     assert_eq!(setup::events_of_last_tx(&mut scenario), 3);
-    let half = setup::slash_amount() / 2;
+    // The whole slash to the creator; the checker gets its fee, as for an acceptance.
     assert_eq!(setup::received(&mut scenario, worker()), 0);
-    assert_eq!(setup::received(&mut scenario, checker()), half + setup::checker_fee());
-    assert_eq!(setup::received(&mut scenario, creator()), setup::slash_amount() - half);
+    assert_eq!(setup::received(&mut scenario, checker()), setup::checker_fee());
+    assert_eq!(setup::received(&mut scenario, creator()), setup::slash_amount());
     let job = scenario.take_shared<Job<SUI>>();
     let registry = scenario.take_shared<Registry<SUI>>();
     let task = job.borrow_task(0);
@@ -173,7 +173,7 @@ fun rejected_verdict_slashes_the_worker_and_reopens_the_task() {
 }
 
 #[test]
-fun slash_takes_at_most_the_stake_and_gives_the_odd_unit_to_the_creator() {
+fun slash_takes_at_most_the_stake() {
     let mut scenario = setup::begin();
     let stake = setup::min_stake() + 1;
     setup::register(&mut scenario, worker(), registry::role_worker(), stake);
@@ -183,8 +183,8 @@ fun slash_takes_at_most_the_stake_and_gives_the_odd_unit_to_the_creator() {
     setup::commit(&mut scenario, worker(), 0);
     setup::verdict(&mut scenario, checker(), 0, false);
     scenario.next_tx(other());
-    assert_eq!(setup::received(&mut scenario, checker()), stake / 2 + setup::checker_fee());
-    assert_eq!(setup::received(&mut scenario, creator()), stake - stake / 2);
+    assert_eq!(setup::received(&mut scenario, checker()), setup::checker_fee());
+    assert_eq!(setup::received(&mut scenario, creator()), stake);
     let registry = scenario.take_shared<Registry<SUI>>();
     assert_eq!(registry.stake(worker()), 0);
     ts::return_shared(registry);
@@ -248,11 +248,10 @@ fun a_job_with_a_rejected_and_reassigned_task_conserves_funds() {
     let to_worker2 = setup::received(&mut scenario, worker2());
     let to_checker = setup::received(&mut scenario, checker());
     let to_creator = setup::received(&mut scenario, creator());
-    let half = setup::slash_amount() / 2;
     assert_eq!(to_worker2, 200 + 160);
-    assert_eq!(to_checker, 3 * setup::checker_fee() + half);
+    assert_eq!(to_checker, 3 * setup::checker_fee());
     // escrow in = worker2 + checker fees + refund; the slash goes to the creator on top
-    let refund = to_creator - (setup::slash_amount() - half);
+    let refund = to_creator - setup::slash_amount();
     assert_eq!(to_worker2 + 3 * setup::checker_fee() + refund, setup::escrow());
     let job = scenario.take_shared<Job<SUI>>();
     assert!(job.is_closed());
@@ -292,12 +291,11 @@ fun a_cancelled_job_with_a_rejected_task_refunds_the_released_payout() {
     setup::verdict(&mut scenario, checker(), 0, false);
     setup::close(&mut scenario, creator());
     scenario.next_tx(other());
-    let half = setup::slash_amount() / 2;
-    // cancel refund 310, slash share, then the released 180 on close
+    // cancel refund 310, the slash, then the released 180 on close
     assert_eq!(
         setup::received(&mut scenario, creator()),
-        setup::escrow() - 190 + (setup::slash_amount() - half) + 180,
+        setup::escrow() - 190 + setup::slash_amount() + 180,
     );
-    assert_eq!(setup::received(&mut scenario, checker()), half + setup::checker_fee());
+    assert_eq!(setup::received(&mut scenario, checker()), setup::checker_fee());
     scenario.end();
 }

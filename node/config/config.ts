@@ -6,11 +6,13 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { LIMITS } from '../../protocol/index.ts'
 import { ConfigError } from '../errors.ts'
+import { type LedgerConfig, type LedgerSetting, SUI_NETWORKS } from '../ledger/index.ts'
 
 export const ROLES = ['creator', 'worker', 'checker'] as const
 export type Role = (typeof ROLES)[number]
 
-export interface NodeConfig {
+/** The ledger settings (`ledger`, `sui…`) are LedgerConfig's (node/ledger/factory.ts). */
+export interface NodeConfig extends LedgerConfig {
   role: Role
   /** Multiaddrs to listen on. */
   listen: string[]
@@ -31,8 +33,6 @@ export interface NodeConfig {
   threads: number
   /** Creator: how long a lease lasts without a renewal. */
   leaseMs: number
-  /** JSON-RPC URL of the dev ledger (`pictor devchain`); '' runs without a ledger. */
-  ledger: string
   /** Creator: how much of each result checkers re-render (protocol/verification/levels.ts). */
   verification: 'light' | 'standard' | 'strict' | 'full'
 }
@@ -50,7 +50,13 @@ export const DEFAULT_CONFIG: NodeConfig = {
   renderer: 'builtin',
   threads: 0,
   leaseMs: 15_000,
-  ledger: '',
+  ledger: { kind: 'none' },
+  suiUrl: '',
+  // Gas is free there: the network to try a package on before mainnet.
+  suiNetwork: 'testnet',
+  suiPackage: '',
+  suiRegistry: '',
+  suiCoinType: '0x2::sui::SUI',
   verification: 'standard'
 }
 
@@ -101,9 +107,40 @@ function multiaddrList(requirePeerId: boolean): Parser {
   }
 }
 
-function ledgerUrl(value: unknown, source: string): string {
+const DEV_LEDGER_URL = /^https?:\/\/[\w.-]+(:\d{1,5})?\/?$/
+
+/** `dev:<url>` of a `pictor devchain` (a bare http URL too, as earlier versions took), `sui`, or '' for none. */
+function ledgerSetting(value: unknown, source: string): LedgerSetting {
+  if (value === '') return { kind: 'none' }
+  if (value === 'sui') return { kind: 'sui' }
+  const url = typeof value === 'string' && value.startsWith('dev:') ? value.slice('dev:'.length) : value
+  if (typeof url !== 'string' || !DEV_LEDGER_URL.test(url)) {
+    fail(source, `must be dev:<url> of a pictor devchain (e.g. dev:http://127.0.0.1:8547), sui, or '' for none, got ${JSON.stringify(value)}`)
+  }
+  return { kind: 'dev', url: url as string }
+}
+
+function httpUrl(value: unknown, source: string): string {
   if (value === '') return ''
-  if (typeof value !== 'string' || !/^https?:\/\/[\w.-]+(:\d{1,5})?\/?$/.test(value)) fail(source, `must be an http URL like http://127.0.0.1:8547, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'string' || value.length > 256 || !/^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(value)) {
+    fail(source, `must be an http(s) URL of at most 256 characters, or '' for the network's public full node, got ${JSON.stringify(value)}`)
+  }
+  return value as string
+}
+
+/** A Sui object id in full (0x + 64 hex), lowercased; '' when unset. A shorter id is a copy-paste slip, not a shared object. */
+function objectId(what: string): Parser {
+  return (value, source) => {
+    if (value === '') return ''
+    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(value)) fail(source, `must be ${what}: 0x and 64 hex characters, got ${JSON.stringify(value)}`)
+    return (value as string).toLowerCase()
+  }
+}
+
+function coinType(value: unknown, source: string): string {
+  const ident = '[A-Za-z_][A-Za-z0-9_]*'
+  const tag = new RegExp(`^0x[0-9a-fA-F]{1,64}::${ident}::${ident}(<[\\w:<>, ]+>)?$`)
+  if (typeof value !== 'string' || value.length > 256 || !tag.test(value)) fail(source, `must be a Move coin type like 0x2::sui::SUI, got ${JSON.stringify(value)}`)
   return value as string
 }
 
@@ -125,7 +162,12 @@ const PARSERS: Record<Key, Parser> = {
   renderer: oneOf(['builtin', 'blender'] as const),
   threads: integer(0, 256),
   leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs),
-  ledger: ledgerUrl,
+  ledger: ledgerSetting,
+  suiUrl: httpUrl,
+  suiNetwork: oneOf(SUI_NETWORKS),
+  suiPackage: objectId('the package id'),
+  suiRegistry: objectId("the registry's object id"),
+  suiCoinType: coinType,
   verification: oneOf(['light', 'standard', 'strict', 'full'] as const)
 }
 
@@ -143,6 +185,11 @@ const ENV_NAMES: Record<Key, string> = {
   threads: 'PICTOR_THREADS',
   leaseMs: 'PICTOR_LEASE_MS',
   ledger: 'PICTOR_LEDGER',
+  suiUrl: 'PICTOR_SUI_URL',
+  suiNetwork: 'PICTOR_SUI_NETWORK',
+  suiPackage: 'PICTOR_SUI_PACKAGE',
+  suiRegistry: 'PICTOR_SUI_REGISTRY',
+  suiCoinType: 'PICTOR_SUI_COIN_TYPE',
   verification: 'PICTOR_VERIFICATION'
 }
 

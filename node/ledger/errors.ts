@@ -23,7 +23,15 @@ export const ABORT_CODES = [
   'ENoChecker',
   'ENotAssignedChecker',
   'EJobClosed',
-  'ETasksPending'
+  'ETasksPending',
+  'ERegistryMismatch',
+  'ENotAppellant',
+  'EAppealWindow',
+  'EAppealExists',
+  'ENoVerdict',
+  'ENotAppealChecker',
+  'ERegistryFull',
+  'EOpenWork'
 ] as const
 
 /**
@@ -37,7 +45,8 @@ export const TX_ERROR_CODES = [
   'EOverflow', // a u64 sum or product would exceed 2^64 - 1
   'EUnknownJob', // no job with this id
   'EMalformed', // the transaction or its arguments do not decode
-  'EInsufficientBalance' // the sender cannot pay the stake/escrow it offers
+  'EInsufficientBalance', // the sender cannot pay the stake/escrow it offers
+  'EInsufficientGas' // Sui only: the sender holds too little SUI to pay the transaction's gas
 ] as const
 
 export const LEDGER_ERROR_CODES = [...ABORT_CODES, ...TX_ERROR_CODES] as const

@@ -21,12 +21,27 @@ export interface LedgerParams {
   minStake: bigint
   slashAmount: bigint
   withdrawDelayMs: number
+  /** How long after a verdict the job's creator or the task's worker may appeal it. */
+  appealWindowMs: number
+  /** An Assigned task may be reclaimed by its creator this long after its assignment. */
+  commitTimeoutMs: number
+  /** A Committed task's checker may be redrawn by anyone this long after the commitment (or the last redraw). */
+  verdictTimeoutMs: number
+  /** Open tasks a worker may hold per minStake of its stake. */
+  tasksPerMinStake: number
+  /** At most this many active checkers (ERegistryFull). */
+  maxCheckers: number
 }
 
 export const DEFAULT_LEDGER_PARAMS: LedgerParams = {
   minStake: 1_000_000n,
   slashAmount: 1_000_000n,
-  withdrawDelayMs: 7 * 24 * 3600 * 1000
+  withdrawDelayMs: 7 * 24 * 3600 * 1000,
+  appealWindowMs: 10 * 60 * 1000,
+  commitTimeoutMs: 3600 * 1000,
+  verdictTimeoutMs: 3600 * 1000,
+  tasksPerMinStake: 4,
+  maxCheckers: 10_000
 }
 
 export interface ChainNode {
@@ -38,6 +53,8 @@ export interface ChainNode {
   rejected: number
   /** 0 until request_withdraw; afterwards the node takes no tasks and checks nothing. */
   withdrawAt: number
+  /** Assigned and Committed tasks it works, and verdicts it owes: withdraw() refuses while above 0 (EOpenWork). */
+  openTasks: number
 }
 
 export type ChainJobStatus = 'open' | 'cancelled' | 'closed'
@@ -45,6 +62,8 @@ export type ChainJobStatus = 'open' | 'cancelled' | 'closed'
 export interface ChainJob {
   jobId: string
   creator: string
+  /** The registry the job was created in; calls on its tasks must name it (ERegistryMismatch). */
+  registry: string
   taskCount: number
   frameCount: number
   maxFrameCost: bigint
@@ -57,18 +76,52 @@ export interface ChainJob {
   verifiedTasks: number
   /** Tasks in Assigned or Committed state. */
   pendingTasks: number
+  /** Appeal fees paid in and not yet paid to the appeal's checker (not part of `escrow`). */
+  appealFees: bigint
+}
+
+/** A task's last verdict, kept for an appeal (a rejected task forgets its worker, checker and root). */
+export interface ChainVerdict {
+  worker: string
+  checker: string
+  merkleRoot: string
+  accepted: boolean
+  /** Ledger time of the verdict: the appeal window starts here. */
+  atMs: number
+  /** One appeal per verdict. */
+  appealed: boolean
+}
+
+/** The last appeal on a task: a copy of the verdict it is about, and the checker drawn to judge it. */
+export interface ChainAppeal {
+  appellant: string
+  worker: string
+  verdictChecker: string
+  merkleRoot: string
+  verdictAccepted: boolean
+  checker: string
+  beacon: string
+  judged: boolean
 }
 
 interface TaskTerms {
   worker: string
   frames: number
   frameCost: bigint
+  /**
+   * Ledger time the next step is due by: Assigned, the commitment (then the
+   * creator may reclaim_task); Committed, the verdict (then anyone may
+   * redraw_checker). 0 once Verified.
+   */
+  deadline: number
 }
 
 interface TaskResult extends TaskTerms {
   merkleRoot: string
   checker: string
   beacon: string
+  /** Checkers redrawn for this commitment after missing their deadline. */
+  redraws: number
 }
 
 /**
@@ -99,10 +152,40 @@ export type LedgerEventBody =
   | { type: 'VerdictSubmitted'; jobId: string; taskIndex: number; checker: string; accepted: boolean }
   | { type: 'WorkerPaid'; jobId: string; taskIndex: number; worker: string; amount: bigint }
   | { type: 'CheckerPaid'; jobId: string; taskIndex: number; checker: string; amount: bigint }
-  | { type: 'WorkerSlashed'; jobId: string; taskIndex: number; worker: string; amount: bigint; toChecker: bigint; toCreator: bigint }
+  /** All of `amount` went to the job's creator. */
+  | { type: 'WorkerSlashed'; jobId: string; taskIndex: number; worker: string; amount: bigint }
   | { type: 'JobCancelled'; jobId: string; refunded: bigint }
   | { type: 'JobClosed'; jobId: string; refunded: bigint }
   | { type: 'Refunded'; jobId: string; creator: string; amount: bigint }
+  | { type: 'TaskReclaimed'; jobId: string; taskIndex: number; worker: string }
+  | { type: 'JobToppedUp'; jobId: string; creator: string; amount: bigint; escrow: bigint }
+  /** Followed by CheckerAssigned (a new checker) or WorkerPaid (none left: paid unchecked). */
+  | { type: 'CheckerTimedOut'; jobId: string; taskIndex: number; checker: string }
+  | {
+      type: 'AppealOpened'
+      jobId: string
+      taskIndex: number
+      appellant: string
+      worker: string
+      verdictChecker: string
+      merkleRoot: string
+      checker: string
+      beacon: string
+      fee: bigint
+    }
+  /** `slashed` (0 unless overturned) went from `verdictChecker`'s stake to `slashedTo`; `fee` to `checker`. */
+  | {
+      type: 'AppealJudged'
+      jobId: string
+      taskIndex: number
+      checker: string
+      accepted: boolean
+      overturned: boolean
+      verdictChecker: string
+      slashed: bigint
+      slashedTo: string
+      fee: bigint
+    }
   /** Dev ledger only: the faucet. Sui has no such event. */
   | { type: 'Minted'; address: string; amount: bigint }
 
@@ -127,13 +210,19 @@ export interface CommitReceipt extends TxReceipt {
   beacon: string
 }
 
+/** The appeal's checker, drawn by the beacon after the appeal was final. */
+export interface AppealReceipt extends TxReceipt {
+  checker: string
+  beacon: string
+}
+
 export interface CreateJobArgs {
   jobId: string
   taskCount: number
   frameCount: number
   maxFrameCost: bigint
   checkerFee: bigint
-  /** Must be >= frameCount x maxFrameCost + taskCount x checkerFee. */
+  /** Must be >= frameCount x maxFrameCost + 2 x taskCount x checkerFee (a re-check per task). */
   escrow: bigint
 }
 
@@ -157,6 +246,32 @@ export interface SubmitVerdictArgs {
   accepted: boolean
 }
 
+export interface ReclaimTaskArgs {
+  jobId: string
+  taskIndex: number
+}
+
+export interface RedrawCheckerArgs {
+  jobId: string
+  taskIndex: number
+}
+
+export interface TopUpJobArgs {
+  jobId: string
+  amount: bigint
+}
+
+export interface AppealArgs {
+  jobId: string
+  taskIndex: number
+}
+
+export interface JudgeAppealArgs {
+  jobId: string
+  taskIndex: number
+  accepted: boolean
+}
+
 export interface EventQuery {
   /** First event to return (default 0). */
   fromSeq?: number
@@ -169,6 +284,9 @@ export const MAX_EVENTS_PER_QUERY = 1000
 /** A ledger handle acting as one node key (`address`). */
 export interface Ledger {
   readonly address: string
+  /** Background work a ledger runs while the node does (Sui: following its package's events). */
+  start?(): Promise<void>
+  stop?(): Promise<void>
 
   register(role: LedgerRole, stake: bigint): Promise<TxReceipt>
   addStake(amount: bigint): Promise<TxReceipt>
@@ -178,8 +296,17 @@ export interface Ledger {
   assignTask(args: AssignTaskArgs): Promise<TxReceipt>
   commitResult(args: CommitResultArgs): Promise<CommitReceipt>
   submitVerdict(args: SubmitVerdictArgs): Promise<TxReceipt>
+  /** The job's creator or the last verdict's worker appeals it, paying one checker fee. */
+  appeal(args: AppealArgs): Promise<AppealReceipt>
+  judgeAppeal(args: JudgeAppealArgs): Promise<TxReceipt>
   cancelJob(jobId: string): Promise<TxReceipt>
   closeJob(jobId: string): Promise<TxReceipt>
+  /** The job's creator, once an Assigned task's deadline passed: Open again, its reservation released. */
+  reclaimTask(args: ReclaimTaskArgs): Promise<TxReceipt>
+  /** Anyone, once a Committed task's deadline passed: another checker, or the worker paid unchecked. */
+  redrawChecker(args: RedrawCheckerArgs): Promise<TxReceipt>
+  /** The job's creator adds escrow, until the job is closed. */
+  topUpJob(args: TopUpJobArgs): Promise<TxReceipt>
 
   /** Spendable balance (not counting stake). */
   balance(address: string): Promise<bigint>

@@ -11,13 +11,15 @@ export interface WalletSummary {
   earnings: {
     /** WorkerPaid to this address. */
     worker: bigint
-    /** CheckerPaid to this address. */
+    /** CheckerPaid to this address, and appeal fees for the appeals it judged. */
     checker: bigint
-    /** Shares of other workers' slashed stake (as their checker or their job's creator). */
+    /** Others' slashed stake paid to this address: a rejected worker's (as its job's creator), an overturned checker's (as the party its verdict wronged). */
     slashShares: bigint
   }
-  /** This node's own stake lost to rejected results. */
+  /** This node's own stake lost to rejected results, and as a checker to overturned verdicts. */
   slashed: bigint
+  /** Appeal fees this node paid as an appellant. */
+  appealFees: bigint
   /** As a creator: escrow locked in jobs and refunded from them. */
   escrowLocked: bigint
   refunded: bigint
@@ -26,30 +28,34 @@ export interface WalletSummary {
 }
 
 /** Every address field an event can name. */
-const PARTY_FIELDS = ['node', 'creator', 'worker', 'checker', 'address'] as const
+const PARTY_FIELDS = ['node', 'creator', 'worker', 'checker', 'address', 'appellant', 'verdictChecker', 'slashedTo'] as const
 
 export function involves(event: LedgerEvent, address: string): boolean {
   return PARTY_FIELDS.some((f) => (event as unknown as Record<string, unknown>)[f] === address)
 }
 
 export function summarise(address: string, balance: bigint, node: ChainNode | undefined, events: LedgerEvent[]): WalletSummary {
-  const s: WalletSummary = { address, balance, node, earnings: { worker: 0n, checker: 0n, slashShares: 0n }, slashed: 0n, escrowLocked: 0n, refunded: 0n, history: [] }
+  const s: WalletSummary = { address, balance, node, earnings: { worker: 0n, checker: 0n, slashShares: 0n }, slashed: 0n, appealFees: 0n, escrowLocked: 0n, refunded: 0n, history: [] }
+  // WorkerSlashed does not name the creator it pays; the job's JobCreated does.
   const creatorOf = new Map<string, string>()
-  // WorkerSlashed does not name the checker; the VerdictSubmitted of the same transaction does.
-  const checkerOfTx = new Map<string, string>()
   for (const e of events) {
     if (e.type === 'JobCreated') creatorOf.set(e.jobId, e.creator)
-    if (e.type === 'VerdictSubmitted') checkerOfTx.set(e.txDigest, e.checker)
     if (e.type === 'WorkerPaid' && e.worker === address) s.earnings.worker += e.amount
     if (e.type === 'CheckerPaid' && e.checker === address) s.earnings.checker += e.amount
     if (e.type === 'WorkerSlashed') {
       if (e.worker === address) s.slashed += e.amount
-      if (checkerOfTx.get(e.txDigest) === address) s.earnings.slashShares += e.toChecker
-      if (creatorOf.get(e.jobId) === address) s.earnings.slashShares += e.toCreator
+      if (creatorOf.get(e.jobId) === address) s.earnings.slashShares += e.amount
+    }
+    if (e.type === 'AppealOpened' && e.appellant === address) s.appealFees += e.fee
+    if (e.type === 'AppealJudged') {
+      if (e.checker === address) s.earnings.checker += e.fee
+      if (e.verdictChecker === address) s.slashed += e.slashed
+      if (e.slashedTo === address) s.earnings.slashShares += e.slashed
     }
     if (e.type === 'JobCreated' && e.creator === address) s.escrowLocked += e.escrow
+    if (e.type === 'JobToppedUp' && e.creator === address) s.escrowLocked += e.amount
     if (e.type === 'Refunded' && e.creator === address) s.refunded += e.amount
-    if (involves(e, address) || (e.type === 'WorkerSlashed' && (checkerOfTx.get(e.txDigest) === address || creatorOf.get(e.jobId) === address))) s.history.push(e)
+    if (involves(e, address) || (e.type === 'WorkerSlashed' && creatorOf.get(e.jobId) === address)) s.history.push(e)
   }
   return s
 }

@@ -1,7 +1,7 @@
 // The `pictor` binary and the testnet launcher as a user runs them.
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -40,6 +40,7 @@ describe('pictor CLI', () => {
       // Research-only switches live in testnet/adversarial-node.ts, not in production config.
       [['start', '--role', 'worker', '--cheat', 'black', '--data-dir', data], /Unknown option '--cheat'/],
       [['start', '--role', 'checker', '--checker-colludes', '--data-dir', data], /Unknown option '--checker-colludes'/],
+      [['start', '--role', 'checker', '--checker-rejects', '--data-dir', data], /Unknown option '--checker-rejects'/],
       [['status', '--data-dir', join(dir, 'nothing')], /is not initialised/],
       [['status', '--data-dir', data], /no node is running/],
       [['keys', 'import', 'suiprivkey1bad', '--data-dir', data], /not a valid suiprivkey/],
@@ -55,7 +56,14 @@ describe('pictor CLI', () => {
       [['job', 'submit', join(ROOT, 'testnet/scenes/tiny.json'), '--frames', '1-4', '--max-price', '100', '--test-frame', '2', '--data-dir', data], /pass --yes when not on a terminal/],
       [['job', 'submit', join(ROOT, 'testnet/scenes/tiny.json'), '--frames', '1-4', '--max-price', '100', '--timeout-alert', 'soon', '--data-dir', data], /--timeout-alert must look like 90s, 10m, 2h or 1d/],
       [['job', 'submit', join(ROOT, 'testnet/scenes/tiny.json'), '--frames', '1-4', '--max-price', '100', '--timeout-alert', '8d', '--data-dir', data], /--timeout-alert must be between 1s and 604800s/],
-      [['render', join(dir, 'bad.json'), '--out', join(dir, 'out')], /scene/]
+      [['render', join(dir, 'bad.json'), '--out', join(dir, 'out')], /scene/],
+      [['start', '--ledger', 'ftp://x', '--data-dir', data], /--ledger: must be dev:<url> of a pictor devchain/],
+      [['start', '--ledger', 'sui', '--data-dir', data], /^pictor: --ledger sui needs --sui-package \(.* and --sui-registry/],
+      [['start', '--ledger', 'sui', '--sui-package', '0x2', '--data-dir', data], /--sui-package: must be the package id: 0x and 64 hex characters/],
+      [['start', '--ledger', 'sui', '--sui-network', 'moonnet', '--data-dir', data], /--sui-network: must be one of mainnet, testnet, devnet, localnet/],
+      [['wallet', '--ledger', 'sui', '--data-dir', data], /--ledger sui needs --sui-package/],
+      [['wallet', 'fund', '--ledger', 'sui', '--data-dir', data], /the Sui ledger has no pictor faucet: send SUI to 0x[0-9a-f]{64} on testnet \(a Sui faucet: `sui client faucet/],
+      [['ledger', 'job', 'ab'.repeat(32), '--ledger', 'sui', '--sui-registry', 'r'], /--sui-registry: must be the registry's object id/]
     ]
     await writeFile(join(dir, 'bad.json'), '{"version": 1, "camera": 5}')
     for (const [args, message] of cases) {
@@ -64,6 +72,18 @@ describe('pictor CLI', () => {
       expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1)
       expect(stderr, args.join(' ')).toMatch(message)
     }
+  })
+
+  it('pictor start --ledger sui with an RPC it cannot reach: one line, exit 2, before anything opens', async () => {
+    const data = join(dir, 'sui-node')
+    expect((await pictor(['init', '--data-dir', data])).code).toBe(0)
+    const sui = ['--sui-network', 'localnet', '--sui-url', 'http://127.0.0.1:9', '--sui-package', `0x${'ab'.repeat(32)}`, '--sui-registry', `0x${'cd'.repeat(32)}`]
+    const { code, stderr } = await pictor(['start', '--role', 'worker', '--ledger', 'sui', ...sui, '--data-dir', data])
+    expect(code).toBe(2)
+    expect(stderr.trim().split('\n')).toHaveLength(1)
+    expect(stderr).toMatch(/^pictor: cannot reach the Sui localnet RPC at http:\/\/127\.0\.0\.1:9 \(--sui-url\): /)
+    // No database, no API, no listener: the node stopped before its first step.
+    expect((await readdir(data)).sort()).toEqual(['api-token', 'node.key', 'pictor.json'])
   })
 
   it('keys export/import round-trips through suiprivkey and never overwrites a key', async () => {

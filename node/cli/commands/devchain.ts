@@ -36,25 +36,37 @@ function amount(flag: string, value: unknown, fallback: bigint): bigint {
   }
 }
 
+function durationMs(flag: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new UsageError(`--${flag} must be a whole number of ms, got "${String(value)}"`)
+  return Number(value)
+}
+
 function genesisParams(values: Record<string, unknown>): LedgerParams {
-  const delay = values['withdraw-delay-ms']
-  if (delay !== undefined && (typeof delay !== 'string' || !/^\d{1,15}$/.test(delay))) throw new UsageError(`--withdraw-delay-ms must be a whole number of ms, got "${String(delay)}"`)
   return {
     minStake: amount('min-stake', values['min-stake'], DEFAULT_LEDGER_PARAMS.minStake),
     slashAmount: amount('slash-amount', values['slash-amount'], DEFAULT_LEDGER_PARAMS.slashAmount),
-    withdrawDelayMs: delay === undefined ? DEFAULT_LEDGER_PARAMS.withdrawDelayMs : Number(delay)
+    withdrawDelayMs: durationMs('withdraw-delay-ms', values['withdraw-delay-ms'], DEFAULT_LEDGER_PARAMS.withdrawDelayMs),
+    appealWindowMs: durationMs('appeal-window-ms', values['appeal-window-ms'], DEFAULT_LEDGER_PARAMS.appealWindowMs),
+    commitTimeoutMs: durationMs('commit-timeout-ms', values['commit-timeout-ms'], DEFAULT_LEDGER_PARAMS.commitTimeoutMs),
+    verdictTimeoutMs: durationMs('verdict-timeout-ms', values['verdict-timeout-ms'], DEFAULT_LEDGER_PARAMS.verdictTimeoutMs),
+    tasksPerMinStake: DEFAULT_LEDGER_PARAMS.tasksPerMinStake,
+    maxCheckers: DEFAULT_LEDGER_PARAMS.maxCheckers
   }
 }
 
 export const devchainCommand: Command = {
   summary: 'run a local dev ledger (JSON-RPC on 127.0.0.1) for nodes on this machine',
-  usage: `pictor devchain [--port N (default ${DEFAULT_DEVCHAIN_PORT}, 0 = any)] [--data-dir DIR (default ~/.pictor-devchain)] [--min-stake U64] [--slash-amount U64] [--withdraw-delay-ms N]  (the last three only when DIR has no chain yet)`,
+  usage: `pictor devchain [--port N (default ${DEFAULT_DEVCHAIN_PORT}, 0 = any)] [--data-dir DIR (default ~/.pictor-devchain)] [--min-stake U64] [--slash-amount U64] [--withdraw-delay-ms N] [--appeal-window-ms N (default 600000)] [--commit-timeout-ms N] [--verdict-timeout-ms N (default 3600000 each)]  (the ledger constants only when DIR has no chain yet)`,
   async run(argv) {
     const { values } = parseFlags(argv, {
       port: { type: 'string' },
       'min-stake': { type: 'string' },
       'slash-amount': { type: 'string' },
-      'withdraw-delay-ms': { type: 'string' }
+      'withdraw-delay-ms': { type: 'string' },
+      'appeal-window-ms': { type: 'string' },
+      'commit-timeout-ms': { type: 'string' },
+      'verdict-timeout-ms': { type: 'string' }
     })
     const dir = typeof values['data-dir'] === 'string' ? values['data-dir'] : defaultDevchainDir()
     const logger = createLogger('devchain')

@@ -11,7 +11,8 @@ import { type Command, dataDirFlag, parseFlags } from '../args.ts'
 const BOOLEAN_KEYS = new Set<string>(['localTestnet'])
 const CONFIG_FLAGS = Object.fromEntries(CONFIG_KEYS.map((key) => [flagName(key), { type: BOOLEAN_KEYS.has(key) ? 'boolean' : 'string' } as const]))
 
-async function readConfigFile(path: string, required: boolean): Promise<{ path: string; data: unknown } | undefined> {
+/** `--config FILE`, or the data dir's config.json when `required` is false and there is one. */
+export async function readConfigFile(path: string, required: boolean): Promise<{ path: string; data: unknown } | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')

@@ -1,31 +1,15 @@
 // `pictor wallet`: the node key's account on the ledger: balance, stake,
 // reputation, earnings and history.
-import { DevLedgerClient, readDevchainUrl } from '../../ledger/dev/rpc-client.ts'
 import { toWire } from '../../ledger/dev/wire.ts'
 import { formatPic, walletSummary } from '../../ledger/wallet.ts'
 import { ROLE_NAMES, type LedgerEvent } from '../../ledger/types.ts'
 import { openDataDir } from '../../store/data-dir.ts'
 import { type Command, dataDirFlag, parseFlags, UsageError } from '../args.ts'
+import { commandLedger, LEDGER_FLAGS, LEDGER_USAGE } from '../ledger-settings.ts'
 import { printTable } from '../table.ts'
-import { defaultDevchainDir } from './devchain.ts'
 import { DEFAULT_FUND_PIC, fundWallet } from './wallet-fund.ts'
 
 const DEFAULT_HISTORY = 20
-
-/** --ledger, else PICTOR_LEDGER (the same setting as the node's), else the URL a local `pictor devchain` wrote. */
-export async function ledgerUrl(flag: unknown): Promise<string> {
-  const fromEnv = process.env.PICTOR_LEDGER || undefined
-  const url = typeof flag === 'string' ? flag : (fromEnv ?? (await readDevchainUrl(defaultDevchainDir())))
-  if (url === undefined) throw new UsageError('no ledger: pass --ledger URL, set PICTOR_LEDGER, or start `pictor devchain`')
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new UsageError(`--ledger must be a URL, got "${url}"`)
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--ledger must be an http(s) URL, got "${url}"`)
-  return url
-}
 
 function describe(e: LedgerEvent): string {
   const pic = (v: bigint) => `${formatPic(v)} PIC`
@@ -49,7 +33,11 @@ function describe(e: LedgerEvent): string {
     case 'Refunded':
       return `${job}: ${pic(e.amount)}`
     case 'WorkerSlashed':
-      return `${job}: ${pic(e.amount)} slashed (${pic(e.toChecker)} to checker, ${pic(e.toCreator)} to creator)`
+      return `${job}: ${pic(e.amount)} slashed from ${e.worker.slice(0, 10)} to the creator`
+    case 'AppealOpened':
+      return `${job}: appealed by ${e.appellant.slice(0, 10)} (fee ${pic(e.fee)}), checker ${e.checker.slice(0, 10)}`
+    case 'AppealJudged':
+      return `${job}: appeal ${e.overturned ? `overturned the verdict, ${pic(e.slashed)} slashed from ${e.verdictChecker.slice(0, 10)} to ${e.slashedTo.slice(0, 10)}` : 'upheld the verdict'}`
     case 'TaskAssigned':
       return `${job}: ${e.frames} frames at ${pic(e.frameCost)} to ${e.worker.slice(0, 10)}`
     case 'CheckerAssigned':
@@ -64,20 +52,20 @@ function describe(e: LedgerEvent): string {
 export const walletCommand: Command = {
   summary: "show the node's ledger account (balance, stake, reputation, earnings, history), or fund it from the dev ledger's faucet",
   usage: [
-    `pictor wallet [--data-dir DIR] [--ledger URL] [--history N (default ${DEFAULT_HISTORY})] [--json]`,
-    `pictor wallet fund [--amount PIC (default ${DEFAULT_FUND_PIC})] [--address 0x…] [--data-dir DIR] [--ledger URL]`,
-    'the ledger URL: --ledger, else PICTOR_LEDGER, else a local `pictor devchain`'
+    `pictor wallet [--data-dir DIR] [--history N (default ${DEFAULT_HISTORY})] [--json] ${LEDGER_USAGE}`,
+    `pictor wallet fund [--amount PIC (default ${DEFAULT_FUND_PIC})] [--address 0x…] [--data-dir DIR] [--ledger dev:URL]`,
+    'the ledger: as `pictor start` reads it (flags, PICTOR_* variables, config file), else a local `pictor devchain`; `fund` is the dev ledger\'s faucet'
   ].join('\n       '),
   async run(argv) {
     if (argv[0] === 'fund') {
-      const { values } = parseFlags(argv.slice(1), { ledger: { type: 'string' }, amount: { type: 'string' }, address: { type: 'string' } })
+      const { values } = parseFlags(argv.slice(1), { ...LEDGER_FLAGS, amount: { type: 'string' }, address: { type: 'string' } })
       return fundWallet(values)
     }
-    const { values } = parseFlags(argv, { ledger: { type: 'string' }, json: { type: 'boolean' }, history: { type: 'string' } })
+    const { values } = parseFlags(argv, { ...LEDGER_FLAGS, json: { type: 'boolean' }, history: { type: 'string' } })
     const history = values.history === undefined ? DEFAULT_HISTORY : Number(values.history)
     if (!Number.isSafeInteger(history) || history < 0) throw new UsageError(`--history must be a whole number, got "${values.history}"`)
     const { seed } = await openDataDir(dataDirFlag(values))
-    const ledger = new DevLedgerClient({ url: await ledgerUrl(values.ledger), seed, retryForMs: 0 })
+    const ledger = await commandLedger(values, seed)
     const s = await walletSummary(ledger)
     if (values.json) {
       console.log(JSON.stringify(toWire({ ...s, history: s.history.slice(-history) }), null, 2))
@@ -96,6 +84,7 @@ export const walletCommand: Command = {
     }
     console.log(`earned       ${pic(s.earnings.worker)} rendering, ${pic(s.earnings.checker)} checking, ${pic(s.earnings.slashShares)} from slashes`)
     if (s.slashed > 0n) console.log(`slashed      ${pic(s.slashed)}`)
+    if (s.appealFees > 0n) console.log(`appeal fees  ${pic(s.appealFees)} paid`)
     if (s.escrowLocked > 0n) console.log(`jobs         ${pic(s.escrowLocked)} escrowed, ${pic(s.refunded)} refunded`)
     const shown = s.history.slice(-history)
     if (shown.length > 0) {

@@ -1,6 +1,8 @@
 // The dev ledger's random beacon: the value that picks the checker for a
 // result commitment (and, through the CheckerAssigned event, which frames
-// and tiles it samples).
+// and tiles it samples), and the one that picks the checker of an appeal
+// (AppealOpened): each transaction gets its own, derived once it is
+// ordered, so the appellant cannot know its appeal checker either.
 //
 //   beacon = sha256("pictor/v1/dev-beacon" || 0x00 || previous block hash || tx digest || secret)
 //

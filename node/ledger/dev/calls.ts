@@ -1,28 +1,38 @@
-// The ten ledger functions as typed calls, and their wire form: the Move
+// The ledger functions as typed calls, and their wire form: the Move
 // function name and its snake_case argument names, amounts as decimal
 // strings, bytes as lowercase hex. Decoding is strict (exact key set, exact
 // types) because the wire form is what gets signed.
+import type { LedgerCallArgs, LedgerCallName, LedgerValues } from '../call-ledger.ts'
 import { LedgerError } from '../errors.ts'
 import { U64_MAX } from '../types.ts'
 
-export type Call =
-  | { call: 'register'; role: number; stake: bigint }
-  | { call: 'add_stake'; amount: bigint }
-  | { call: 'request_withdraw' }
-  | { call: 'withdraw' }
-  | { call: 'create_job'; jobId: string; taskCount: number; frameCount: number; maxFrameCost: bigint; checkerFee: bigint; escrow: bigint }
-  | { call: 'assign_task'; jobId: string; taskIndex: number; worker: string; frames: number; frameCost: bigint }
-  | { call: 'commit_result'; jobId: string; taskIndex: number; merkleRoot: string }
-  | { call: 'submit_verdict'; jobId: string; taskIndex: number; accepted: boolean }
-  | { call: 'cancel_job'; jobId: string }
-  | { call: 'close_job'; jobId: string }
+/** The dev ledger's values: a role is any u8 here, so that 0 and 4..255 reach the handler and abort EBadRole. */
+type DevValues = Omit<LedgerValues, 'role'> & { role: number }
+
+/**
+ * Calls on a job's tasks also name the registry the job was created in, as
+ * their Move functions take the Registry object; the handler aborts
+ * ERegistryMismatch when it is not the job's. The signing client fills it in
+ * from the chain's info (SigningLedger).
+ */
+export const REGISTRY_BOUND_CALLS = ['assign_task', 'commit_result', 'submit_verdict', 'appeal', 'judge_appeal', 'reclaim_task', 'redraw_checker'] as const satisfies readonly LedgerCallName[]
+type RegistryBound = (typeof REGISTRY_BOUND_CALLS)[number]
+
+export function isRegistryBound(name: LedgerCallName): name is RegistryBound {
+  return (REGISTRY_BOUND_CALLS as readonly string[]).includes(name)
+}
+
+/** The calls of ../call-ledger.ts, keyed by `call` as in their signed wire form. */
+export type Call = {
+  [N in LedgerCallName]: { call: N } & LedgerCallArgs<DevValues>[N] & (N extends RegistryBound ? { registry: string } : unknown)
+}[LedgerCallName]
 
 export type CallName = Call['call']
 
 type FieldKind = 'u8' | 'u64' | 'count' | 'hex32' | 'address' | 'bool'
 
 /** Per call: wire name -> [typed name, kind]. Mirrors the Move signatures. */
-const SCHEMA: Record<CallName, Record<string, [string, FieldKind]>> = {
+const SCHEMA: { [N in CallName]: Record<string, [(keyof LedgerCallArgs[N] & string) | 'registry', FieldKind]> } = {
   register: { role: ['role', 'u8'], stake: ['stake', 'u64'] },
   add_stake: { amount: ['amount', 'u64'] },
   request_withdraw: {},
@@ -40,12 +50,18 @@ const SCHEMA: Record<CallName, Record<string, [string, FieldKind]>> = {
     task_index: ['taskIndex', 'count'],
     worker: ['worker', 'address'],
     frames: ['frames', 'count'],
-    frame_cost: ['frameCost', 'u64']
+    frame_cost: ['frameCost', 'u64'],
+    registry: ['registry', 'address']
   },
-  commit_result: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], merkle_root: ['merkleRoot', 'hex32'] },
-  submit_verdict: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], accepted: ['accepted', 'bool'] },
+  commit_result: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], merkle_root: ['merkleRoot', 'hex32'], registry: ['registry', 'address'] },
+  submit_verdict: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], accepted: ['accepted', 'bool'], registry: ['registry', 'address'] },
   cancel_job: { job_id: ['jobId', 'hex32'] },
-  close_job: { job_id: ['jobId', 'hex32'] }
+  close_job: { job_id: ['jobId', 'hex32'] },
+  appeal: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
+  judge_appeal: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], accepted: ['accepted', 'bool'], registry: ['registry', 'address'] },
+  reclaim_task: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
+  redraw_checker: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
+  top_up_job: { job_id: ['jobId', 'hex32'], amount: ['amount', 'u64'] }
 }
 
 export const CALL_NAMES = Object.keys(SCHEMA) as CallName[]

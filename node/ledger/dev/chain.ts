@@ -50,6 +50,8 @@ export interface ChainInfo {
   nextEventSeq: number
   /** sha256 of the beacon secret, fixed at genesis (beacon.ts). */
   secretCommitment: string
+  /** The chain's one registry, which calls on a job's tasks name (registryOf). */
+  registry: string
 }
 
 export interface DevChainInit {
@@ -72,6 +74,13 @@ const ZERO_HASH = '0'.repeat(64)
 const pad = (n: number) => n.toString().padStart(16, '0')
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 const hashJson = (value: unknown) => hex(sha256(new TextEncoder().encode(canonicalJson(value))))
+
+/**
+ * The registry id of a dev chain: `0x` + its chain id (the genesis hash). A
+ * dev chain has one registry, so this only has to differ between chains, as
+ * Sui object ids do.
+ */
+export const registryOf = (chainId: string): string => `0x${chainId}`
 
 type Op = { type: 'put'; key: string; value: unknown }
 
@@ -114,7 +123,7 @@ export class DevChain {
   info(): ChainInfo {
     const g = this.genesis.tx as Extract<BlockTx, { genesis: unknown }>
     const { height, hash, nextEventSeq } = this.head
-    return { chainId: this.chainId, height, headHash: hash, params: this.state.params, minted: this.state.minted, nextEventSeq, secretCommitment: g.genesis.secretCommitment }
+    return { chainId: this.chainId, height, headHash: hash, params: this.state.params, minted: this.state.minted, nextEventSeq, secretCommitment: g.genesis.secretCommitment, registry: this.state.registry }
   }
 
   /** The current state (immutable): for reads and invariant checks. */
@@ -183,7 +192,7 @@ export class DevChain {
    * Tests compare it with the state loaded from the persisted entries.
    */
   async replay(): Promise<LedgerState> {
-    let state = genesisState(this.state.params)
+    let state = genesisState(this.state.params, registryOf(this.chainId))
     for (let h = 1; h <= this.head.height; h++) {
       const block = (await this.block(h))!
       const stateTx = this.stateTxOf(block.tx)
@@ -251,7 +260,7 @@ export class DevChain {
     this.secret = secret
     this.genesis = genesis
     this.head = head
-    this.state = genesisState(params)
+    this.state = genesisState(params, registryOf(genesis.hash))
   }
 
   private async loadState(): Promise<LedgerState> {
@@ -265,12 +274,15 @@ export class DevChain {
     const minted = (await db.get('state:minted')) as string | undefined
     return {
       params: fromWire<LedgerParams>(g.genesis.params),
+      registry: registryOf(this.genesis.hash),
       minted: BigInt(minted ?? '0'),
       accounts: await load('acct'),
       nodes: await load('node'),
       checkers: ((await db.get('state:checkers')) as string[] | undefined) ?? [],
       jobs: await load('job'),
-      tasks: await load('task')
+      tasks: await load('task'),
+      verdicts: await load('verdict'),
+      appeals: await load('appeal')
     }
   }
 }
@@ -282,6 +294,8 @@ function stateOps({ changes }: ApplyResult): Op[] {
   for (const [k, v] of changes.nodes) ops.push({ type: 'put', key: `node:${k}`, value: toWire(v) })
   for (const [k, v] of changes.jobs) ops.push({ type: 'put', key: `job:${k}`, value: toWire(v) })
   for (const [k, v] of changes.tasks) ops.push({ type: 'put', key: `task:${k}`, value: toWire(v) })
+  for (const [k, v] of changes.verdicts) ops.push({ type: 'put', key: `verdict:${k}`, value: toWire(v) })
+  for (const [k, v] of changes.appeals) ops.push({ type: 'put', key: `appeal:${k}`, value: toWire(v) })
   if (changes.checkers) ops.push({ type: 'put', key: 'state:checkers', value: changes.checkers })
   return ops
 }

@@ -2,10 +2,10 @@
 // call from ../call-ledger.ts, signs it with the node's seed at the sender's next nonce, and hands
 // it to a transport (in-process chain, or JSON-RPC to `pictor devchain`).
 import { nodeEd25519 } from '../../identity/ed25519.ts'
-import { CallLedger, type TxCall } from '../call-ledger.ts'
+import { CallLedger, type LedgerCall } from '../call-ledger.ts'
 import { LedgerError, LedgerUnavailableError } from '../errors.ts'
 import type { ChainJob, ChainNode, ChainTask, EventQuery, Ledger, LedgerEvent, TxReceipt } from '../types.ts'
-import type { Call } from './calls.ts'
+import { type Call, isRegistryBound } from './calls.ts'
 import type { ChainInfo, DevReceipt } from './chain.ts'
 import { type SignedTx, signTx, suiAddressOf } from './tx.ts'
 
@@ -42,6 +42,8 @@ export class SigningLedger extends CallLedger implements Ledger {
   private readonly seed: Uint8Array
   private readonly retryForMs: number
   private chainId?: string
+  /** The chain's registry, which calls on a job's tasks name (the Move functions take the Registry object). */
+  private registry?: string
   /** One transaction of this key in flight at a time: nonces are sequential. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -83,7 +85,7 @@ export class SigningLedger extends CallLedger implements Ledger {
     return this.transport.nonce(this.address)
   }
 
-  protected send({ fn, ...args }: TxCall): Promise<TxReceipt> {
+  protected send({ fn, ...args }: LedgerCall): Promise<TxReceipt> {
     // The dev chain names a call by `call`, the key of its signed wire form.
     const call = { call: fn, ...args } as Call
     const run = this.queue.then(() => this.signAndSubmit(call))
@@ -91,8 +93,9 @@ export class SigningLedger extends CallLedger implements Ledger {
     return run
   }
 
-  private async signAndSubmit(call: Call): Promise<TxReceipt> {
-    this.chainId ??= (await this.transport.info()).chainId
+  private async signAndSubmit(unbound: Call): Promise<TxReceipt> {
+    if (this.chainId === undefined || this.registry === undefined) ({ chainId: this.chainId, registry: this.registry } = await this.transport.info())
+    const call = isRegistryBound(unbound.call) ? { ...unbound, registry: this.registry } : unbound
     for (let attempt = 0; ; attempt++) {
       const tx = signTx(this.seed, this.chainId, (await this.transport.nonce(this.address)) + 1, call)
       try {

@@ -5,7 +5,7 @@
 // come in through `ctx`, exactly as Sui passes `Clock` and `Random` to the
 // Move package. The per-function rules live in handlers.ts.
 import { LedgerError } from '../errors.ts'
-import type { ChainJob, ChainNode, ChainTask, LedgerEventBody, LedgerParams } from '../types.ts'
+import type { ChainAppeal, ChainJob, ChainNode, ChainTask, ChainVerdict, LedgerEventBody, LedgerParams } from '../types.ts'
 import type { Call } from './calls.ts'
 import { HANDLERS } from './handlers.ts'
 import { add, addCount } from './u64.ts'
@@ -18,15 +18,24 @@ export interface Account {
 
 export interface LedgerState {
   readonly params: LedgerParams
+  /** The chain's one registry (Move: the Registry object id): every job records it, task calls must name it. */
+  readonly registry: string
   /** Everything the faucet ever created: the conservation invariant's left side. */
   readonly minted: bigint
   readonly accounts: ReadonlyMap<string, Account>
   readonly nodes: ReadonlyMap<string, ChainNode>
-  /** Checkers in registration order: the beacon indexes into this list (after filtering), as in Move. */
+  /**
+   * The active checkers, as Move's Registry.checkers: appended on register,
+   * swap-removed on request_withdraw. The beacon indexes into this list
+   * (skipping excluded keys), so its order is part of the semantics.
+   */
   readonly checkers: readonly string[]
   readonly jobs: ReadonlyMap<string, ChainJob>
   /** Keyed by taskKey(); a task with no entry is Open and was never assigned. */
   readonly tasks: ReadonlyMap<string, ChainTask>
+  /** Keyed by taskKey(): the task's last verdict and its last appeal (Move: the job's `verdicts`, `appeals`). */
+  readonly verdicts: ReadonlyMap<string, ChainVerdict>
+  readonly appeals: ReadonlyMap<string, ChainAppeal>
 }
 
 /** What the chain applies: a signed call whose sender the chain has authenticated, or a dev faucet mint. */
@@ -47,6 +56,8 @@ export interface StateChanges {
   checkers?: readonly string[]
   jobs: Map<string, ChainJob>
   tasks: Map<string, ChainTask>
+  verdicts: Map<string, ChainVerdict>
+  appeals: Map<string, ChainAppeal>
 }
 
 export interface ApplyResult {
@@ -57,8 +68,8 @@ export interface ApplyResult {
 
 export const taskKey = (jobId: string, taskIndex: number): string => `${jobId}:${taskIndex}`
 
-export function genesisState(params: LedgerParams): LedgerState {
-  return { params, minted: 0n, accounts: new Map(), nodes: new Map(), checkers: [], jobs: new Map(), tasks: new Map() }
+export function genesisState(params: LedgerParams, registry: string): LedgerState {
+  return { params, registry, minted: 0n, accounts: new Map(), nodes: new Map(), checkers: [], jobs: new Map(), tasks: new Map(), verdicts: new Map(), appeals: new Map() }
 }
 
 /** Copy-on-write view of a state for one transaction. */
@@ -71,7 +82,7 @@ export class Draft {
   constructor(base: LedgerState, ctx: TxContext) {
     this.base = base
     this.ctx = ctx
-    this.changes = { minted: base.minted, accounts: new Map(), nodes: new Map(), jobs: new Map(), tasks: new Map() }
+    this.changes = { minted: base.minted, accounts: new Map(), nodes: new Map(), jobs: new Map(), tasks: new Map(), verdicts: new Map(), appeals: new Map() }
   }
 
   get params(): LedgerParams {
@@ -114,6 +125,16 @@ export class Draft {
     return this.changes.checkers ?? this.base.checkers
   }
 
+  /** Swap-remove (Move: `registry::remove_checker`): the last checker takes the leaving one's place. */
+  removeChecker(address: string): void {
+    const checkers = [...this.checkers()]
+    const slot = checkers.indexOf(address)
+    if (slot === -1) return
+    checkers[slot] = checkers[checkers.length - 1]
+    checkers.pop()
+    this.changes.checkers = checkers
+  }
+
   addChecker(address: string): void {
     this.changes.checkers = [...this.checkers(), address]
   }
@@ -142,6 +163,24 @@ export class Draft {
     this.changes.tasks.set(taskKey(jobId, taskIndex), task)
   }
 
+  verdict(jobId: string, taskIndex: number): ChainVerdict | undefined {
+    const key = taskKey(jobId, taskIndex)
+    return this.changes.verdicts.get(key) ?? this.base.verdicts.get(key)
+  }
+
+  setVerdict(jobId: string, taskIndex: number, verdict: ChainVerdict): void {
+    this.changes.verdicts.set(taskKey(jobId, taskIndex), verdict)
+  }
+
+  appeal(jobId: string, taskIndex: number): ChainAppeal | undefined {
+    const key = taskKey(jobId, taskIndex)
+    return this.changes.appeals.get(key) ?? this.base.appeals.get(key)
+  }
+
+  setAppeal(jobId: string, taskIndex: number, appeal: ChainAppeal): void {
+    this.changes.appeals.set(taskKey(jobId, taskIndex), appeal)
+  }
+
   mint(amount: bigint): void {
     this.changes.minted = add(this.changes.minted, amount, 'total minted')
   }
@@ -156,12 +195,15 @@ export class Draft {
     }
     const state: LedgerState = {
       params: base.params,
+      registry: base.registry,
       minted: changes.minted,
       accounts: merge(base.accounts, changes.accounts),
       nodes: merge(base.nodes, changes.nodes),
       checkers: changes.checkers ?? base.checkers,
       jobs: merge(base.jobs, changes.jobs),
-      tasks: merge(base.tasks, changes.tasks)
+      tasks: merge(base.tasks, changes.tasks),
+      verdicts: merge(base.verdicts, changes.verdicts),
+      appeals: merge(base.appeals, changes.appeals)
     }
     return { state, events: this.events, changes }
   }
@@ -184,15 +226,19 @@ export function apply(state: LedgerState, tx: StateTx, ctx: TxContext): ApplyRes
   return draft.finish()
 }
 
-/** Totals for the conservation invariant: minted = balances + stake + escrow. */
-export function holdings(state: LedgerState): { balances: bigint; stake: bigint; escrow: bigint } {
+/** Totals for the conservation invariant: minted = balances + stake + escrow + appeal fees held. */
+export function holdings(state: LedgerState): { balances: bigint; stake: bigint; escrow: bigint; appealFees: bigint } {
   let balances = 0n
   let stake = 0n
   let escrow = 0n
+  let appealFees = 0n
   for (const a of state.accounts.values()) balances += a.balance
   for (const n of state.nodes.values()) stake += n.stake
-  for (const j of state.jobs.values()) escrow += j.escrow
-  return { balances, stake, escrow }
+  for (const j of state.jobs.values()) {
+    escrow += j.escrow
+    appealFees += j.appealFees
+  }
+  return { balances, stake, escrow, appealFees }
 }
 
 export function taskOf(state: LedgerState, jobId: string, taskIndex: number): ChainTask {

@@ -5,9 +5,11 @@
 
 const BIGINT_FIELDS = new Set([
   'amount',
+  'appealFees',
   'balance',
   'checkerFee',
   'escrow',
+  'fee',
   'frameCost',
   'maxFrameCost',
   'minStake',
@@ -15,9 +17,8 @@ const BIGINT_FIELDS = new Set([
   'refunded',
   'reserved',
   'slashAmount',
-  'stake',
-  'toChecker',
-  'toCreator'
+  'slashed',
+  'stake'
 ])
 
 export type Wire<T> = T extends bigint ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T

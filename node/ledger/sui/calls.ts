@@ -5,6 +5,7 @@
 
 import { coinWithBalance, Transaction } from '@mysten/sui/transactions'
 import { fromHex, normalizeSuiAddress } from '@mysten/sui/utils'
+import type { LedgerCall as SharedLedgerCall } from '../call-ledger.ts'
 import { LedgerError } from '../errors.ts'
 import * as contracts from './contracts.ts'
 
@@ -12,30 +13,28 @@ export type U64 = contracts.U64
 /** A 32-byte value: bytes, or 64 hex characters with or without 0x. */
 export type Bytes32 = Uint8Array | string
 
-export type LedgerCall =
-  | { fn: 'register'; role: contracts.LedgerRole; stake: U64 }
-  | { fn: 'add_stake'; amount: U64 }
-  | { fn: 'request_withdraw' }
-  | { fn: 'withdraw' }
-  | {
-      fn: 'create_job'
-      jobId: Bytes32
-      taskCount: U64
-      frameCount: U64
-      maxFrameCost: U64
-      checkerFee: U64
-      escrow: U64
-    }
-  | { fn: 'assign_task'; jobId: Bytes32; taskIndex: U64; worker: string; frames: U64; frameCost: U64 }
-  | { fn: 'commit_result'; jobId: Bytes32; taskIndex: U64; merkleRoot: Bytes32 }
-  | { fn: 'submit_verdict'; jobId: Bytes32; taskIndex: U64; accepted: boolean }
-  | { fn: 'cancel_job'; jobId: Bytes32 }
-  | { fn: 'close_job'; jobId: Bytes32 }
+/** The calls of ../call-ledger.ts as this adapter takes them: amounts and counts as number or bigint, 32 bytes as bytes or hex. */
+export type LedgerCall = SharedLedgerCall<{ amount: U64; count: U64; bytes32: Bytes32; role: contracts.LedgerRole }>
 
 export type CallOf<F extends LedgerCall['fn']> = Omit<Extract<LedgerCall, { fn: F }>, 'fn'>
 
 /** The calls that act on an existing job (and so need its object id). */
-export type JobCall = Extract<LedgerCall, { fn: 'assign_task' | 'commit_result' | 'submit_verdict' | 'cancel_job' | 'close_job' }>
+export type JobCall = Extract<
+  LedgerCall,
+  {
+    fn:
+      | 'assign_task'
+      | 'commit_result'
+      | 'submit_verdict'
+      | 'cancel_job'
+      | 'close_job'
+      | 'appeal'
+      | 'judge_appeal'
+      | 'reclaim_task'
+      | 'redraw_checker'
+      | 'top_up_job'
+  }
+>
 
 export function isJobCall(call: LedgerCall): call is JobCall {
   return call.fn !== 'create_job' && 'jobId' in call
@@ -86,6 +85,8 @@ export interface CallContext {
   registryId: string
   /** The job's object id, for a JobCall. */
   jobObjectId?: string
+  /** The job's checker fee, for an appeal: the fee coin holds exactly this. */
+  checkerFee?: bigint
 }
 
 /** The unsigned transaction for `call`: one Move call (plus the coin it pays with). */
@@ -144,5 +145,17 @@ function moveCallFor(call: LedgerCall, context: CallContext) {
       return contracts.cancelJob({ ...target, job: job() })
     case 'close_job':
       return contracts.closeJob({ ...target, job: job() })
+    case 'appeal': {
+      if (context.checkerFee === undefined) throw new Error(`appeal needs the job's checker fee`)
+      return contracts.appeal({ ...onTask(call.taskIndex), feeCoin: coin(context.checkerFee, 'checkerFee') })
+    }
+    case 'judge_appeal':
+      return contracts.judgeAppeal({ ...onTask(call.taskIndex), accepted: toBool(call.accepted, 'accepted') })
+    case 'reclaim_task':
+      return contracts.reclaimTask(onTask(call.taskIndex))
+    case 'redraw_checker':
+      return contracts.redrawChecker(onTask(call.taskIndex))
+    case 'top_up_job':
+      return contracts.topUpJob({ ...target, job: job(), escrowCoin: coin(call.amount, 'amount') })
   }
 }

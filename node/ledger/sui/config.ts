@@ -4,9 +4,9 @@
 
 import { isValidSuiAddress, normalizeStructTag, normalizeSuiAddress } from '@mysten/sui/utils'
 import { ConfigError } from '../../errors.ts'
+import { SUI_NETWORKS, type SuiNetwork } from './networks.ts'
 
-export const SUI_NETWORKS = ['localnet', 'testnet', 'mainnet'] as const
-export type SuiNetwork = (typeof SUI_NETWORKS)[number]
+export { SUI_NETWORKS, type SuiNetwork } from './networks.ts'
 
 export interface SuiLedgerConfig {
   /** The published `pictor` package (`sui client publish` prints it). */

@@ -22,7 +22,7 @@ export type { LedgerRole } from '../types.ts'
 
 function call(
   target: PackageTarget,
-  module: 'registry' | 'job' | 'verify',
+  module: 'registry' | 'job' | 'verify' | 'appeal',
   fn: string,
   args: (tx: Transaction) => TransactionArgument[]
 ) {
@@ -38,20 +38,33 @@ function call(
 
 // === registry ===
 
-/** `create_registry<T>(&AdminCap, min_stake, slash_amount, withdraw_delay_ms)` */
+/**
+ * `create_registry<T>(&AdminCap, min_stake, slash_amount, withdraw_delay_ms,
+ * commit_timeout_ms, verdict_timeout_ms, tasks_per_min_stake, max_checkers, appeal_window_ms)`
+ */
 export function createRegistry(
   options: PackageTarget & {
     adminCap: TransactionObjectInput
     minStake: U64
     slashAmount: U64
     withdrawDelayMs: U64
+    commitTimeoutMs: U64
+    verdictTimeoutMs: U64
+    tasksPerMinStake: U64
+    maxCheckers: U64
+    appealWindowMs: U64
   }
 ) {
   return call(options, 'registry', 'create_registry', (tx) => [
     tx.object(options.adminCap),
     tx.pure.u64(options.minStake),
     tx.pure.u64(options.slashAmount),
-    tx.pure.u64(options.withdrawDelayMs)
+    tx.pure.u64(options.withdrawDelayMs),
+    tx.pure.u64(options.commitTimeoutMs),
+    tx.pure.u64(options.verdictTimeoutMs),
+    tx.pure.u64(options.tasksPerMinStake),
+    tx.pure.u64(options.maxCheckers),
+    tx.pure.u64(options.appealWindowMs)
   ])
 }
 
@@ -116,7 +129,7 @@ export function createJob(
   ])
 }
 
-/** `assign_task<T>(&mut Job<T>, &Registry<T>, task_index, worker: address, frames, frame_cost)` */
+/** `assign_task<T>(&mut Job<T>, &mut Registry<T>, task_index, worker: address, frames, frame_cost, &Clock)`; the clock defaults to 0x6. */
 export function assignTask(
   options: PackageTarget & {
     job: TransactionObjectInput
@@ -125,6 +138,7 @@ export function assignTask(
     worker: string
     frames: U64
     frameCost: U64
+    clock?: TransactionObjectInput
   }
 ) {
   return call(options, 'job', 'assign_task', (tx) => [
@@ -133,8 +147,31 @@ export function assignTask(
     tx.pure.u64(options.taskIndex),
     tx.pure.address(options.worker),
     tx.pure.u64(options.frames),
-    tx.pure.u64(options.frameCost)
+    tx.pure.u64(options.frameCost),
+    options.clock === undefined ? tx.object.clock() : tx.object(options.clock)
   ])
+}
+
+/** `reclaim_task<T>(&mut Job<T>, &mut Registry<T>, task_index, &Clock)`; the clock defaults to 0x6. */
+export function reclaimTask(
+  options: PackageTarget & {
+    job: TransactionObjectInput
+    registry: TransactionObjectInput
+    taskIndex: U64
+    clock?: TransactionObjectInput
+  }
+) {
+  return call(options, 'job', 'reclaim_task', (tx) => [
+    tx.object(options.job),
+    tx.object(options.registry),
+    tx.pure.u64(options.taskIndex),
+    options.clock === undefined ? tx.object.clock() : tx.object(options.clock)
+  ])
+}
+
+/** `top_up_job<T>(&mut Job<T>, escrow: Coin<T>)` */
+export function topUpJob(options: PackageTarget & { job: TransactionObjectInput; escrowCoin: TransactionObjectInput }) {
+  return call(options, 'job', 'top_up_job', (tx) => [tx.object(options.job), tx.object(options.escrowCoin)])
 }
 
 /** `cancel_job<T>(&mut Job<T>)` */
@@ -150,9 +187,10 @@ export function closeJob(options: PackageTarget & { job: TransactionObjectInput 
 // === verify ===
 
 /**
- * `entry commit_result<T>(&mut Job<T>, &Registry<T>, task_index, root: vector<u8>, &Random)`;
- * the Random object defaults to 0x8. Sui allows only TransferObjects and
- * MergeCoins after a command that uses Random, so this goes last.
+ * `entry commit_result<T>(&mut Job<T>, &mut Registry<T>, task_index, root: vector<u8>, &Random, &Clock)`;
+ * Random and the clock default to 0x8 and 0x6. Sui allows only
+ * TransferObjects and MergeCoins after a command that uses Random, so this
+ * goes last.
  */
 export function commitResult(
   options: PackageTarget & {
@@ -161,6 +199,7 @@ export function commitResult(
     taskIndex: U64
     root: Uint8Array
     random?: TransactionObjectInput
+    clock?: TransactionObjectInput
   }
 ) {
   return call(options, 'verify', 'commit_result', (tx) => [
@@ -168,12 +207,81 @@ export function commitResult(
     tx.object(options.registry),
     tx.pure.u64(options.taskIndex),
     tx.pure.vector('u8', options.root),
+    options.random === undefined ? tx.object.random() : tx.object(options.random),
+    options.clock === undefined ? tx.object.clock() : tx.object(options.clock)
+  ])
+}
+
+/** `submit_verdict<T>(&mut Job<T>, &mut Registry<T>, task_index, accepted: bool, &Clock)`; the clock defaults to 0x6. */
+export function submitVerdict(
+  options: PackageTarget & {
+    job: TransactionObjectInput
+    registry: TransactionObjectInput
+    taskIndex: U64
+    accepted: boolean
+    clock?: TransactionObjectInput
+  }
+) {
+  return call(options, 'verify', 'submit_verdict', (tx) => [
+    tx.object(options.job),
+    tx.object(options.registry),
+    tx.pure.u64(options.taskIndex),
+    tx.pure.bool(options.accepted),
+    options.clock === undefined ? tx.object.clock() : tx.object(options.clock)
+  ])
+}
+
+/**
+ * `entry redraw_checker<T>(&mut Job<T>, &mut Registry<T>, task_index, &Random, &Clock)`;
+ * Random and the clock default to 0x8 and 0x6; as with commit_result, this goes last.
+ */
+export function redrawChecker(
+  options: PackageTarget & {
+    job: TransactionObjectInput
+    registry: TransactionObjectInput
+    taskIndex: U64
+    random?: TransactionObjectInput
+    clock?: TransactionObjectInput
+  }
+) {
+  return call(options, 'verify', 'redraw_checker', (tx) => [
+    tx.object(options.job),
+    tx.object(options.registry),
+    tx.pure.u64(options.taskIndex),
+    options.random === undefined ? tx.object.random() : tx.object(options.random),
+    options.clock === undefined ? tx.object.clock() : tx.object(options.clock)
+  ])
+}
+
+// === appeal ===
+
+/**
+ * `entry appeal<T>(&mut Job<T>, &mut Registry<T>, task_index, fee: Coin<T>, &Clock, &Random)`;
+ * the fee coin must hold exactly the job's checker fee. Clock and Random
+ * default to 0x6 and 0x8; as with commit_result, this goes last.
+ */
+export function appeal(
+  options: PackageTarget & {
+    job: TransactionObjectInput
+    registry: TransactionObjectInput
+    taskIndex: U64
+    feeCoin: TransactionObjectInput
+    clock?: TransactionObjectInput
+    random?: TransactionObjectInput
+  }
+) {
+  return call(options, 'appeal', 'appeal', (tx) => [
+    tx.object(options.job),
+    tx.object(options.registry),
+    tx.pure.u64(options.taskIndex),
+    tx.object(options.feeCoin),
+    options.clock === undefined ? tx.object.clock() : tx.object(options.clock),
     options.random === undefined ? tx.object.random() : tx.object(options.random)
   ])
 }
 
-/** `submit_verdict<T>(&mut Job<T>, &mut Registry<T>, task_index, accepted: bool)` */
-export function submitVerdict(
+/** `judge_appeal<T>(&mut Job<T>, &mut Registry<T>, task_index, accepted: bool)` */
+export function judgeAppeal(
   options: PackageTarget & {
     job: TransactionObjectInput
     registry: TransactionObjectInput
@@ -181,7 +289,7 @@ export function submitVerdict(
     accepted: boolean
   }
 ) {
-  return call(options, 'verify', 'submit_verdict', (tx) => [
+  return call(options, 'appeal', 'judge_appeal', (tx) => [
     tx.object(options.job),
     tx.object(options.registry),
     tx.pure.u64(options.taskIndex),

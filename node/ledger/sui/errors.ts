@@ -5,6 +5,7 @@
 
 import type { SuiClientTypes } from '@mysten/sui/client'
 import { normalizeSuiAddress } from '@mysten/sui/utils'
+import { PictorError } from '../../errors.ts'
 import { LedgerError, type LedgerErrorCode, LedgerUnavailableError } from '../errors.ts'
 
 /**
@@ -31,7 +32,15 @@ export const MOVE_ABORT_CODES = {
   ENotAssignedChecker: 16,
   EJobClosed: 17,
   ETasksPending: 18,
-  EOverflow: 19
+  EOverflow: 19,
+  ERegistryMismatch: 20,
+  ENotAppellant: 21,
+  EAppealWindow: 22,
+  EAppealExists: 23,
+  ENoVerdict: 24,
+  ENotAppealChecker: 25,
+  ERegistryFull: 26,
+  EOpenWork: 27
 } as const satisfies Partial<Record<LedgerErrorCode, number>>
 
 export type MoveAbortName = keyof typeof MOVE_ABORT_CODES
@@ -95,4 +104,14 @@ export function errorFromTransport(error: unknown): LedgerError | LedgerUnavaila
   if (error instanceof LedgerError || error instanceof LedgerUnavailableError) return error
   const message = error instanceof Error ? error.message : String(error)
   return errorFromMessage(message, error) ?? new LedgerUnavailableError(`Sui: ${message}`, { cause: error })
+}
+
+/**
+ * Following the event stream met something no retry fixes (an event that
+ * does not decode, a frame without its position): it stops, said in one line.
+ */
+export class SuiFollowError extends PictorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SUI_FOLLOW', message, options)
+  }
 }

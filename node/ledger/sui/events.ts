@@ -18,7 +18,17 @@ export type Layout = Readonly<Record<string, FieldKind>>
 
 export const EVENT_LAYOUTS = {
   registry: {
-    RegistryCreated: { registry: 'address', min_stake: 'amount', slash_amount: 'amount', withdraw_delay_ms: 'count' },
+    RegistryCreated: {
+      registry: 'address',
+      min_stake: 'amount',
+      slash_amount: 'amount',
+      withdraw_delay_ms: 'count',
+      commit_timeout_ms: 'count',
+      verdict_timeout_ms: 'count',
+      tasks_per_min_stake: 'count',
+      max_checkers: 'count',
+      appeal_window_ms: 'count'
+    },
     NodeRegistered: { node: 'address', role: 'u8', stake: 'amount' },
     StakeAdded: { node: 'address', amount: 'amount', stake: 'amount' },
     WithdrawRequested: { node: 'address', withdraw_at: 'count' },
@@ -38,7 +48,9 @@ export const EVENT_LAYOUTS = {
     TaskAssigned: { job_id: 'bytes', task_index: 'count', worker: 'address', frames: 'count', frame_cost: 'amount' },
     JobCancelled: { job_id: 'bytes', refunded: 'amount' },
     JobClosed: { job_id: 'bytes', refunded: 'amount' },
-    Refunded: { job_id: 'bytes', creator: 'address', amount: 'amount' }
+    Refunded: { job_id: 'bytes', creator: 'address', amount: 'amount' },
+    TaskReclaimed: { job_id: 'bytes', task_index: 'count', worker: 'address' },
+    JobToppedUp: { job_id: 'bytes', creator: 'address', amount: 'amount', escrow: 'amount' }
   },
   verify: {
     ResultCommitted: { job_id: 'bytes', task_index: 'count', worker: 'address', root: 'bytes' },
@@ -46,13 +58,31 @@ export const EVENT_LAYOUTS = {
     VerdictSubmitted: { job_id: 'bytes', task_index: 'count', checker: 'address', accepted: 'bool' },
     WorkerPaid: { job_id: 'bytes', task_index: 'count', worker: 'address', amount: 'amount' },
     CheckerPaid: { job_id: 'bytes', task_index: 'count', checker: 'address', amount: 'amount' },
-    WorkerSlashed: {
+    WorkerSlashed: { job_id: 'bytes', task_index: 'count', worker: 'address', amount: 'amount' },
+    CheckerTimedOut: { job_id: 'bytes', task_index: 'count', checker: 'address' }
+  },
+  appeal: {
+    AppealOpened: {
       job_id: 'bytes',
       task_index: 'count',
+      appellant: 'address',
       worker: 'address',
-      amount: 'amount',
-      to_checker: 'amount',
-      to_creator: 'amount'
+      verdict_checker: 'address',
+      root: 'bytes',
+      checker: 'address',
+      beacon: 'bytes',
+      fee: 'amount'
+    },
+    AppealJudged: {
+      job_id: 'bytes',
+      task_index: 'count',
+      checker: 'address',
+      accepted: 'bool',
+      overturned: 'bool',
+      verdict_checker: 'address',
+      slashed: 'amount',
+      slashed_to: 'address',
+      fee: 'amount'
     }
   }
 } as const satisfies Record<string, Record<string, Layout>>
@@ -64,6 +94,11 @@ export interface RegistryCreated {
   minStake: bigint
   slashAmount: bigint
   withdrawDelayMs: number
+  commitTimeoutMs: number
+  verdictTimeoutMs: number
+  tasksPerMinStake: number
+  maxCheckers: number
+  appealWindowMs: number
 }
 
 type JobCreated = Extract<LedgerEventBody, { type: 'JobCreated' }>

@@ -37,12 +37,16 @@ export interface SuiTransport {
   }): Promise<SuiClientTypes.TransactionResult<{ events: true; effects: true }>>
   /** When present, called after execution so that reads see the new state. */
   waitForTransaction?(options: { digest: string }): Promise<unknown>
-  getObject(options: { objectId: string; include: { content: true } }): Promise<{ object: { content: Uint8Array } }>
+  /** The owner's coins of a type, paged; with `core`, gas is paid from them (./gas.ts). */
+  listCoins?(options: { owner: string; coinType: string; limit: number; cursor: string | null }): Promise<SuiClientTypes.ListCoinsResponse>
+  getObject(options: { objectId: string; include: { content: true } }): Promise<{ object: { type: string; content: Uint8Array } }>
+  /** The base58 digest of the chain's genesis checkpoint: which network this is. */
+  getChainIdentifier(): Promise<{ chainIdentifier: string }>
   getDynamicField(options: {
     parentId: string
     name: { type: string; bcs: Uint8Array }
   }): Promise<{ dynamicField: { value: { bcs: Uint8Array } } }>
-  getBalance(options: { owner: string; coinType: string }): Promise<{ balance: { balance: string } }>
+  getBalance(options: { owner: string; coinType: string }): Promise<{ balance: { balance: string; addressBalance?: string } }>
   listTransactions(options: {
     filter: { function: string }
     after: string | null
@@ -83,6 +87,22 @@ export class SuiReader {
         throw error
       })
     return this.#registry
+  }
+
+  /** Which chain the transport reaches (networks.ts SUI_CHAIN_IDS); LedgerUnavailableError if none answers. */
+  async chainIdentifier(): Promise<string> {
+    return (await this.#read(() => this.#transport.getChainIdentifier())).chainIdentifier
+  }
+
+  /** The Move type of an object, e.g. `0x…::registry::Registry<0x2::sui::SUI>`; undefined if there is no such object. */
+  async objectType(objectId: string): Promise<string | undefined> {
+    try {
+      const { object } = await this.#transport.getObject({ objectId: toAddress(objectId, 'objectId'), include: { content: true } })
+      return object.type
+    } catch (error) {
+      if (isNotFound(error)) return undefined
+      throw errorFromTransport(error)
+    }
   }
 
   /** Remembers a job created by a transaction this node just executed. */

@@ -17,7 +17,14 @@ export const REGISTRY_LAYOUT = {
   jobs_size: 'count',
   min_stake: 'amount',
   slash_amount: 'amount',
-  withdraw_delay_ms: 'count'
+  withdraw_delay_ms: 'count',
+  checker_slots_id: 'address',
+  checker_slots_size: 'count',
+  commit_timeout_ms: 'count',
+  verdict_timeout_ms: 'count',
+  tasks_per_min_stake: 'count',
+  max_checkers: 'count',
+  appeal_window_ms: 'count'
 } as const satisfies Layout
 
 export const NODE_LAYOUT = {
@@ -25,11 +32,13 @@ export const NODE_LAYOUT = {
   stake: 'amount',
   verified: 'count',
   rejected: 'count',
-  withdraw_at: 'count'
+  withdraw_at: 'count',
+  open_tasks: 'count'
 } as const satisfies Layout
 
 export const JOB_LAYOUT = {
   id: 'address',
+  registry: 'address',
   job_id: 'bytes',
   creator: 'address',
   escrow: 'amount',
@@ -43,7 +52,12 @@ export const JOB_LAYOUT = {
   pending: 'count',
   verified: 'count',
   open: 'bool',
-  closed: 'bool'
+  closed: 'bool',
+  verdicts_id: 'address',
+  verdicts_size: 'count',
+  appeals_id: 'address',
+  appeals_size: 'count',
+  appeal_fees: 'amount'
 } as const satisfies Layout
 
 export const TASK_LAYOUT = {
@@ -54,7 +68,9 @@ export const TASK_LAYOUT = {
   root: 'bytes',
   checker: 'address',
   beacon: 'bytes',
-  attempts: 'count'
+  attempts: 'count',
+  deadline: 'count',
+  redraws: 'count'
 } as const satisfies Layout
 
 export interface RegistryFields {
@@ -67,6 +83,13 @@ export interface RegistryFields {
   minStake: bigint
   slashAmount: bigint
   withdrawDelayMs: number
+  checkerSlotsId: string
+  checkerSlotsSize: number
+  commitTimeoutMs: number
+  verdictTimeoutMs: number
+  tasksPerMinStake: number
+  maxCheckers: number
+  appealWindowMs: number
 }
 
 export interface NodeFields {
@@ -75,10 +98,12 @@ export interface NodeFields {
   verified: number
   rejected: number
   withdrawAt: number
+  openTasks: number
 }
 
 export interface JobFields {
   id: string
+  registry: string
   jobId: string
   creator: string
   escrow: bigint
@@ -93,6 +118,11 @@ export interface JobFields {
   verified: number
   open: boolean
   closed: boolean
+  verdictsId: string
+  verdictsSize: number
+  appealsId: string
+  appealsSize: number
+  appealFees: bigint
 }
 
 export interface TaskFields {
@@ -104,6 +134,8 @@ export interface TaskFields {
   checker: string
   beacon: string
   attempts: number
+  deadline: number
+  redraws: number
 }
 
 const registryParser = layoutParser('Registry', REGISTRY_LAYOUT)
@@ -120,14 +152,15 @@ export const parseTask = (bytes: Uint8Array) => taskParser(bytes) as unknown as 
 // === As the Ledger interface reports them (../types.ts) ===
 
 export function toChainNode(address: string, node: NodeFields): ChainNode {
-  const { role, stake, verified, rejected, withdrawAt } = node
-  return { address, role: role as LedgerRole, stake, verified, rejected, withdrawAt }
+  const { role, stake, verified, rejected, withdrawAt, openTasks } = node
+  return { address, role: role as LedgerRole, stake, verified, rejected, withdrawAt, openTasks }
 }
 
 export function toChainJob(job: JobFields): ChainJob {
   return {
     jobId: job.jobId,
     creator: job.creator,
+    registry: job.registry,
     taskCount: job.taskCount,
     frameCount: job.frameCount,
     maxFrameCost: job.maxFrameCost,
@@ -136,21 +169,22 @@ export function toChainJob(job: JobFields): ChainJob {
     reserved: job.reserved,
     status: job.closed ? 'closed' : job.open ? 'open' : 'cancelled',
     verifiedTasks: job.verified,
-    pendingTasks: job.pending
+    pendingTasks: job.pending,
+    appealFees: job.appealFees
   }
 }
 
 /** task::state: 0 open, 1 assigned, 2 committed, 3 verified. A task with no record is Open. */
 export function toChainTask(task: TaskFields | undefined): ChainTask {
   if (task === undefined) return { state: 'open', attempts: 0 }
-  const { attempts, worker, frames, frameCost, merkleRoot, checker, beacon } = task
+  const { attempts, worker, frames, frameCost, merkleRoot, checker, beacon, deadline, redraws } = task
   switch (task.state) {
     case 1:
-      return { state: 'assigned', attempts, worker, frames, frameCost }
+      return { state: 'assigned', attempts, worker, frames, frameCost, deadline }
     case 2:
-      return { state: 'committed', attempts, worker, frames, frameCost, merkleRoot, checker, beacon }
+      return { state: 'committed', attempts, worker, frames, frameCost, merkleRoot, checker, beacon, deadline, redraws }
     case 3:
-      return { state: 'verified', attempts, worker, frames, frameCost, merkleRoot, checker, beacon }
+      return { state: 'verified', attempts, worker, frames, frameCost, merkleRoot, checker, beacon, deadline, redraws }
     default:
       return { state: 'open', attempts }
   }

@@ -15,6 +15,8 @@ import { CheckerError } from './errors.ts'
 export interface CheckerOptions {
   /** Research seam, never set by production config (testnet/adversarial-node.ts): approve every well-formed request without fetching or rendering anything. */
   colludes: boolean
+  /** Research seam, never set by production config (testnet/adversarial-node.ts): reject every well-formed request, honest work included, without fetching or rendering anything. */
+  rejectsAll: boolean
   /** Checks run at once; more get `busy`. */
   maxConcurrent: number
   /** One check, fetching included, must finish within this. */
@@ -25,6 +27,7 @@ export interface CheckerOptions {
 
 export const DEFAULT_CHECKER_OPTIONS: CheckerOptions = {
   colludes: false,
+  rejectsAll: false,
   // Each check already uses every render thread; two lets fetching overlap rendering.
   maxConcurrent: 2,
   checkTimeoutMs: 10 * 60_000,
@@ -104,7 +107,7 @@ export class CheckerService {
   }
 
   private async verdictFor(req: OpenedCheckRequest, creatorPeer: PeerId): Promise<Uint8Array> {
-    const outcome = this.options.colludes ? collude(req) : await this.run(req, creatorPeer)
+    const outcome = this.options.colludes ? collude(req) : this.options.rejectsAll ? rejectAll(req) : await this.run(req, creatorPeer)
     this.c.logger[outcome.accepted ? 'info' : 'warn']('verdict', { job: toHex(req.commitment.jobId).slice(0, 16), task: req.commitment.taskIndex, worker: toHex(req.worker).slice(0, 16), accepted: outcome.accepted, reason: outcome.reason })
     return signEnvelope(this.c.ed, this.c.identity.seed, 'Verdict', {
       jobId: req.commitment.jobId,
@@ -151,6 +154,11 @@ export class CheckerService {
 /** A colluding checker signs acceptance of exactly what it was asked about, having looked at nothing. */
 function collude(req: OpenedCheckRequest): CheckOutcome {
   return { accepted: true, reason: 'ok', sampledFrames: req.sample.frames, scores: [], pixelsRendered: 0 }
+}
+
+/** A checker that rejects everything signs a rejection of exactly what it was asked about, having looked at nothing. */
+function rejectAll(req: OpenedCheckRequest): CheckOutcome {
+  return { accepted: false, reason: 'rejected without checking (research: --checker-rejects)', sampledFrames: req.sample.frames, scores: [], pixelsRendered: 0 }
 }
 
 function requestKey(req: OpenedCheckRequest): string {

@@ -60,6 +60,7 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
   const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECKER_OPTIONS.checkTimeoutMs
   let unhandle: (() => Promise<void>) | undefined
   if (options.colludes) logger.warn('COLLUDING CHECKER: approving every request without checking (testnet research only)')
+  if (options.rejectsAll) logger.warn('REJECTING CHECKER: rejecting every request without checking (testnet research only)')
   return [
     {
       async start() {

@@ -7,7 +7,7 @@ import { frameCost, type JobSpec } from '../../../protocol/index.ts'
 import { suiAddressOf } from '../../identity/keys.ts'
 import { LedgerError, LedgerUnavailableError } from '../../ledger/errors.ts'
 import { jobPayouts } from '../../ledger/job-payouts.ts'
-import { type ChainTask, DEFAULT_LEDGER_PARAMS, type Ledger, ROLE, ROLE_NAMES } from '../../ledger/types.ts'
+import { type ChainTask, DEFAULT_LEDGER_PARAMS, type Ledger, ROLE, ROLE_NAMES, type TxReceipt } from '../../ledger/types.ts'
 import type { LedgerSettlement } from './job-record.ts'
 
 export interface JobLedgerTerms {
@@ -26,7 +26,7 @@ export function checkerFeeOf(spec: JobSpec): bigint {
 /**
  * Escrow = every frame at the price cap + two checker fees per task: the
  * second pays for a re-check after a rejected result (the ledger charges a
- * fee per verdict and has no top-up).
+ * fee per verdict, and create_job requires this much).
  */
 export function termsOf(spec: JobSpec, taskCount: number): { maxFrameCost: bigint; checkerFee: bigint; escrow: bigint } {
   const maxFrameCost = frameCost(spec.maxPrice, spec.width, spec.height, spec.samples)
@@ -95,9 +95,11 @@ function tasksText(indexes: number[]): string {
 
 /**
  * What the ledger still holds back, from the states of the tasks it has not
- * verified. Committed tasks wait for their checker's verdict, so closing is
- * worth retrying; an open or assigned task of a completed job will not move
- * on its own (its assignment, or its worker's on-chain commitment, failed).
+ * verified. Committed tasks wait for their checker's verdict (another is
+ * drawn past the deadline) and assigned ones, whose worker's on-chain
+ * commitment failed, are reclaimed at theirs, so closing is worth retrying;
+ * an open task of a completed job will not move on its own (its assignment
+ * failed).
  */
 export function settlementOf(unverified: { index: number; task: ChainTask }[], nowMs: number): LedgerSettlement {
   const sorted = [...unverified].sort((a, b) => a.index - b.index)
@@ -107,12 +109,12 @@ export function settlementOf(unverified: { index: number; task: ChainTask }[], n
   const open = of('open')
   const reasons = [
     committed.length > 0 ? `${tasksText(committed)} committed on the ledger, waiting for the checker's verdict` : '',
-    assigned.length > 0 ? `${tasksText(assigned)} assigned on the ledger but never committed there (the worker's on-chain commitment failed, e.g. no registered checker)` : '',
+    assigned.length > 0 ? `${tasksText(assigned)} assigned on the ledger but never committed there (the worker's on-chain commitment failed, e.g. no registered checker), reclaimed at the deadline` : '',
     open.length > 0 ? `${tasksText(open)} never assigned on the ledger (the worker was not an active worker there)` : ''
   ].filter((r) => r !== '')
   const unsettledTasks = sorted.slice(0, MAX_LISTED_UNSETTLED).map((u) => u.index)
   if (sorted.length === 0) return { state: 'settled', unsettledTasks, unsettledCount: 0, reason: '', checkedMs: nowMs }
-  return { state: committed.length > 0 ? 'pending' : 'failed', unsettledTasks, unsettledCount: sorted.length, reason: `${reasons.join('; ')}: unpaid on the ledger`, checkedMs: nowMs }
+  return { state: committed.length > 0 || assigned.length > 0 ? 'pending' : 'failed', unsettledTasks, unsettledCount: sorted.length, reason: `${reasons.join('; ')}: unpaid on the ledger`, checkedMs: nowMs }
 }
 
 /** Reads concurrently, but not so many at once that a large job floods the ledger. */
@@ -135,8 +137,48 @@ async function unverifiedTasks(ledger: Pick<Ledger, 'job' | 'task'>, jobId: stri
   return out
 }
 
+/**
+ * Past its ledger deadline an Assigned task is reclaimed (its worker never
+ * committed) and a Committed one gets another checker (or its worker is
+ * paid unchecked); returns how many moved.
+ */
+async function unstick(ledger: Pick<Ledger, 'reclaimTask' | 'redrawChecker'>, jobId: string, unverified: { index: number; task: ChainTask }[], nowMs: number): Promise<number> {
+  let moved = 0
+  for (const { index, task } of unverified) {
+    if ((task.state !== 'assigned' && task.state !== 'committed') || !(nowMs >= task.deadline)) continue
+    try {
+      if (task.state === 'assigned') await ledger.reclaimTask({ jobId, taskIndex: index })
+      else await ledger.redrawChecker({ jobId, taskIndex: index })
+      moved++
+    } catch (err) {
+      // Raced by the commitment or the verdict, or the ledger's clock is behind ours: read again next time.
+      if (!(err instanceof LedgerError && (err.code === 'ETaskState' || err.code === 'ETooEarly'))) throw err
+    }
+  }
+  return moved
+}
+
+/** The earliest ledger deadline of a task still assigned or committed: when the creator can act next. */
+function nextDeadline(unverified: { task: ChainTask }[]): number | undefined {
+  const due = unverified.flatMap(({ task }) => ((task.state === 'assigned' || task.state === 'committed') && task.deadline > 0 ? [task.deadline] : []))
+  return due.length === 0 ? undefined : Math.min(...due)
+}
+
+/**
+ * Only tasks the ledger never assigned (or took back) remain, and nothing
+ * will assign them: cancel the job, then close it, so the escrow they hold
+ * goes back to the creator instead of staying locked. Their workers stay
+ * unpaid there, which the settlement says.
+ */
+async function cancelAndClose(ledger: Ledger, jobId: string, unverified: { index: number; task: ChainTask }[], nowMs: number): Promise<{ settlement: LedgerSettlement; refunded: bigint }> {
+  const refundOf = (receipt: TxReceipt) => receipt.events.reduce((sum, e) => (e.type === 'Refunded' ? sum + e.amount : sum), 0n)
+  const refunded = refundOf(await ledger.cancelJob(jobId)) + refundOf(await ledger.closeJob(jobId))
+  const s = settlementOf(unverified, nowMs)
+  return { settlement: { ...s, reason: `${s.reason}; the job was cancelled there and its unspent escrow (${refunded} µPIC) refunded` }, refunded }
+}
+
 export interface CloseOptions {
-  /** How long to keep trying without a verdict arriving (any progress restarts it). */
+  /** How long to keep trying without a verdict arriving (any progress restarts it); past it the closer waits for the next ledger deadline of a task. */
   patienceMs: number
   /** Between attempts. */
   retryMs?: number
@@ -150,15 +192,19 @@ export interface CloseOptions {
 /**
  * Closes the job once the ledger has verified every task; the unspent
  * escrow goes back to the creator. Retried while checkers' verdicts arrive;
- * the settlement it ends with says what the ledger still holds back when it
- * cannot close.
+ * tasks past their ledger deadline are moved on (reclaimed, or another
+ * checker drawn), and when only tasks the ledger never had remain the job
+ * is cancelled and closed, so no escrow stays locked. The settlement it ends
+ * with says what the ledger still holds back, or left unpaid.
  */
 export async function closeOnChain(ledger: Ledger, jobId: string, opts: CloseOptions): Promise<{ settlement: LedgerSettlement; refunded?: bigint }> {
   const verified = new Set<number>()
   let deadline = opts.now() + opts.patienceMs
   let last: LedgerSettlement | undefined
+  let due: number | undefined
   for (;;) {
     let settlement: LedgerSettlement
+    let moved = 0
     try {
       const receipt = await ledger.closeJob(jobId)
       const closed = receipt.events.find((e) => e.type === 'JobClosed')
@@ -170,18 +216,32 @@ export async function closeOnChain(ledger: Ledger, jobId: string, opts: CloseOpt
           return { settlement: settlementOf([], opts.now()), refunded: (await jobPayouts(ledger, jobId)).refunded }
         }
         if (!(err instanceof LedgerError && err.code === 'ETasksPending')) throw err
-        settlement = settlementOf(await unverifiedTasks(ledger, jobId, verified), opts.now())
+        const unverified = await unverifiedTasks(ledger, jobId, verified)
+        moved = await unstick(ledger, jobId, unverified, opts.now())
+        if (moved === 0 && unverified.every((u) => u.task.state === 'open')) return await cancelAndClose(ledger, jobId, unverified, opts.now())
+        settlement = settlementOf(unverified, opts.now())
+        due = nextDeadline(unverified)
       } catch (readErr) {
         // A ledger that does not answer may answer later; anything else it refused is final.
         if (!(readErr instanceof LedgerUnavailableError)) throw readErr
         settlement = { state: 'pending', unsettledTasks: last?.unsettledTasks ?? [], unsettledCount: last?.unsettledCount ?? 0, reason: `the ledger did not answer: ${readErr.message}`, checkedMs: opts.now() }
       }
     }
+    if (moved > 0) {
+      // Tasks moved on the ledger: read them again at once.
+      deadline = opts.now() + opts.patienceMs
+      continue
+    }
     if (last === undefined || settlement.unsettledCount < last.unsettledCount) deadline = opts.now() + opts.patienceMs
     last = settlement
     if (settlement.state === 'failed') return { settlement }
-    if (opts.now() > deadline) return { settlement: { ...settlement, state: 'failed', reason: `${settlement.reason} (nothing settled for ${Math.round(opts.patienceMs / 1000)} s)` } }
+    // Out of patience: wait for the next ledger deadline, when a task can be moved on; without one, give up.
+    const waitForDeadline = opts.now() > deadline
+    if (waitForDeadline && due === undefined) return { settlement: { ...settlement, state: 'failed', reason: `${settlement.reason} (nothing settled for ${Math.round(opts.patienceMs / 1000)} s)` } }
     if (settlement.state === 'pending') await opts.onPending?.(settlement)
-    await pause(opts.retryMs ?? 1_000, undefined, { signal: opts.signal })
+    const retryMs = opts.retryMs ?? 1_000
+    // Looking again at least once per patience meanwhile: a verdict may still come first.
+    const waitMs = waitForDeadline && due !== undefined ? Math.max(retryMs, Math.min(due - opts.now(), opts.patienceMs)) : retryMs
+    await pause(waitMs, undefined, { signal: opts.signal })
   }
 }

@@ -16,7 +16,11 @@ export interface LedgerCloserComponents {
 }
 
 export interface LedgerCloserOptions {
-  /** Give up when nothing settled for this long (checkers submit verdicts seconds after answering). */
+  /**
+   * Give up when nothing settled for this long (checkers submit verdicts
+   * seconds after answering), unless a task's ledger deadline is ahead: then
+   * wait for it, to reclaim the task or have another checker drawn.
+   */
   patienceMs: number
   retryMs: number
 }
@@ -59,7 +63,7 @@ export class LedgerCloser {
       const { settlement, refunded } = await closeOnChain(this.c.ledger, id, { patienceMs, retryMs, signal: this.stopping.signal, now: this.c.now, onPending: (s) => this.record(id, s) })
       await this.record(id, settlement, refunded)
       if (settlement.state === 'settled') this.c.logger.info('job closed on the ledger', { job: id, refunded })
-      else this.c.logger.error('the ledger did not settle the job', { job: id, unsettled: settlement.unsettledCount, reason: settlement.reason })
+      else this.c.logger.error('the ledger did not settle the job', { job: id, unsettled: settlement.unsettledCount, reason: settlement.reason, ...(refunded === undefined ? {} : { refunded }) })
     } catch (err) {
       if (this.stopping.signal.aborted) return
       this.c.logger.error('closing the job on the ledger failed', { job: id, err })

@@ -9,7 +9,7 @@ import type { Logger } from '../../log.ts'
 import { REGISTRATION_BACKOFF, type RetryTimers, retryDelayMs } from '../ledger-account.ts'
 
 /** Codes another attempt can get past: a checker may register, funds may arrive. */
-const HEALS: ReadonlySet<LedgerErrorCode> = new Set(['ENoChecker', 'EInsufficientBalance', 'ENotRegistered', 'EBadNonce'])
+const HEALS: ReadonlySet<LedgerErrorCode> = new Set(['ENoChecker', 'EInsufficientBalance', 'EInsufficientGas', 'ENotRegistered', 'EBadNonce'])
 /** A commitment not on the ledger after this long is given up: the creator's lease on the task has long gone elsewhere. */
 export const CHAIN_COMMIT_GIVE_UP_MS = 30 * 60_000
 

@@ -93,6 +93,13 @@ describe('layer boundaries', () => {
     expect([...(edges.get('config') ?? [])]).not.toContain('roles')
   })
 
+  it('a ledger is built only by createLedger (node/ledger/factory.ts): the node, CLI and testnet pick it from the settings', () => {
+    // Tests build their own (an in-process chain, a fake Sui transport); nothing else may bypass the settings.
+    const builds = (file: string) => /\bnew\s+(DevLedgerClient|DevLedger|SigningLedger|SuiLedger)\s*\(/.test(readFileSync(join(ROOT, file), 'utf8'))
+    const builders = ['node', 'testnet', 'scripts', 'bin'].flatMap(sources).filter(builds)
+    expect(builders).toEqual(['node/ledger/factory.ts'])
+  })
+
   it('the checks see the imports they are meant to judge', () => {
     // Guards the scanner itself: a regex that matched nothing would pass every rule above.
     expect(all.some((i) => i.from === 'node/node.ts' && i.to === 'protocol/index.ts')).toBe(true)

@@ -31,9 +31,38 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ flags: { apiPort: '70000' } })).toThrow(/--api-port/)
   })
 
+  it('takes the ledger as dev:<url>, a bare http URL (dev), sui or none, from flags, env or the file', () => {
+    const url = 'http://127.0.0.1:8547'
+    expect(resolveConfig({}).ledger).toEqual({ kind: 'none' })
+    expect(resolveConfig({ flags: { ledger: `dev:${url}` } }).ledger).toEqual({ kind: 'dev', url })
+    expect(resolveConfig({ env: { PICTOR_LEDGER: url } }).ledger).toEqual({ kind: 'dev', url })
+    expect(resolveConfig({ file: { path: 'c.json', data: { ledger: 'sui' } } }).ledger).toEqual({ kind: 'sui' })
+    expect(resolveConfig({ file: { path: 'c.json', data: { ledger: 'sui' } }, flags: { ledger: '' } }).ledger).toEqual({ kind: 'none' })
+    expect(() => resolveConfig({ flags: { ledger: 'ftp://x' } })).toThrow(`--ledger: must be dev:<url> of a pictor devchain (e.g. dev:http://127.0.0.1:8547), sui, or '' for none, got "ftp://x"`)
+    expect(() => resolveConfig({ env: { PICTOR_LEDGER: 'dev:' } })).toThrow(/^PICTOR_LEDGER: must be dev:<url>/)
+    expect(() => resolveConfig({ file: { path: 'c.json', data: { ledger: { kind: 'sui' } } } })).toThrow(/^c.json: ledger: must be dev:<url>/)
+  })
+
+  it('layers the Sui settings like every other, and checks each', () => {
+    const pkg = `0x${'ab'.repeat(32)}`
+    const registry = `0x${'CD'.repeat(32)}`
+    const config = resolveConfig({
+      file: { path: 'c.json', data: { suiNetwork: 'mainnet', suiPackage: `0x${'00'.repeat(32)}`, suiCoinType: '0x2::sui::SUI' } },
+      env: { PICTOR_SUI_PACKAGE: pkg, PICTOR_SUI_REGISTRY: registry, PICTOR_SUI_NETWORK: 'devnet' },
+      flags: { suiNetwork: 'localnet', suiUrl: 'http://127.0.0.1:9000' }
+    })
+    expect(config).toMatchObject({ suiNetwork: 'localnet', suiUrl: 'http://127.0.0.1:9000', suiPackage: pkg, suiRegistry: registry.toLowerCase(), suiCoinType: '0x2::sui::SUI' })
+    expect(DEFAULT_CONFIG).toMatchObject({ suiNetwork: 'testnet', suiUrl: '', suiPackage: '', suiRegistry: '', suiCoinType: '0x2::sui::SUI' })
+    expect(() => resolveConfig({ flags: { suiPackage: '0x2' } })).toThrow('--sui-package: must be the package id: 0x and 64 hex characters, got "0x2"')
+    expect(() => resolveConfig({ env: { PICTOR_SUI_REGISTRY: 'registry' } })).toThrow(/^PICTOR_SUI_REGISTRY: must be the registry's object id/)
+    expect(() => resolveConfig({ flags: { suiNetwork: 'moonnet' } })).toThrow('--sui-network: must be one of mainnet, testnet, devnet, localnet, got "moonnet"')
+    expect(() => resolveConfig({ file: { path: 'c.json', data: { suiCoinType: 'SUI' } } })).toThrow(/^c.json: suiCoinType: must be a Move coin type like 0x2::sui::SUI/)
+    expect(() => resolveConfig({ env: { PICTOR_SUI_COIN_TYPE: '0x2::sui::SUI', PICTOR_SUI_URL: 'fullnode' } })).toThrow(/^PICTOR_SUI_URL: must be an http\(s\) URL/)
+  })
+
   it('only ever throws ConfigError for arbitrary input', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('role', 'slots', 'price', 'listen', 'bootstrap', 'localTestnet', 'region', 'apiPort', 'other'), fc.jsonValue()), (data) => {
+      fc.property(fc.dictionary(fc.constantFrom('role', 'slots', 'price', 'listen', 'bootstrap', 'localTestnet', 'region', 'apiPort', 'ledger', 'suiPackage', 'suiCoinType', 'suiUrl', 'other'), fc.jsonValue()), (data) => {
         try {
           resolveConfig({ file: { path: 'f', data } })
         } catch (err) {

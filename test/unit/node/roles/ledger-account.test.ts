@@ -40,7 +40,7 @@ function fakeLedger(registered?: ChainNode) {
       async register(role: LedgerRole, stake: bigint) {
         calls.push({ role, stake })
         if (!funded) throw new LedgerError('EInsufficientBalance', `stake: balance 0 < ${stake}`)
-        node = { address: ADDRESS, role, stake, verified: 0, rejected: 0, withdrawAt: 0 }
+        node = { address: ADDRESS, role, stake, verified: 0, rejected: 0, withdrawAt: 0, openTasks: 0 }
         return { digest: 'd', events: [] }
       }
     }
@@ -111,7 +111,7 @@ describe('ledger account registration', () => {
   })
 
   it('gives up, saying why, when the key is registered in another role', async () => {
-    const fake = fakeLedger({ address: ADDRESS, role: ROLE.creator, stake: 0n, verified: 0, rejected: 0, withdrawAt: 0 })
+    const fake = fakeLedger({ address: ADDRESS, role: ROLE.creator, stake: 0n, verified: 0, rejected: 0, withdrawAt: 0, openTasks: 0 })
     const clock = fakeTimers()
     const { account: a, registration } = account('worker', fake, clock)
     await a.start()

@@ -32,7 +32,7 @@ describe('dev chain', () => {
   it('runs a job lifecycle through signed transactions', async () => {
     const { creator, worker, checker } = await actors()
     const jobId = jobIdOf(1)
-    await creator.createJob({ jobId, taskCount: 1, frameCount: 4, maxFrameCost: 100n, checkerFee: 10n, escrow: 410n })
+    await creator.createJob({ jobId, taskCount: 1, frameCount: 4, maxFrameCost: 100n, checkerFee: 10n, escrow: 420n })
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 4, frameCost: 90n })
     const committed = await worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })
     expect(committed.checker).toBe(checker.address)
@@ -87,7 +87,7 @@ describe('dev chain', () => {
     const jobId = jobIdOf(2)
     await expectRefused(creator.addStake(U64_MAX), 'EInsufficientBalance')
     await expectRefused(worker.closeJob(jobId), 'EUnknownJob')
-    await creator.createJob({ jobId, taskCount: 1, frameCount: 1, maxFrameCost: 100n, checkerFee: 1n, escrow: 101n })
+    await creator.createJob({ jobId, taskCount: 1, frameCount: 1, maxFrameCost: 100n, checkerFee: 1n, escrow: 102n })
     await expectRefused(worker.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 1, frameCost: 1n }), 'ENotCreator')
     await expectRefused(creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 2, frameCost: 100n }), 'EEscrowTooLow')
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 1, frameCost: 100n })
@@ -105,7 +105,7 @@ describe('dev chain', () => {
   it('keeps every committed transaction across a restart, and replaying the blocks reaches the same state', async () => {
     const { creator, worker, checker } = await actors()
     const jobId = jobIdOf(3)
-    await creator.createJob({ jobId, taskCount: 2, frameCount: 2, maxFrameCost: 50n, checkerFee: 5n, escrow: 110n })
+    await creator.createJob({ jobId, taskCount: 2, frameCount: 2, maxFrameCost: 50n, checkerFee: 5n, escrow: 120n })
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 1, frameCost: 50n })
     await worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })
     await checker.submitVerdict({ jobId, taskIndex: 0, accepted: false })

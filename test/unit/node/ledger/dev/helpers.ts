@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { afterEach, beforeEach, expect } from 'vitest'
 import { LedgerError, type LedgerErrorCode } from '../../../../../node/ledger/errors.ts'
-import type { Call } from '../../../../../node/ledger/dev/calls.ts'
+import { type Call, isRegistryBound } from '../../../../../node/ledger/dev/calls.ts'
 import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
 import { canonicalJson } from '../../../../../node/ledger/dev/canonical-json.ts'
 import { apply, genesisState, holdings, type LedgerState } from '../../../../../node/ledger/dev/state.ts'
@@ -19,18 +19,23 @@ export const addr = (i: number): string => '0x' + i.toString(16).padStart(64, '0
 export const jobIdOf = (i: number): string => Buffer.from(sha256(new TextEncoder().encode(`job ${i}`))).toString('hex')
 export const rootOf = (i: number): string => Buffer.from(sha256(new TextEncoder().encode(`root ${i}`))).toString('hex')
 export const seed = (i: number): Uint8Array => new Uint8Array(32).fill(i)
+/** The Harness chain's registry (a real chain's is `0x` + its chain id). */
+export const REGISTRY = addr(0x5e1)
+
+/** A call as a test writes it: the registry of a call on a job's tasks may be left for the Harness to fill in, as the signing client does. */
+export type LooseCall = Call extends infer C ? (C extends { registry: string } ? Omit<C, 'registry'> & { registry?: string } : C) : never
 
 /**
  * A started DevChain in a fresh temporary folder for each test of the file,
  * stopped and removed after it; `open()` opens the folder's chain again (a
- * restart, after `chain.stop()`).
+ * restart, after `chain.stop()`). `clock`, when given, is its block time.
  */
-export function chainPerTest(prefix: string, params: LedgerParams = DEFAULT_LEDGER_PARAMS) {
+export function chainPerTest(prefix: string, params: LedgerParams = DEFAULT_LEDGER_PARAMS, clock?: () => number) {
   const t = {
     dir: '',
     chain: undefined as unknown as DevChain,
     async open(): Promise<DevChain> {
-      t.chain = new DevChain({ path: join(t.dir, 'db'), params })
+      t.chain = new DevChain({ path: join(t.dir, 'db'), params, clock })
       await t.chain.start()
       return t.chain
     }
@@ -66,14 +71,17 @@ export function serialise(state: LedgerState): string {
       nodes: sorted(state.nodes),
       checkers: state.checkers,
       jobs: sorted(state.jobs),
-      tasks: sorted(state.tasks)
+      tasks: sorted(state.tasks),
+      registry: state.registry,
+      verdicts: sorted(state.verdicts),
+      appeals: sorted(state.appeals)
     })
   )
 }
 
 export function expectConserved(state: LedgerState): void {
-  const { balances, stake, escrow } = holdings(state)
-  expect(balances + stake + escrow).toBe(state.minted)
+  const { balances, stake, escrow, appealFees } = holdings(state)
+  expect(balances + stake + escrow + appealFees).toBe(state.minted)
 }
 
 /** Drives the pure state machine as named accounts, with correct nonces unless told otherwise. */
@@ -84,7 +92,7 @@ export class Harness {
   readonly log: { sender: string; events: LedgerEventBody[] }[] = []
 
   constructor(params: Partial<LedgerParams> = {}) {
-    this.state = genesisState({ ...DEFAULT_LEDGER_PARAMS, withdrawDelayMs: 1000, ...params })
+    this.state = genesisState({ ...DEFAULT_LEDGER_PARAMS, withdrawDelayMs: 1000, ...params }, REGISTRY)
   }
 
   nonceOf(address: string): number {
@@ -95,12 +103,13 @@ export class Harness {
     return this.run(address, () => apply(this.state, { kind: 'mint', address, amount }, this.ctx()))
   }
 
-  call(sender: string, call: Call, nonce = this.nonceOf(sender) + 1): LedgerEventBody[] {
+  call(sender: string, loose: LooseCall, nonce = this.nonceOf(sender) + 1): LedgerEventBody[] {
+    const call = (isRegistryBound(loose.call) && !('registry' in loose && loose.registry !== undefined) ? { ...loose, registry: this.state.registry } : loose) as Call
     return this.run(sender, () => apply(this.state, { kind: 'call', sender, nonce, call }, this.ctx()))
   }
 
   /** Expects a LedgerError with `code` and a state identical, byte for byte, to before. */
-  reject(sender: string, call: Call, code: LedgerErrorCode, nonce?: number): void {
+  reject(sender: string, call: LooseCall, code: LedgerErrorCode, nonce?: number): void {
     const before = serialise(this.state)
     const ref = this.state
     let thrown: unknown

@@ -23,7 +23,8 @@ function setup(): Harness {
   return h
 }
 
-const createJob = (h: Harness, escrow = 10n * 100n + 2n * 7n) =>
+// 10 frames at the cap and two checker fees per task (a re-check each).
+const createJob = (h: Harness, escrow = 10n * 100n + 2n * 2n * 7n) =>
   h.call(CREATOR, { call: 'create_job', jobId: JOB, taskCount: 2, frameCount: 10, maxFrameCost: 100n, checkerFee: 7n, escrow })
 const assign = (h: Harness, taskIndex = 0, frames = 5, frameCost = 80n, worker = WORKER) => h.call(CREATOR, { call: 'assign_task', jobId: JOB, taskIndex, worker, frames, frameCost })
 const commit = (h: Harness, taskIndex = 0, sender = WORKER) => h.call(sender, { call: 'commit_result', jobId: JOB, taskIndex, merkleRoot: rootOf(taskIndex) })
@@ -34,7 +35,7 @@ describe('dev ledger state machine', () => {
     const h = setup()
     const creatorStart = h.state.accounts.get(CREATOR)!.balance
     createJob(h)
-    expect(h.state.jobs.get(JOB)).toMatchObject({ escrow: 1014n, reserved: 0n, status: 'open' })
+    expect(h.state.jobs.get(JOB)).toMatchObject({ escrow: 1028n, reserved: 0n, status: 'open' })
     assign(h, 0, 5, 80n)
     assign(h, 1, 5, 90n)
     expect(h.state.jobs.get(JOB)!.reserved).toBe(5n * 80n + 7n + 5n * 90n + 7n)
@@ -55,17 +56,21 @@ describe('dev ledger state machine', () => {
     expectConserved(h.state)
   })
 
-  it('a rejected result slashes the worker (half to the checker, rest to the creator), pays the checker and reopens the task', () => {
+  it('a rejected result slashes the worker (all of it to the creator), pays the checker its fee only and reopens the task', () => {
     const h = setup()
     createJob(h)
     assign(h)
     commit(h)
+    const checkerBefore = h.state.accounts.get(CHECKER)!.balance
+    const creatorBefore = h.state.accounts.get(CREATOR)!.balance
     const events = verdict(h, false)
     expect(events.map((e) => e.type)).toEqual(['VerdictSubmitted', 'WorkerSlashed', 'CheckerPaid'])
-    expect(events[1]).toMatchObject({ amount: STAKE, toChecker: STAKE / 2n, toCreator: STAKE / 2n })
+    expect(events[1]).toEqual({ type: 'WorkerSlashed', jobId: JOB, taskIndex: 0, worker: WORKER, amount: STAKE })
+    expect(h.state.accounts.get(CHECKER)!.balance - checkerBefore).toBe(7n)
+    expect(h.state.accounts.get(CREATOR)!.balance - creatorBefore).toBe(STAKE)
     expect(h.state.nodes.get(WORKER)).toMatchObject({ stake: STAKE, rejected: 1 })
     expect(taskOf(h.state, JOB, 0)).toEqual({ state: 'open', attempts: 1 })
-    expect(h.state.jobs.get(JOB)).toMatchObject({ escrow: 1014n - 7n, reserved: 0n, pendingTasks: 0 })
+    expect(h.state.jobs.get(JOB)).toMatchObject({ escrow: 1028n - 7n, reserved: 0n, pendingTasks: 0 })
     // Reassigned and verified on the second attempt; the worker cannot commit twice.
     assign(h)
     expect(taskOf(h.state, JOB, 0)).toMatchObject({ state: 'assigned', attempts: 2 })
@@ -102,8 +107,8 @@ describe('dev ledger state machine', () => {
     commit(h)
     const events = h.call(CREATOR, { call: 'cancel_job', jobId: JOB })
     expect(events).toEqual([
-      { type: 'Refunded', jobId: JOB, creator: CREATOR, amount: 1014n - 407n },
-      { type: 'JobCancelled', jobId: JOB, refunded: 1014n - 407n }
+      { type: 'Refunded', jobId: JOB, creator: CREATOR, amount: 1028n - 407n },
+      { type: 'JobCancelled', jobId: JOB, refunded: 1028n - 407n }
     ])
     h.reject(CREATOR, { call: 'assign_task', jobId: JOB, taskIndex: 1, worker: WORKER, frames: 1, frameCost: 1n }, 'EJobClosed')
     h.reject(CREATOR, { call: 'cancel_job', jobId: JOB }, 'EJobClosed')
@@ -111,8 +116,8 @@ describe('dev ledger state machine', () => {
     verdict(h, false) // the committed task still settles after the cancel
     h.call(CREATOR, { call: 'close_job', jobId: JOB })
     h.reject(CREATOR, { call: 'close_job', jobId: JOB }, 'EJobClosed')
-    // Spent: one checker fee; the slash's creator half came back too.
-    expect(h.state.accounts.get(CREATOR)!.balance).toBe(before - 7n + STAKE / 2n)
+    // Spent: one checker fee; the whole slash came to the creator.
+    expect(h.state.accounts.get(CREATOR)!.balance).toBe(before - 7n + STAKE)
     expectConserved(h.state)
   })
 
@@ -146,6 +151,8 @@ describe('dev ledger state machine', () => {
       // verify::pick: the beacon's first 8 bytes, big-endian, modulo the eligible count.
       expect(assigned.checker).toBe([CHECKER, CHECKER2][Number(BigInt('0x' + assigned.beacon.slice(0, 16)) % 2n)])
       seen.add(assigned.checker)
+      // Settled before the next: the worker's stake covers only so many open tasks.
+      verdict(h, true, i, assigned.checker)
     }
     expect(seen).toEqual(new Set([CHECKER, CHECKER2]))
   })
@@ -160,13 +167,13 @@ describe('dev ledger state machine', () => {
     h.reject(STRANGER, { call: 'add_stake', amount: 1n }, 'ENotRegistered')
     h.reject(STRANGER, { call: 'request_withdraw' }, 'ENotRegistered')
     h.reject(STRANGER, { call: 'withdraw' }, 'ENotRegistered')
-    h.reject(CREATOR, { ...big, escrow: 1013n }, 'EEscrowTooLow')
-    h.reject(CREATOR, { ...big, taskCount: 0, escrow: 1014n }, 'EBadArgs')
+    h.reject(CREATOR, { ...big, escrow: 1027n }, 'EEscrowTooLow')
+    h.reject(CREATOR, { ...big, taskCount: 0, escrow: 1028n }, 'EBadArgs')
     h.reject(CREATOR, { ...big, taskCount: 11, escrow: 10n ** 6n }, 'EBadArgs')
     h.reject(CREATOR, { ...big, maxFrameCost: U64_MAX, escrow: U64_MAX }, 'EOverflow')
     h.reject(CREATOR, { ...big, escrow: 10n ** 12n }, 'EInsufficientBalance')
     createJob(h)
-    h.reject(STRANGER, { ...big, escrow: 1014n }, 'EJobExists')
+    h.reject(STRANGER, { ...big, escrow: 1028n }, 'EJobExists')
     const a = { call: 'assign_task', jobId: JOB, taskIndex: 0, worker: WORKER, frames: 5, frameCost: 80n } as const
     h.reject(STRANGER, a, 'ENotCreator')
     h.reject(CREATOR, { ...a, jobId: jobIdOf(2) }, 'EUnknownJob')

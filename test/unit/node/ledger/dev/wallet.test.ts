@@ -21,10 +21,12 @@ describe('wallet summary', () => {
     const w = await walletSummary(worker)
     expect(w).toMatchObject({ balance: 7_000_270n, earnings: { worker: 270n, checker: 0n, slashShares: 0n }, slashed: 1_000_000n, node: { stake: 2_000_000n, verified: 1, rejected: 1 } })
     const k = await walletSummary(checker)
-    expect(k.earnings).toEqual({ worker: 0n, checker: 20n, slashShares: 500_000n })
-    expect(k.history.map((e) => e.type)).toContain('WorkerSlashed')
+    // A fee per verdict, rejecting or accepting, and no share of the slash.
+    expect(k.earnings).toEqual({ worker: 0n, checker: 20n, slashShares: 0n })
+    expect(k.history.map((e) => e.type)).not.toContain('WorkerSlashed')
     const c = await walletSummary(creator)
-    expect(c).toMatchObject({ escrowLocked: 400n, refunded: 400n - 270n - 20n, earnings: { slashShares: 500_000n } })
+    expect(c).toMatchObject({ escrowLocked: 400n, refunded: 400n - 270n - 20n, earnings: { slashShares: 1_000_000n } })
+    expect(c.history.map((e) => e.type)).toContain('WorkerSlashed')
     // Only events that involve the address.
     expect(c.history.every((e) => e.type !== 'CheckerPaid')).toBe(true)
     expect(formatPic(1_234_567n)).toBe('1.234567')

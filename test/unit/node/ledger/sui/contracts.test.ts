@@ -42,14 +42,28 @@ const u64 = (v: unknown) => v as bigint
 const CASES: Case[] = [
   {
     target: 'registry::create_registry',
-    values: { min_stake: 1_000_000n, slash_amount: 1_000_000n, withdraw_delay_ms: 604_800_000n },
+    values: {
+      min_stake: 1_000_000n,
+      slash_amount: 1_000_000n,
+      withdraw_delay_ms: 604_800_000n,
+      commit_timeout_ms: 3_600_000n,
+      verdict_timeout_ms: 3_600_001n,
+      tasks_per_min_stake: 4n,
+      max_checkers: 10_000n,
+      appeal_window_ms: 600_000n
+    },
     build: (o, v) =>
       contracts.createRegistry({
         ...TARGET,
         adminCap: o._!,
         minStake: u64(v.min_stake),
         slashAmount: u64(v.slash_amount),
-        withdrawDelayMs: u64(v.withdraw_delay_ms)
+        withdrawDelayMs: u64(v.withdraw_delay_ms),
+        commitTimeoutMs: u64(v.commit_timeout_ms),
+        verdictTimeoutMs: u64(v.verdict_timeout_ms),
+        tasksPerMinStake: u64(v.tasks_per_min_stake),
+        maxCheckers: u64(v.max_checkers),
+        appealWindowMs: u64(v.appeal_window_ms)
       })
   },
   {
@@ -99,7 +113,32 @@ const CASES: Case[] = [
         taskIndex: u64(v.task_index),
         worker: v.worker as string,
         frames: u64(v.frames),
-        frameCost: u64(v.frame_cost)
+        frameCost: u64(v.frame_cost),
+        clock: o.clock!
+      })
+  },
+  {
+    target: 'job::reclaim_task',
+    values: { task_index: 2n },
+    build: (o, v) =>
+      contracts.reclaimTask({ ...TARGET, job: o.job!, registry: o.registry!, taskIndex: u64(v.task_index), clock: o.clock! })
+  },
+  {
+    target: 'job::top_up_job',
+    values: {},
+    build: (o) => contracts.topUpJob({ ...TARGET, job: o.job!, escrowCoin: o.escrow! })
+  },
+  {
+    target: 'verify::redraw_checker',
+    values: { task_index: 4n },
+    build: (o, v) =>
+      contracts.redrawChecker({
+        ...TARGET,
+        job: o.job!,
+        registry: o.registry!,
+        taskIndex: u64(v.task_index),
+        random: o.random!,
+        clock: o.clock!
       })
   },
   {
@@ -122,7 +161,8 @@ const CASES: Case[] = [
         registry: o.registry!,
         taskIndex: u64(v.task_index),
         root: v.root as Uint8Array,
-        random: o.random!
+        random: o.random!,
+        clock: o.clock!
       })
   },
   {
@@ -130,6 +170,33 @@ const CASES: Case[] = [
     values: { task_index: 3n, accepted: false },
     build: (o, v) =>
       contracts.submitVerdict({
+        ...TARGET,
+        job: o.job!,
+        registry: o.registry!,
+        taskIndex: u64(v.task_index),
+        accepted: v.accepted as boolean,
+        clock: o.clock!
+      })
+  },
+  {
+    target: 'appeal::appeal',
+    values: { task_index: 5n },
+    build: (o, v) =>
+      contracts.appeal({
+        ...TARGET,
+        job: o.job!,
+        registry: o.registry!,
+        taskIndex: u64(v.task_index),
+        feeCoin: o.fee!,
+        clock: o.clock!,
+        random: o.random!
+      })
+  },
+  {
+    target: 'appeal::judge_appeal',
+    values: { task_index: 6n, accepted: true },
+    build: (o, v) =>
+      contracts.judgeAppeal({
         ...TARGET,
         job: o.job!,
         registry: o.registry!,

@@ -26,9 +26,21 @@ describe('package events', () => {
           job_id: Buffer.from(JOB, 'hex'),
           task_index: 7,
           worker: WORKER,
-          amount: 1_000_001n,
-          to_checker: 500_000n,
-          to_creator: 500_001n
+          amount: 1_000_001n
+        })
+      ),
+      event(
+        `${PACKAGE_ID}::appeal::AppealJudged`,
+        encode(EVENT_LAYOUTS.appeal.AppealJudged, {
+          job_id: Buffer.from(JOB, 'hex'),
+          task_index: 7,
+          checker: CHECKER,
+          accepted: true,
+          overturned: true,
+          verdict_checker: normalizeSuiAddress('0xcd'),
+          slashed: 1_000_000n,
+          slashed_to: WORKER,
+          fee: 10n
         })
       ),
       event(
@@ -43,9 +55,19 @@ describe('package events', () => {
         jobId: JOB,
         taskIndex: 7,
         worker: WORKER,
-        amount: 1_000_001n,
-        toChecker: 500_000n,
-        toCreator: 500_001n
+        amount: 1_000_001n
+      },
+      {
+        type: 'AppealJudged',
+        jobId: JOB,
+        taskIndex: 7,
+        checker: CHECKER,
+        accepted: true,
+        overturned: true,
+        verdictChecker: normalizeSuiAddress('0xcd'),
+        slashed: 1_000_000n,
+        slashedTo: WORKER,
+        fee: 10n
       },
       { type: 'WithdrawRequested', node: WORKER, withdrawAt: 1_700_000_000_000 }
     ])

@@ -7,9 +7,9 @@ import type { SuiClientTypes } from '@mysten/sui/client'
 import { normalizeSuiAddress, toHex } from '@mysten/sui/utils'
 import { beforeEach } from 'vitest'
 import { FIELD_BCS, type Layout } from '../../../../../node/ledger/sui/events.ts'
-import { REGISTRY_LAYOUT } from '../../../../../node/ledger/sui/state.ts'
+import { JOB_LAYOUT, REGISTRY_LAYOUT } from '../../../../../node/ledger/sui/state.ts'
 import { SuiLedger, type SuiTransport } from '../../../../../node/ledger/sui/sui-ledger.ts'
-import { COIN_TYPE, JOB_OBJECT_ID, keypair, PACKAGE_ID, REGISTRY_ID } from './offline.ts'
+import { COIN_TYPE, JOB_OBJECT_ID, keypair, PACKAGE_ID, REGISTRY_ID, SENDER } from './offline.ts'
 
 type Include = { events: true; effects: true }
 export type Result = SuiClientTypes.TransactionResult<Include>
@@ -62,6 +62,10 @@ export function failure(error: SuiClientTypes.ExecutionError): Result {
 export class FakeTransport implements SuiTransport {
   readonly executed: { transaction: Uint8Array; signatures: string[] }[] = []
   readonly objects = new Map<string, Uint8Array>()
+  /** Move types of `objects`, by id; an object without one is a registry of the fixture's package. */
+  readonly types = new Map<string, string>()
+  /** What getChainIdentifier answers, or throws. */
+  chainIdentifier: string | Error = 'l0ca1net'
   readonly fields = new Map<string, Uint8Array>()
   readonly waited: string[] = []
   readonly balances = new Map<string, bigint>()
@@ -88,7 +92,13 @@ export class FakeTransport implements SuiTransport {
   async getObject(options: { objectId: string }) {
     const content = this.objects.get(normalizeSuiAddress(options.objectId))
     if (content === undefined) throw Object.assign(new Error(`object ${options.objectId} not found`), { reason: 'notFound' })
-    return { object: { content } }
+    const type = this.types.get(normalizeSuiAddress(options.objectId)) ?? `${PACKAGE_ID}::registry::Registry<${COIN_TYPE}>`
+    return { object: { type, content } }
+  }
+
+  async getChainIdentifier() {
+    if (this.chainIdentifier instanceof Error) throw this.chainIdentifier
+    return { chainIdentifier: this.chainIdentifier }
   }
 
   async getBalance(options: { owner: string; coinType: string }) {
@@ -110,11 +120,43 @@ export class FakeTransport implements SuiTransport {
 
 export const NODES_ID = normalizeSuiAddress('0x40de5')
 export const JOBS_ID = normalizeSuiAddress('0x10b5')
+export const CHECKER_SLOTS_ID = normalizeSuiAddress('0x5107')
 export const TASKS_ID = normalizeSuiAddress('0x7a5c5')
 /** A job the registry knows (object JOB_OBJECT_ID), and one it does not. */
 export const JOB_ID = 'ab'.repeat(32)
 export const OTHER_JOB_ID = 'cd'.repeat(32)
 export const CONFIG = { packageId: PACKAGE_ID, coinType: COIN_TYPE, network: 'localnet' as const, registryId: REGISTRY_ID }
+
+export const VERDICTS_ID = normalizeSuiAddress('0x7e4d')
+export const APPEALS_ID = normalizeSuiAddress('0xa99e')
+
+/** The BCS of JOB_ID's Job object (in REGISTRY_ID, created by SENDER), with `values` over the defaults. */
+export function encodeJob(values: Record<string, unknown> = {}): Uint8Array {
+  return encode(JOB_LAYOUT, {
+    id: JOB_OBJECT_ID,
+    registry: REGISTRY_ID,
+    job_id: Buffer.from(JOB_ID, 'hex'),
+    creator: SENDER,
+    escrow: 500,
+    reserved: 0,
+    task_count: 2,
+    frame_count: 4,
+    max_frame_cost: 100,
+    checker_fee: 10,
+    tasks_id: TASKS_ID,
+    tasks_size: 0,
+    pending: 0,
+    verified: 0,
+    open: true,
+    closed: false,
+    verdicts_id: VERDICTS_ID,
+    verdicts_size: 0,
+    appeals_id: APPEALS_ID,
+    appeals_size: 0,
+    appeal_fees: 0,
+    ...values
+  })
+}
 
 /** A registry with one checker and one job, and a ledger over it acting as `keypair`. */
 export function ledgerFixture() {
@@ -130,7 +172,14 @@ export function ledgerFixture() {
       jobs_size: 1,
       min_stake: 1_000_000,
       slash_amount: 1_000_000,
-      withdraw_delay_ms: 604_800_000
+      withdraw_delay_ms: 604_800_000,
+      checker_slots_id: CHECKER_SLOTS_ID,
+      checker_slots_size: 1,
+      commit_timeout_ms: 3_600_000,
+      verdict_timeout_ms: 3_600_000,
+      tasks_per_min_stake: 4,
+      max_checkers: 10_000,
+      appeal_window_ms: 600_000
     })
   )
   const jobKey = bcs.vector(bcs.u8()).serialize(Buffer.from(JOB_ID, 'hex')).toBytes()

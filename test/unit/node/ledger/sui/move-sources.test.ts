@@ -29,7 +29,7 @@ const anyOptions = new Proxy({} as Record<string, unknown>, {
     if (key === 'worker') return '0xb1'
     if (key === 'accepted') return true
     if (key === 'role') return ROLE.worker
-    if (key === 'registry' || key === 'job' || key === 'adminCap' || key === 'stakeCoin' || key === 'escrowCoin') {
+    if (key === 'registry' || key === 'job' || key === 'adminCap' || key === 'stakeCoin' || key === 'escrowCoin' || key === 'feeCoin') {
       return '0x5e1'
     }
     return 1n
@@ -43,8 +43,8 @@ const builders = Object.entries(contracts)
 
 describe('Move sources and the Sui adapter agree', () => {
   it('finds the modules, functions and structs', () => {
-    expect([...modules.keys()].sort()).toEqual(['funds', 'job', 'registry', 'task', 'verify'])
-    expect(builders.length).toBe(11)
+    expect([...modules.keys()].sort()).toEqual(['appeal', 'funds', 'job', 'registry', 'task', 'verdict', 'verify'])
+    expect(builders.length).toBe(16)
   })
 
   for (const [name, builder] of builders) {
@@ -65,7 +65,7 @@ describe('Move sources and the Sui adapter agree', () => {
 
   it('functions taking Random are private entry functions, as Sui requires', () => {
     const random = [...modules.values()].flatMap((m) => m.functions).filter((f) => f.params.some((p) => p.type === '&Random'))
-    expect(random.map((f) => f.name)).toEqual(['commit_result'])
+    expect(random.map((f) => f.name).sort()).toEqual(['appeal', 'commit_result', 'redraw_checker'])
     for (const f of random) expect({ visibility: f.visibility, entry: f.entry }).toEqual({ visibility: 'private', entry: true })
   })
 
@@ -106,7 +106,7 @@ describe('Move sources and the Sui adapter agree', () => {
   })
 
   it('the documented API functions all exist in Move', () => {
-    const api = ['register', 'add_stake', 'request_withdraw', 'withdraw', 'create_job', 'assign_task', 'cancel_job', 'close_job']
+    const api = ['register', 'add_stake', 'request_withdraw', 'withdraw', 'create_job', 'assign_task', 'cancel_job', 'close_job', 'reclaim_task', 'top_up_job', 'redraw_checker']
     const all = [...modules.values()].flatMap((m) => m.functions.map((f) => f.name))
     for (const name of [...api, 'commit_result', 'submit_verdict']) expect(all).toContain(name)
   })

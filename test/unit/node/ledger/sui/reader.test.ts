@@ -2,9 +2,10 @@ import { bcs } from '@mysten/sui/bcs'
 import { normalizeSuiAddress, toHex } from '@mysten/sui/utils'
 import { describe, expect, it } from 'vitest'
 import { EVENT_LAYOUTS } from '../../../../../node/ledger/sui/events.ts'
-import { JOB_LAYOUT, NODE_LAYOUT, TASK_LAYOUT } from '../../../../../node/ledger/sui/state.ts'
+import { NODE_LAYOUT, TASK_LAYOUT } from '../../../../../node/ledger/sui/state.ts'
 import {
   encode,
+  encodeJob,
   event,
   failure,
   JOB_ID,
@@ -25,43 +26,36 @@ describe('SuiLedger reads', () => {
     f.transport.setField(
       NODES_ID,
       bcs.Address.serialize(worker).toBytes(),
-      encode(NODE_LAYOUT, { role: 2, stake: 2_000_000, verified: 3, rejected: 1, withdraw_at: 0 })
+      encode(NODE_LAYOUT, { role: 2, stake: 2_000_000, verified: 3, rejected: 1, withdraw_at: 0, open_tasks: 2 })
     )
-    f.transport.objects.set(
-      JOB_OBJECT_ID,
-      encode(JOB_LAYOUT, {
-        id: JOB_OBJECT_ID,
-        job_id: Buffer.from(JOB_ID, 'hex'),
-        creator: SENDER,
-        escrow: 500,
-        reserved: 190,
-        task_count: 2,
-        frame_count: 4,
-        max_frame_cost: 100,
-        checker_fee: 10,
-        tasks_id: TASKS_ID,
-        tasks_size: 1,
-        pending: 1,
-        verified: 0,
-        open: false,
-        closed: false
-      })
-    )
+    f.transport.objects.set(JOB_OBJECT_ID, encodeJob({ reserved: 190, tasks_size: 1, pending: 1, open: false, appeal_fees: 10 }))
     const root = new Uint8Array(32).fill(0xab)
     const checker = normalizeSuiAddress('0xcc')
     f.transport.setField(
       TASKS_ID,
       bcs.u64().serialize(0).toBytes(),
-      encode(TASK_LAYOUT, { state: 2, worker, frames: 2, frame_cost: 90, root, checker, beacon: root, attempts: 1 })
+      encode(TASK_LAYOUT, {
+        state: 2,
+        worker,
+        frames: 2,
+        frame_cost: 90,
+        root,
+        checker,
+        beacon: root,
+        attempts: 1,
+        deadline: 1_700_000_000_000,
+        redraws: 1
+      })
     )
     f.transport.balances.set(worker, 77n)
 
     expect(await f.ledger.registry()).toMatchObject({ jobsId: JOBS_ID, checkers: [checker], minStake: 1_000_000n })
-    expect(await f.ledger.node('0xb1')).toEqual({ address: worker, role: 2, stake: 2_000_000n, verified: 3, rejected: 1, withdrawAt: 0 })
+    expect(await f.ledger.node('0xb1')).toEqual({ address: worker, role: 2, stake: 2_000_000n, verified: 3, rejected: 1, withdrawAt: 0, openTasks: 2 })
     expect(await f.ledger.node('0xb2')).toBeUndefined()
     expect(await f.ledger.job(JOB_ID)).toEqual({
       jobId: JOB_ID,
       creator: normalizeSuiAddress(SENDER),
+      registry: REGISTRY_ID,
       taskCount: 2,
       frameCount: 4,
       maxFrameCost: 100n,
@@ -70,7 +64,8 @@ describe('SuiLedger reads', () => {
       reserved: 190n,
       status: 'cancelled',
       verifiedTasks: 0,
-      pendingTasks: 1
+      pendingTasks: 1,
+      appealFees: 10n
     })
     expect(await f.ledger.job(OTHER_JOB_ID)).toBeUndefined()
     expect(await f.ledger.task(JOB_ID, 0)).toEqual({
@@ -81,7 +76,9 @@ describe('SuiLedger reads', () => {
       frameCost: 90n,
       merkleRoot: toHex(root),
       checker,
-      beacon: toHex(root)
+      beacon: toHex(root),
+      deadline: 1_700_000_000_000,
+      redraws: 1
     })
     expect(await f.ledger.task(JOB_ID, 1)).toEqual({ state: 'open', attempts: 0 })
     await expect(f.ledger.task(JOB_ID, 2)).rejects.toMatchObject({ code: 'EBadArgs' })
@@ -107,7 +104,12 @@ describe('SuiLedger reads', () => {
         registry: REGISTRY_ID,
         min_stake: 1,
         slash_amount: 1,
-        withdraw_delay_ms: 1
+        withdraw_delay_ms: 1,
+        commit_timeout_ms: 1,
+        verdict_timeout_ms: 1,
+        tasks_per_min_stake: 1,
+        max_checkers: 1,
+        appeal_window_ms: 1
       })
     )
     f.transport.pages.push(

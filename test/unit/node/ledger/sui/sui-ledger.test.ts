@@ -11,6 +11,7 @@ import { SuiLedger, type SuiTransport } from '../../../../../node/ledger/sui/sui
 import {
   CONFIG,
   encode,
+  encodeJob,
   event,
   failure,
   JOB_ID,
@@ -42,7 +43,7 @@ describe('SuiLedger', () => {
 
   it('rejects a bad config with a one-line ConfigError', () => {
     expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, packageId: 'pictor' })).toThrow(ConfigError)
-    expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, network: 'devnet' as 'localnet' })).toThrow(/sui.network/)
+    expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, network: 'moonnet' as 'localnet' })).toThrow(/sui.network/)
     expect(() => new SuiLedger(f.transport, keypair, { ...CONFIG, coinType: 'SUI' })).toThrow(/sui.coinType/)
   })
 
@@ -59,18 +60,26 @@ describe('SuiLedger', () => {
     [
       { fn: 'assign_task', jobId: JOB_ID, taskIndex: 0, worker: '0xb1', frames: 2, frameCost: 90 },
       'job::assign_task',
-      [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, undefined, undefined]
+      [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, undefined, undefined, normalizeSuiAddress('0x6')]
     ],
     [
       { fn: 'commit_result', jobId: `0x${JOB_ID}`, taskIndex: 0, merkleRoot: new Uint8Array(32) },
       'verify::commit_result',
-      [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, normalizeSuiAddress('0x8')]
+      [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, normalizeSuiAddress('0x8'), normalizeSuiAddress('0x6')]
     ],
+    [{ fn: 'reclaim_task', jobId: JOB_ID, taskIndex: 1 }, 'job::reclaim_task', [JOB_OBJECT_ID, REGISTRY_ID, undefined, normalizeSuiAddress('0x6')]],
+    [
+      { fn: 'redraw_checker', jobId: JOB_ID, taskIndex: 1 },
+      'verify::redraw_checker',
+      [JOB_OBJECT_ID, REGISTRY_ID, undefined, normalizeSuiAddress('0x8'), normalizeSuiAddress('0x6')]
+    ],
+    [{ fn: 'top_up_job', jobId: JOB_ID, amount: 60 }, 'job::top_up_job', [JOB_OBJECT_ID, undefined]],
     [
       { fn: 'submit_verdict', jobId: JOB_ID, taskIndex: 0, accepted: true },
       'verify::submit_verdict',
-      [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined]
+      [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, normalizeSuiAddress('0x6')]
     ],
+    [{ fn: 'judge_appeal', jobId: JOB_ID, taskIndex: 0, accepted: false }, 'appeal::judge_appeal', [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined]],
     [{ fn: 'cancel_job', jobId: JOB_ID }, 'job::cancel_job', [JOB_OBJECT_ID]],
     [{ fn: 'close_job', jobId: JOB_ID }, 'job::close_job', [JOB_OBJECT_ID]]
   ]
@@ -81,9 +90,20 @@ describe('SuiLedger', () => {
       expect(normalizeSuiAddress(prepared.package)).toBe(PACKAGE_ID)
       expect(prepared.objectIds).toEqual(objectIds)
       // stake and escrow are paid with a coin of the registry's type
-      expect(prepared.intents).toBe(['register', 'add_stake', 'create_job'].includes(call.fn) ? 1 : 0)
+      expect(prepared.intents).toBe(['register', 'add_stake', 'create_job', 'top_up_job'].includes(call.fn) ? 1 : 0)
     })
   }
+
+  it('prepares appeal as appeal::appeal, paying exactly the job\'s checker fee with a coin', async () => {
+    f.transport.objects.set(JOB_OBJECT_ID, encodeJob({ checker_fee: 37 }))
+    const tx = await f.ledger.prepare({ fn: 'appeal', jobId: JOB_ID, taskIndex: 1 })
+    const prepared = moveCall(tx)
+    expect(prepared.target).toBe('appeal::appeal')
+    expect(prepared.objectIds).toEqual([JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, normalizeSuiAddress('0x6'), normalizeSuiAddress('0x8')])
+    expect(prepared.intents).toBe(1)
+    const intent = tx.getData().commands.find((c) => c.$kind === '$Intent')!.$Intent!
+    expect(intent.data).toMatchObject({ balance: 37n })
+  })
 
   it('resolves a job id once through the registry and caches it', async () => {
     expect(await f.ledger.resolveJob(JOB_ID)).toBe(JOB_OBJECT_ID)

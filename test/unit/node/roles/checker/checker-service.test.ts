@@ -98,6 +98,20 @@ describe('CheckerService', () => {
     expect(openEnvelope(ed, honest.verdictBytes!, 'Verdict').payload.accepted).toBe(false)
   })
 
+  it('a rejecting checker rejects honest work without fetching or rendering anything, in a verdict that counts', async () => {
+    const { files, job, committed } = await setup()
+    const fetcher: FrameFetcher = { fetch: () => Promise.reject(new Error('a rejecting checker fetches nothing')) }
+    const reply = decodeReply(await service(files, { rejectsAll: true }, fetcher).handle(requestBytes(job, committed), creatorPeer))
+    const c = committed.commitment
+    const checkers = [toHex(ed.publicKey(checkerSeed))]
+    const exclude = [toHex(ed.publicKey(workerSeed)), toHex(ed.publicKey(creatorSeed))]
+    const counted = verifyVerdict(reply.verdictBytes!, { ed, beacon: beaconOf(0), commitment: c, worker: ed.publicKey(workerSeed), width: 64, height: 36, checkers, exclude, redundancy: 1 })
+    expect(counted).toMatchObject({ ok: true, verdict: { accepted: false, reason: expect.stringMatching(/--checker-rejects/) } })
+    // Honest checking of the same request accepts it.
+    const honest = decodeReply(await service(files).handle(requestBytes(job, committed), creatorPeer))
+    expect(openEnvelope(ed, honest.verdictBytes!, 'Verdict').payload.accepted).toBe(true)
+  })
+
   it('refuses requests it must not act on, with a reason', async () => {
     const { files, job, committed } = await setup()
     const s = service(files)

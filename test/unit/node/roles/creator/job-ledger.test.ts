@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
+import { LedgerError } from '../../../../../node/ledger/errors.ts'
+import type { ChainTask, Ledger } from '../../../../../node/ledger/types.ts'
 import { closeOnChain, MAX_LISTED_UNSETTLED, settlementOf, unassignableWorker } from '../../../../../node/roles/creator/job-ledger.ts'
 import { chainPerTest, jobIdOf, registeredActors, rootOf, seed } from '../../ledger/dev/helpers.ts'
 
@@ -44,22 +46,29 @@ describe('settlement of a job on the ledger', () => {
     expect(await creator.job(jobId)).toMatchObject({ status: 'closed', verifiedTasks: 2 })
   })
 
-  it('fails at once, naming the task, when a task was never assigned on the ledger', async () => {
+  it('cancels and closes at once when a task was never assigned on the ledger, so its escrow is not locked; names the task', async () => {
     const { creator } = await twoTaskJob('open')
     const { settlement, refunded } = await closeOnChain(creator, jobId, { patienceMs: 60_000, retryMs: 1, now: () => 0 })
-    expect(refunded).toBeUndefined()
+    // Everything but task 0's pay and fee comes back.
+    expect(refunded).toBe(500n - 180n - 10n)
     expect(settlement).toMatchObject({ state: 'failed', unsettledTasks: [1], unsettledCount: 1 })
-    expect(settlement.reason).toMatch(/^task 1 never assigned on the ledger/)
-    expect(await creator.job(jobId)).toMatchObject({ status: 'open', verifiedTasks: 1 })
+    expect(settlement.reason).toMatch(/^task 1 never assigned on the ledger .*: unpaid on the ledger; the job was cancelled there and its unspent escrow \(310 µPIC\) refunded$/)
+    expect(await creator.job(jobId)).toMatchObject({ status: 'closed', verifiedTasks: 1, escrow: 0n })
   })
 
-  it('gives up when no verdict arrives for its patience', async () => {
-    const { creator } = await twoTaskJob('committed')
+  it('gives up when nothing settles for its patience and no task has a ledger deadline to wait for', async () => {
+    // A task record without a deadline (written before deadlines existed).
+    const committed = { state: 'committed', attempts: 1, worker: 'w', frames: 1, frameCost: 1n, merkleRoot: 'r', checker: 'c', beacon: 'b', redraws: 0 } as unknown as ChainTask
+    const ledger = {
+      closeJob: () => Promise.reject(new LedgerError('ETasksPending', '1 task is not verified')),
+      job: async () => ({ taskCount: 1 }),
+      task: async () => committed
+    } as unknown as Ledger
     let clock = 0
     const now = () => (clock += 400)
-    const { settlement } = await closeOnChain(creator, jobId, { patienceMs: 1_000, retryMs: 1, now })
+    const { settlement } = await closeOnChain(ledger, jobId, { patienceMs: 1_000, retryMs: 1, now })
     expect(settlement.state).toBe('failed')
-    expect(settlement.reason).toMatch(/task 1 committed on the ledger, waiting for the checker's verdict: unpaid on the ledger \(nothing settled for 1 s\)$/)
+    expect(settlement.reason).toMatch(/task 0 committed on the ledger, waiting for the checker's verdict: unpaid on the ledger \(nothing settled for 1 s\)$/)
   })
 
   it('reads back the refund of a job closed by an earlier run', async () => {
@@ -78,8 +87,8 @@ describe('settlement of a job on the ledger', () => {
   })
 
   it('sums up mixed states, listing a bounded number of tasks', () => {
-    const terms = { worker: 'w', frames: 1, frameCost: 1n }
-    const result = { ...terms, merkleRoot: 'r', checker: 'c', beacon: 'b' }
+    const terms = { worker: 'w', frames: 1, frameCost: 1n, deadline: 9 }
+    const result = { ...terms, merkleRoot: 'r', checker: 'c', beacon: 'b', redraws: 0 }
     const s = settlementOf(
       [
         { index: 4, task: { state: 'assigned', attempts: 1, ...terms } },
@@ -90,7 +99,7 @@ describe('settlement of a job on the ledger', () => {
     )
     expect(s).toMatchObject({ state: 'pending', unsettledTasks: [2, 3, 4], unsettledCount: 3, checkedMs: 5 })
     expect(s.reason).toBe(
-      "task 2 committed on the ledger, waiting for the checker's verdict; task 4 assigned on the ledger but never committed there (the worker's on-chain commitment failed, e.g. no registered checker); task 3 never assigned on the ledger (the worker was not an active worker there): unpaid on the ledger"
+      "task 2 committed on the ledger, waiting for the checker's verdict; task 4 assigned on the ledger but never committed there (the worker's on-chain commitment failed, e.g. no registered checker), reclaimed at the deadline; task 3 never assigned on the ledger (the worker was not an active worker there): unpaid on the ledger"
     )
     const many = settlementOf(Array.from({ length: 200 }, (_, index) => ({ index, task: { state: 'open' as const, attempts: 0 } })), 0)
     expect(many).toMatchObject({ state: 'failed', unsettledCount: 200 })
@@ -108,7 +117,7 @@ describe('admission on a ledger job', () => {
     expect(await unassignableWorker(ledger, key(2))).toBeUndefined()
     expect(await unassignableWorker(ledger, key(3))).toMatch(/is registered on the ledger as a checker$/)
     // A rejected result slashes the whole minimum stake: the ledger assigns that worker nothing more.
-    await creator.createJob({ jobId, taskCount: 1, frameCount: 1, maxFrameCost: 100n, checkerFee: 10n, escrow: 110n })
+    await creator.createJob({ jobId, taskCount: 1, frameCount: 1, maxFrameCost: 100n, checkerFee: 10n, escrow: 120n })
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 1, frameCost: 90n })
     await worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })
     await checker.submitVerdict({ jobId, taskIndex: 0, accepted: false })

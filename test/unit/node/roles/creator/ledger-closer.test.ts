@@ -13,8 +13,8 @@ const dev = chainPerTest('pictor-ledger-closer-')
 
 async function setup(verdict: boolean) {
   const { creator, worker, checker } = await registeredActors((s) => new DevLedger(dev.chain, s), 10_000_000n, 1_000_000n)
-  const job: JobRecord = { ...newJob(2, 2), status: 'completed', ledger: { maxFrameCost: '100', checkerFee: '10', escrow: '210' } }
-  await creator.createJob({ jobId: job.id, taskCount: 1, frameCount: 2, maxFrameCost: 100n, checkerFee: 10n, escrow: 210n })
+  const job: JobRecord = { ...newJob(2, 2), status: 'completed', ledger: { maxFrameCost: '100', checkerFee: '10', escrow: '220' } }
+  await creator.createJob({ jobId: job.id, taskCount: 1, frameCount: 2, maxFrameCost: 100n, checkerFee: 10n, escrow: 220n })
   await creator.assignTask({ jobId: job.id, taskIndex: 0, worker: worker.address, frames: 2, frameCost: 90n })
   await worker.commitResult({ jobId: job.id, taskIndex: 0, merkleRoot: rootOf(0) })
   const store = new Map([[job.id, job]])
@@ -41,7 +41,7 @@ describe('ledger closer', () => {
     const { job, store, closer } = await setup(true)
     closer.close(job.id)
     closer.close(job.id)
-    await vi.waitFor(() => expect(store.get(job.id)?.ledger?.refunded).toBe('20'))
+    await vi.waitFor(() => expect(store.get(job.id)?.ledger?.refunded).toBe('30'))
     expect(store.get(job.id)?.ledger?.settlement).toEqual({ state: 'settled', unsettledTasks: [], unsettledCount: 0, reason: '', checkedMs: 42 })
     expect(needsClosing(store.get(job.id)!)).toBe(false)
     await closer.stop()
