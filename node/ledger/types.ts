@@ -40,7 +40,7 @@ export const DEFAULT_LEDGER_PARAMS: LedgerParams = {
   appealWindowMs: 10 * 60 * 1000,
   commitTimeoutMs: 3600 * 1000,
   verdictTimeoutMs: 3600 * 1000,
-  tasksPerMinStake: 4,
+  tasksPerMinStake: 16,
   maxCheckers: 10_000
 }
 

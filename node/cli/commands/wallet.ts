@@ -44,6 +44,12 @@ function describe(e: LedgerEvent): string {
       return `${job}: checker ${e.checker.slice(0, 10)}`
     case 'VerdictSubmitted':
       return `${job}: ${e.accepted ? 'accepted' : 'rejected'}`
+    case 'TaskReclaimed':
+      return `${job}: reclaimed from ${e.worker.slice(0, 10)} (no commitment by the deadline)`
+    case 'CheckerTimedOut':
+      return `${job}: checker ${e.checker.slice(0, 10)} missed the verdict deadline`
+    case 'JobToppedUp':
+      return `${job}: escrow +${pic(e.amount)} = ${pic(e.escrow)}`
     default:
       return job
   }

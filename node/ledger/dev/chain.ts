@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { Level } from 'level'
 import { LedgerError } from '../errors.ts'
-import { type ChainTask, type LedgerEvent, type LedgerParams, MAX_EVENTS_PER_QUERY, U64_MAX } from '../types.ts'
+import { type ChainTask, DEFAULT_LEDGER_PARAMS, type LedgerEvent, type LedgerParams, MAX_EVENTS_PER_QUERY, U64_MAX } from '../types.ts'
 import { deriveBeacon, secretCommitment } from './beacon.ts'
 import { isAddress } from './calls.ts'
 import { canonicalJson } from './canonical-json.ts'
@@ -273,7 +273,8 @@ export class DevChain {
     const g = this.genesis.tx as Extract<BlockTx, { genesis: unknown }>
     const minted = (await db.get('state:minted')) as string | undefined
     return {
-      params: fromWire<LedgerParams>(g.genesis.params),
+      // A chain from before a constant existed runs with its default.
+      params: { ...DEFAULT_LEDGER_PARAMS, ...fromWire<LedgerParams>(g.genesis.params) },
       registry: registryOf(this.genesis.hash),
       minted: BigInt(minted ?? '0'),
       accounts: await load('acct'),

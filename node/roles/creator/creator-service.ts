@@ -80,7 +80,7 @@ export class CreatorService implements NodeService {
     const jobs = () => this.jobs.list()
     const save = (job: JobRecord) => this.jobs.save(job)
     this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
-    this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job) })
+    this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job).then(() => this.closer?.close(job.id)) })
     this.bids = new BidIntake({ jobs: this.jobs, ledger: components.ledger, logger: this.log, now: components.now })
     if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now })
   }
@@ -173,6 +173,8 @@ export class CreatorService implements NodeService {
     const cancelled = cancelJob(job)
     if (job.status === 'active') await this.endOnLedger(job)
     await this.jobs.save(cancelled)
+    // What tasks in flight still reserve comes back once they settle.
+    this.closer?.close(id)
     return cancelled
   }
 

@@ -27,9 +27,9 @@ export interface LedgerCloserOptions {
 
 export const DEFAULT_LEDGER_CLOSER_OPTIONS: LedgerCloserOptions = { patienceMs: 120_000, retryMs: 1_000 }
 
-/** A completed ledger job whose refund is not recorded yet still needs closing. */
+/** A ledger job that has ended (completed, cancelled or expired) whose refund is not recorded yet still needs closing. */
 export function needsClosing(job: JobRecord): boolean {
-  return job.status === 'completed' && job.ledger !== undefined && job.ledger.refunded === undefined
+  return job.status !== 'active' && job.ledger !== undefined && job.ledger.refunded === undefined
 }
 
 export class LedgerCloser {

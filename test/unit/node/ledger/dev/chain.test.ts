@@ -2,11 +2,13 @@
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { DevChain } from '../../../../../node/ledger/dev/chain.ts'
 import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
 import { signTx, suiAddressOf } from '../../../../../node/ledger/dev/tx.ts'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { LedgerError } from '../../../../../node/ledger/errors.ts'
-import { DEFAULT_LEDGER_PARAMS, U64_MAX } from '../../../../../node/ledger/types.ts'
+import { DEFAULT_LEDGER_PARAMS, type LedgerParams, U64_MAX } from '../../../../../node/ledger/types.ts'
 import { chainPerTest, jobIdOf, registeredActors, rootOf, seed, serialise } from './helpers.ts'
 
 const dev = chainPerTest('pictor-devchain-', { ...DEFAULT_LEDGER_PARAMS, withdrawDelayMs: 0 })
@@ -133,5 +135,17 @@ describe('dev chain', () => {
     await creator.addStake(1n)
     expect(dev.chain.nonce(creator.address)).toBe(2)
     expect(serialise(await dev.chain.replay())).toBe(serialise(dev.chain.snapshot()))
+  })
+
+  it('opens a chain created before task deadlines with the default deadline constants, so its tasks still get deadlines', async () => {
+    const path = join(dev.dir, 'older')
+    const older = { minStake: 1n, slashAmount: 1n, withdrawDelayMs: 0 } as LedgerParams
+    const first = new DevChain({ path, params: older })
+    await first.start()
+    await first.stop()
+    const again = new DevChain({ path, params: DEFAULT_LEDGER_PARAMS })
+    await again.start()
+    expect(again.info().params).toEqual({ ...DEFAULT_LEDGER_PARAMS, ...older })
+    await again.stop()
   })
 })

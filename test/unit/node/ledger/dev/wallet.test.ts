@@ -16,6 +16,8 @@ describe('wallet summary', () => {
       await worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })
       await checker.submitVerdict({ jobId, taskIndex: 0, accepted })
     }
+    // A top-up counts as escrow locked, and comes back with the refund.
+    await creator.topUpJob({ jobId, amount: 50n })
     await creator.closeJob(jobId)
 
     const w = await walletSummary(worker)
@@ -25,7 +27,7 @@ describe('wallet summary', () => {
     expect(k.earnings).toEqual({ worker: 0n, checker: 20n, slashShares: 0n })
     expect(k.history.map((e) => e.type)).not.toContain('WorkerSlashed')
     const c = await walletSummary(creator)
-    expect(c).toMatchObject({ escrowLocked: 400n, refunded: 400n - 270n - 20n, earnings: { slashShares: 1_000_000n } })
+    expect(c).toMatchObject({ escrowLocked: 450n, refunded: 450n - 270n - 20n, earnings: { slashShares: 1_000_000n } })
     expect(c.history.map((e) => e.type)).toContain('WorkerSlashed')
     // Only events that involve the address.
     expect(c.history.every((e) => e.type !== 'CheckerPaid')).toBe(true)

@@ -5,6 +5,7 @@
 // creator share one injected clock, moved on while the creator waits.
 import { describe, expect, it, vi } from 'vitest'
 import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
+import { jobPayouts, paidOut } from '../../../../../node/ledger/job-payouts.ts'
 import { DEFAULT_LEDGER_PARAMS, ROLE } from '../../../../../node/ledger/types.ts'
 import { silentLogger } from '../../../../../node/log.ts'
 import { closeOnChain } from '../../../../../node/roles/creator/job-ledger.ts'
@@ -48,6 +49,8 @@ describe('a ledger job past its deadlines', () => {
     const jobId = JOB_ID
     const { creator, worker } = await stuckJob(jobId, [])
     await expect(worker.commitResult({ jobId, taskIndex: 0, merkleRoot: rootOf(0) })).rejects.toMatchObject({ code: 'ENoChecker' })
+    // A top-up is escrow like the rest.
+    await creator.topUpJob({ jobId, amount: 30n })
     const before = await creator.balance(creator.address)
     const pending: string[] = []
     const { settlement, refunded } = await closeOnChain(creator, jobId, {
@@ -62,10 +65,12 @@ describe('a ledger job past its deadlines', () => {
     expect(pending).toEqual([
       "task 0 assigned on the ledger but never committed there (the worker's on-chain commitment failed, e.g. no registered checker), reclaimed at the deadline: unpaid on the ledger"
     ])
-    expect(refunded).toBe(ESCROW)
+    expect(refunded).toBe(ESCROW + 30n)
     expect(settlement).toMatchObject({ state: 'failed', unsettledTasks: [0], unsettledCount: 1 })
-    expect(settlement.reason).toMatch(/^task 0 never assigned on the ledger .*; the job was cancelled there and its unspent escrow \(220 µPIC\) refunded$/)
-    expect(await creator.balance(creator.address)).toBe(before + ESCROW)
+    expect(settlement.reason).toMatch(/^task 0 never assigned on the ledger .*; the job was cancelled there and its unspent escrow \(250 µPIC\) refunded$/)
+    expect(await creator.balance(creator.address)).toBe(before + ESCROW + 30n)
+    const payouts = await jobPayouts(creator, jobId)
+    expect({ escrow: payouts.escrow, out: paidOut(payouts), closed: payouts.closed }).toEqual({ escrow: ESCROW + 30n, out: ESCROW + 30n, closed: true })
     expect(await creator.job(jobId)).toMatchObject({ status: 'closed', escrow: 0n, reserved: 0n })
     // Its open work ended: the worker may leave.
     expect(await creator.node(worker.address)).toMatchObject({ openTasks: 0, stake: 1_000_000n, rejected: 0 })
