@@ -10,6 +10,7 @@ import { createLocalBlobStore, createNetworkedBlobStore, type NetworkedBlobStore
 import { MetricsRegistry } from './metrics/index.ts'
 import type { NodeConfig } from './config/config.ts'
 import { createLedger, type Ledger } from './ledger/index.ts'
+import type { CursorStore } from './ledger/sui/follower.ts'
 import { type Logger, createLogger } from './log.ts'
 import { GossipService } from './net/gossip.ts'
 import { createHost, type PictorLibp2p } from './net/host.ts'
@@ -75,12 +76,15 @@ export class PictorNode {
     const logger = this.init.logger ?? createLogger('pictor', { level: config.logLevel })
     const now = this.init.now ?? Date.now
     const identity = await identityFromSeed(dataDir.seed)
+    // A ledger setting that does not hold is one line before anything opens (LevelDB opens as soon as it is built), registers or listens.
+    let opened: NodeDb | undefined
+    const cursorsOf = (): CursorStore => opened!.sublevel('ledger-cursors', { valueEncoding: 'json' })
+    const cursors: CursorStore = { get: (key) => cursorsOf().get(key), batch: (operations) => cursorsOf().batch(operations) }
+    const ledger = await createLedger(config, dataDir.seed, { cursors, logger: logger.child('ledger') })
     const db: NodeDb = new Level(dataDir.paths.db, { valueEncoding: 'json' })
     await db.open()
-    // A ledger setting that does not hold is one line before anything registers or listens.
-    let ledger: Ledger | undefined
+    opened = db
     try {
-      ledger = await createLedger(config, dataDir.seed, { cursors: db.sublevel('ledger-cursors', { valueEncoding: 'json' }), logger: logger.child('ledger') })
       await ledger?.start?.()
     } catch (err) {
       await db.close()

@@ -202,6 +202,8 @@ export class Testnet {
       if (t.mesh === 0) return `${node.name} has no gossip mesh on ${topic}`
     }
     if (status.dht.routingTable === 0) return `${node.name} has an empty DHT routing table`
+    // A funded node that is not on the ledger yet would not be admitted to a job: wait for it.
+    if (status.registration !== undefined && status.registration !== 'registered' && !this.init.unfunded?.includes(node.name)) return `${node.name} is ${status.registration}`
     return undefined
   }
 

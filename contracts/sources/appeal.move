@@ -19,6 +19,7 @@ use sui::event;
 use sui::random::Random;
 
 const EBadArgs: u64 = 9;
+const ETooEarly: u64 = 5;
 const ENoChecker: u64 = 15;
 const ENotAppellant: u64 = 21;
 const EAppealWindow: u64 = 22;
@@ -61,6 +62,16 @@ public struct AppealJudged has copy, drop {
     fee: u64,
 }
 
+/// The appeal's checker did not judge by the deadline and the appellant
+/// took its fee back; the checker owes the appeal no more.
+public struct AppealCancelled has copy, drop {
+    job_id: vector<u8>,
+    task_index: u64,
+    appellant: address,
+    checker: address,
+    fee: u64,
+}
+
 /// Appeals the task's last verdict, paying `fee` (exactly the job's checker
 /// fee), and draws the checker that judges it. Private `entry`, as Sui
 /// requires of functions taking `Random`.
@@ -90,7 +101,8 @@ entry fun appeal<T>(
     assert!(drawn.is_some(), ENoChecker);
     assert!(fee.value() == job.checker_fee(), EBadArgs);
     let checker = drawn.destroy_some();
-    let record = verdict::new_appeal(last, appellant, checker, copy beacon);
+    let deadline = clock.timestamp_ms() + registry.verdict_timeout_ms();
+    let record = verdict::new_appeal(last, appellant, checker, copy beacon, deadline);
     event::emit(AppealOpened {
         job_id: job.job_id(),
         task_index,
@@ -149,6 +161,40 @@ public fun judge_appeal<T>(
         verdict_checker,
         slashed,
         slashed_to,
+        fee: amount,
+    });
+}
+
+/// The appellant of an appeal not judged by its deadline takes the fee back:
+/// a silent checker cannot lock it, nor block the task's appeals. The
+/// verdict may be appealed again (within its window); the silent checker
+/// is not slashed (silence is not a wrong verdict).
+public fun cancel_appeal<T>(
+    job: &mut Job<T>,
+    registry: &mut Registry<T>,
+    task_index: u64,
+    clock: &Clock,
+    ctx: &mut TxContext,
+) {
+    job.check_registry(registry);
+    let appellant = ctx.sender();
+    assert!(
+        job.has_appeal(task_index) && !job.borrow_appeal(task_index).is_judged()
+            && job.borrow_appeal(task_index).appellant() == appellant,
+        ENotAppellant,
+    );
+    let checker = job.borrow_appeal(task_index).appeal_checker();
+    assert!(clock.timestamp_ms() >= job.borrow_appeal(task_index).appeal_deadline_ms(), ETooEarly);
+    let fee = job.cancel_appeal(task_index);
+    let amount = fee.value();
+    funds::send(fee, appellant, ctx);
+    job.verdict_mut(task_index).clear_appealed();
+    registry.remove_open_task(checker);
+    event::emit(AppealCancelled {
+        job_id: job.job_id(),
+        task_index,
+        appellant,
+        checker,
         fee: amount,
     });
 }

@@ -329,6 +329,13 @@ public(package) fun close_appeal<T>(job: &mut Job<T>, task_index: u64): Balance<
     job.appeal_fees.split(fee)
 }
 
+/// Marks the task's appeal cancelled and hands back the fee held for it.
+public(package) fun cancel_appeal<T>(job: &mut Job<T>, task_index: u64): Balance<T> {
+    job.appeals.borrow_mut(task_index).mark_cancelled();
+    let fee = job.checker_fee;
+    job.appeal_fees.split(fee)
+}
+
 public(package) fun task_mut<T>(job: &mut Job<T>, task_index: u64): &mut Task {
     job.tasks.borrow_mut(task_index)
 }

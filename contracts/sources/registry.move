@@ -195,9 +195,22 @@ public fun add_stake<T>(registry: &mut Registry<T>, stake: Coin<T>, ctx: &TxCont
     let sender = ctx.sender();
     assert!(registry.nodes.contains(sender), ENotRegistered);
     let amount = stake.value();
+    let min_stake = registry.min_stake;
     let node = registry.nodes.borrow_mut(sender);
     node.stake.join(stake.into_balance());
-    event::emit(StakeAdded { node: sender, amount, stake: node.stake.value() });
+    let total = node.stake.value();
+    let rejoins = node.role == ROLE_CHECKER && node.withdraw_at == 0 && total >= min_stake;
+    event::emit(StakeAdded { node: sender, amount, stake: total });
+    // A checker slashed below the minimum left the draw; back at it, it
+    // re-enters at the end of the vector (if the registry has room).
+    if (
+        rejoins && !registry.checker_slots.contains(sender)
+            && registry.checkers.length() < registry.max_checkers
+    ) {
+        let slot = registry.checkers.length();
+        registry.checker_slots.add(sender, slot);
+        registry.checkers.push_back(sender);
+    };
 }
 
 /// Starts the withdrawal delay. The node stops taking work at once (a checker
@@ -251,7 +264,13 @@ public(package) fun slash_checker<T>(registry: &mut Registry<T>, checker: addres
     let slash_amount = registry.slash_amount;
     let node = registry.nodes.borrow_mut(checker);
     let stake = node.stake.value();
-    node.stake.split(if (stake < slash_amount) stake else slash_amount)
+    let slashed = node.stake.split(if (stake < slash_amount) stake else slash_amount);
+    let remaining = node.stake.value();
+    // Below the minimum it is drawn no more; add_stake brings it back.
+    if (remaining < registry.min_stake && registry.checker_slots.contains(checker)) {
+        registry.remove_checker(checker);
+    };
+    slashed
 }
 
 public(package) fun record_verified<T>(registry: &mut Registry<T>, worker: address) {

@@ -32,6 +32,12 @@ public struct Appeal has drop, store {
     checker: address,
     beacon: vector<u8>,
     judged: bool,
+    /// After this clock time the appellant may cancel_appeal an unjudged
+    /// appeal: its fee comes back and the checker owes it no more.
+    deadline_ms: u64,
+    /// Closed by cancel_appeal rather than judged (`judged` is then true too:
+    /// the appeal is closed either way).
+    cancelled: bool,
 }
 
 public(package) fun new_verdict(
@@ -49,6 +55,7 @@ public(package) fun new_appeal(
     appellant: address,
     checker: address,
     beacon: vector<u8>,
+    deadline_ms: u64,
 ): Appeal {
     Appeal {
         appellant,
@@ -59,6 +66,8 @@ public(package) fun new_appeal(
         checker,
         beacon,
         judged: false,
+        deadline_ms,
+        cancelled: false,
     }
 }
 
@@ -68,6 +77,16 @@ public(package) fun mark_appealed(self: &mut Verdict) {
 
 public(package) fun mark_judged(self: &mut Appeal) {
     self.judged = true;
+}
+
+/// Lets the verdict be appealed again once its appeal was cancelled.
+public(package) fun clear_appealed(self: &mut Verdict) {
+    self.appealed = false;
+}
+
+public(package) fun mark_cancelled(self: &mut Appeal) {
+    self.judged = true;
+    self.cancelled = true;
 }
 
 // === Reads ===
@@ -99,3 +118,7 @@ public fun appeal_checker(self: &Appeal): address { self.checker }
 public fun appeal_beacon(self: &Appeal): vector<u8> { self.beacon }
 
 public fun is_judged(self: &Appeal): bool { self.judged }
+
+public fun appeal_deadline_ms(self: &Appeal): u64 { self.deadline_ms }
+
+public fun is_cancelled(self: &Appeal): bool { self.cancelled }

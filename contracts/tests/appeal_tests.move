@@ -370,3 +370,95 @@ fun an_overturn_slashes_at_most_the_first_checkers_stake() {
     ts::return_shared(registry);
     scenario.end();
 }
+
+// === A silent appeal checker ===
+
+fun cancel_at(scenario: &mut Scenario, who: address, ms: u64) {
+    scenario.next_tx(who);
+    let mut job = scenario.take_shared<Job<SUI>>();
+    let mut registry = scenario.take_shared<Registry<SUI>>();
+    let clock = setup::clock_at(scenario, ms);
+    appeal::cancel_appeal(&mut job, &mut registry, 0, &clock, scenario.ctx());
+    clock.destroy_for_testing();
+    ts::return_shared(job);
+    ts::return_shared(registry);
+}
+
+#[test]
+fun an_appeal_not_judged_by_its_deadline_is_cancelled_and_its_fee_returns() {
+    let mut scenario = judged_task(false);
+    appeal_now(&mut scenario, worker());
+    cancel_at(&mut scenario, worker(), 1 + setup::verdict_timeout_ms());
+    assert_eq!(event::events_by_type<appeal::AppealCancelled>().length(), 1);
+    scenario.next_tx(other());
+    assert_eq!(setup::received(&mut scenario, worker()), setup::checker_fee());
+    {
+        let job = scenario.take_shared<Job<SUI>>();
+        let registry = scenario.take_shared<Registry<SUI>>();
+        assert_eq!(job.appeal_fees(), 0);
+        assert!(job.borrow_appeal(0).is_cancelled());
+        assert!(!job.borrow_verdict(0).appealed());
+        assert_eq!(registry.open_tasks(checker2()), 0);
+        assert_eq!(registry.stake(checker2()), setup::min_stake() * 2);
+        ts::return_shared(job);
+        ts::return_shared(registry);
+    };
+    // Still within the verdict's window: the task can be appealed again.
+    setup::appeal_at(
+        &mut scenario,
+        worker(),
+        0,
+        setup::checker_fee(),
+        2 + setup::verdict_timeout_ms(),
+    );
+    assert_eq!(event::events_by_type<appeal::AppealOpened>().length(), 1);
+    scenario.end();
+}
+
+#[test, expected_failure(abort_code = pictor::appeal::ETooEarly)]
+fun cancel_appeal_before_its_deadline_aborts() {
+    let mut scenario = judged_task(false);
+    appeal_now(&mut scenario, worker());
+    cancel_at(&mut scenario, worker(), setup::verdict_timeout_ms());
+    abort
+}
+
+#[test, expected_failure(abort_code = pictor::appeal::ENotAppellant)]
+fun cancel_appeal_by_another_than_the_appellant_aborts() {
+    let mut scenario = judged_task(false);
+    appeal_now(&mut scenario, worker());
+    cancel_at(&mut scenario, creator(), 1 + setup::verdict_timeout_ms());
+    abort
+}
+
+#[test, expected_failure(abort_code = pictor::appeal::ENotAppellant)]
+fun cancel_appeal_of_a_judged_appeal_aborts() {
+    let mut scenario = judged_task(false);
+    appeal_now(&mut scenario, worker());
+    setup::judge(&mut scenario, checker2(), 0, false);
+    cancel_at(&mut scenario, worker(), 1 + setup::verdict_timeout_ms());
+    abort
+}
+
+// === A checker slashed below the minimum ===
+
+#[test]
+fun a_checker_slashed_below_min_stake_leaves_the_draw_until_it_tops_up() {
+    let mut scenario = judged_task(false);
+    appeal_now(&mut scenario, worker());
+    setup::judge(&mut scenario, checker2(), 0, true);
+    scenario.next_tx(other());
+    {
+        let registry = scenario.take_shared<Registry<SUI>>();
+        // 2 x min_stake - 1.5 x min_stake is below the minimum.
+        assert!(registry.stake(checker()) < setup::min_stake());
+        assert_eq!(registry.checkers(), vector[checker2()]);
+        ts::return_shared(registry);
+    };
+    setup::add_stake(&mut scenario, checker(), setup::min_stake());
+    scenario.next_tx(other());
+    let registry = scenario.take_shared<Registry<SUI>>();
+    assert_eq!(registry.checkers(), vector[checker2(), checker()]);
+    ts::return_shared(registry);
+    scenario.end();
+}

@@ -8,6 +8,7 @@ import type {
   AppealArgs,
   AppealReceipt,
   AssignTaskArgs,
+  CancelAppealArgs,
   CommitReceipt,
   CommitResultArgs,
   CreateJobArgs,
@@ -65,6 +66,7 @@ export interface LedgerCallArgs<V extends CallValues = LedgerValues> {
   close_job: { jobId: V['bytes32'] }
   appeal: { jobId: V['bytes32']; taskIndex: V['count'] }
   judge_appeal: { jobId: V['bytes32']; taskIndex: V['count']; accepted: boolean }
+  cancel_appeal: { jobId: V['bytes32']; taskIndex: V['count'] }
   reclaim_task: { jobId: V['bytes32']; taskIndex: V['count'] }
   redraw_checker: { jobId: V['bytes32']; taskIndex: V['count'] }
   top_up_job: { jobId: V['bytes32']; amount: V['amount'] }
@@ -136,6 +138,10 @@ export abstract class CallLedger<R extends TxReceipt = TxReceipt> {
 
   judgeAppeal(args: JudgeAppealArgs): Promise<R> {
     return this.send({ fn: 'judge_appeal', ...args })
+  }
+
+  cancelAppeal(args: CancelAppealArgs): Promise<R> {
+    return this.send({ fn: 'cancel_appeal', ...args })
   }
 
   reclaimTask(args: ReclaimTaskArgs): Promise<R> {

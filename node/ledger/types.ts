@@ -101,7 +101,11 @@ export interface ChainAppeal {
   verdictAccepted: boolean
   checker: string
   beacon: string
+  /** Closed: judged, or cancelled (then `cancelled` too). */
   judged: boolean
+  /** After it the appellant may cancelAppeal an unjudged appeal: appeal time + VERDICT_TIMEOUT_MS. */
+  deadlineMs: number
+  cancelled: boolean
 }
 
 interface TaskTerms {
@@ -186,6 +190,8 @@ export type LedgerEventBody =
       slashedTo: string
       fee: bigint
     }
+  /** The appellant took `fee` back from an appeal `checker` did not judge by its deadline. */
+  | { type: 'AppealCancelled'; jobId: string; taskIndex: number; appellant: string; checker: string; fee: bigint }
   /** Dev ledger only: the faucet. Sui has no such event. */
   | { type: 'Minted'; address: string; amount: bigint }
 
@@ -272,6 +278,11 @@ export interface JudgeAppealArgs {
   accepted: boolean
 }
 
+export interface CancelAppealArgs {
+  jobId: string
+  taskIndex: number
+}
+
 export interface EventQuery {
   /** First event to return (default 0). */
   fromSeq?: number
@@ -299,6 +310,8 @@ export interface Ledger {
   /** The job's creator or the last verdict's worker appeals it, paying one checker fee. */
   appeal(args: AppealArgs): Promise<AppealReceipt>
   judgeAppeal(args: JudgeAppealArgs): Promise<TxReceipt>
+  /** The appellant, once an unjudged appeal's deadline passed: its fee back, the task appealable again. */
+  cancelAppeal(args: CancelAppealArgs): Promise<TxReceipt>
   cancelJob(jobId: string): Promise<TxReceipt>
   closeJob(jobId: string): Promise<TxReceipt>
   /** The job's creator, once an Assigned task's deadline passed: Open again, its reservation released. */

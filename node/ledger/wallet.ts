@@ -47,6 +47,8 @@ export function summarise(address: string, balance: bigint, node: ChainNode | un
       if (creatorOf.get(e.jobId) === address) s.earnings.slashShares += e.amount
     }
     if (e.type === 'AppealOpened' && e.appellant === address) s.appealFees += e.fee
+    // A cancelled appeal's fee came back: appealFees counts fees spent.
+    if (e.type === 'AppealCancelled' && e.appellant === address) s.appealFees -= e.fee
     if (e.type === 'AppealJudged') {
       if (e.checker === address) s.earnings.checker += e.fee
       if (e.verdictChecker === address) s.slashed += e.slashed

@@ -38,6 +38,8 @@ function describe(e: LedgerEvent): string {
       return `${job}: appealed by ${e.appellant.slice(0, 10)} (fee ${pic(e.fee)}), checker ${e.checker.slice(0, 10)}`
     case 'AppealJudged':
       return `${job}: appeal ${e.overturned ? `overturned the verdict, ${pic(e.slashed)} slashed from ${e.verdictChecker.slice(0, 10)} to ${e.slashedTo.slice(0, 10)}` : 'upheld the verdict'}`
+    case 'AppealCancelled':
+      return `${job}: appeal cancelled, checker ${e.checker.slice(0, 10)} missed the deadline; fee ${pic(e.fee)} back to ${e.appellant.slice(0, 10)}`
     case 'TaskAssigned':
       return `${job}: ${e.frames} frames at ${pic(e.frameCost)} to ${e.worker.slice(0, 10)}`
     case 'CheckerAssigned':

@@ -15,7 +15,7 @@ type DevValues = Omit<LedgerValues, 'role'> & { role: number }
  * ERegistryMismatch when it is not the job's. The signing client fills it in
  * from the chain's info (SigningLedger).
  */
-export const REGISTRY_BOUND_CALLS = ['assign_task', 'commit_result', 'submit_verdict', 'appeal', 'judge_appeal', 'reclaim_task', 'redraw_checker'] as const satisfies readonly LedgerCallName[]
+export const REGISTRY_BOUND_CALLS = ['assign_task', 'commit_result', 'submit_verdict', 'appeal', 'judge_appeal', 'cancel_appeal', 'reclaim_task', 'redraw_checker'] as const satisfies readonly LedgerCallName[]
 type RegistryBound = (typeof REGISTRY_BOUND_CALLS)[number]
 
 export function isRegistryBound(name: LedgerCallName): name is RegistryBound {
@@ -59,6 +59,7 @@ const SCHEMA: { [N in CallName]: Record<string, [(keyof LedgerCallArgs[N] & stri
   close_job: { job_id: ['jobId', 'hex32'] },
   appeal: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
   judge_appeal: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], accepted: ['accepted', 'bool'], registry: ['registry', 'address'] },
+  cancel_appeal: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
   reclaim_task: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
   redraw_checker: { job_id: ['jobId', 'hex32'], task_index: ['taskIndex', 'count'], registry: ['registry', 'address'] },
   top_up_job: { job_id: ['jobId', 'hex32'], amount: ['amount', 'u64'] }

@@ -102,6 +102,9 @@ export const HANDLERS: { [N in CallName]: Handler<N> } = {
     d.debit(sender, amount, 'stake')
     d.setNode({ ...node, stake })
     d.emit({ type: 'StakeAdded', node: sender, amount, stake })
+    // A checker slashed below the minimum left the draw; back at it, it re-enters at the end (if there is room).
+    const rejoins = node.role === ROLE.checker && node.withdrawAt === 0 && stake >= d.params.minStake
+    if (rejoins && !d.checkers().includes(sender) && d.checkers().length < d.params.maxCheckers) d.addChecker(sender)
   },
 
   request_withdraw(d, sender) {
@@ -305,7 +308,8 @@ export const HANDLERS: { [N in CallName]: Handler<N> } = {
     const { worker, merkleRoot } = verdict
     d.emit({ type: 'AppealOpened', jobId, taskIndex, appellant: sender, worker, verdictChecker: verdict.checker, merkleRoot, checker, beacon, fee })
     d.setVerdict(jobId, taskIndex, { ...verdict, appealed: true })
-    d.setAppeal(jobId, taskIndex, { appellant: sender, worker, verdictChecker: verdict.checker, merkleRoot, verdictAccepted: verdict.accepted, checker, beacon, judged: false })
+    const deadlineMs = addCount(d.ctx.now, d.params.verdictTimeoutMs, 'appeal deadline')
+    d.setAppeal(jobId, taskIndex, { appellant: sender, worker, verdictChecker: verdict.checker, merkleRoot, verdictAccepted: verdict.accepted, checker, beacon, judged: false, deadlineMs, cancelled: false })
     d.setJob({ ...job, appealFees: add(job.appealFees, fee, 'appeal fees') })
     openWork(d, checker, 1)
   },
@@ -324,6 +328,8 @@ export const HANDLERS: { [N in CallName]: Handler<N> } = {
       slashed = minU64(first.stake, d.params.slashAmount)
       slashedTo = open.verdictAccepted ? job.creator : open.worker
       d.setNode({ ...first, stake: first.stake - slashed })
+      // Below the minimum it is drawn no more (Move: registry::slash_checker); add_stake brings it back.
+      if (first.stake - slashed < d.params.minStake) d.removeChecker(open.verdictChecker)
       d.credit(slashedTo, slashed, 'balance')
     }
     const fee = job.checkerFee
@@ -332,5 +338,22 @@ export const HANDLERS: { [N in CallName]: Handler<N> } = {
     d.setAppeal(jobId, taskIndex, { ...open, judged: true })
     openWork(d, sender, -1)
     d.emit({ type: 'AppealJudged', jobId, taskIndex, checker: sender, accepted, overturned, verdictChecker: open.verdictChecker, slashed, slashedTo, fee })
+  },
+
+  cancel_appeal(d, sender, c) {
+    const job = boundJob(d, c.jobId, c.registry)
+    const { jobId, taskIndex } = c
+    const open = d.appeal(jobId, taskIndex)
+    if (open === undefined || open.judged || open.appellant !== sender) throw new LedgerError('ENotAppellant', `${sender} is not the appellant of an open appeal on task ${taskIndex}`)
+    if (d.ctx.now < open.deadlineMs) throw new LedgerError('ETooEarly', `the appeal's checker has until ${open.deadlineMs} to judge it`)
+    const fee = job.checkerFee
+    d.setJob({ ...job, appealFees: sub(job.appealFees, fee, 'appeal fees') })
+    d.credit(sender, fee, 'balance')
+    // An open appeal blocks newer appeals, so the last verdict is the appealed one or an unappealed newer one.
+    const verdict = d.verdict(jobId, taskIndex)!
+    d.setVerdict(jobId, taskIndex, { ...verdict, appealed: false })
+    d.setAppeal(jobId, taskIndex, { ...open, judged: true, cancelled: true })
+    openWork(d, open.checker, -1)
+    d.emit({ type: 'AppealCancelled', jobId, taskIndex, appellant: sender, checker: open.checker, fee })
   }
 }

@@ -30,6 +30,7 @@ export type JobCall = Extract<
       | 'close_job'
       | 'appeal'
       | 'judge_appeal'
+      | 'cancel_appeal'
       | 'reclaim_task'
       | 'redraw_checker'
       | 'top_up_job'
@@ -151,6 +152,8 @@ function moveCallFor(call: LedgerCall, context: CallContext) {
     }
     case 'judge_appeal':
       return contracts.judgeAppeal({ ...onTask(call.taskIndex), accepted: toBool(call.accepted, 'accepted') })
+    case 'cancel_appeal':
+      return contracts.cancelAppeal(onTask(call.taskIndex))
     case 'reclaim_task':
       return contracts.reclaimTask(onTask(call.taskIndex))
     case 'redraw_checker':

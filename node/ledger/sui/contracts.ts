@@ -161,12 +161,17 @@ export function reclaimTask(
     clock?: TransactionObjectInput
   }
 ) {
-  return call(options, 'job', 'reclaim_task', (tx) => [
+  return call(options, 'job', 'reclaim_task', (tx) => onTaskAtClock(tx, options))
+}
+
+/** The arguments of a call on a task that reads the clock: job, registry, task_index, &Clock (0x6 by default). */
+function onTaskAtClock(tx: Transaction, options: Parameters<typeof reclaimTask>[0]) {
+  return [
     tx.object(options.job),
     tx.object(options.registry),
     tx.pure.u64(options.taskIndex),
     options.clock === undefined ? tx.object.clock() : tx.object(options.clock)
-  ])
+  ]
 }
 
 /** `top_up_job<T>(&mut Job<T>, escrow: Coin<T>)` */
@@ -295,4 +300,9 @@ export function judgeAppeal(
     tx.pure.u64(options.taskIndex),
     tx.pure.bool(options.accepted)
   ])
+}
+
+/** `cancel_appeal<T>(&mut Job<T>, &mut Registry<T>, task_index, &Clock)`; the clock defaults to 0x6. */
+export function cancelAppeal(options: Parameters<typeof reclaimTask>[0]) {
+  return call(options, 'appeal', 'cancel_appeal', (tx) => onTaskAtClock(tx, options))
 }

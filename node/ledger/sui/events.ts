@@ -83,7 +83,8 @@ export const EVENT_LAYOUTS = {
       slashed: 'amount',
       slashed_to: 'address',
       fee: 'amount'
-    }
+    },
+    AppealCancelled: { job_id: 'bytes', task_index: 'count', appellant: 'address', checker: 'address', fee: 'amount' }
   }
 } as const satisfies Record<string, Record<string, Layout>>
 

@@ -21,8 +21,8 @@ const FEE = 7n
 const WINDOW = 60_000
 
 /** A creator, a worker, two checkers (stake 2 x STAKE each) and a 2-task job with room for re-checks. */
-function setup(checkers = [CHECKER, CHECKER2], slashAmount = STAKE): Harness {
-  const h = new Harness({ appealWindowMs: WINDOW, slashAmount })
+function setup(checkers = [CHECKER, CHECKER2], slashAmount = STAKE, verdictTimeoutMs?: number): Harness {
+  const h = new Harness({ appealWindowMs: WINDOW, slashAmount, ...(verdictTimeoutMs === undefined ? {} : { verdictTimeoutMs }) })
   for (const a of new Set([CREATOR, WORKER, WORKER2, CHECKER, CHECKER2, STRANGER, ...checkers])) h.mint(a, 100_000_000n)
   h.call(CREATOR, { call: 'register', role: ROLE.creator, stake: 0n })
   h.call(WORKER, { call: 'register', role: ROLE.worker, stake: 2n * STAKE })
@@ -269,5 +269,75 @@ describe('appeals on a dev chain', () => {
     const judged = await again.judgeAppeal({ jobId, taskIndex: 0, accepted: true })
     expect(judged.events).toMatchObject([{ type: 'AppealJudged', overturned: true, slashedTo: worker.address, slashed: 1_000_000n, fee: 10n }])
     expect((await again.node(checker.address))?.stake).toBe(0n)
+  })
+})
+
+describe('a silent appeal checker', () => {
+  const TIMEOUT = 10_000 // below WINDOW, so the verdict can be appealed again after a cancel
+
+  it('after the deadline the appellant cancels the appeal: its fee comes back, the checker owes nothing, the task can be appealed again', () => {
+    const h = setup([CHECKER, CHECKER2, addr(6)], STAKE, TIMEOUT)
+    verdictBy(h, false)
+    const judge = appeal(h, WORKER)
+    const paid = balance(h, WORKER)
+    const c = { call: 'cancel_appeal', jobId: JOB, taskIndex: 0 } as const
+    h.now += TIMEOUT - 1
+    h.reject(WORKER, c, 'ETooEarly')
+    h.now += 1
+    h.reject(CREATOR, c, 'ENotAppellant')
+    h.reject(judge, c, 'ENotAppellant')
+    h.reject(WORKER, { ...c, taskIndex: 1 }, 'ENotAppellant')
+    h.reject(WORKER, { ...c, registry: addr(0xbad) }, 'ERegistryMismatch')
+    const events = h.call(WORKER, c)
+    expect(events).toEqual([{ type: 'AppealCancelled', jobId: JOB, taskIndex: 0, appellant: WORKER, checker: judge, fee: FEE }])
+    expect(balance(h, WORKER)).toBe(paid + FEE)
+    expect(h.state.jobs.get(JOB)!.appealFees).toBe(0n)
+    expect(h.state.nodes.get(judge)!.openTasks).toBe(0)
+    expect(stake(h, judge)).toBe(2n * STAKE) // silence is not a wrong verdict
+    expect(h.state.appeals.get(`${JOB}:0`)).toMatchObject({ judged: true, cancelled: true })
+    h.reject(WORKER, c, 'ENotAppellant') // cancelled once
+    h.reject(judge, { call: 'judge_appeal', jobId: JOB, taskIndex: 0, accepted: true }, 'ENotAppealChecker')
+    expectConserved(h.state)
+    const [opened] = h.call(CREATOR, { call: 'appeal', jobId: JOB, taskIndex: 0 })
+    expect(opened).toMatchObject({ type: 'AppealOpened', appellant: CREATOR })
+    expectConserved(h.state)
+  })
+
+  it('a judged appeal cannot be cancelled', () => {
+    const h = setup([CHECKER, CHECKER2], STAKE, TIMEOUT)
+    verdictBy(h, false)
+    const judge = appeal(h, WORKER)
+    h.call(judge, { call: 'judge_appeal', jobId: JOB, taskIndex: 0, accepted: false })
+    h.now += TIMEOUT
+    h.reject(WORKER, { call: 'cancel_appeal', jobId: JOB, taskIndex: 0 }, 'ENotAppellant')
+  })
+})
+
+describe('a checker slashed below the minimum stake', () => {
+  it('leaves the active checkers (swap-remove) and is drawn no more, until add_stake brings it back to the minimum', () => {
+    const h = setup([CHECKER, CHECKER2, addr(6)], (3n * STAKE) / 2n)
+    const first = verdictBy(h, false)
+    const judge = appeal(h, WORKER)
+    h.call(judge, { call: 'judge_appeal', jobId: JOB, taskIndex: 0, accepted: true })
+    expect(stake(h, first)).toBe(STAKE / 2n)
+    expect(h.state.checkers).not.toContain(first)
+    expect(h.state.checkers).toHaveLength(2)
+    // Every later draw skips it: task 1's checker is never the slashed one.
+    expect(verdictBy(h, true, 1, WORKER2)).not.toBe(first)
+    h.call(first, { call: 'add_stake', amount: STAKE / 4n })
+    expect(h.state.checkers).not.toContain(first) // still below the minimum
+    h.call(first, { call: 'add_stake', amount: STAKE / 4n })
+    expect(h.state.checkers.at(-1)).toBe(first)
+    expect(h.state.checkers).toHaveLength(3)
+    expectConserved(h.state)
+  })
+
+  it('a slash that leaves the minimum keeps the checker drawn', () => {
+    const h = setup([CHECKER, CHECKER2, addr(6)], STAKE)
+    const first = verdictBy(h, false)
+    const judge = appeal(h, WORKER)
+    h.call(judge, { call: 'judge_appeal', jobId: JOB, taskIndex: 0, accepted: true })
+    expect(stake(h, first)).toBe(STAKE)
+    expect(h.state.checkers).toContain(first)
   })
 })

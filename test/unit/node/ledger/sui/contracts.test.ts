@@ -203,6 +203,18 @@ const CASES: Case[] = [
         taskIndex: u64(v.task_index),
         accepted: v.accepted as boolean
       })
+  },
+  {
+    target: 'appeal::cancel_appeal',
+    values: { task_index: 7n },
+    build: (o, v) =>
+      contracts.cancelAppeal({
+        ...TARGET,
+        job: o.job!,
+        registry: o.registry!,
+        taskIndex: u64(v.task_index),
+        clock: o.clock!
+      })
   }
 ]
 

@@ -44,7 +44,7 @@ const builders = Object.entries(contracts)
 describe('Move sources and the Sui adapter agree', () => {
   it('finds the modules, functions and structs', () => {
     expect([...modules.keys()].sort()).toEqual(['appeal', 'funds', 'job', 'registry', 'task', 'verdict', 'verify'])
-    expect(builders.length).toBe(16)
+    expect(builders.length).toBe(17)
   })
 
   for (const [name, builder] of builders) {

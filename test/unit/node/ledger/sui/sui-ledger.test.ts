@@ -80,6 +80,7 @@ describe('SuiLedger', () => {
       [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined, normalizeSuiAddress('0x6')]
     ],
     [{ fn: 'judge_appeal', jobId: JOB_ID, taskIndex: 0, accepted: false }, 'appeal::judge_appeal', [JOB_OBJECT_ID, REGISTRY_ID, undefined, undefined]],
+    [{ fn: 'cancel_appeal', jobId: JOB_ID, taskIndex: 0 }, 'appeal::cancel_appeal', [JOB_OBJECT_ID, REGISTRY_ID, undefined, normalizeSuiAddress('0x6')]],
     [{ fn: 'cancel_job', jobId: JOB_ID }, 'job::cancel_job', [JOB_OBJECT_ID]],
     [{ fn: 'close_job', jobId: JOB_ID }, 'job::close_job', [JOB_OBJECT_ID]]
   ]
