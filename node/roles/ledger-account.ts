@@ -41,7 +41,7 @@ export function retryDelayMs(failures: number, backoff: RetryBackoff = REGISTRAT
   return Math.min(backoff.maxMs, backoff.firstMs * 2 ** Math.min(Math.max(failures - 1, 0), 30))
 }
 
-const REAL_TIMERS: RetryTimers = {
+export const REAL_TIMERS: RetryTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout)
 }

@@ -6,7 +6,7 @@
 // refusal that cannot heal (the task reassigned, the job closed) is not.
 import { LedgerError, type LedgerErrorCode } from '../../ledger/errors.ts'
 import type { Logger } from '../../log.ts'
-import { REGISTRATION_BACKOFF, type RetryTimers, retryDelayMs } from '../ledger-account.ts'
+import { REAL_TIMERS, REGISTRATION_BACKOFF, type RetryTimers, retryDelayMs } from '../ledger-account.ts'
 
 /** Codes another attempt can get past: a checker may register, funds may arrive. */
 const HEALS: ReadonlySet<LedgerErrorCode> = new Set(['ENoChecker', 'EInsufficientBalance', 'EInsufficientGas', 'ENotRegistered', 'EBadNonce'])
@@ -20,11 +20,6 @@ export interface ChainCommitsComponents {
   logger: Logger
   timers?: RetryTimers
   now(): number
-}
-
-const REAL_TIMERS: RetryTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout)
 }
 
 export function heals(err: unknown): boolean {

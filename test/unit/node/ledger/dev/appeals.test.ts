@@ -7,16 +7,8 @@ import { DevLedger } from '../../../../../node/ledger/dev/dev-ledger.ts'
 import { pickIndex } from '../../../../../node/ledger/dev/handlers.ts'
 import { taskOf } from '../../../../../node/ledger/dev/state.ts'
 import { ROLE } from '../../../../../node/ledger/types.ts'
-import { addr, chainPerTest, expectConserved, Harness, jobIdOf, REGISTRY, registeredActors, rootOf, seed, serialise } from './helpers.ts'
+import { addr, chainPerTest, CHECKER, CHECKER2, CREATOR, expectConserved, Harness, JOB, jobIdOf, registeredActors, REGISTRY, rootOf, seed, serialise, STAKE, STRANGER, WORKER, WORKER2 } from './helpers.ts'
 
-const CREATOR = addr(1)
-const WORKER = addr(2)
-const CHECKER = addr(3)
-const CHECKER2 = addr(4)
-const WORKER2 = addr(5)
-const STRANGER = addr(9)
-const JOB = jobIdOf(1)
-const STAKE = 1_000_000n
 const FEE = 7n
 const WINDOW = 60_000
 

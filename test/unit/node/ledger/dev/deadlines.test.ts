@@ -8,17 +8,8 @@ import { describe, expect, it } from 'vitest'
 import { MAX_REDRAWS, pickIndex } from '../../../../../node/ledger/dev/handlers.ts'
 import { taskOf } from '../../../../../node/ledger/dev/state.ts'
 import { ROLE } from '../../../../../node/ledger/types.ts'
-import { addr, expectConserved, Harness, jobIdOf, rootOf } from './helpers.ts'
+import { addr, CHECKER, CHECKER2, CHECKER3, CREATOR, expectConserved, Harness, JOB, jobIdOf, rootOf, STAKE, STRANGER, WORKER, WORKER2 } from './helpers.ts'
 
-const CREATOR = addr(1)
-const WORKER = addr(2)
-const CHECKER = addr(3)
-const CHECKER2 = addr(4)
-const WORKER2 = addr(5)
-const CHECKER3 = addr(6)
-const STRANGER = addr(9)
-const JOB = jobIdOf(1)
-const STAKE = 1_000_000n
 const FEE = 7n
 const COMMIT_TIMEOUT = 1_000
 const VERDICT_TIMEOUT = 2_000

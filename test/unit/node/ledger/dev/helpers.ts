@@ -141,3 +141,14 @@ export class Harness {
     return result.events
   }
 }
+
+// The actors and job the state-machine tests share (the Move tests' setup.move has the same).
+export const CREATOR = addr(1)
+export const WORKER = addr(2)
+export const CHECKER = addr(3)
+export const CHECKER2 = addr(4)
+export const WORKER2 = addr(5)
+export const CHECKER3 = addr(6)
+export const STRANGER = addr(9)
+export const JOB = jobIdOf(1)
+export const STAKE = 1_000_000n

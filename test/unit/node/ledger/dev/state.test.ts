@@ -3,15 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { taskOf } from '../../../../../node/ledger/dev/state.ts'
 import { ROLE, U64_MAX } from '../../../../../node/ledger/types.ts'
-import { Harness, addr, expectConserved, jobIdOf, rootOf } from './helpers.ts'
+import { addr, CHECKER, CHECKER2, CREATOR, expectConserved, Harness, JOB, jobIdOf, rootOf, STAKE, STRANGER, WORKER } from './helpers.ts'
 
-const CREATOR = addr(1)
-const WORKER = addr(2)
-const CHECKER = addr(3)
-const CHECKER2 = addr(4)
-const STRANGER = addr(9)
-const JOB = jobIdOf(1)
-const STAKE = 1_000_000n
 
 /** A creator, a worker and a checker, funded and registered. */
 function setup(): Harness {
