@@ -80,6 +80,17 @@ export const LIMITS = {
   maxGossipBytes: 64 * 1024,
   /** Largest blob a node will store or fetch. */
   maxBlobBytes: 512 * 1024 * 1024,
+  /** One Walrus blob a reference may name (larger objects are split into parts). */
+  maxWalrusBlobBytes: 64 * 1024 * 1024,
+  /** One Walrus object (all its parts) a reference may reach into. */
+  maxWalrusObjectBytes: 8 * 1024 * 1024 * 1024,
+  /** Parts in one Walrus parts manifest. */
+  maxWalrusParts: 4096,
+  /** A scene project: files, all their bytes, one path, and the manifest itself. */
+  maxProjectFiles: 10_000,
+  maxProjectBytes: 8 * 1024 * 1024 * 1024,
+  maxProjectPathBytes: 1024,
+  maxManifestBytes: 4 * 1024 * 1024,
   /** A message's timestamp may be at most this far from the local clock. */
   clockSkewMs: 30_000,
   /** Signed messages older than this are stale (IGNORE) on gossip. */

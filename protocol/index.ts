@@ -57,3 +57,4 @@ export {
 } from './merkle.ts'
 export { frameCost, jobMaxCost, MAX_U64, type PricedFrames, type PricedJob, REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH, taskCost } from './pricing.ts'
 export * from './verification/index.ts'
+export { isWalrusBlobId, parseWalrusRef, walrusRefProblem } from './blobs/walrus-ref.ts'

@@ -12,7 +12,7 @@ import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-proto
 import { BlobFetchError, BlobNotFoundError } from './errors.ts'
 import { assertBlobId, blobCid } from './ids.ts'
 import type { LocalBlobStore } from './local-store.ts'
-import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
+import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
 
 export type BlobLibp2p = Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'contentRouting' | 'peerStore'>
 
@@ -20,6 +20,8 @@ export interface NetworkedBlobStoreComponents {
   libp2p: BlobLibp2p
   /** Started and stopped by its owner; this store only wraps it. */
   local: LocalBlobStore
+  /** A remote backend (Walrus) tried before peers when a read names a remote ref. */
+  remote?: RemoteBlobs
   logger?: Logger
 }
 
@@ -39,6 +41,8 @@ export interface NetworkedGetOptions extends BlobGetOptions {
   peers?: PeerId[]
   /** Announce this node as a provider once fetched (default true). */
   announce?: boolean
+  /** Where the blob also lives remotely, and its size: read from there first, then from peers. */
+  remote?: RemoteCopy
 }
 
 interface SharedFetch {
@@ -49,6 +53,7 @@ interface SharedFetch {
 
 export class NetworkedBlobStore implements BlobStore {
   readonly local: LocalBlobStore
+  readonly remote: RemoteBlobs | undefined
   private readonly libp2p: BlobLibp2p
   private readonly server: BlobServer
   private readonly log: Logger
@@ -62,6 +67,7 @@ export class NetworkedBlobStore implements BlobStore {
 
   constructor(components: NetworkedBlobStoreComponents, init: NetworkedBlobStoreInit = {}) {
     this.local = components.local
+    this.remote = components.remote
     this.libp2p = components.libp2p
     this.log = components.logger ?? createLogger('blobs:net')
     this.server = new BlobServer({ libp2p: this.libp2p, store: this.local, logger: this.log.child('server') }, init)
@@ -152,6 +158,15 @@ export class NetworkedBlobStore implements BlobStore {
     return this.local.pathOf(id)
   }
 
+  /**
+   * Publishes local blobs to the remote backend, if there is one; undefined
+   * when this node keeps blobs peer to peer only.
+   */
+  async publish(ids: BlobId[], options: { signal?: AbortSignal } = {}): Promise<Map<BlobId, RemoteRef> | undefined> {
+    if (this.remote === undefined || ids.length === 0) return undefined
+    return await this.remote.publish(ids.map(assertBlobId), options)
+  }
+
   /** Announces this node as a provider of the blob. Never rejects; repeated calls share one announcement. */
   provide(id: BlobId): Promise<void> {
     const pending = this.provides.get(id)
@@ -164,9 +179,22 @@ export class NetworkedBlobStore implements BlobStore {
     return promise
   }
 
+  /** The remote copy first (it answers without a peer search), then peers: a bad remote read only costs time. */
   private async fetchFromPeers(id: BlobId, options: NetworkedGetOptions & { signal: AbortSignal }): Promise<BlobStat> {
     const { signal } = options
     const failures: unknown[] = []
+    if (this.remote !== undefined && options.remote !== undefined) {
+      try {
+        const stat = await this.remote.fetchInto(options.remote.ref, id, options.remote.size, { signal, onProgress: options.onProgress })
+        this.log.debug('fetched blob from the remote store', { id, remote: this.remote.name, size: stat.size })
+        if (options.announce !== false) void this.provide(id)
+        return stat
+      } catch (err) {
+        if (signal.aborted) throw signal.reason
+        this.log.info('remote blob read failed, trying peers', { id, remote: this.remote.name, err })
+        failures.push(err)
+      }
+    }
     const peers = this.candidates(id, options.peers ?? [], signal)
     try {
       for (let peer = await peers.next(); peer !== undefined; peer = await peers.next()) {

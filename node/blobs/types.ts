@@ -39,3 +39,40 @@ export interface BlobStore {
   /** Copies the blob to a file (written to a temp name, then renamed). */
   getFile(id: BlobId, path: string, options?: BlobGetOptions): Promise<void>
 }
+
+/** Where a blob's bytes also live on a remote store (the protocol's WalrusRef). */
+export interface RemoteRef {
+  blobId: string
+  parts: boolean
+  offset: number
+}
+
+/** A remote copy of one blob: where, and how many bytes. */
+export interface RemoteCopy {
+  ref: RemoteRef
+  size: number
+}
+
+/** The remote copy a message describes, if it names one (a ref needs the size to be read). */
+export function remoteCopyOf(ref: RemoteRef | undefined, size: number | undefined): RemoteCopy | undefined {
+  return ref === undefined || size === undefined ? undefined : { ref, size }
+}
+
+/**
+ * A remote blob backend beside the local store (Walrus). Blobs keep their
+ * sha256 id; the backend only adds a second place to read them from.
+ */
+export interface RemoteBlobs {
+  /** What `pictor status` shows, e.g. "walrus". */
+  readonly name: string
+  /**
+   * Stores local blobs remotely, together as one object where that is
+   * cheaper, and returns where each now lives. Blobs published before and
+   * still live are not sent again.
+   */
+  publish(ids: BlobId[], options?: { signal?: AbortSignal }): Promise<Map<BlobId, RemoteRef>>
+  /** Reads `size` bytes at `ref` into the local store, kept only if they hash to `id`. */
+  fetchInto(ref: RemoteRef, id: BlobId, size: number, options?: BlobGetOptions): Promise<BlobStat>
+  /** Whether the endpoints answer, for `pictor status`: one line each. */
+  health(options?: { signal?: AbortSignal }): Promise<{ ok: boolean; detail: string }>
+}

@@ -7,6 +7,7 @@
 // reader), and every failure is a reason, never an exception.
 // The creator (before it asks checkers) and the checker (before it
 // re-renders) both run verifyCommittedFrames: one path, the same rules.
+import type { RemoteRef } from '../blobs/types.ts'
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { bytesEqual, type MerkleProof, merkleRoot, type OutputFormat, toHex, verifyMerkleProof } from '../../protocol/index.ts'
@@ -16,6 +17,9 @@ export interface CommittedFrame {
   frame: number
   blobId: Uint8Array
   pixelHash: Uint8Array
+  /** Bytes of the frame file and where it also lives on Walrus, when the worker said. */
+  size?: number
+  walrus?: RemoteRef
 }
 
 export type FrameIntegrity = { frame: number; ok: true; decoded: Frame; flat: boolean } | { frame: number; ok: false; reason: string }

@@ -37,7 +37,8 @@ function definingFields(spec: JobSpec): Partial<JobAnnouncement> {
     gpuModel: spec.gpuModel,
     minGpuCount: spec.minGpuCount,
     minRamMib: spec.minRamMib,
-    tier: spec.tier
+    tier: spec.tier,
+    sceneProject: spec.sceneProject
   }
 }
 
@@ -69,7 +70,8 @@ export function announcementOf(spec: JobSpec, init: AnnouncementInit): JobAnnoun
     jobId: jobIdOf(spec, init.creatorPublicKey, init.nonce) as Uint8Array<ArrayBuffer>,
     addrs: [...init.addrs],
     timestampMs: init.timestampMs,
-    nonce: init.nonce as Uint8Array<ArrayBuffer>
+    nonce: init.nonce as Uint8Array<ArrayBuffer>,
+    ...(spec.sceneWalrus === undefined ? {} : { sceneWalrus: spec.sceneWalrus })
   }
 }
 
@@ -99,6 +101,8 @@ export function specOfAnnouncement(a: JobAnnouncement): Record<keyof JobSpec, un
     minGpuCount: a.minGpuCount,
     minRamMib: a.minRamMib,
     tier: a.tier,
+    sceneProject: a.sceneProject,
+    sceneWalrus: a.sceneWalrus,
     // Creator-only fields: not announced.
     name: '',
     comment: ''

@@ -8,12 +8,18 @@ import { JobSpecError } from '../errors.ts'
 import { utf8Length } from '../bytes.ts'
 import { jobMaxCost, MAX_U64 } from '../pricing.ts'
 import { parseVersionRequest } from './renderer-version.ts'
+import { parseWalrusRef, type WalrusRef } from '../blobs/walrus-ref.ts'
+import { ProtocolError } from '../errors.ts'
 
 export interface JobSpec {
   renderer: RendererName
   /** Content id (sha256) of the scene blob, 64 lowercase hex characters. */
   sceneBlob: string
   sceneSize: number
+  /** The scene blob is a project manifest (protocol/blobs/project.ts): a .blend plus the files it uses. */
+  sceneProject: boolean
+  /** Where the scene blob also lives on Walrus, set by the creator's node when it publishes the scene. */
+  sceneWalrus?: WalrusRef
   frameStart: number
   /** Inclusive. */
   frameEnd: number
@@ -120,6 +126,16 @@ function outputFormat(input: Record<string, unknown>): OutputFormat {
   return value as OutputFormat
 }
 
+function sceneWalrusOf(value: unknown, sceneSize: number): { sceneWalrus?: WalrusRef } {
+  if (value === undefined || value === null) return {}
+  try {
+    return { sceneWalrus: parseWalrusRef(value, sceneSize, 'sceneWalrus') }
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new JobSpecError('sceneWalrus', err.message)
+    throw err
+  }
+}
+
 /** Checks untrusted input and fills defaults. Throws JobSpecError with a one-line message. */
 export function validateJobSpec(input: unknown): JobSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -148,10 +164,14 @@ export function validateJobSpec(input: unknown): JobSpec {
   const width = integer(o, 'width', 1, LIMITS.maxWidth)
   const height = integer(o, 'height', 1, LIMITS.maxHeight)
 
+  const sceneSize = integer(o, 'sceneSize', 1, LIMITS.maxBlobBytes)
+  if (o.sceneProject !== undefined && typeof o.sceneProject !== 'boolean') throw new JobSpecError('sceneProject', 'sceneProject must be true or false')
   const spec: JobSpec = {
     renderer: renderer as RendererName,
     sceneBlob: sceneBlob.toLowerCase(),
-    sceneSize: integer(o, 'sceneSize', 1, LIMITS.maxBlobBytes),
+    sceneSize,
+    sceneProject: o.sceneProject === true,
+    ...sceneWalrusOf(o.sceneWalrus, sceneSize),
     frameStart,
     frameEnd,
     framesPerTask: integer(o, 'framesPerTask', 1, LIMITS.maxFramesPerTask),

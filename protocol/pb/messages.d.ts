@@ -222,6 +222,8 @@ export interface JobAnnouncement {
     minGpuCount: number;
     minRamMib: number;
     tier: number;
+    sceneProject: boolean;
+    sceneWalrus?: WalrusRef;
 }
 export declare namespace JobAnnouncement {
     const codec: () => Codec<JobAnnouncement>;
@@ -335,9 +337,48 @@ export declare namespace JobAnnouncement {
         field: '$.tier';
         value: number;
     }
+    interface JobAnnouncementSceneProjectFieldEvent {
+        field: '$.sceneProject';
+        value: boolean;
+    }
+    interface JobAnnouncementSceneWalrusBlobIdFieldEvent {
+        field: '$.sceneWalrus.blobId';
+        value: string;
+    }
+    interface JobAnnouncementSceneWalrusPartsFieldEvent {
+        field: '$.sceneWalrus.parts';
+        value: boolean;
+    }
+    interface JobAnnouncementSceneWalrusOffsetFieldEvent {
+        field: '$.sceneWalrus.offset';
+        value: number;
+    }
     function encode(obj: Partial<JobAnnouncement>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): JobAnnouncement;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementJobIdFieldEvent | JobAnnouncementRendererFieldEvent | JobAnnouncementSceneBlobFieldEvent | JobAnnouncementSceneSizeFieldEvent | JobAnnouncementFrameStartFieldEvent | JobAnnouncementFrameEndFieldEvent | JobAnnouncementFramesPerTaskFieldEvent | JobAnnouncementWidthFieldEvent | JobAnnouncementHeightFieldEvent | JobAnnouncementSamplesFieldEvent | JobAnnouncementSeedFieldEvent | JobAnnouncementMaxPriceFieldEvent | JobAnnouncementTimeoutStopSFieldEvent | JobAnnouncementMinBenchScoreFieldEvent | JobAnnouncementEngineFieldEvent | JobAnnouncementDeviceFieldEvent | JobAnnouncementRendererVersionFieldEvent | JobAnnouncementAddrsFieldEvent | JobAnnouncementTimestampMsFieldEvent | JobAnnouncementNonceFieldEvent | JobAnnouncementOutputFormatFieldEvent | JobAnnouncementRegionsFieldEvent | JobAnnouncementGpuVendorFieldEvent | JobAnnouncementGpuModelFieldEvent | JobAnnouncementMinGpuCountFieldEvent | JobAnnouncementMinRamMibFieldEvent | JobAnnouncementTierFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobAnnouncement>): Generator<JobAnnouncementJobIdFieldEvent | JobAnnouncementRendererFieldEvent | JobAnnouncementSceneBlobFieldEvent | JobAnnouncementSceneSizeFieldEvent | JobAnnouncementFrameStartFieldEvent | JobAnnouncementFrameEndFieldEvent | JobAnnouncementFramesPerTaskFieldEvent | JobAnnouncementWidthFieldEvent | JobAnnouncementHeightFieldEvent | JobAnnouncementSamplesFieldEvent | JobAnnouncementSeedFieldEvent | JobAnnouncementMaxPriceFieldEvent | JobAnnouncementTimeoutStopSFieldEvent | JobAnnouncementMinBenchScoreFieldEvent | JobAnnouncementEngineFieldEvent | JobAnnouncementDeviceFieldEvent | JobAnnouncementRendererVersionFieldEvent | JobAnnouncementAddrsFieldEvent | JobAnnouncementTimestampMsFieldEvent | JobAnnouncementNonceFieldEvent | JobAnnouncementOutputFormatFieldEvent | JobAnnouncementRegionsFieldEvent | JobAnnouncementGpuVendorFieldEvent | JobAnnouncementGpuModelFieldEvent | JobAnnouncementMinGpuCountFieldEvent | JobAnnouncementMinRamMibFieldEvent | JobAnnouncementTierFieldEvent | JobAnnouncementSceneProjectFieldEvent | JobAnnouncementSceneWalrusBlobIdFieldEvent | JobAnnouncementSceneWalrusPartsFieldEvent | JobAnnouncementSceneWalrusOffsetFieldEvent>;
+}
+export interface WalrusRef {
+    blobId: string;
+    parts: boolean;
+    offset: number;
+}
+export declare namespace WalrusRef {
+    const codec: () => Codec<WalrusRef>;
+    interface WalrusRefBlobIdFieldEvent {
+        field: '$.blobId';
+        value: string;
+    }
+    interface WalrusRefPartsFieldEvent {
+        field: '$.parts';
+        value: boolean;
+    }
+    interface WalrusRefOffsetFieldEvent {
+        field: '$.offset';
+        value: number;
+    }
+    function encode(obj: Partial<WalrusRef>): Uint8Array<ArrayBuffer>;
+    function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WalrusRef>): WalrusRef;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<WalrusRef>): Generator<WalrusRefBlobIdFieldEvent | WalrusRefPartsFieldEvent | WalrusRefOffsetFieldEvent>;
 }
 export interface Bid {
     jobId: Uint8Array<ArrayBuffer>;
@@ -514,6 +555,8 @@ export interface FrameResult {
     frame: number;
     blobId: Uint8Array<ArrayBuffer>;
     pixelHash: Uint8Array<ArrayBuffer>;
+    size?: number;
+    walrus?: WalrusRef;
 }
 export declare namespace FrameResult {
     const codec: () => Codec<FrameResult>;
@@ -529,9 +572,25 @@ export declare namespace FrameResult {
         field: '$.pixelHash';
         value: Uint8Array<ArrayBuffer>;
     }
+    interface FrameResultSizeFieldEvent {
+        field: '$.size';
+        value: number;
+    }
+    interface FrameResultWalrusBlobIdFieldEvent {
+        field: '$.walrus.blobId';
+        value: string;
+    }
+    interface FrameResultWalrusPartsFieldEvent {
+        field: '$.walrus.parts';
+        value: boolean;
+    }
+    interface FrameResultWalrusOffsetFieldEvent {
+        field: '$.walrus.offset';
+        value: number;
+    }
     function encode(obj: Partial<FrameResult>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FrameResult>): FrameResult;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FrameResult>): Generator<FrameResultFrameFieldEvent | FrameResultBlobIdFieldEvent | FrameResultPixelHashFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FrameResult>): Generator<FrameResultFrameFieldEvent | FrameResultBlobIdFieldEvent | FrameResultPixelHashFieldEvent | FrameResultSizeFieldEvent | FrameResultWalrusBlobIdFieldEvent | FrameResultWalrusPartsFieldEvent | FrameResultWalrusOffsetFieldEvent>;
 }
 export interface ResultCommitment {
     jobId: Uint8Array<ArrayBuffer>;
@@ -574,13 +633,33 @@ export declare namespace ResultCommitment {
         value: Uint8Array<ArrayBuffer>;
         index: number;
     }
+    interface ResultCommitmentFramesSizeFieldEvent {
+        field: '$.frames[].size';
+        value: number;
+        index: number;
+    }
+    interface ResultCommitmentFramesWalrusBlobIdFieldEvent {
+        field: '$.frames[].walrus.blobId';
+        value: string;
+        index: number;
+    }
+    interface ResultCommitmentFramesWalrusPartsFieldEvent {
+        field: '$.frames[].walrus.parts';
+        value: boolean;
+        index: number;
+    }
+    interface ResultCommitmentFramesWalrusOffsetFieldEvent {
+        field: '$.frames[].walrus.offset';
+        value: number;
+        index: number;
+    }
     interface ResultCommitmentTimestampMsFieldEvent {
         field: '$.timestampMs';
         value: number;
     }
     function encode(obj: Partial<ResultCommitment>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultCommitment>): ResultCommitment;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultCommitment>): Generator<ResultCommitmentJobIdFieldEvent | ResultCommitmentTaskIndexFieldEvent | ResultCommitmentLeaseIdFieldEvent | ResultCommitmentMerkleRootFieldEvent | ResultCommitmentFramesFrameFieldEvent | ResultCommitmentFramesBlobIdFieldEvent | ResultCommitmentFramesPixelHashFieldEvent | ResultCommitmentTimestampMsFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ResultCommitment>): Generator<ResultCommitmentJobIdFieldEvent | ResultCommitmentTaskIndexFieldEvent | ResultCommitmentLeaseIdFieldEvent | ResultCommitmentMerkleRootFieldEvent | ResultCommitmentFramesFrameFieldEvent | ResultCommitmentFramesBlobIdFieldEvent | ResultCommitmentFramesPixelHashFieldEvent | ResultCommitmentFramesSizeFieldEvent | ResultCommitmentFramesWalrusBlobIdFieldEvent | ResultCommitmentFramesWalrusPartsFieldEvent | ResultCommitmentFramesWalrusOffsetFieldEvent | ResultCommitmentTimestampMsFieldEvent>;
 }
 export interface Verdict {
     jobId: Uint8Array<ArrayBuffer>;

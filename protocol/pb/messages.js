@@ -781,6 +781,14 @@ export var JobAnnouncement;
                     w.uint32(216);
                     w.uint32(obj.tier);
                 }
+                if ((obj.sceneProject != null && obj.sceneProject !== false)) {
+                    w.uint32(224);
+                    w.bool(obj.sceneProject);
+                }
+                if (obj.sceneWalrus != null) {
+                    w.uint32(234);
+                    WalrusRef.codec().encode(obj.sceneWalrus, w);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -812,7 +820,8 @@ export var JobAnnouncement;
                     gpuModel: '',
                     minGpuCount: 0,
                     minRamMib: 0,
-                    tier: 0
+                    tier: 0,
+                    sceneProject: false
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -936,6 +945,16 @@ export var JobAnnouncement;
                         }
                         case 27: {
                             obj.tier = reader.uint32();
+                            break;
+                        }
+                        case 28: {
+                            obj.sceneProject = reader.bool();
+                            break;
+                        }
+                        case 29: {
+                            obj.sceneWalrus = WalrusRef.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.sceneWalrus
+                            });
                             break;
                         }
                         default: {
@@ -1159,6 +1178,19 @@ export var JobAnnouncement;
                             };
                             break;
                         }
+                        case 28: {
+                            yield {
+                                field: `${prefix}.sceneProject`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 29: {
+                            yield* WalrusRef.codec().stream(reader, reader.uint32(), `${prefix}.sceneWalrus`, {
+                                limits: opts.limits?.sceneWalrus
+                            });
+                            break;
+                        }
                         default: {
                             reader.skipType(tag & 7);
                             break;
@@ -1182,6 +1214,108 @@ export var JobAnnouncement;
     }
     JobAnnouncement.stream = stream;
 })(JobAnnouncement || (JobAnnouncement = {}));
+export var WalrusRef;
+(function (WalrusRef) {
+    let _codec;
+    WalrusRef.codec = () => {
+        if (_codec == null) {
+            _codec = message((obj, w, opts = {}) => {
+                if (opts.lengthDelimited !== false) {
+                    w.fork();
+                }
+                if ((obj.blobId != null && obj.blobId !== '')) {
+                    w.uint32(10);
+                    w.string(obj.blobId);
+                }
+                if ((obj.parts != null && obj.parts !== false)) {
+                    w.uint32(16);
+                    w.bool(obj.parts);
+                }
+                if ((obj.offset != null && obj.offset !== 0)) {
+                    w.uint32(24);
+                    w.uint64Number(obj.offset);
+                }
+                if (opts.lengthDelimited !== false) {
+                    w.ldelim();
+                }
+            }, (reader, length, opts = {}) => {
+                const obj = {
+                    blobId: '',
+                    parts: false,
+                    offset: 0
+                };
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            obj.blobId = reader.string();
+                            break;
+                        }
+                        case 2: {
+                            obj.parts = reader.bool();
+                            break;
+                        }
+                        case 3: {
+                            obj.offset = reader.uint64Number();
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+                return obj;
+            }, function* (reader, length, prefix, opts = {}) {
+                const end = length == null ? reader.len : reader.pos + length;
+                while (reader.pos < end) {
+                    const tag = reader.uint32();
+                    switch (tag >>> 3) {
+                        case 1: {
+                            yield {
+                                field: `${prefix}.blobId`,
+                                value: reader.string()
+                            };
+                            break;
+                        }
+                        case 2: {
+                            yield {
+                                field: `${prefix}.parts`,
+                                value: reader.bool()
+                            };
+                            break;
+                        }
+                        case 3: {
+                            yield {
+                                field: `${prefix}.offset`,
+                                value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        default: {
+                            reader.skipType(tag & 7);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+        return _codec;
+    };
+    function encode(obj) {
+        return encodeMessage(obj, WalrusRef.codec());
+    }
+    WalrusRef.encode = encode;
+    function decode(buf, opts) {
+        return decodeMessage(buf, WalrusRef.codec(), opts);
+    }
+    WalrusRef.decode = decode;
+    function stream(buf, opts) {
+        return streamMessage(buf, WalrusRef.codec(), opts);
+    }
+    WalrusRef.stream = stream;
+})(WalrusRef || (WalrusRef = {}));
 export var Bid;
 (function (Bid) {
     let _codec;
@@ -1787,6 +1921,14 @@ export var FrameResult;
                     w.uint32(26);
                     w.bytes(obj.pixelHash);
                 }
+                if (obj.size != null) {
+                    w.uint32(32);
+                    w.uint64Number(obj.size);
+                }
+                if (obj.walrus != null) {
+                    w.uint32(42);
+                    WalrusRef.codec().encode(obj.walrus, w);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -1810,6 +1952,16 @@ export var FrameResult;
                         }
                         case 3: {
                             obj.pixelHash = reader.bytes();
+                            break;
+                        }
+                        case 4: {
+                            obj.size = reader.uint64Number();
+                            break;
+                        }
+                        case 5: {
+                            obj.walrus = WalrusRef.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.walrus
+                            });
                             break;
                         }
                         default: {
@@ -1843,6 +1995,19 @@ export var FrameResult;
                                 field: `${prefix}.pixelHash`,
                                 value: reader.bytes()
                             };
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.size`,
+                                value: reader.uint64Number()
+                            };
+                            break;
+                        }
+                        case 5: {
+                            yield* WalrusRef.codec().stream(reader, reader.uint32(), `${prefix}.walrus`, {
+                                limits: opts.limits?.walrus
+                            });
                             break;
                         }
                         default: {

@@ -3,6 +3,7 @@
 // does not match its own frame list never reaches the ledger.
 import { bytesEqual } from '../bytes.ts'
 import { CONTENT_ID_BYTES, HASH_BYTES, JOB_ID_BYTES, LEASE_ID_BYTES, LIMITS } from '../constants.ts'
+import { walrusRefProblem } from '../blobs/walrus-ref.ts'
 import { merkleRoot } from '../merkle.ts'
 import { bytesOfLength, fail, frameRange, intInRange } from './checks.ts'
 import type { MessageRules } from './types.ts'
@@ -21,6 +22,12 @@ export const resultCommitmentRules: MessageRules<'ResultCommitment'> = {
       if (f.frame !== first + i) fail('FIELD_RANGE', `frames[${i}] is frame ${f.frame}, expected ${first + i}`)
       bytesOfLength(`frames[${i}].blobId`, f.blobId, CONTENT_ID_BYTES)
       bytesOfLength(`frames[${i}].pixelHash`, f.pixelHash, HASH_BYTES)
+      if (f.size !== undefined) intInRange(`frames[${i}].size`, f.size, 1, LIMITS.maxBlobBytes)
+      if (f.walrus !== undefined) {
+        if (f.size === undefined) fail('FIELD_RANGE', `frames[${i}].walrus needs frames[${i}].size`)
+        const problem = walrusRefProblem(f.walrus, f.size)
+        if (problem !== undefined) fail('FIELD_RANGE', `frames[${i}].${problem}`)
+      }
     })
     // R49b: the root is the Merkle root of the listed frames (R80-R83).
     if (!bytesEqual(merkleRoot(c.frames), c.merkleRoot)) fail('BAD_MERKLE_ROOT', 'merkleRoot does not match the frames')

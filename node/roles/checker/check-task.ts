@@ -9,6 +9,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BeaconStream, type CropTile, type OpenedCheckRequest, type OutputFormat, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
+import { type RemoteCopy, remoteCopyOf } from '../../blobs/index.ts'
 import { decodeFrame, type Frame, formatOf, jpegBlockRegion } from '../../images/index.ts'
 import type { Logger } from '../../log.ts'
 import { type Renderer, type RenderSettings, renderSettingsOf } from '../../renderers/index.ts'
@@ -17,8 +18,8 @@ import { duplicateGroups, verifyCommittedFrames } from '../../verify/integrity.t
 import { CheckerError } from './errors.ts'
 
 export interface FrameFetcher {
-  /** Makes blob `id` (hex) available on local disk and returns its path. Throws when no provider has it. */
-  fetch(id: string, signal: AbortSignal): Promise<string>
+  /** Makes blob `id` (hex) available on local disk and returns its path; `remote` says where else it lives. Throws when no provider has it. */
+  fetch(id: string, signal: AbortSignal, remote?: RemoteCopy): Promise<string>
 }
 
 export interface CheckTaskDeps {
@@ -67,7 +68,7 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
 
   // Integrity, every frame: what the worker committed must be what it serves.
   const format = formatOf(a)
-  const integrity = await verifyCommittedFrames(c, { ...size, outputFormat: format }, { signal, fetchPath: (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal) })
+  const integrity = await verifyCommittedFrames(c, { ...size, outputFormat: format }, { signal, fetchPath: (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal, remoteCopyOf(f.walrus, f.size)) })
   if (!integrity.ok) return outcome(false, integrity.reason)
   const { paths: pathOf, flat } = integrity
   const escalated = escalationFrames(new BeaconStream(taskSeed(req.beacon, c), `escalate/${req.redundancyIndex}`), flat, duplicateGroups(c.frames), deps.maxEscalations ?? DEFAULT_MAX_ESCALATIONS)
@@ -78,7 +79,7 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
   ].sort((x, y) => x.frame - y.frame)
   if (items.length === 0) return outcome(true, `integrity ok on ${c.frames.length} frames; nothing sampled`)
 
-  const scenePath = await fetchOrThrow(deps.fetcher, toHex(a.sceneBlob), 'scene', signal)
+  const scenePath = await fetchOrThrow(deps.fetcher, toHex(a.sceneBlob), 'scene', signal, remoteCopyOf(a.sceneWalrus, a.sceneSize))
   const thresholds = thresholdsFor(a.renderer, deps.thresholds, format)
   const settings = renderSettingsOf(a)
   const worst = new Map<number, number>()
@@ -145,9 +146,9 @@ async function renderItem(renderer: Renderer, scenePath: string, settings: Rende
   return { mine, pixels: crop.width * crop.height }
 }
 
-async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal): Promise<string> {
+async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal, remote?: RemoteCopy): Promise<string> {
   try {
-    return await fetcher.fetch(id, signal)
+    return await fetcher.fetch(id, signal, remote)
   } catch (err) {
     signal.throwIfAborted()
     throw new CheckerError('FETCH_FAILED', `cannot fetch the ${what} (${id.slice(0, 12)}): ${(err as Error).message}`, { cause: err })

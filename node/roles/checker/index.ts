@@ -47,7 +47,7 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
       fetcher:
         deps.fetcher ??
         ((peers) => ({
-          fetch: (id, signal) => ctx.blobs.fetchToPath(id, { peers, signal })
+          fetch: (id, signal, remote) => ctx.blobs.fetchToPath(id, { peers, signal, remote })
         })),
       peerIdOf: (publicKey) => peerIdFromPublicKey(publicKeyFromRaw(publicKey)),
       rendererFor: (name) => renderers[name],

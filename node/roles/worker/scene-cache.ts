@@ -6,12 +6,20 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { raceAbort } from '../../abort.ts'
-import type { BlobGetOptions } from '../../blobs/types.ts'
+import type { BlobGetOptions, RemoteCopy } from '../../blobs/types.ts'
 import type { Logger } from '../../log.ts'
 
 /** The part of the blob store the cache uses; NetworkedBlobStore takes `peers` to try before the DHT. */
 export interface SceneBlobSource {
-  getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[] }): Promise<void>
+  getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[]; remote?: RemoteCopy }): Promise<void>
+}
+
+/** The scene a job announces: its blob, and where else that blob lives. */
+export interface SceneRef {
+  id: string
+  /** The blob is a project manifest (a .blend plus the files it uses), not a scene file. */
+  project: boolean
+  remote?: RemoteCopy
 }
 
 export interface SceneLease {
@@ -43,13 +51,14 @@ export class SceneCache {
   }
 
   /** Resolves with the scene's path; call release() once the render no longer reads it. */
-  async acquire(id: string, creator: PeerId, signal?: AbortSignal): Promise<SceneLease> {
+  async acquire(scene: SceneRef, creator: PeerId, signal?: AbortSignal): Promise<SceneLease> {
+    const { id } = scene
     let entry = this.entries.get(id)
     if (entry === undefined) {
       // A fresh name per entry: an evicted copy being deleted can never remove the one a new task reads.
       const path = join(this.dir, `${id}.${++this.generation}`)
       // The transfer is shared by every task of the job, so it runs on the cache's lifetime, not one task's signal.
-      const ready = this.fetch(id, path, creator)
+      const ready = this.fetch(scene, path, creator)
       entry = { path, ready, users: 0 }
       this.entries.set(id, entry)
       ready.catch(() => {
@@ -90,10 +99,11 @@ export class SceneCache {
     await rm(this.dir, { recursive: true, force: true })
   }
 
-  private async fetch(id: string, path: string, creator: PeerId): Promise<void> {
+  private async fetch(scene: SceneRef, path: string, creator: PeerId): Promise<void> {
+    const { id } = scene
     await mkdir(this.dir, { recursive: true })
     const started = Date.now()
-    await this.blobs.getFile(id, path, { peers: [creator], signal: this.lifetime.signal })
+    await this.blobs.getFile(id, path, { peers: [creator], signal: this.lifetime.signal, remote: scene.remote })
     this.logger.debug('scene fetched', { id, ms: Date.now() - started })
   }
 

@@ -7,6 +7,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
+import { remoteCopyOf } from '../../blobs/index.ts'
 import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
 import { decodeFrame, formatOf, pixelHash } from '../../images/index.ts'
 import type { Logger } from '../../log.ts'
@@ -88,7 +89,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     await rm(dir, { recursive: true, force: true })
     await mkdir(dir, { recursive: true })
     progress('scene')
-    const scene = await deps.scenes.acquire(toHex(a.sceneBlob), job.creator.peerId, renderSignal)
+    const scene = await deps.scenes.acquire({ id: toHex(a.sceneBlob), project: a.sceneProject, remote: remoteCopyOf(a.sceneWalrus, a.sceneSize) }, job.creator.peerId, renderSignal)
     let rendered: RenderedFrame[]
     try {
       progress('rendering')
