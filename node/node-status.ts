@@ -26,6 +26,25 @@ export interface NodeStatus {
   connections: number
   dht: { mode: string; routingTable: number }
   topics: Record<string, { subscribers: string[]; mesh: number }>
+  /** Where blobs live besides this node and its peers, and whether that backend answers. */
+  blobs?: BlobBackendStatus
+}
+
+export interface BlobBackendStatus {
+  backend: string
+  ok: boolean
+  detail: string
+}
+
+/** The blob backend's health, asked with a short deadline so a dead endpoint never stalls `pictor status`. */
+export async function blobBackendOf(ctx: Pick<NodeContext, 'blobs'>, timeoutMs = 3_000): Promise<BlobBackendStatus> {
+  const remote = ctx.blobs.remote
+  if (remote === undefined) return { backend: 'p2p', ok: true, detail: 'blobs live on this node and its peers only' }
+  try {
+    return { backend: remote.name, ...(await remote.health({ signal: AbortSignal.timeout(timeoutMs) })) }
+  } catch (err) {
+    return { backend: remote.name, ok: false, detail: (err as Error).message }
+  }
 }
 
 export function statusOf(ctx: NodeContext, startedAt: number): NodeStatus {

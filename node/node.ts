@@ -6,7 +6,8 @@ import { nodeEd25519 } from './identity/ed25519.ts'
 import { type NodeIdentity, identityFromSeed } from './identity/keys.ts'
 import { ReplayGuard } from '../protocol/index.ts'
 import { ApiServer } from './api/server.ts'
-import { createLocalBlobStore, createNetworkedBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
+import { createLocalBlobStore, createNetworkedBlobStore, type LocalBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
+import { WalrusBlobs, WalrusHttpClient } from './blobs/walrus/index.ts'
 import { MetricsRegistry } from './metrics/index.ts'
 import type { NodeConfig } from './config/config.ts'
 import { createLedger, type Ledger } from './ledger/index.ts'
@@ -16,7 +17,7 @@ import { GossipService } from './net/gossip.ts'
 import { createHost, type PictorLibp2p } from './net/host.ts'
 import { writeFileAtomic } from './store/atomic-file.ts'
 import type { OpenedDataDir } from './store/data-dir.ts'
-import { type LedgerRegistration, peerList, statusOf } from './node-status.ts'
+import { type LedgerRegistration, peerList, blobBackendOf, statusOf } from './node-status.ts'
 
 export type NodeDb = Level<string, unknown>
 
@@ -54,6 +55,13 @@ export interface PictorNodeInit {
   logger?: Logger
   services?: ServiceFactory
   now?: () => number
+}
+
+/** The Walrus backend the settings describe, beside the local store (sha256 -> Walrus ref kept in LevelDB). */
+function walrusBlobsOf(config: NodeConfig, local: LocalBlobStore, db: NodeContext['db'], logger: Logger): WalrusBlobs {
+  const client = new WalrusHttpClient({ publisherUrl: config.walrusPublisher, aggregatorUrl: config.walrusAggregator, epochs: config.walrusEpochs, logger })
+  const index = db.sublevel<string, string>('walrus', { valueEncoding: 'utf8' })
+  return new WalrusBlobs({ client, local, shards: config.walrusShards, maxPartBytes: config.walrusPartMib * 1024 * 1024, index, logger })
 }
 
 export class PictorNode {
@@ -107,16 +115,21 @@ export class PictorNode {
     })
     const api = new ApiServer({ token: dataDir.token, port: config.apiPort, metrics, logger: logger.child('api') })
     const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })
-    const blobs = createNetworkedBlobStore({ libp2p, local, logger: logger.child('blobs') })
+    const remote = config.blobs === 'walrus' ? walrusBlobsOf(config, local, db, logger.child('walrus')) : undefined
+    const blobs = createNetworkedBlobStore({ libp2p, local, remote, logger: logger.child('blobs') })
     const registration: LedgerRegistration = { state: 'not registered: not tried yet' }
     const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, registration, metrics, logger, now }
     this.ctx = ctx
     metrics.collect('pictor_peers', 'Open peer connections', () => libp2p.getConnections().length)
     metrics.collect('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())
-    api.route('GET', '/api/status', () => statusOf(ctx, this.startedAt))
+    api.route('GET', '/api/status', async () => ({ ...statusOf(ctx, this.startedAt), blobs: await blobBackendOf(ctx) }))
     api.route('GET', '/api/peers', () => peerList(ctx))
     gossip.start()
     await blobs.start()
+    // An unreachable blob backend is worth one line at start; the node still serves what it can.
+    void blobBackendOf(ctx).then((b) => {
+      if (!b.ok) logger.warn(`blob backend ${b.backend} does not answer: ${b.detail}`)
+    })
     this.services = (await this.init.services?.(ctx)) ?? []
     for (const service of this.services) await service.start()
     await api.start()

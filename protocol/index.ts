@@ -58,3 +58,5 @@ export {
 export { frameCost, jobMaxCost, MAX_U64, type PricedFrames, type PricedJob, REFERENCE_HEIGHT, REFERENCE_SAMPLES, REFERENCE_WIDTH, taskCost } from './pricing.ts'
 export * from './verification/index.ts'
 export { isWalrusBlobId, parseWalrusRef, walrusRefProblem } from './blobs/walrus-ref.ts'
+export { encodeProjectManifest, parseProjectManifest, PROJECT_FORMAT, type ProjectFile, type ProjectManifest, projectManifestOf, validateProjectPath } from './blobs/project.ts'
+export { encodeWalrusParts, parseWalrusParts, WALRUS_PARTS_FORMAT, WALRUS_PARTS_MAX_BYTES, type WalrusPart, type WalrusParts } from './blobs/walrus-parts.ts'

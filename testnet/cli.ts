@@ -1,4 +1,4 @@
-// `npm run testnet -- --workers N --checkers M [--smoke]`
+// `npm run testnet -- --workers N --checkers M [--smoke] [--blobs walrus|p2p]`
 import { parseArgs } from 'node:util'
 import { checkLine } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
         'checker-rejects': { type: 'boolean' },
         verification: { type: 'string' },
         dir: { type: 'string' },
+        blobs: { type: 'string' },
         'log-level': { type: 'string' }
       },
       strict: true
@@ -60,8 +61,14 @@ async function main(): Promise<number> {
   for (let i = workers - cheaters + 1; i <= workers; i++) nodeArgs[`worker-${i}`] = ['--cheat', cheat]
   if (values['checker-colludes']) nodeArgs['checker-1'] = ['--checker-colludes']
   if (values['checker-rejects']) nodeArgs['checker-1'] = ['--checker-rejects']
+  const blobs = (values.blobs as string | undefined) ?? 'walrus'
+  if (blobs !== 'walrus' && blobs !== 'p2p') {
+    process.stderr.write(`testnet: --blobs must be walrus or p2p, got "${blobs}"\n`)
+    return 2
+  }
   const testnet = new Testnet({
     workers,
+    blobs,
     checkers: count(values.checkers as string | undefined, 'checkers', 1, 20),
     baseDir: values.dir as string | undefined,
     logLevel: (values['log-level'] as string | undefined) ?? 'info',

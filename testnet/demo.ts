@@ -2,9 +2,11 @@
 // demo job; frames, a contact sheet and an animated preview go to out/.
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { ApiClient } from '../node/api/client.ts'
 import { checkLine, downloadFrames, prepareJob, progressLine, settlementLine, submitJob, waitForJob, waitForSettlement } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
+import type { JobView } from '../node/roles/creator/index.ts'
 import { Testnet } from './launcher.ts'
 import { jobPayouts, paidOut } from '../node/ledger/job-payouts.ts'
 import { writeAnimatedPreview, writeContactSheet } from './preview.ts'
@@ -14,15 +16,33 @@ const OUT = join(ROOT, 'out')
 const SCENE = join(import.meta.dirname, 'scenes', 'demo.json')
 const DEMO_JOB = { renderer: 'builtin', frameStart: 1, frameEnd: 24, framesPerTask: 2, width: 320, height: 180, samples: 16, seed: 7, maxPrice: 5000 }
 
+/** `npm start -- --blobs p2p` keeps blobs peer to peer; the default also goes through Walrus. */
+function blobsFlag(argv: string[]): 'walrus' | 'p2p' | undefined {
+  const { values } = parseArgs({ args: argv, options: { blobs: { type: 'string' } }, strict: true })
+  if (values.blobs === undefined || values.blobs === 'walrus' || values.blobs === 'p2p') return values.blobs ?? 'walrus'
+  return undefined
+}
+
 async function main(): Promise<number> {
   const started = Date.now()
-  const testnet = new Testnet({ workers: 3, checkers: 1, logLevel: 'warn', extraArgs: { worker: ['--threads', '1'] } })
+  let blobs: 'walrus' | 'p2p' | undefined
+  try {
+    blobs = blobsFlag(process.argv.slice(2))
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message.split('. ')[0]}`)
+    return 2
+  }
+  if (blobs === undefined) {
+    console.error('demo: --blobs must be walrus or p2p')
+    return 2
+  }
+  const testnet = new Testnet({ workers: 3, checkers: 1, blobs, logLevel: 'warn', extraArgs: { worker: ['--threads', '1'] } })
   const stopOnSignal = () => void testnet.stop().then(() => process.exit(130))
   process.once('SIGINT', stopOnSignal)
   process.once('SIGTERM', stopOnSignal)
   try {
     await testnet.start()
-    console.log(`starting a local testnet: 1 creator, 3 workers, 1 checker (${testnet.dir})`)
+    console.log(`starting a local testnet: 1 creator, 3 workers, 1 checker, blobs ${blobs === 'walrus' ? `through Walrus at ${testnet.walrus?.url}` : 'peer to peer'} (${testnet.dir})`)
     await testnet.waitReady()
     console.log(`testnet ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     const client = await ApiClient.fromDataDir(testnet.node('creator').dataDir)
@@ -48,6 +68,7 @@ async function main(): Promise<number> {
     console.log(`\n${frames.length} frames, contact sheet and animated preview written to ${OUT}`)
     console.log(`job wall time ${renderS.toFixed(1)} s (total with testnet start ${((Date.now() - started) / 1000).toFixed(1)} s)`)
     console.log(`${checkLine(done)}\n`)
+    for (const line of walrusLines(done)) console.log(line)
     printTable(
       ['worker', 'bid (µPIC/ref frame)', 'frames', 'earned (µPIC)'],
       done.workers.map((w) => [names.get(w.peerId) ?? w.peerId, String(w.price), String(w.frames), w.paid])
@@ -60,6 +81,17 @@ async function main(): Promise<number> {
     const { clean } = await testnet.stop()
     console.log(clean ? '\nevery node stopped cleanly' : '\nsome nodes had to be killed')
   }
+}
+
+/** Where the blobs went: the scene's Walrus blob and one Walrus object per task of frames. */
+function walrusLines(view: JobView): string[] {
+  const scene = view.spec.sceneWalrus
+  if (scene === undefined) return ['blobs: peer to peer only (no Walrus copy)\n']
+  const objects = new Map<string, number[]>()
+  for (const f of view.frames) if (f.walrus !== undefined) objects.set(f.walrus.blobId, [...(objects.get(f.walrus.blobId) ?? []), f.frame])
+  const rows = [...objects].map(([id, frames]) => [`frames ${frames[0]}-${frames.at(-1)}`, id])
+  printTable(['walrus blob of', 'walrus blob id'], [['scene', scene.blobId], ...rows])
+  return [`${objects.size} Walrus objects hold ${[...objects.values()].flat().length} of ${view.frames.length} frames\n`]
 }
 
 /**

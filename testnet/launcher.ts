@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { identityFromSeed } from '../node/identity/keys.ts'
 import type { NodeStatus } from '../node/node-status.ts'
 import { DEFAULT_CONFIG } from '../node/config/config.ts'
+import { startWalrusDevServer, type WalrusDevServer } from '../node/walrus-dev/index.ts'
 import { createLedger, type Ledger, readDevchainUrl } from '../node/ledger/index.ts'
 import { initDataDir, openDataDir } from '../node/store/data-dir.ts'
 import { isAdversarial } from './adversarial-flags.ts'
@@ -51,10 +52,23 @@ export interface TestnetInit {
   ledger?: boolean
   /** Nodes (by name, e.g. worker-1) left unfunded at start: they keep retrying registration until funded. */
   unfunded?: string[]
+  /** walrus (default): scenes and frames also go through an embedded Walrus-compatible server; p2p: peers only. */
+  blobs?: 'p2p' | 'walrus'
 }
+
+/**
+ * Shards of the testnet's Walrus server. Real Walrus has 1000, where one blob
+ * id costs ~1.5 s of CPU; 28 is the smallest count whose encoder takes a full
+ * 10 MiB part, at ~50 ms per MiB.
+ */
+export const TESTNET_WALRUS_SHARDS = 28
 
 /** Faucet amounts: creators pay escrows, workers and checkers stake. */
 const FUNDS: Record<TestnetNode['role'], bigint> = { creator: 1_000_000_000n, worker: 10_000_000n, checker: 10_000_000n }
+
+function walrusFlags(url: string): string[] {
+  return ['--blobs', 'walrus', '--walrus-publisher', url, '--walrus-aggregator', url, '--walrus-shards', String(TESTNET_WALRUS_SHARDS)]
+}
 
 export class Testnet {
   readonly nodes: TestnetNode[] = []
@@ -64,6 +78,8 @@ export class Testnet {
   private devchain?: ChildProcess
   /** The devchain's JSON-RPC URL, when the testnet runs one. */
   ledgerUrl?: string
+  /** The embedded Walrus publisher and aggregator, when blobs go through Walrus (tests set its fault switches). */
+  walrus?: WalrusDevServer
 
   constructor(init: TestnetInit) {
     this.init = init
@@ -101,6 +117,7 @@ export class Testnet {
       this.nodes.push({ name, role, dataDir, peerId: id.peerId, suiAddress: id.suiAddress, port: ports[i], addr: `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${id.peerId}`, token: opened.token })
     }
     if (this.init.ledger !== false) await this.startLedger()
+    if (this.init.blobs !== 'p2p') this.walrus = await startWalrusDevServer({ dir: join(this.baseDir, 'walrus'), shards: TESTNET_WALRUS_SHARDS })
     for (const [i, node] of this.nodes.entries()) this.spawn(node, this.bootstrapFor(i))
   }
 
@@ -135,6 +152,7 @@ export class Testnet {
       '--listen', `/ip4/127.0.0.1/tcp/${node.port}`, '--local-testnet', '--bootstrap', bootstrap.join(','),
       '--log-level', this.init.logLevel ?? 'info',
       ...(this.ledgerUrl === undefined ? [] : ['--ledger', this.ledgerUrl]),
+      ...(this.walrus === undefined ? [] : walrusFlags(this.walrus.url)),
       ...extra
     ]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PICTOR_DATA_DIR: node.dataDir } })
@@ -233,6 +251,7 @@ export class Testnet {
         devchain.kill('SIGTERM')
       })
     }
+    await this.walrus?.close()
     if (this.ownsBaseDir) await rm(this.baseDir, { recursive: true, force: true })
     return { clean }
   }

@@ -1,10 +1,10 @@
 // Client-side job helpers shared by `pictor job ...` and the demo: build and
 // check a spec before anything is uploaded, upload the scene, wait, download.
+// A scene is one file, or a project: a folder or .zip (project-scene.ts).
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { type JobSpec, JobSpecError, validateJobSpec } from '../../protocol/index.ts'
 import type { ApiClient } from '../api/client.ts'
 import type { JobView, LedgerSettlement } from '../roles/creator/index.ts'
@@ -12,7 +12,9 @@ import { formatOf } from '../images/index.ts'
 import { frameFileName, SceneError, validateScene } from '../renderers/index.ts'
 import { writeFileAtomic } from '../store/atomic-file.ts'
 import { UsageError } from './args.ts'
+import { uploadBlob } from './blob-upload.ts'
 import { stoppedAtDeadline } from './job-timing.ts'
+import { isProjectPath, type LocalProject, readProject, uploadProject, validateProjectMain } from './project-scene.ts'
 
 export const MAX_SCENE_FILE_BYTES = 256 * 1024 * 1024
 
@@ -32,8 +34,21 @@ export async function sceneBlobOf(path: string): Promise<{ id: string; size: num
   return { id: hash.digest('hex'), size }
 }
 
+/** A scene read, hashed and checked on this side: one file, or a project (folder or .zip). */
+export type PreparedScene = { kind: 'file'; path: string } | { kind: 'project'; project: LocalProject }
+
+/** `main` picks a project's .blend (`--main`); a single scene file takes none. */
+export async function prepareScene(path: string, options: { main?: string } = {}): Promise<PreparedScene> {
+  if (await isProjectPath(path)) return { kind: 'project', project: await readProject(path, options) }
+  if (options.main !== undefined) throw new UsageError('--main is for a project scene (a folder or a .zip)')
+  return { kind: 'file', path }
+}
+
 /** Everything is checked here, before the scene is uploaded: bad input stores nothing. */
-export async function prepareJob(scenePath: string, fields: Record<string, unknown>): Promise<JobSpec> {
+export async function prepareJob(scene: string | PreparedScene, fields: Record<string, unknown>): Promise<JobSpec> {
+  const prepared = typeof scene === 'string' ? await prepareScene(scene) : scene
+  if (prepared.kind === 'project') return prepareProjectJob(prepared.project, fields)
+  const scenePath = prepared.path
   const blob = await sceneBlobOf(scenePath)
   let spec: JobSpec
   try {
@@ -52,15 +67,28 @@ export async function prepareJob(scenePath: string, fields: Record<string, unkno
   return spec
 }
 
+/** The spec is checked against the manifest as encoded here; the node's (with remote refs) replaces it on submit. */
+async function prepareProjectJob(project: LocalProject, fields: Record<string, unknown>): Promise<JobSpec> {
+  let spec: JobSpec
+  try {
+    spec = validateJobSpec({ ...fields, sceneBlob: project.manifest.id, sceneSize: project.manifest.size, sceneProject: true })
+  } catch (err) {
+    if (err instanceof JobSpecError) throw new UsageError(err.message)
+    throw err
+  }
+  if (spec.renderer !== 'blender') throw new UsageError(`scene ${project.source} is a Blender project: it needs --renderer blender, not ${spec.renderer}`)
+  await validateProjectMain(project, spec.renderer)
+  return spec
+}
+
 /** `settings` are the creator's own, stored with the job but not announced (`timeoutAlertS`). */
-export async function submitJob(client: ApiClient, scenePath: string, spec: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobView> {
-  const res = await fetch(`${client.url}/api/blobs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/octet-stream' },
-    body: Readable.toWeb(createReadStream(scenePath)) as ReadableStream,
-    duplex: 'half'
-  } as RequestInit)
-  if (!res.ok) throw new UsageError(`scene upload failed: ${((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.status}`)
+export async function submitJob(client: ApiClient, scene: string | PreparedScene, spec: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobView> {
+  const prepared = typeof scene === 'string' ? await prepareScene(scene) : scene
+  if (prepared.kind === 'project') {
+    const manifest = await uploadProject(client, prepared.project)
+    return client.request<JobView>('POST', '/api/jobs', { ...spec, sceneBlob: manifest.id, sceneSize: manifest.size, sceneProject: true, ...settings })
+  }
+  await uploadBlob(client, prepared.path, 'scene')
   return client.request<JobView>('POST', '/api/jobs', { ...spec, ...settings })
 }
 

@@ -11,6 +11,7 @@ import { renderCommand } from './commands/render.ts'
 import { startCommand } from './commands/start.ts'
 import { peersCommand, statusCommand } from './commands/status.ts'
 import { walletCommand } from './commands/wallet.ts'
+import { walrusDevCommand } from './commands/walrus-dev.ts'
 import { workerCommand } from './commands/worker.ts'
 
 const COMMANDS: Record<string, Command> = {
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   worker: workerCommand,
   wallet: walletCommand,
   devchain: devchainCommand,
+  'walrus-dev': walrusDevCommand,
   ledger: ledgerCommand
 }
 

@@ -35,6 +35,16 @@ export interface NodeConfig extends LedgerConfig {
   leaseMs: number
   /** Creator: how much of each result checkers re-render (protocol/verification/levels.ts). */
   verification: 'light' | 'standard' | 'strict' | 'full'
+  /** Where blobs live besides this node and its peers: p2p (nowhere else) or walrus. */
+  blobs: 'p2p' | 'walrus'
+  walrusPublisher: string
+  walrusAggregator: string
+  /** Epochs a published blob is stored for. */
+  walrusEpochs: number
+  /** Shards of the Walrus network; blob ids depend on it (1000 on Walrus testnet and mainnet). */
+  walrusShards: number
+  /** Largest request body the publisher takes; bigger objects go up in parts. */
+  walrusPartMib: number
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -57,7 +67,13 @@ export const DEFAULT_CONFIG: NodeConfig = {
   suiPackage: '',
   suiRegistry: '',
   suiCoinType: '0x2::sui::SUI',
-  verification: 'standard'
+  verification: 'standard',
+  blobs: 'p2p',
+  walrusPublisher: '',
+  walrusAggregator: '',
+  walrusEpochs: 5,
+  walrusShards: 1000,
+  walrusPartMib: 10
 }
 
 type Key = keyof NodeConfig
@@ -128,6 +144,15 @@ function httpUrl(value: unknown, source: string): string {
   return value as string
 }
 
+/** A Walrus publisher or aggregator: http(s), a host, an optional port and path; '' when unset. */
+function endpointUrl(value: unknown, source: string): string {
+  if (value === '') return ''
+  if (typeof value !== 'string' || value.length > 256 || !/^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(value)) {
+    fail(source, `must be an http(s) URL of at most 256 characters, got ${JSON.stringify(value)}`)
+  }
+  return (value as string).replace(/\/+$/, '')
+}
+
 /** A Sui object id in full (0x + 64 hex), lowercased; '' when unset. A shorter id is a copy-paste slip, not a shared object. */
 function objectId(what: string): Parser {
   return (value, source) => {
@@ -168,7 +193,13 @@ const PARSERS: Record<Key, Parser> = {
   suiPackage: objectId('the package id'),
   suiRegistry: objectId("the registry's object id"),
   suiCoinType: coinType,
-  verification: oneOf(['light', 'standard', 'strict', 'full'] as const)
+  verification: oneOf(['light', 'standard', 'strict', 'full'] as const),
+  blobs: oneOf(['p2p', 'walrus'] as const),
+  walrusPublisher: endpointUrl,
+  walrusAggregator: endpointUrl,
+  walrusEpochs: integer(1, 200),
+  walrusShards: integer(1, 4096),
+  walrusPartMib: integer(1, LIMITS.maxWalrusBlobBytes / (1024 * 1024))
 }
 
 const ENV_NAMES: Record<Key, string> = {
@@ -190,7 +221,13 @@ const ENV_NAMES: Record<Key, string> = {
   suiPackage: 'PICTOR_SUI_PACKAGE',
   suiRegistry: 'PICTOR_SUI_REGISTRY',
   suiCoinType: 'PICTOR_SUI_COIN_TYPE',
-  verification: 'PICTOR_VERIFICATION'
+  verification: 'PICTOR_VERIFICATION',
+  blobs: 'PICTOR_BLOBS',
+  walrusPublisher: 'PICTOR_WALRUS_PUBLISHER',
+  walrusAggregator: 'PICTOR_WALRUS_AGGREGATOR',
+  walrusEpochs: 'PICTOR_WALRUS_EPOCHS',
+  walrusShards: 'PICTOR_WALRUS_SHARDS',
+  walrusPartMib: 'PICTOR_WALRUS_PART_MIB'
 }
 
 export const CONFIG_KEYS = Object.keys(PARSERS) as Key[]
@@ -222,6 +259,9 @@ export function resolveConfig(sources: ConfigSources): NodeConfig {
   }
   for (const [key, value] of Object.entries(sources.flags ?? {})) {
     if (value !== undefined) config[key] = PARSERS[key as Key](value, `--${flagName(key as Key)}`)
+  }
+  if (config.blobs === 'walrus' && (config.walrusPublisher === '' || config.walrusAggregator === '')) {
+    fail('--blobs walrus', 'needs --walrus-publisher URL and --walrus-aggregator URL (a local `pictor walrus-dev` serves both)')
   }
   return config as unknown as NodeConfig
 }

@@ -41,6 +41,8 @@ export interface RenderProgress {
 export interface RenderFramesRequest {
   /** The scene file, already on local disk (fetched from its blob). */
   scenePath: string
+  /** A project scene's folder, holding scenePath: its relative paths resolve here, and it may read nothing outside (the Blender renderer). */
+  jobDir?: string
   frames: number[]
   settings: RenderSettings
   /** Frames are written here as frameFileName(frame, settings.format); nothing else is written. */

@@ -1,4 +1,4 @@
-// Walrus locations of blobs (SPEC R74). A pictor blob is named by its sha256
+// Walrus locations of blobs (SPEC R75). A pictor blob is named by its sha256
 // everywhere; a WalrusRef says where the same bytes can also be read: a Walrus
 // blob, or a parts manifest whose parts together hold them, starting at
 // `offset` (several frames of one task may share one Walrus object). Readers

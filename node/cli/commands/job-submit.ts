@@ -7,7 +7,7 @@ import { ApiClient } from '../../api/client.ts'
 import type { JobPlan } from '../../roles/creator/index.ts'
 import { dataDirFlag, parseFlags, UsageError } from '../args.ts'
 import { parseDuration } from '../duration.ts'
-import { downloadFrames, prepareJob, submitJob, waitForJob } from '../job-client.ts'
+import { downloadFrames, type PreparedScene, prepareJob, prepareScene, submitJob, waitForJob } from '../job-client.ts'
 import { formatPlan } from '../job-plan.ts'
 import { watchJob } from '../job-watch.ts'
 import { parseSize } from '../size.ts'
@@ -41,7 +41,7 @@ function safeFolderName(name: string): string {
 }
 
 interface JobArgs {
-  scene: string
+  scene: PreparedScene
   spec: JobSpec
   timeoutAlertS?: number
   values: Record<string, unknown>
@@ -66,6 +66,7 @@ async function parseJobArgs(argv: string[]): Promise<JobArgs> {
       engine: { type: 'string' },
       device: { type: 'string' },
       'blender-version': { type: 'string' },
+      main: { type: 'string' },
       format: { type: 'string' },
       name: { type: 'string' },
       comment: { type: 'string' },
@@ -83,13 +84,15 @@ async function parseJobArgs(argv: string[]): Promise<JobArgs> {
     2
   )
   const scene = positionals[1]
-  if (scene === undefined) throw new UsageError(`job ${argv[0]} needs a scene file`)
+  if (scene === undefined) throw new UsageError(`job ${argv[0]} needs a scene file, folder or .zip`)
   if (values.frames === undefined) throw new UsageError('--frames is required, e.g. --frames 1-48')
   if (values['max-price'] === undefined) throw new UsageError('--max-price is required (micro-PIC per reference frame)')
   const range = protocolParse(() => parseFrameRange(values.frames as string))
   const res = protocolParse(() => parseResolution((values.resolution as string | undefined) ?? 'HD'))
+  // A folder or .zip is read, hashed and checked whole here, before anything is uploaded.
+  const prepared = await prepareScene(scene, { main: values.main as string | undefined })
   const fields = {
-    renderer: values.renderer ?? (scene.endsWith('.blend') ? 'blender' : 'builtin'),
+    renderer: values.renderer ?? (prepared.kind === 'project' || scene.endsWith('.blend') ? 'blender' : 'builtin'),
     frameStart: range.frameStart,
     frameEnd: range.frameEnd,
     framesPerTask: intFlag(values['frames-per-task'], '--frames-per-task', 1, LIMITS.maxFramesPerTask),
@@ -115,8 +118,8 @@ async function parseJobArgs(argv: string[]): Promise<JobArgs> {
   }
   // Creator-side, not part of the announced job: warn when a task runs longer than this.
   const timeoutAlertS = values['timeout-alert'] === undefined ? undefined : parseDuration(values['timeout-alert'] as string, '--timeout-alert', LIMITS.maxTimeoutStopS)
-  const spec = await prepareJob(scene, fields)
-  return { scene, spec, timeoutAlertS, values }
+  const spec = await prepareJob(prepared, fields)
+  return { scene: prepared, spec, timeoutAlertS, values }
 }
 
 export async function submit(argv: string[]): Promise<number> {

@@ -42,6 +42,7 @@ export const jobCommand: Command = {
     'pictor job submit <scene> --frames 1-48 --max-price P [--frames-per-task 4] [--resolution HD|FHD|QHD|2K|4K|8K|WxH]',
     '                  [--samples N] [--seed S] [--timeout-stop 10m] [--timeout-alert 5m] [--test-frame N] [--min-bench N] [--renderer builtin|blender] [--watch]',
     '                  Blender scenes (.blend): [--engine CYCLES|BLENDER_EEVEE] [--device CPU|GPU] [--blender-version 3.4] [--format PNG|JPEG|EXR]',
+    '                  <scene> may be a project folder or .zip (a .blend plus its textures, caches, libraries): [--main path/in/project.blend]',
     '                  [--name TEXT] [--comment TEXT] [--out DIR] [--yes] [--tier 1|2|3]',
     '                  worker filters: [--region eu-west,us-east] [--gpus N] [--gpu-vendor NVIDIA] [--gpu-model A100] [--min-ram 16G]',
     'pictor job plan <scene> (the submit flags)   (tasks, escrow and what fitting workers ask, before anything is uploaded)',

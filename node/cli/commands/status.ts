@@ -6,7 +6,7 @@ import { type Command, dataDirFlag, parseFlags } from '../args.ts'
 import { printTable } from '../table.ts'
 
 export const statusCommand: Command = {
-  summary: 'show the running node: role, ledger registration, peer id, addresses, peers, gossip topics, DHT, hardware',
+  summary: 'show the running node: role, ledger registration, peer id, addresses, peers, gossip topics, DHT, blob backend, hardware',
   usage: 'pictor status [--data-dir DIR] [--json]',
   async run(argv) {
     const { values } = parseFlags(argv, { json: { type: 'boolean' } })
@@ -25,6 +25,7 @@ export const statusCommand: Command = {
     console.log(`uptime       ${status.uptimeS} s`)
     console.log(`connections  ${status.connections}`)
     console.log(`dht          ${status.dht.mode}, ${status.dht.routingTable} peers in routing table`)
+    if (status.blobs !== undefined) console.log(`blobs        ${status.blobs.backend}, ${status.blobs.ok ? 'ok' : 'NOT ANSWERING'}: ${status.blobs.detail}`)
     for (const [topic, t] of Object.entries(status.topics)) console.log(`topic ${topic.padEnd(8)} ${t.subscribers.length} subscribers, mesh ${t.mesh}`)
     for (const line of hardwareLines(hardware)) console.log(line)
     return 0

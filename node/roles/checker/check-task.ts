@@ -6,10 +6,11 @@
 // in the job's format: EXR compared in float, and for JPEG the tile is
 // rendered widened to the JPEG block grid and encoded as the worker encodes
 // it, so both sides carry the same compression (jpeg.ts).
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { constants, copyFile, mkdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BeaconStream, type CropTile, type OpenedCheckRequest, type OutputFormat, taskSeed, toHex, VERIFICATION } from '../../../protocol/index.ts'
 import { type RemoteCopy, remoteCopyOf } from '../../blobs/index.ts'
+import { materialiseProject } from '../../blobs/project-tree.ts'
 import { decodeFrame, type Frame, formatOf, jpegBlockRegion } from '../../images/index.ts'
 import type { Logger } from '../../log.ts'
 import { type Renderer, type RenderSettings, renderSettingsOf } from '../../renderers/index.ts'
@@ -79,7 +80,7 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
   ].sort((x, y) => x.frame - y.frame)
   if (items.length === 0) return outcome(true, `integrity ok on ${c.frames.length} frames; nothing sampled`)
 
-  const scenePath = await fetchOrThrow(deps.fetcher, toHex(a.sceneBlob), 'scene', signal, remoteCopyOf(a.sceneWalrus, a.sceneSize))
+  const sceneBlobPath = await fetchOrThrow(deps.fetcher, toHex(a.sceneBlob), 'scene', signal, remoteCopyOf(a.sceneWalrus, a.sceneSize))
   const thresholds = thresholdsFor(a.renderer, deps.thresholds, format)
   const settings = renderSettingsOf(a)
   const worst = new Map<number, number>()
@@ -89,9 +90,10 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
   await mkdir(deps.workDir, { recursive: true })
   let current: { frame: number; pixels: Frame } | undefined
   try {
+    const scene = a.sceneProject ? await projectScene(deps, sceneBlobPath, signal) : { scenePath: sceneBlobPath }
     for (const [i, item] of items.entries()) {
       signal.throwIfAborted()
-      const { mine, pixels } = await renderItem(renderer, scenePath, settings, item, format, join(deps.workDir, `r${i}`), signal)
+      const { mine, pixels } = await renderItem(renderer, scene, settings, item, format, join(deps.workDir, `r${i}`), signal)
       pixelsRendered += pixels
       // Items come ordered by frame, so each worker frame is decoded once more at most (it passed integrity above).
       if (current?.frame !== item.frame) current = { frame: item.frame, pixels: await decodeFrame(await readFile(pathOf.get(item.frame)!), format, size) }
@@ -130,12 +132,12 @@ export function escalationFrames(stream: BeaconStream, flat: readonly number[], 
 }
 
 /** The item's region re-rendered in the job's format, and the pixels that took. */
-async function renderItem(renderer: Renderer, scenePath: string, settings: RenderSettings, item: RenderItem, format: OutputFormat, outDir: string, signal: AbortSignal): Promise<{ mine: Frame; pixels: number }> {
+async function renderItem(renderer: Renderer, scene: { scenePath: string; jobDir?: string }, settings: RenderSettings, item: RenderItem, format: OutputFormat, outDir: string, signal: AbortSignal): Promise<{ mine: Frame; pixels: number }> {
   // A JPEG tile is encoded from whole blocks of the frame's grid, as the worker's full frame was.
   const crop = format === 'JPEG' ? jpegBlockRegion(item.crop, settings) : item.crop
   let path: string
   try {
-    path = (await renderer.renderCrop({ scenePath, frame: item.frame, crop, settings, outDir, signal })).path
+    path = (await renderer.renderCrop({ ...scene, frame: item.frame, crop, settings, outDir, signal })).path
   } catch (err) {
     signal.throwIfAborted()
     throw new CheckerError('RENDER_FAILED', `re-rendering frame ${item.frame} failed: ${(err as Error).message}`, { cause: err })
@@ -144,6 +146,25 @@ async function renderItem(renderer: Renderer, scenePath: string, settings: Rende
   const rendered = await decodeFrame(await readFile(path), format, { width: crop.width, height: crop.height })
   const mine = crop === item.crop ? rendered : cropImage(rendered, { ...item.crop, x: item.crop.x - crop.x, y: item.crop.y - crop.y })
   return { mine, pixels: crop.width * crop.height }
+}
+
+/**
+ * A project scene written out in the check's folder, as the worker writes it:
+ * each file fetched (verified by its id) and copied into the tree, so the
+ * renderer resolves the scene's relative paths exactly as the worker did.
+ */
+async function projectScene(deps: CheckTaskDeps, manifestPath: string, signal: AbortSignal): Promise<{ scenePath: string; jobDir: string }> {
+  const jobDir = join(deps.workDir, 'scene')
+  try {
+    const scenePath = await materialiseProject(manifestPath, jobDir, async (file, dest, remote) => {
+      // A copy, never a link: the store's file must stay as it is whatever the renderer does.
+      await copyFile(await deps.fetcher.fetch(file.sha256, signal, remote), dest, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE)
+    }, { signal })
+    return { scenePath, jobDir }
+  } catch (err) {
+    signal.throwIfAborted()
+    throw new CheckerError('FETCH_FAILED', `cannot fetch the project scene: ${(err as Error).message}`, { cause: err })
+  }
 }
 
 async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal, remote?: RemoteCopy): Promise<string> {

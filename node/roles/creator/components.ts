@@ -17,7 +17,7 @@ export interface CreatorComponents {
   gossip: Pick<GossipService, 'on' | 'publish'>
   db: NodeDb
   /** Scenes uploaded through the API; frames fetched from workers. */
-  blobs: Pick<NetworkedBlobStore, 'put' | 'stat' | 'get' | 'fetchToPath'>
+  blobs: Pick<NetworkedBlobStore, 'put' | 'stat' | 'get' | 'fetchToPath' | 'publish'>
   /** Escrow, on-chain assignment and settlement, when a ledger is configured. */
   ledger?: Ledger
   api: Pick<ApiServer, 'route'>

@@ -140,7 +140,8 @@ export class CreatorService implements NodeService {
   }
 
   /** `settings` are the creator's own (not announced): `timeoutAlertS` warns of tasks running longer. */
-  async submit(spec: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobRecord> {
+  async submit(submitted: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobRecord> {
+    const spec = await this.withPublishedScene(submitted)
     const nonce = randomBytes(16)
     const announcement = announcementOf(spec, { creatorPublicKey: this.c.identity.publicKey, nonce, addrs: [], timestampMs: this.c.now() })
     const id = toHex(announcement.jobId)
@@ -166,6 +167,22 @@ export class CreatorService implements NodeService {
     this.log.info('job submitted', { job: job.id, frames: spec.frameEnd - spec.frameStart + 1, tasks: job.tasks.length })
     await this.announcer.announce(job)
     return job
+  }
+
+  /**
+   * The scene goes to the remote backend (Walrus) before the job is announced,
+   * so workers can read it from there. If that fails the job still runs: the
+   * scene is served by this node.
+   */
+  private async withPublishedScene(spec: JobSpec): Promise<JobSpec> {
+    if (spec.sceneWalrus !== undefined) return spec
+    try {
+      const ref = (await this.c.blobs.publish([spec.sceneBlob]))?.get(spec.sceneBlob)
+      return ref === undefined ? spec : { ...spec, sceneWalrus: ref }
+    } catch (err) {
+      this.log.warn('scene not published remotely; workers fetch it from this node', { scene: spec.sceneBlob, err })
+      return spec
+    }
   }
 
   async cancel(id: string): Promise<JobRecord> {

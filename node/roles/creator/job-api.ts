@@ -1,5 +1,6 @@
 // The creator's job API, used by `pictor job ...` and, later, a dashboard.
 //   POST /api/blobs                 raw body -> { id, size } (scene upload)
+//   GET  /api/blobs/:id/stat, POST /api/projects: scene projects (project-api.ts)
 //   POST /api/jobs                  JobSpec JSON [+ timeoutAlertS, creator-side] -> job view
 //   GET  /api/jobs                  -> job views
 //   GET  /api/jobs/:id              -> job view (per-frame status)
@@ -18,6 +19,7 @@ import type { CreatorService } from './creator-service.ts'
 import { CreatorError } from './errors.ts'
 import type { JobRecord } from './job-record.ts'
 import { viewOf } from './job-view.ts'
+import { projectMainPath, registerProjectApi } from './project-api.ts'
 
 /** Scenes are uploaded whole through the API; larger projects belong in the Blender path. */
 export const MAX_SCENE_UPLOAD_BYTES = 256 * 1024 * 1024
@@ -34,8 +36,9 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blobs' | 'now'>, creator: CreatorService): void {
+export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blobs' | 'now' | 'logger'>, creator: CreatorService): void {
   const { api, blobs } = components
+  registerProjectApi(components)
   const view = (job: JobRecord) => viewOf(job, components.now(), creator.noBids(job))
   const jobOr404 = (id: string) => {
     const job = creator.job(id)
@@ -73,9 +76,10 @@ export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blob
     const stat = await blobs.stat(spec.sceneBlob)
     if (stat === undefined) throw new HttpError(400, `scene blob ${spec.sceneBlob} is not stored on this node; upload it first`)
     if (stat.size !== spec.sceneSize) throw new HttpError(400, `sceneSize ${spec.sceneSize} does not match the stored scene (${stat.size} bytes)`)
-    // A scene that fails validation never reaches a worker.
+    // A scene that fails validation never reaches a worker; a project's is its main .blend, its other files stored here.
+    const scenePath = spec.sceneProject ? await projectMainPath(blobs, spec) : await blobs.fetchToPath(spec.sceneBlob)
     try {
-      await validateScene(spec.renderer, await blobs.fetchToPath(spec.sceneBlob))
+      await validateScene(spec.renderer, scenePath)
     } catch (err) {
       if (err instanceof SceneError) throw new HttpError(400, err.message)
       throw err

@@ -2,6 +2,7 @@
 // after a restart lives in this one JSON document (one LevelDB key per job,
 // so every update is written whole or not at all).
 import type { JobSpec, TaskState } from '../../../protocol/index.ts'
+import type { RemoteRef } from '../../blobs/index.ts'
 import type { PendingResult } from './committed-result.ts'
 import type { JobTimings } from './timing.ts'
 
@@ -20,6 +21,9 @@ export interface FrameRecord {
   pixelHash: string
   /** Hex public key of the worker whose result was accepted. */
   worker: string
+  /** Bytes of the frame file and where it also lives on Walrus, when the worker said. */
+  size?: number
+  walrus?: RemoteRef
   /** Hex public keys of the checkers whose verdicts accepted it. */
   checkedBy?: string[]
   /** Accepted on integrity alone: no checker was available, or none answered. */

@@ -2,6 +2,7 @@
 // dashboard all read this. Frame states and counts come from the protocol's
 // summariseProgress, so every surface reports the same numbers.
 import { type FrameStatus, type JobSpec, summariseProgress, type TaskState } from '../../../protocol/index.ts'
+import type { RemoteRef } from '../../blobs/index.ts'
 import type { Dispute, JobRecord, JobStatus } from './job-record.ts'
 import { deadlineOf } from './scheduler.ts'
 import { alertsOf, analyseTiming, type TaskAlert, type TimingAnalysis } from './timing.ts'
@@ -15,7 +16,8 @@ export interface JobView {
   /** When the creator signed the job off (`pictor job accept`). */
   acceptedMs?: number
   counts: Record<FrameStatus, number> & { total: number }
-  frames: { frame: number; status: FrameStatus; worker?: string; attempts: number; checkedBy?: string[]; unchecked?: boolean }[]
+  /** `walrus`: where the accepted frame also lives on Walrus (the worker published it there). */
+  frames: { frame: number; status: FrameStatus; worker?: string; attempts: number; checkedBy?: string[]; unchecked?: boolean; walrus?: RemoteRef }[]
   /** Accepted frames that no checker saw (accepted on integrity alone: none was available). */
   unchecked: number
   disputes: Dispute[]
@@ -40,7 +42,8 @@ export function viewOf(job: JobRecord, nowMs: number, noBids?: string[]): JobVie
   for (const t of job.tasks) for (let f = t.frameStart; f <= t.frameEnd; f++) taskOf.set(f, t)
   const frames = progress.frames.map(({ frame, status }) => {
     const task = taskOf.get(frame)!
-    return { frame, status, worker: job.frames[frame]?.worker ?? task.worker, attempts: task.attempts, checkedBy: job.frames[frame]?.checkedBy, unchecked: job.frames[frame]?.unchecked }
+    const done = job.frames[frame]
+    return { frame, status, worker: done?.worker ?? task.worker, attempts: task.attempts, checkedBy: done?.checkedBy, unchecked: done?.unchecked, walrus: done?.walrus }
   })
   const passed = nowMs >= deadlineOf(job)
   const framesBy: Record<string, number> = {}

@@ -3,8 +3,8 @@
 // checkers run too) and, behind it, the CheckedVerifier (sampled re-renders
 // by beacon-drawn checkers).
 import { type JobSpec, type LevelName, toHex, type WorkerReputation } from '../../../protocol/index.ts'
-import type { NetworkedBlobStore } from '../../blobs/index.ts'
-import { verifyCommittedFrames } from '../../verify/index.ts'
+import { type NetworkedBlobStore, remoteCopyOf } from '../../blobs/index.ts'
+import { type CommittedFrame, verifyCommittedFrames } from '../../verify/index.ts'
 import type { CommittedResult } from './committed-result.ts'
 import type { FrameRecord } from './job-record.ts'
 
@@ -57,9 +57,10 @@ export class IntegrityVerifier implements Verifier {
 
   async verify(spec: JobSpec, result: CommittedResult): Promise<ResultOutcome> {
     let unavailable: string | undefined
-    const fetchPath = async (f: { frame: number; blobId: Uint8Array }) => {
+    const fetchPath = async (f: CommittedFrame) => {
       try {
-        return await this.blobs.fetchToPath(toHex(f.blobId), { peers: [result.workerPeer], announce: false, signal: AbortSignal.timeout(this.timeoutMs) })
+        const remote = remoteCopyOf(f.walrus, f.size)
+        return await this.blobs.fetchToPath(toHex(f.blobId), { peers: [result.workerPeer], announce: false, remote, signal: AbortSignal.timeout(this.timeoutMs) })
       } catch (err) {
         unavailable ??= `frame ${f.frame}: ${(err as Error).message}`
         throw err
@@ -74,7 +75,9 @@ export class IntegrityVerifier implements Verifier {
     }
     if (!integrity.ok) return { accepted: false, reason: integrity.reason }
     const frames: Record<string, FrameRecord> = {}
-    for (const f of result.frames) frames[f.frame] = { blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash), worker: result.worker }
+    for (const f of result.frames) {
+      frames[f.frame] = { blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash), worker: result.worker, ...(f.walrus === undefined ? {} : { size: f.size, walrus: f.walrus }) }
+    }
     return { accepted: true, frames, flat: integrity.flat }
   }
 }

@@ -1,11 +1,14 @@
 // Scenes on local disk for the renderer. Every task of a job renders the same
 // scene, so it is fetched once (from the job's creator first: it always has
 // it) and kept while tasks use it. The blob store verifies the content id,
-// so a file here is exactly the announced scene.
+// so a file here is exactly the announced scene. A project scene (a
+// manifest) becomes a folder tree holding every file it lists; the lease
+// names the main .blend inside it and the tree as the job folder.
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { raceAbort } from '../../abort.ts'
+import { materialiseProject } from '../../blobs/project-tree.ts'
 import type { BlobGetOptions, RemoteCopy } from '../../blobs/types.ts'
 import type { Logger } from '../../log.ts'
 
@@ -23,13 +26,17 @@ export interface SceneRef {
 }
 
 export interface SceneLease {
+  /** The scene file: for a project, its main .blend inside the tree. */
   path: string
+  /** A project's tree: relative paths in the scene resolve here (RenderFramesRequest.jobDir). */
+  jobDir?: string
   release(): void
 }
 
 interface Entry {
-  path: string
-  ready: Promise<void>
+  /** The scene file, or the project's folder: removed whole on eviction. */
+  base: string
+  ready: Promise<string>
   users: number
 }
 
@@ -52,14 +59,16 @@ export class SceneCache {
 
   /** Resolves with the scene's path; call release() once the render no longer reads it. */
   async acquire(scene: SceneRef, creator: PeerId, signal?: AbortSignal): Promise<SceneLease> {
-    const { id } = scene
+    const { id: blobId } = scene
+    // A blob read as a project and the same blob read as a file are different scenes.
+    const id = scene.project ? `${blobId}.project` : blobId
     let entry = this.entries.get(id)
     if (entry === undefined) {
       // A fresh name per entry: an evicted copy being deleted can never remove the one a new task reads.
-      const path = join(this.dir, `${id}.${++this.generation}`)
+      const base = join(this.dir, `${id}.${++this.generation}`)
       // The transfer is shared by every task of the job, so it runs on the cache's lifetime, not one task's signal.
-      const ready = this.fetch(scene, path, creator)
-      entry = { path, ready, users: 0 }
+      const ready = this.fetch(scene, base, creator)
+      entry = { base, ready, users: 0 }
       this.entries.set(id, entry)
       ready.catch(() => {
         if (this.entries.get(id) === entry) this.entries.delete(id)
@@ -77,13 +86,14 @@ export class SceneCache {
       held.users--
       this.evict()
     }
+    let path: string
     try {
-      await raceAbort(held.ready, signal)
+      path = await raceAbort(held.ready, signal)
     } catch (err) {
       release()
       throw err
     }
-    return { path: held.path, release }
+    return scene.project ? { path, jobDir: held.base, release } : { path, release }
   }
 
   /** Clears copies an earlier run left behind (a crash skips stop()). */
@@ -99,19 +109,33 @@ export class SceneCache {
     await rm(this.dir, { recursive: true, force: true })
   }
 
-  private async fetch(scene: SceneRef, path: string, creator: PeerId): Promise<void> {
+  /** Resolves with the scene file's path: `base` itself, or the main .blend of the tree written at `base`. */
+  private async fetch(scene: SceneRef, base: string, creator: PeerId): Promise<string> {
     const { id } = scene
     await mkdir(this.dir, { recursive: true })
     const started = Date.now()
-    await this.blobs.getFile(id, path, { peers: [creator], signal: this.lifetime.signal, remote: scene.remote })
-    this.logger.debug('scene fetched', { id, ms: Date.now() - started })
+    const signal = this.lifetime.signal
+    if (!scene.project) {
+      await this.blobs.getFile(id, base, { peers: [creator], signal, remote: scene.remote })
+      this.logger.debug('scene fetched', { id, ms: Date.now() - started })
+      return base
+    }
+    const manifest = `${base}.manifest`
+    try {
+      await this.blobs.getFile(id, manifest, { peers: [creator], signal, remote: scene.remote })
+      const main = await materialiseProject(manifest, base, (file, dest, remote) => this.blobs.getFile(file.sha256, dest, { peers: [creator], signal, remote }), { signal })
+      this.logger.debug('project scene fetched', { id, ms: Date.now() - started })
+      return main
+    } finally {
+      await rm(manifest, { force: true })
+    }
   }
 
   private evict(): void {
     const idle = [...this.entries].filter(([, e]) => e.users === 0)
     for (const [id, entry] of idle.slice(0, Math.max(0, idle.length - this.maxIdle))) {
       this.entries.delete(id)
-      void entry.ready.then(() => rm(entry.path, { force: true })).catch(() => {})
+      void entry.ready.then(() => rm(entry.base, { recursive: true, force: true })).catch(() => {})
     }
   }
 }

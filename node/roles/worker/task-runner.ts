@@ -8,7 +8,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
 import { remoteCopyOf } from '../../blobs/index.ts'
-import type { BlobPutOptions, BlobStat } from '../../blobs/types.ts'
+import type { BlobPutOptions, BlobStat, RemoteRef } from '../../blobs/types.ts'
 import { decodeFrame, formatOf, pixelHash } from '../../images/index.ts'
 import type { Logger } from '../../log.ts'
 import { type RenderedFrame, type Renderer, renderSettingsOf } from '../../renderers/index.ts'
@@ -22,7 +22,11 @@ import type { TaskClient } from './task-client.ts'
 export interface TaskRunnerDeps {
   client: TaskClient
   renderer: Renderer
-  blobs: { putFile(path: string, options?: BlobPutOptions): Promise<BlobStat> }
+  blobs: {
+    putFile(path: string, options?: BlobPutOptions): Promise<BlobStat>
+    /** Stores the frames on the remote backend (Walrus) too; undefined when there is none. */
+    publish?(ids: string[], options?: { signal?: AbortSignal }): Promise<Map<string, RemoteRef> | undefined>
+  }
   scenes: Pick<SceneCache, 'acquire'>
   /** Scratch root; each task renders into its own folder below it. */
   workDir: string
@@ -95,6 +99,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
       progress('rendering')
       rendered = await deps.renderer.renderFrames({
         scenePath: scene.path,
+        jobDir: scene.jobDir,
         frames,
         settings: deps.tamper?.renderSettings(renderSettingsOf(a)) ?? renderSettingsOf(a),
         outDir: dir,
@@ -173,9 +178,31 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
     const decoded = await decodeFrame(await readFile(out.path), format, { width: a.width, height: a.height })
     // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
     const stat = await deps.blobs.putFile(out.path, { signal, announce: false })
-    results.push({ frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer> })
+    results.push({ frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size })
   }
-  return results
+  return await withRemoteRefs(deps, results, signal)
+}
+
+/**
+ * Publishes the task's frames to the remote backend (one Walrus object for
+ * the task) and names where each lives. A failed publish is not a failed
+ * task: the frames are still served by this worker, so the commitment goes
+ * out without refs.
+ */
+async function withRemoteRefs(deps: TaskRunnerDeps, results: FrameResult[], signal: AbortSignal): Promise<FrameResult[]> {
+  if (deps.blobs.publish === undefined) return results
+  try {
+    const refs = await deps.blobs.publish(results.map((r) => toHex(r.blobId)), { signal })
+    if (refs === undefined) return results
+    return results.map((r) => {
+      const ref = refs.get(toHex(r.blobId))
+      return ref === undefined ? r : { ...r, walrus: ref }
+    })
+  } catch (err) {
+    signal.throwIfAborted()
+    deps.logger.warn('frames not published remotely; peers still fetch them from this worker', { err })
+    return results
+  }
 }
 
 async function commit(deps: TaskRunnerDeps, creator: CreatorRef, keeper: LeaseKeeper, results: FrameResult[], root: Uint8Array, signal: AbortSignal) {

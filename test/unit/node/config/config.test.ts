@@ -60,9 +60,24 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ env: { PICTOR_SUI_COIN_TYPE: '0x2::sui::SUI', PICTOR_SUI_URL: 'fullnode' } })).toThrow(/^PICTOR_SUI_URL: must be an http\(s\) URL/)
   })
 
+  it('takes the blob backend and Walrus endpoints from every source, and refuses walrus without both endpoints', () => {
+    expect(DEFAULT_CONFIG).toMatchObject({ blobs: 'p2p', walrusShards: 1000, walrusPartMib: 10 })
+    const config = resolveConfig({
+      file: { path: 'c.json', data: { blobs: 'walrus', walrusPublisher: 'https://publisher.example.com/' } },
+      env: { PICTOR_WALRUS_AGGREGATOR: 'http://127.0.0.1:31415', PICTOR_WALRUS_SHARDS: '28' },
+      flags: { walrusEpochs: '3' }
+    })
+    expect(config).toMatchObject({ blobs: 'walrus', walrusPublisher: 'https://publisher.example.com', walrusAggregator: 'http://127.0.0.1:31415', walrusShards: 28, walrusEpochs: 3 })
+    expect(() => resolveConfig({ flags: { blobs: 'walrus', walrusPublisher: 'http://127.0.0.1:1' } })).toThrow('--blobs walrus: needs --walrus-publisher URL and --walrus-aggregator URL')
+    expect(() => resolveConfig({ flags: { blobs: 'ipfs' } })).toThrow('--blobs: must be one of p2p, walrus, got "ipfs"')
+    expect(() => resolveConfig({ flags: { walrusAggregator: 'file:///etc/passwd' } })).toThrow(/^--walrus-aggregator: must be an http\(s\) URL/)
+    expect(() => resolveConfig({ flags: { walrusShards: '0' } })).toThrow('--walrus-shards: must be an integer from 1 to 4096, got "0"')
+    expect(() => resolveConfig({ flags: { walrusPartMib: '65' } })).toThrow('--walrus-part-mib: must be an integer from 1 to 64, got "65"')
+  })
+
   it('only ever throws ConfigError for arbitrary input', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('role', 'slots', 'price', 'listen', 'bootstrap', 'localTestnet', 'region', 'apiPort', 'ledger', 'suiPackage', 'suiCoinType', 'suiUrl', 'other'), fc.jsonValue()), (data) => {
+      fc.property(fc.dictionary(fc.constantFrom('role', 'slots', 'price', 'listen', 'bootstrap', 'localTestnet', 'region', 'apiPort', 'ledger', 'suiPackage', 'suiCoinType', 'suiUrl', 'blobs', 'walrusPublisher', 'walrusShards', 'other'), fc.jsonValue()), (data) => {
         try {
           resolveConfig({ file: { path: 'f', data } })
         } catch (err) {

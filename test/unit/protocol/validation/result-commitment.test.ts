@@ -22,4 +22,17 @@ describe('ResultCommitment rules (R49)', () => {
     expectVerdict('ResultCommitment', { frames: shortBlob }, 'REJECT', 'FIELD_RANGE')
     expectVerdict('ResultCommitment', { leaseId: filled(3, 1) }, 'REJECT', 'FIELD_RANGE')
   })
+  it('accepts frames with a size and a Walrus ref, refuses a ref without a size or out of range', () => {
+    const walrus = { blobId: 'M4hsZGQ1oCktdzegB6HnI6Mi28S2nqOPHxK-W7_4BUk', parts: false, offset: 100 }
+    const located = frameResults.map((f) => ({ ...f, size: 1000, walrus }))
+    expectVerdict('ResultCommitment', { frames: located }, 'ACCEPT')
+    const sizeless = frameResults.map((f) => ({ ...f, walrus }))
+    expectVerdict('ResultCommitment', { frames: sizeless }, 'REJECT', 'FIELD_RANGE')
+    const badId = frameResults.map((f) => ({ ...f, size: 1000, walrus: { ...walrus, blobId: 'not-an-id' } }))
+    expectVerdict('ResultCommitment', { frames: badId }, 'REJECT', 'FIELD_RANGE')
+    const pastOneBlob = frameResults.map((f) => ({ ...f, size: 1000, walrus: { ...walrus, offset: 64 * 1024 * 1024 } }))
+    expectVerdict('ResultCommitment', { frames: pastOneBlob }, 'REJECT', 'FIELD_RANGE')
+    const inParts = frameResults.map((f) => ({ ...f, size: 1000, walrus: { ...walrus, parts: true, offset: 64 * 1024 * 1024 } }))
+    expectVerdict('ResultCommitment', { frames: inParts }, 'ACCEPT')
+  })
 })

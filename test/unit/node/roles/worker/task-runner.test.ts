@@ -160,4 +160,22 @@ describe('task runner', () => {
     await Promise.all([0, 1, 2].map((i) => runTask(deps, job(), leaseFor(WORKER_KEY, { taskIndex: i, leaseId: new Uint8Array(16).fill(i + 1) }), { signal: new AbortController().signal })))
     expect(blobs.fetched).toHaveLength(1)
   })
+
+  it('commits the remote refs the blob store gives for the frames, and goes on without them when publishing fails', async () => {
+    const ref = { blobId: 'M4hsZGQ1oCktdzegB6HnI6Mi28S2nqOPHxK-W7_4BUk', parts: false, offset: 0 }
+    const published: string[][] = []
+    const publishing = { ...deps, blobs: Object.assign(blobs, { publish: async (ids: string[]) => { published.push(ids); return new Map(ids.map((id, i) => [id, { ...ref, offset: i * 10 }])) } }) }
+    const lease = leaseFor(WORKER_KEY, { frameStart: 1, frameEnd: 2 })
+    const located = await runTask(publishing, job(), lease, { signal: new AbortController().signal })
+    expect(located.status).toBe('committed')
+    expect(published).toHaveLength(1)
+    expect(published[0]).toHaveLength(2)
+    expect(located.frames?.map((f) => f.walrus)).toEqual([{ ...ref, offset: 0 }, { ...ref, offset: 10 }])
+    expect(located.frames?.every((f) => f.size !== undefined && f.size > 0)).toBe(true)
+
+    const failing = { ...deps, blobs: Object.assign(new MapBlobs(), { publish: async () => { throw new Error('publisher down') } }) }
+    const plain = await runTask(failing, job(), leaseFor(WORKER_KEY, { frameStart: 1, frameEnd: 2, leaseId: new Uint8Array(16).fill(9) }), { signal: new AbortController().signal })
+    expect(plain.status).toBe('committed')
+    expect(plain.frames?.every((f) => f.walrus === undefined)).toBe(true)
+  })
 })
