@@ -95,7 +95,7 @@ export class ApiServer extends LoopbackHttpServer {
         if (!m) continue
         pathKnown = true
         if (route.method !== method) continue
-        matched = { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1])])) }
+        matched = { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1])])) }
         break
       }
       if (!matched) throw new HttpError(pathKnown ? 405 : 404, pathKnown ? `${method} not allowed here` : `no route ${url.pathname}`)
@@ -111,6 +111,15 @@ export class ApiServer extends LoopbackHttpServer {
       if (!res.headersSent) sendJson(res, status, { error: message })
       else res.destroy()
     }
+  }
+}
+
+/** A path segment as the handler sees it; bad percent-encoding is the client's error, not ours. */
+function decodeParam(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '')
+  } catch {
+    throw new HttpError(400, `bad percent-encoding in ${JSON.stringify((segment ?? '').slice(0, 40))}`)
   }
 }
 

@@ -66,19 +66,25 @@ async function sha256Of(file: ProjectSourceFile): Promise<string> {
 /** Reads, hashes and checks a project folder or .zip; uploads nothing. */
 export async function readProject(source: string, options: { main?: string; limits?: ProjectLimits } = {}): Promise<LocalProject> {
   const limits = options.limits ?? PROJECT_LIMITS
-  const isZip = source.toLowerCase().endsWith('.zip') && (await stat(source).catch(() => undefined))?.isFile() === true
-  if (!isZip && !(await isProjectPath(source))) throw new UsageError(`scene ${source} not found`)
+  const st = await stat(source).catch(() => undefined)
+  if (st === undefined) throw new UsageError(`scene ${source} not found`)
+  const isZip = st.isFile() && source.toLowerCase().endsWith('.zip')
+  if (!isZip && !st.isDirectory()) throw new UsageError(`scene ${source} is neither a folder nor a .zip`)
   const found = isZip ? await readZipProject(source, limits) : await walkProjectFolder(source, limits)
   const main = chooseMain(found.map((f) => f.path), options.main, source)
+  const manifestOf = (files: { path: string; size: number; sha256: string }[]) => {
+    try {
+      return encodeProjectManifest({ main, files: files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })) })
+    } catch (err) {
+      if (err instanceof ProtocolError) throw new UsageError(`${source}: ${err.message}`)
+      throw err
+    }
+  }
+  // Names that clash are refused before gigabytes are hashed.
+  manifestOf(found.map((f) => ({ ...f, sha256: '0'.repeat(64) })))
   const files: LocalProjectFile[] = []
   for (const f of found) files.push({ ...f, sha256: await sha256Of(f) })
-  let bytes: Uint8Array
-  try {
-    bytes = encodeProjectManifest({ main, files: files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })) })
-  } catch (err) {
-    if (err instanceof ProtocolError) throw new UsageError(`${source}: ${err.message}`)
-    throw err
-  }
+  const bytes = manifestOf(files)
   return { source, main, files, manifest: { id: createHash('sha256').update(bytes).digest('hex'), size: bytes.byteLength } }
 }
 

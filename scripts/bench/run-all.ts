@@ -30,7 +30,9 @@ const BENCHES: BenchSpec[] = [
   { name: 'scheduling', timeoutMs: 240_000 },
   { name: 'blob-throughput', timeoutMs: 90_000 },
   { name: 'verification', timeoutMs: 120_000 },
-  { name: 'blender-overhead', timeoutMs: 180_000 }
+  { name: 'blender-overhead', timeoutMs: 180_000 },
+  // Six `npm start` demos (~25 s each) are most of it.
+  { name: 'walrus', timeoutMs: 300_000 }
 ]
 /** How long a bench may take to exit after printing its result. */
 const EXIT_GRACE_MS = 10_000

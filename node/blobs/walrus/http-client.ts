@@ -33,6 +33,13 @@ export interface WalrusHttpClientInit {
   timeoutMs?: number
   /** Tries after the first for a retryable failure (default 4). */
   retries?: number
+  /**
+   * Reads may give up sooner than stores (defaults: timeoutMs and retries):
+   * a reader that fails over to a peer loses less than a publisher that
+   * gives up on a store.
+   */
+  readTimeoutMs?: number
+  readRetries?: number
   /** First backoff; doubles per retry up to `retryMaxMs`, each wait jittered to 50-100% (default 500 ms, max 10 s). */
   retryBaseMs?: number
   retryMaxMs?: number
@@ -80,6 +87,7 @@ export class WalrusHttpClient {
   readonly epochs: number
   private readonly timeoutMs: number
   private readonly retries: number
+  private readonly readLimits: { timeoutMs: number; retries: number }
   private readonly retryBaseMs: number
   private readonly retryMaxMs: number
   private readonly fetchFn: typeof globalThis.fetch
@@ -92,6 +100,7 @@ export class WalrusHttpClient {
     this.epochs = whole('epochs', init.epochs ?? 1, 1, 1000)
     this.timeoutMs = whole('timeoutMs', init.timeoutMs ?? 60_000, 1, 3_600_000)
     this.retries = whole('retries', init.retries ?? 4, 0, 100)
+    this.readLimits = { timeoutMs: whole('readTimeoutMs', init.readTimeoutMs ?? this.timeoutMs, 1, 3_600_000), retries: whole('readRetries', init.readRetries ?? this.retries, 0, 100) }
     this.retryBaseMs = whole('retryBaseMs', init.retryBaseMs ?? 500, 0, 600_000)
     this.retryMaxMs = whole('retryMaxMs', init.retryMaxMs ?? 10_000, 0, 3_600_000)
     this.fetchFn = init.fetch ?? globalThis.fetch
@@ -108,7 +117,7 @@ export class WalrusHttpClient {
       query.set('send_object_to', options.sendObjectTo)
     }
     const url = `${this.publisherUrl}/v1/blobs?${query}`
-    return this.withRetries(`store ${bytes.byteLength} bytes`, options.signal, async (signal, progress) => {
+    return this.withRetries(`store ${bytes.byteLength} bytes`, options.signal, { timeoutMs: this.timeoutMs, retries: this.retries }, async (signal, progress) => {
       const res = await this.fetchFn(url, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' }, signal })
       progress()
       if (res.status === 413) throw new WalrusTooLargeError(bytes.byteLength, await errorDetail(res))
@@ -124,7 +133,7 @@ export class WalrusHttpClient {
     if (!isWalrusBlobId(blobId)) throw new WalrusRefError('walrus blob id must be 43 characters of base64url')
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(length) || length < 1) throw new WalrusRefError(`walrus read range ${offset}+${length} is not a byte range`)
     const url = `${this.aggregatorUrl}/v1/blobs/${blobId}`
-    return this.withRetries(`read ${blobId} ${offset}+${length}`, options.signal, async (signal, progress) => {
+    return this.withRetries(`read ${blobId} ${offset}+${length}`, options.signal, this.readLimits, async (signal, progress) => {
       const res = await this.fetchFn(url, { headers: { range: `bytes=${offset}-${offset + length - 1}` }, signal })
       progress()
       if (res.status === 404) throw new WalrusNotFoundError(blobId)
@@ -142,7 +151,7 @@ export class WalrusHttpClient {
   async readAll(blobId: string, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array> {
     if (!isWalrusBlobId(blobId)) throw new WalrusRefError('walrus blob id must be 43 characters of base64url')
     const url = `${this.aggregatorUrl}/v1/blobs/${blobId}`
-    return this.withRetries(`read ${blobId}`, options.signal, async (signal, progress) => {
+    return this.withRetries(`read ${blobId}`, options.signal, this.readLimits, async (signal, progress) => {
       const res = await this.fetchFn(url, { signal })
       progress()
       if (res.status === 404) throw new WalrusNotFoundError(blobId)
@@ -172,12 +181,12 @@ export class WalrusHttpClient {
     }
   }
 
-  private async withRetries<T>(what: string, signal: AbortSignal | undefined, run: Attempt<T>): Promise<T> {
+  private async withRetries<T>(what: string, signal: AbortSignal | undefined, limits: { timeoutMs: number; retries: number }, run: Attempt<T>): Promise<T> {
     for (let retry = 0; ; retry++) {
       try {
-        return await this.attempt(signal, run)
+        return await this.attempt(signal, run, limits.timeoutMs)
       } catch (err) {
-        if (!(err instanceof WalrusError) || !err.retryable || retry >= this.retries) throw err
+        if (!(err instanceof WalrusError) || !err.retryable || retry >= limits.retries) throw err
         const waitMs = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** retry) * (0.5 + this.random() / 2)
         this.log.debug('walrus request failed, retrying', { what, retry: retry + 1, waitMs: Math.round(waitMs), err })
         await sleep(waitMs, signal)
@@ -190,13 +199,13 @@ export class WalrusHttpClient {
    * `timeoutMs` aborts it. Failures come out as WalrusErrors, except the
    * caller's own abort, which comes out as its reason.
    */
-  private async attempt<T>(signal: AbortSignal | undefined, run: Attempt<T>): Promise<T> {
+  private async attempt<T>(signal: AbortSignal | undefined, run: Attempt<T>, timeoutMs = this.timeoutMs): Promise<T> {
     signal?.throwIfAborted()
     const timer = new AbortController()
     let timeout: NodeJS.Timeout | undefined
     const progress = () => {
       clearTimeout(timeout)
-      timeout = setTimeout(() => timer.abort(new WalrusTimeoutError(`walrus request made no progress for ${this.timeoutMs} ms`)), this.timeoutMs)
+      timeout = setTimeout(() => timer.abort(new WalrusTimeoutError(`walrus request made no progress for ${timeoutMs} ms`)), timeoutMs)
     }
     progress()
     try {

@@ -10,14 +10,15 @@
 //   GET  /api/jobs/:id/frames/:n    -> image/png, image/jpeg or image/x-exr (the job's format)
 import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.ts'
 import { HttpError } from '../../api/server.ts'
-import { BlobTooLargeError } from '../../blobs/index.ts'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { type BlobStat, BlobTooLargeError, remoteCopyOf } from '../../blobs/index.ts'
 import { FRAME_FORMATS, formatOf } from '../../images/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
 import { SceneError, validateScene } from '../../renderers/index.ts'
 import type { CreatorComponents } from './components.ts'
 import type { CreatorService } from './creator-service.ts'
 import { CreatorError } from './errors.ts'
-import type { JobRecord } from './job-record.ts'
+import type { FrameRecord, JobRecord } from './job-record.ts'
 import { viewOf } from './job-view.ts'
 import { projectMainPath, registerProjectApi } from './project-api.ts'
 
@@ -33,6 +34,17 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof CreatorError) throw new HttpError(STATUS_OF[err.code], err.message)
     throw err
+  }
+}
+
+/** A frame no longer stored here is read from wherever it lives: its Walrus copy, then the worker that rendered it. */
+async function fetchFrame(frame: FrameRecord, job: JobRecord, blobs: Pick<CreatorComponents['blobs'], 'fetchToPath' | 'stat'>): Promise<BlobStat | undefined> {
+  const worker = job.admitted[frame.worker]?.peerId
+  try {
+    await blobs.fetchToPath(frame.blobId, { remote: remoteCopyOf(frame.walrus, frame.size), peers: worker === undefined ? [] : [peerIdFromString(worker)], announce: false, signal: AbortSignal.timeout(30_000) })
+    return await blobs.stat(frame.blobId)
+  } catch {
+    return undefined
   }
 }
 
@@ -110,10 +122,11 @@ export function registerJobApi(components: Pick<CreatorComponents, 'api' | 'blob
 
   api.route('GET', '/api/jobs/:id/frames/:frame', async (req, res) => {
     const job = jobOr404(req.params.id)
-    const frame = job.frames[req.params.frame]
-    if (frame === undefined) throw new HttpError(404, `frame ${req.params.frame} of job ${job.id} is not done`)
-    const stat = await blobs.stat(frame.blobId)
-    if (stat === undefined) throw new HttpError(404, `frame ${req.params.frame} is not stored here`)
+    // Own keys only: `__proto__` or `constructor` is no frame.
+    const frame = Object.hasOwn(job.frames, req.params.frame) ? job.frames[req.params.frame] : undefined
+    if (frame === undefined) throw new HttpError(404, `frame ${req.params.frame.slice(0, 20)} of job ${job.id} is not done`)
+    const stat = (await blobs.stat(frame.blobId)) ?? (await fetchFrame(frame, job, blobs))
+    if (stat === undefined) throw new HttpError(404, `frame ${req.params.frame} is not stored here, on Walrus or at its worker`)
     res.writeHead(200, { 'content-type': FRAME_FORMATS[formatOf(job.spec)].contentType, 'content-length': String(stat.size) })
     for await (const chunk of blobs.get(frame.blobId)) res.write(chunk)
     res.end()

@@ -101,7 +101,11 @@ describe('project folders', () => {
     const twins = await folder('twins', { 'shot.blend': BLEND, 'Tex.png': 'a', 'tex.png': 'b' })
     expect(await usageLine(readProject(twins))).toMatch(/"Tex.png" and "tex.png" differ only in case/)
     expect(await usageLine(prepareScene(join(dir, 'single.blend'), { main: 'x.blend' }))).toBe('--main is for a project scene (a folder or a .zip)')
-    expect(await usageLine(readProject(join(dir, 'nothing-here')))).toMatch(/not found/)
+    expect(await usageLine(readProject(join(dir, 'nothing-here')))).toBe(`scene ${join(dir, 'nothing-here')} not found`)
+    expect(await usageLine(prepareScene(join(dir, 'missing.zip')))).toBe(`scene ${join(dir, 'missing.zip')} not found`)
+    const twice = join(dir, 'twice.zip')
+    await writeFile(twice, buildZip([{ name: 'shot.blend', data: BLEND }, { name: 'tex.png', data: WOOD }, { name: 'tex.png', data: BLEND }]))
+    expect(await usageLine(readProject(twice))).toBe(`${twice}: "tex.png" is listed twice`)
   })
 })
 

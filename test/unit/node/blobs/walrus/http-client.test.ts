@@ -261,6 +261,19 @@ describe('WalrusHttpClient.read', () => {
     expect(range.requests).toHaveLength(1)
   })
 
+  it('reads give up on their own limits, stores keep theirs', async () => {
+    const s = await serve((_req, res) => json(res, 503, {}))
+    const c = client(s.url, { retries: 3, readRetries: 1 })
+    expect(await failure(c.read(BLOB_ID, { offset: 0, length: 8 }))).toBeInstanceOf(WalrusHttpError)
+    expect(s.requests).toHaveLength(2)
+    expect(await failure(c.store(DATA))).toBeInstanceOf(WalrusHttpError)
+    expect(s.requests).toHaveLength(2 + 4)
+    const hung = await serveRaw(() => Buffer.from('HTTP/1.1 206 Partial Content\r\ncontent-length: 100\r\n\r\n'), 'hang')
+    const err = await failure(client(hung.url, { timeoutMs: 60_000, readTimeoutMs: 100, readRetries: 0 }).read(BLOB_ID, { offset: 0, length: 100 }))
+    expect(err).toBeInstanceOf(WalrusTimeoutError)
+    expect(err.message).toContain('100 ms')
+  })
+
   it('a body that stalls times out and is retried', async () => {
     const s = await serveRaw(() => Buffer.concat([Buffer.from('HTTP/1.1 206 Partial Content\r\ncontent-length: 100\r\n\r\n'), DATA.subarray(0, 10)]), 'hang')
     const err = await failure(client(s.url, { timeoutMs: 100, retries: 2 }).read(BLOB_ID, { offset: 0, length: 100 }))

@@ -21,7 +21,7 @@ afterEach(() => node?.stop())
 
 async function post(body: unknown, contentType = 'application/json'): Promise<{ status: number; json: { id?: string; size?: number; error?: string } }> {
   const res = await fetch(`${node!.client.url}/api/projects`, { method: 'POST', headers: { authorization: `Bearer ${node!.client.token}`, 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
+  return { status: res.status, json: (await res.json()) as { id?: string; size?: number; error?: string } }
 }
 
 async function storeAll(): Promise<void> {

@@ -88,7 +88,7 @@ describe('scene cache: project scenes', () => {
     const scenes = new SceneCache({ blobs, dir: join(dir, 'scenes'), logger })
     const lease = leaseFor(ed.publicKey(seed))
     creator.current = lease
-    const a = announcement({ sceneBlob: fromHex(id), sceneProject: true, sceneSize: 10 })
+    const a = announcement({ sceneBlob: Uint8Array.from(fromHex(id)), sceneProject: true, sceneSize: 10 })
     const outcome = await runTask({ client, renderer, blobs, scenes, workDir: join(dir, 'tasks'), now: Date.now, logger }, { creator: creator.ref, announcement: a }, lease, { signal: new AbortController().signal })
     expect(outcome.status).toBe('committed')
     const request = renderer.requests[0]!
