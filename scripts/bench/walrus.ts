@@ -45,9 +45,7 @@ async function ms(run: () => Promise<unknown>): Promise<number> {
 }
 
 interface Rig {
-  url: string
   dir: string
-  db: Level<string, string>
   source: LocalBlobStore
   /** A fresh index each call, so nothing counts as published already. */
   blobs(local?: LocalBlobStore): WalrusBlobs
@@ -59,9 +57,7 @@ function rig(url: string, dir: string, db: Level<string, string>, source: LocalB
   const index = (name: string): BlobIndexDb => db.sublevel<string, string>(name, { valueEncoding: 'utf8' })
   const client = new WalrusHttpClient({ publisherUrl: url, aggregatorUrl: url, epochs: 5, logger: silentLogger })
   return {
-    url,
     dir,
-    db,
     source,
     blobs: (local = source) => new WalrusBlobs({ client, local, index: index(`walrus-${n++}`), shards: SHARDS, maxPartBytes: PART_BYTES, logger: silentLogger }),
     store: (name) => createLocalBlobStore({ dir: join(dir, name), index: index(name), logger: silentLogger })

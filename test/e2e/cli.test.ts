@@ -58,6 +58,10 @@ describe('pictor CLI', () => {
       [['job', 'submit', join(ROOT, 'testnet/scenes/tiny.json'), '--frames', '1-4', '--max-price', '100', '--timeout-alert', '8d', '--data-dir', data], /--timeout-alert must be between 1s and 604800s/],
       [['render', join(dir, 'bad.json'), '--out', join(dir, 'out')], /scene/],
       [['start', '--ledger', 'ftp://x', '--data-dir', data], /--ledger: must be dev:<url> of a pictor devchain/],
+      [['start', '--blobs', 'walrus', '--data-dir', data], /--blobs walrus: needs --walrus-publisher URL and --walrus-aggregator URL/],
+      [['start', '--blobs', 'walrus', '--walrus-publisher', 'ftp://x', '--data-dir', data], /--walrus-publisher: must be an http\(s\) URL/],
+      [['start', '--walrus-shards', '0', '--data-dir', data], /--walrus-shards: must be an integer from 1 to 4096/],
+      [['job', 'submit', join(ROOT, 'testnet/scenes'), '--frames', '1-4', '--max-price', '100', '--data-dir', data], /\.blend/],
       [['start', '--ledger', 'sui', '--data-dir', data], /^pictor: --ledger sui needs --sui-package \(.* and --sui-registry/],
       [['start', '--ledger', 'sui', '--sui-package', '0x2', '--data-dir', data], /--sui-package: must be the package id: 0x and 64 hex characters/],
       [['start', '--ledger', 'sui', '--sui-network', 'moonnet', '--data-dir', data], /--sui-network: must be one of mainnet, testnet, devnet, localnet/],
@@ -211,8 +215,24 @@ describe('a running worker, from the CLI', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(new RegExp(`^cpu +.+, ${cpus().length} cores?, [\\d.]+ GiB RAM$`, 'm'))
     expect(stdout).toMatch(/^gpus +(none detected|\d+ x .+)$/m)
+    expect(stdout).toMatch(/^blobs +p2p, ok: blobs live on this node and its peers only$/m)
     const json = JSON.parse((await pictor(['status', '--json', '--data-dir', dataDir(0)])).stdout) as { hardware: { cpuCount: number; ramMib: number } }
     expect(json.hardware).toMatchObject({ cpuCount: cpus().length, ramMib: Math.floor(totalmem() / 1024 / 1024) })
+  })
+})
+
+describe('a node pointed at Walrus endpoints that do not answer', () => {
+  let swarm: LocalSwarm
+  beforeAll(async () => {
+    const dead = 'http://127.0.0.1:9'
+    swarm = await startSwarm(1, { roles: ['worker'], config: { blobs: 'walrus', walrusPublisher: dead, walrusAggregator: dead, walrusShards: 28 }, services: roleServices })
+  })
+  afterAll(() => swarm?.stop())
+
+  it('still starts and serves, and pictor status says which endpoint does not answer', async () => {
+    const { code, stdout } = await pictor(['status', '--data-dir', swarm.nodes[0]!.context.dataDir.paths.root])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^blobs +walrus, NOT ANSWERING: walrus publisher http:\/\/127\.0\.0\.1:9: .+$/m)
   })
 })
 

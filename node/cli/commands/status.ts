@@ -25,7 +25,7 @@ export const statusCommand: Command = {
     console.log(`uptime       ${status.uptimeS} s`)
     console.log(`connections  ${status.connections}`)
     console.log(`dht          ${status.dht.mode}, ${status.dht.routingTable} peers in routing table`)
-    if (status.blobs !== undefined) console.log(`blobs        ${status.blobs.backend}, ${status.blobs.ok ? 'ok' : 'NOT ANSWERING'}: ${status.blobs.detail}`)
+    if (status.blobs !== undefined) console.log(`blobs        ${status.blobs.backend}, ${status.blobs.ok ? 'ok' : 'NOT ANSWERING'}: ${status.blobs.detail.replaceAll('\n', '; ')}`)
     for (const [topic, t] of Object.entries(status.topics)) console.log(`topic ${topic.padEnd(8)} ${t.subscribers.length} subscribers, mesh ${t.mesh}`)
     for (const line of hardwareLines(hardware)) console.log(line)
     return 0

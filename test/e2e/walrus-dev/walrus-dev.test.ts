@@ -20,7 +20,7 @@ async function startWalrusDev(dir: string): Promise<{ child: ChildProcess; url: 
   })
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
-    const m = /walrus-dev listening on (http:\/\/127\.0\.0\.1:\d+) \(10 shards/.exec(out)
+    const m = /walrus-dev listening on (http:\/\/127\.0\.0\.1:\d+) \(28 shards/.exec(out)
     if (m) return { child, url: m[1]! }
     if (child.exitCode !== null) throw new Error(`walrus-dev exited with ${child.exitCode}`)
     await new Promise((r) => setTimeout(r, 50))
@@ -46,7 +46,7 @@ describe('pictor walrus-dev (separate process)', () => {
     const put = await fetch(`${walrus.url}/v1/blobs?epochs=2`, { method: 'PUT', body: Buffer.from(bytes) })
     expect(put.status).toBe(200)
     const { newlyCreated } = (await put.json()) as { newlyCreated: { blobObject: { blobId: string; storage: { endEpoch: number } } } }
-    expect(newlyCreated.blobObject.blobId).toBe(await computeWalrusBlobId(bytes, 10))
+    expect(newlyCreated.blobObject.blobId).toBe(await computeWalrusBlobId(bytes, 28))
     expect(newlyCreated.blobObject.storage.endEpoch).toBe(3)
 
     const get = await fetch(`${walrus.url}/v1/blobs/${newlyCreated.blobObject.blobId}`)
