@@ -59,12 +59,21 @@ export abstract class LoopbackHttpServer {
   }
 }
 
+export interface ReadBodyOptions {
+  /**
+   * Pause the request once it passes the limit, so the rest is never read
+   * (for answers that close the connection). Otherwise the rest is still
+   * read, and dropped.
+   */
+  pauseOnOverflow?: boolean
+}
+
 /**
- * The body as text, or undefined when it is over `maxBytes` (declared or
- * actual). Event-based on purpose: leaving a `for await` early would destroy
- * the socket before a 413 answer could be written.
+ * The body, or undefined when it is over `maxBytes` (declared or actual).
+ * Event-based on purpose: leaving a `for await` early would destroy the
+ * socket before a 413 answer could be written.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+export function readBodyBytes(req: IncomingMessage, maxBytes: number, options: ReadBodyOptions = {}): Promise<Buffer | undefined> {
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) return Promise.resolve(undefined)
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -76,9 +85,15 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
         return
       }
       req.off('data', onData).off('end', onEnd).off('error', reject)
+      if (options.pauseOnOverflow) req.pause()
       resolve(undefined)
     }
-    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'))
+    const onEnd = () => resolve(Buffer.concat(chunks, size))
     req.on('data', onData).on('end', onEnd).on('error', reject)
   })
+}
+
+/** The body as UTF-8 text, or undefined when it is over `maxBytes` (readBodyBytes). */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  return (await readBodyBytes(req, maxBytes))?.toString('utf8')
 }

@@ -4,6 +4,7 @@
 // already certified until at least the requested end epoch; otherwise a new
 // Blob object (`newlyCreated`), so deletable blobs stored twice get two.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readBodyBytes } from '../api/loopback-http.ts'
 import { computeWalrusBlobId } from '../blobs/walrus/blob-id.ts'
 import { sleep, type WalrusDevContext } from './context.ts'
 import type { BlobObjectRecord } from './store.ts'
@@ -45,22 +46,7 @@ function parseQuery(query: URLSearchParams): StoreQuery {
 
 /** The body, or undefined once it passes `max` bytes (declared or sent): the rest is never read. */
 export function readBytes(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length'] ?? 0) > max) return Promise.resolve(undefined)
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= max) chunks.push(chunk)
-      else {
-        req.off('data', onData).off('end', onEnd).off('error', reject)
-        req.pause()
-        resolve(undefined)
-      }
-    }
-    const onEnd = () => resolve(Buffer.concat(chunks, size))
-    req.on('data', onData).on('end', onEnd).on('error', reject)
-  })
+  return readBodyBytes(req, max, { pauseOnOverflow: true })
 }
 
 export async function handlePublish(ctx: WalrusDevContext, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {

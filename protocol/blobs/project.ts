@@ -1,4 +1,4 @@
-// Scene projects: a .blend plus the files it uses (textures, caches, linked
+// Scene projects (SPEC R77): a .blend plus the files it uses (textures, caches, linked
 // libraries), named by one manifest blob. The manifest is canonical JSON, so
 // one project has exactly one encoding and its blob id names it:
 //   {"pictor":"project/1","main":"shot.blend","files":[{"path":"textures/wood.png","sha256":"…","size":123},…]}
@@ -11,6 +11,7 @@
 import { utf8, utf8Length } from '../bytes.ts'
 import { LIMITS } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
+import { decodeJson } from './canonical-json.ts'
 import { parseWalrusRef, type WalrusRef } from './walrus-ref.ts'
 
 export const PROJECT_FORMAT = 'project/1'
@@ -151,14 +152,7 @@ export function encodeProjectManifest(m: ProjectManifest): Uint8Array {
  */
 export function parseProjectManifest(bytes: Uint8Array): ProjectManifest {
   if (bytes.byteLength > LIMITS.maxManifestBytes) fail(`project manifest is over ${LIMITS.maxManifestBytes} bytes`)
-  let text: string
-  let value: unknown
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-    value = JSON.parse(text)
-  } catch {
-    fail('project manifest is not UTF-8 JSON')
-  }
+  const { text, value } = decodeJson(bytes) ?? fail('project manifest is not UTF-8 JSON')
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('a project manifest must be a JSON object')
   if ((value as Record<string, unknown>).pictor !== PROJECT_FORMAT) fail(`project manifest must say "pictor":"${PROJECT_FORMAT}"`)
   const manifest = projectManifestOf(value)

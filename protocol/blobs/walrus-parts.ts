@@ -1,4 +1,4 @@
-// Walrus parts manifests (SPEC R74). An object larger than one Walrus blob is
+// Walrus parts manifests (SPEC R76). An object larger than one Walrus blob is
 // stored as parts plus a manifest blob naming them in order; a WalrusRef with
 // `parts: true` names the manifest. The manifest is canonical JSON, so one
 // list of parts has exactly one encoding and its blob id names it:
@@ -8,6 +8,7 @@
 // before it has read the whole object.
 import { LIMITS } from '../constants.ts'
 import { ProtocolError } from '../errors.ts'
+import { decodeJson } from './canonical-json.ts'
 import { isWalrusBlobId } from './walrus-ref.ts'
 
 export const WALRUS_PARTS_FORMAT = 'walrus-parts/1'
@@ -82,14 +83,7 @@ export function encodeWalrusParts(m: WalrusParts): Uint8Array {
  */
 export function parseWalrusParts(bytes: Uint8Array): WalrusParts {
   if (bytes.byteLength > WALRUS_PARTS_MAX_BYTES) fail(`walrus parts manifest is over ${WALRUS_PARTS_MAX_BYTES} bytes`)
-  let text: string
-  let value: unknown
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-    value = JSON.parse(text)
-  } catch {
-    fail('walrus parts manifest is not UTF-8 JSON')
-  }
+  const { text, value } = decodeJson(bytes) ?? fail('walrus parts manifest is not UTF-8 JSON')
   const manifest = checkParts(value)
   // Canonical only: rejects duplicate keys, extra fields, spacing and number
   // spellings, so one manifest has one blob id.

@@ -7,7 +7,6 @@
 // paced like the blob server, receiver only counting) show where the gap is.
 // Each figure is the median of RUNS transfers.
 import { randomBytes } from 'node:crypto'
-import { createConnection, createServer, type Socket } from 'node:net'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +14,7 @@ import { BlobServer, type BlobIndexDb, createLocalBlobStore, fetchBlobFromPeer, 
 import { sendPaced } from '../../node/blobs/stream-io.ts'
 import { silentLogger } from '../../node/log.ts'
 import { type BenchHost, connect, startHosts, stopHosts } from './lib/hosts.ts'
+import { rawTcpTransferMs } from './lib/raw-tcp.ts'
 import { progress, runBench } from './lib/report.ts'
 import { round, summarise } from './lib/stats.ts'
 
@@ -43,43 +43,12 @@ function memoryIndex(): BlobIndexDb {
 
 const store = (dir: string): Promise<LocalBlobStore> => createLocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
 
+const mibPerSecond = (ms: number): number => BLOB_MIB / (ms / 1000)
+
 async function timed(run: () => Promise<void>): Promise<number> {
   const start = performance.now()
   await run()
-  return BLOB_MIB / ((performance.now() - start) / 1000)
-}
-
-async function rawTcpMiBs(bytes: Uint8Array): Promise<number> {
-  let received = 0
-  let done: () => void = () => {}
-  const accepted: Socket[] = []
-  const server = createServer((sock: Socket) => {
-    accepted.push(sock)
-    sock.on('data', (chunk: Buffer) => {
-      received += chunk.byteLength
-      if (received >= bytes.byteLength) done()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  const socket = createConnection({ host: '127.0.0.1', port })
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
-  try {
-    return await timed(async () => {
-      const all = new Promise<void>((resolve) => {
-        done = resolve
-      })
-      // Same chunking as the store's reads, and honouring backpressure, as the blob server does.
-      for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
-        if (!socket.write(bytes.subarray(offset, offset + CHUNK_BYTES))) await new Promise((resolve) => socket.once('drain', resolve))
-      }
-      await all
-    })
-  } finally {
-    socket.destroy()
-    for (const sock of accepted) sock.destroy()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  }
+  return mibPerSecond(performance.now() - start)
 }
 
 const STREAM_PROTOCOL = '/pictor-bench/sink/1.0.0'
@@ -126,7 +95,8 @@ await runBench(BENCH, async () => {
     const stream: number[] = []
     for (let run = 0; run < RUNS; run++) {
       progress(BENCH, `run ${run + 1}/${RUNS}: raw tcp, libp2p stream, local put, blob fetch of ${BLOB_MIB} MiB`)
-      raw.push(await rawTcpMiBs(bytes))
+      // Same chunking as the store's reads, and honouring backpressure, as the blob server does.
+      raw.push(mibPerSecond(await rawTcpTransferMs(bytes, CHUNK_BYTES)))
       stream.push(await libp2pStreamMiBs(client, server, bytes))
       const local = await store(join(dir, `local-${run}`))
       localPut.push(await timed(async () => void (await local.put(bytes))))
