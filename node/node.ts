@@ -13,6 +13,7 @@ import type { NodeConfig } from './config/config.ts'
 import { createLedger, type Ledger } from './ledger/index.ts'
 import type { CursorStore } from './ledger/sui/follower.ts'
 import { type Logger, createLogger } from './log.ts'
+import { FloodPenalties } from './net/flood-penalties.ts'
 import { GossipService } from './net/gossip.ts'
 import { createHost, type PictorLibp2p } from './net/host.ts'
 import { writeFileAtomic } from './store/atomic-file.ts'
@@ -100,11 +101,14 @@ export class PictorNode {
       throw err
     }
     const metrics = new MetricsRegistry()
+    // Gossip charges peers that flood it; the host's peer score reads the charges (SPEC R36).
+    const penalties = new FloodPenalties({ now })
     const libp2p = await createHost({
       privateKey: identity.privateKey,
       listen: config.listen,
       bootstrap: config.bootstrap,
-      localTestnet: config.localTestnet
+      localTestnet: config.localTestnet,
+      appScore: (peer) => penalties.score(peer)
     })
     const gossip = new GossipService({
       libp2p,
@@ -112,7 +116,8 @@ export class PictorNode {
       replay: new ReplayGuard(),
       now,
       metrics,
-      logger: logger.child('gossip')
+      logger: logger.child('gossip'),
+      penalties
     })
     const api = new ApiServer({ token: dataDir.token, port: config.apiPort, metrics, logger: logger.child('api') })
     const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })

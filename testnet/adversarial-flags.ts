@@ -2,8 +2,9 @@
 // know: `--cheat <strategy>` (a cheating worker, strategies in cheat.ts),
 // `--checker-colludes` (a checker that approves everything) and
 // `--checker-rejects` (a checker that rejects everything, honest work
-// included). They are taken out of the argument list; the rest goes to
-// `pictor start`'s parser as is.
+// included) and `--partitionable` (a node the testnet can cut off from chosen
+// peers, partition.ts). They are taken out of the argument list; the rest
+// goes to `pictor start`'s parser as is.
 import { UsageError } from '../node/cli/args.ts'
 import { type CheatSpec, parseCheat } from './cheat.ts'
 
@@ -11,15 +12,18 @@ export interface AdversarialFlags {
   cheat?: CheatSpec
   colludes: boolean
   rejectsAll: boolean
+  /** Set only when given, so the flags of every other adversarial node read as before. */
+  partitionable?: true
 }
 
 const CHEAT = '--cheat'
 const COLLUDES = '--checker-colludes'
 const REJECTS = '--checker-rejects'
+const PARTITIONABLE = '--partitionable'
 
 /** Whether these node arguments ask for an adversarial node (the launcher then starts adversarial-node.ts). */
 export function isAdversarial(args: readonly string[]): boolean {
-  return args.some((a) => a === CHEAT || a.startsWith(`${CHEAT}=`) || a === COLLUDES || a === REJECTS)
+  return args.some((a) => a === CHEAT || a.startsWith(`${CHEAT}=`) || a === COLLUDES || a === REJECTS || a === PARTITIONABLE)
 }
 
 /** Splits the adversarial flags off; a bad or missing strategy is a one-line UsageError. */
@@ -32,6 +36,8 @@ export function parseAdversarialFlags(argv: readonly string[]): { flags: Adversa
       flags.colludes = true
     } else if (arg === REJECTS) {
       flags.rejectsAll = true
+    } else if (arg === PARTITIONABLE) {
+      flags.partitionable = true
     } else if (arg === CHEAT || arg.startsWith(`${CHEAT}=`)) {
       const value = arg === CHEAT ? argv[++i] : arg.slice(CHEAT.length + 1)
       if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${CHEAT} needs a strategy`)

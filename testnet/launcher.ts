@@ -14,7 +14,8 @@ import { identityFromSeed } from '../node/identity/keys.ts'
 import type { NodeStatus } from '../node/node-status.ts'
 import { DEFAULT_CONFIG } from '../node/config/config.ts'
 import { startWalrusDevServer, type WalrusDevServer } from '../node/walrus-dev/index.ts'
-import { createLedger, type Ledger, readDevchainUrl } from '../node/ledger/index.ts'
+import { createLedger, type Ledger, readDevchain } from '../node/ledger/index.ts'
+import { DEVCHAIN_FILE } from '../node/ledger/dev/rpc-client.ts'
 import { initDataDir, openDataDir } from '../node/store/data-dir.ts'
 import { isAdversarial } from './adversarial-flags.ts'
 import { freePorts } from './ports.ts'
@@ -54,6 +55,8 @@ export interface TestnetInit {
   unfunded?: string[]
   /** walrus (default): scenes and frames also go through an embedded Walrus-compatible server; p2p: peers only. */
   blobs?: 'p2p' | 'walrus'
+  /** Extra `pictor devchain` flags, e.g. short ledger timeouts (--commit-timeout-ms) for crash research. */
+  devchainArgs?: string[]
 }
 
 /**
@@ -78,6 +81,8 @@ export class Testnet {
   private devchain?: ChildProcess
   /** The devchain's JSON-RPC URL, when the testnet runs one. */
   ledgerUrl?: string
+  /** The devchain's faucet token (devchain-token in its data dir). */
+  private ledgerToken?: string
   /** The embedded Walrus publisher and aggregator, when blobs go through Walrus (tests set its fault switches). */
   walrus?: WalrusDevServer
 
@@ -89,10 +94,15 @@ export class Testnet {
     return this.baseDir
   }
 
+  /** The devchain's data dir: `pictor wallet fund --devchain-dir` reads the faucet token there. */
+  get devchainDir(): string {
+    return join(this.baseDir, 'devchain')
+  }
+
   /** The testnet's dev ledger acting as `seed` (reads and the faucet need no particular key). */
   async ledger(seed = new Uint8Array(32)): Promise<Ledger> {
     if (this.ledgerUrl === undefined) throw new Error('this testnet runs without a ledger')
-    return (await createLedger({ ...DEFAULT_CONFIG, ledger: { kind: 'dev', url: this.ledgerUrl } }, seed))!
+    return (await createLedger({ ...DEFAULT_CONFIG, ledger: { kind: 'dev', url: this.ledgerUrl, token: this.ledgerToken } }, seed))!
   }
 
   node(name: string): TestnetNode {
@@ -123,18 +133,45 @@ export class Testnet {
 
   /** A devchain process, every node (but the unfunded ones) funded from its faucet before the nodes start. */
   private async startLedger(): Promise<void> {
+    await this.spawnDevchain('0')
+    const faucet = await this.ledger()
+    for (const node of this.nodes) if (!this.init.unfunded?.includes(node.name)) await faucet.faucet(node.suiAddress, FUNDS[node.role])
+  }
+
+  /** Starts `pictor devchain` on the port (0: any) and waits until this very process wrote its URL. */
+  private async spawnDevchain(port: string): Promise<void> {
     const dir = join(this.baseDir, 'devchain')
-    const child = spawn(process.execPath, [CLI, 'devchain', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PICTOR_LOG: 'warn' } })
+    const child = spawn(process.execPath, [CLI, 'devchain', '--port', port, '--data-dir', dir, ...(this.init.devchainArgs ?? [])], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PICTOR_LOG: 'warn' } })
     this.devchain = child
     const deadline = Date.now() + 20_000
     for (;;) {
-      this.ledgerUrl = await readDevchainUrl(dir)
-      if (this.ledgerUrl !== undefined) break
+      // A killed devchain leaves its file behind: only one naming this process counts.
+      const pid = await readFile(join(dir, DEVCHAIN_FILE), 'utf8').then((text) => JSON.parse(text).pid as unknown, () => undefined)
+      // The token file is written before the URL file, so it is there once the URL is.
+      const found = pid === child.pid ? await readDevchain(dir) : undefined
+      if (found !== undefined) {
+        this.ledgerUrl = found.url
+        this.ledgerToken = found.token
+        return
+      }
       if (child.exitCode !== null || Date.now() > deadline) throw new Error('the devchain did not start')
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    const faucet = await this.ledger()
-    for (const node of this.nodes) if (!this.init.unfunded?.includes(node.name)) await faucet.faucet(node.suiAddress, FUNDS[node.role])
+  }
+
+  /** Signals the devchain (SIGKILL by default) and waits for it to exit; its chain stays in its data dir. */
+  killDevchain(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.devchain
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill(signal)
+    return exited
+  }
+
+  /** Starts the devchain again (after killDevchain()) on its old port, so the nodes' --ledger URL still holds. */
+  async restartDevchain(): Promise<void> {
+    if (this.ledgerUrl === undefined) throw new Error('this testnet runs without a ledger')
+    await this.spawnDevchain(new URL(this.ledgerUrl).port)
   }
 
   private bootstrapFor(index: number): string[] {

@@ -2,9 +2,12 @@
 //   client -> server  varint-length-prefixed BlobRequest { blobId, offset }
 //   client            closes its write end
 //   server -> client  varint-length-prefixed BlobHeader { code, size }
-//   server -> client  when code is ok: raw bytes [offset, size), then close
+//   server -> client  when code is ok: size = length - offset, then the raw
+//                     bytes [offset, length), then close (SPEC R70)
 // The client trusts nothing: size is checked against its limit before any
 // byte is read, and the bytes against the requested id before they are kept.
+// A provider that breaks the protocol fails with an error isBadProvider()
+// recognises, so the caller can drop it (R73).
 
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
@@ -91,7 +94,8 @@ export class BlobServer {
           return
         }
         if (request.offset > stat.size) throw new BlobError('ERR_BLOB_BAD_REQUEST', `offset ${request.offset} past the end`)
-        await lp.write(BlobHeader.encode({ code: BLOB_CODES.ok, size: stat.size }), { signal })
+        // R70: size counts the bytes that follow, not the whole blob.
+        await lp.write(BlobHeader.encode({ code: BLOB_CODES.ok, size: stat.size - request.offset }), { signal })
         const raw = lp.unwrap()
         let skip = request.offset
         // get() re-hashes as it reads; a corrupted copy ends in an abort, never a clean close.
@@ -153,11 +157,11 @@ export async function fetchBlobFromPeer(
     // No half-close here: a fast server can finish its side first, and a
     // stream closed at both ends then refuses the data still in flight
     // ("Cannot push data onto a stream that is closed"). We close after the body.
-    const header = BlobHeader.decode((await lp.read({ signal })).subarray())
+    const header = await readHeader(lp, id, peer, signal)
     idle.touch()
     if (header.code === BLOB_CODES.notFound) throw new BlobNotFoundError(id)
     if (header.code === BLOB_CODES.busy) throw new BlobFetchError(id, `peer ${peer} is busy`)
-    if (header.code !== BLOB_CODES.ok) throw new BlobFetchError(id, `peer ${peer} replied with unknown code ${header.code}`)
+    if (header.code !== BLOB_CODES.ok) throw new BlobFetchError(id, `peer ${peer} replied with unknown code ${header.code}`, { badProvider: true })
     if (header.size > maxBytes) throw new BlobTooLargeError(maxBytes, `peer ${peer} announced ${header.size} bytes, over the limit of ${maxBytes}`)
     const body = exactly(readChunks(lp.unwrap(), { signal }), header.size, id, idle)
     const onProgress = options.onProgress
@@ -180,6 +184,25 @@ export async function fetchBlobFromPeer(
   }
 }
 
+/** lpStream's errors for a length prefix that is not one, or over maxDataLength. */
+const BAD_LENGTH_ERRORS = new Set(['InvalidMessageLengthError', 'InvalidDataLengthError', 'InvalidDataLengthLengthError'])
+
+/** The provider's header; one that does not decode as a BlobHeader within its cap marks the provider bad (R73). */
+async function readHeader(lp: ReturnType<typeof lpStream>, id: BlobId, peer: PeerId, signal: AbortSignal): Promise<BlobHeader> {
+  let bytes: Uint8Array
+  try {
+    bytes = (await lp.read({ signal })).subarray()
+  } catch (err) {
+    if (err instanceof Error && BAD_LENGTH_ERRORS.has(err.name)) throw new BlobFetchError(id, `peer ${peer} sent a malformed header`, { cause: err, badProvider: true })
+    throw err
+  }
+  try {
+    return BlobHeader.decode(bytes)
+  } catch (err) {
+    throw new BlobFetchError(id, `peer ${peer} sent a malformed header`, { cause: err, badProvider: true })
+  }
+}
+
 /** Passes the body through, failing as soon as the peer breaks its announced size. */
 async function* exactly(source: AsyncIterable<Uint8Array>, size: number, id: BlobId, idle: IdleTimeout): AsyncGenerator<Uint8Array> {
   let received = 0
@@ -189,7 +212,8 @@ async function* exactly(source: AsyncIterable<Uint8Array>, size: number, id: Blo
     if (received > size) throw new BlobHashMismatchError(id, undefined, `peer sent more than the ${size} bytes it announced for ${id}`)
     yield chunk
   }
-  if (received < size) throw new BlobFetchError(id, `stream ended after ${received} of ${size} bytes`)
+  // A clean end short of the announced size is a lie; a reset or abort throws above instead.
+  if (received < size) throw new BlobFetchError(id, `stream ended after ${received} of ${size} bytes`, { badProvider: true })
 }
 
 /** An abort signal that fires after `ms` without a touch(): a slow transfer is fine, a stalled one is not. */

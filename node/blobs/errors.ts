@@ -43,8 +43,20 @@ export class BlobHashMismatchError extends BlobError {
 /** Fetching from the network failed for a reason other than the above. */
 export class BlobFetchError extends BlobError {
   readonly id: BlobId
-  constructor(id: BlobId, message: string, options?: { cause?: unknown }) {
-    super('ERR_BLOB_FETCH', `blob ${id}: ${message}`, options)
+  /** The provider broke the protocol (R73), rather than being busy, gone or slow. */
+  readonly badProvider: boolean
+  constructor(id: BlobId, message: string, options?: { cause?: unknown; badProvider?: boolean }) {
+    super('ERR_BLOB_FETCH', `blob ${id}: ${message}`, { cause: options?.cause })
     this.id = id
+    this.badProvider = options?.badProvider ?? false
   }
+}
+
+/**
+ * Whether a failed transfer proves the provider bad (SPEC R73): bytes that
+ * hash to another id, more or fewer bytes than its header announced, or a
+ * malformed header. Busy, not found, stalled or reset streams prove nothing.
+ */
+export function isBadProvider(err: unknown): boolean {
+  return err instanceof BlobHashMismatchError || (err instanceof BlobFetchError && err.badProvider)
 }

@@ -13,7 +13,8 @@ export {
   BlobHashMismatchError,
   BlobNotFoundError,
   BlobTooLargeError,
-  InvalidBlobIdError
+  InvalidBlobIdError,
+  isBadProvider
 } from './errors.ts'
 export { assertBlobId, blobCid, blobIdFromBytes, blobIdToBytes, isBlobId } from './ids.ts'
 export { BLOB_CHUNK_BYTES, type BlobIndexDb, type BlobIndexEntry, LocalBlobStore, type LocalBlobStoreInit } from './local-store.ts'
@@ -26,6 +27,7 @@ export {
 } from './blob-protocol.ts'
 export {
   type BlobLibp2p,
+  MAX_BAD_PROVIDER_BLOBS,
   NetworkedBlobStore,
   type NetworkedBlobStoreComponents,
   type NetworkedBlobStoreInit,

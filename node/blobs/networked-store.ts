@@ -2,19 +2,31 @@
 // reads are served locally when possible; otherwise known peers are tried
 // first, then DHT providers, one at a time, each transfer verified against
 // the id. A peer that fails (wrong bytes, not found, error) is dropped for
-// this blob and the next one is tried. Whatever this node stores, it then
-// announces as a provider, best effort and off the hot path.
+// this blob and the next one is tried; one that broke the protocol (R73:
+// wrong bytes, more or fewer than announced, a malformed header) is also
+// disconnected and never asked for that blob again. Whatever this node
+// stores, it then announces as a provider, best effort and off the hot path.
 
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { raceAbort } from '../abort.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-protocol.ts'
-import { BlobFetchError, BlobNotFoundError } from './errors.ts'
+import { LIMITS } from '../../protocol/index.ts'
+import { BlobFetchError, BlobNotFoundError, BlobTooLargeError, isBadProvider } from './errors.ts'
 import { assertBlobId, blobCid } from './ids.ts'
 import type { LocalBlobStore } from './local-store.ts'
 import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
 
-export type BlobLibp2p = Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'contentRouting' | 'peerStore'>
+export type BlobLibp2p = Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp' | 'contentRouting' | 'peerStore'>
+
+/**
+ * Blobs for which bad providers are remembered; the oldest entry goes first.
+ * Bounded so that a flood of lies for random ids cannot grow it, while a
+ * blob being fetched now keeps its entry.
+ */
+export const MAX_BAD_PROVIDER_BLOBS = 1024
+/** Bad providers remembered per blob: beyond maxPeersPerBlob they would never be asked anyway. */
+const MAX_BAD_PROVIDERS_PER_BLOB = 64
 
 export interface NetworkedBlobStoreComponents {
   libp2p: BlobLibp2p
@@ -43,6 +55,13 @@ export interface NetworkedGetOptions extends BlobGetOptions {
   announce?: boolean
   /** Where the blob also lives remotely, and its size: read from there first, then from peers. */
   remote?: RemoteCopy
+  /**
+   * The most this blob can honestly be (a frame: its job's maxFrameBytes),
+   * below the store's own limit: a provider announcing more is refused
+   * before a byte of the body is read, and a remote copy said to be larger
+   * is not read. Concurrent fetches of one id share the first caller's cap.
+   */
+  maxBytes?: number
 }
 
 interface SharedFetch {
@@ -62,6 +81,8 @@ export class NetworkedBlobStore implements BlobStore {
   private readonly fetchIdleTimeoutMs: number
   private readonly maxBytes: number | undefined
   private readonly fetches = new Map<BlobId, SharedFetch>()
+  /** Peers that broke the protocol for a blob (R73), by blob id; insertion order is age. */
+  private readonly badProviders = new Map<BlobId, Set<string>>()
   private readonly provides = new Map<BlobId, Promise<void>>()
   private lifetime = new AbortController()
 
@@ -183,7 +204,10 @@ export class NetworkedBlobStore implements BlobStore {
   private async fetchFromPeers(id: BlobId, options: NetworkedGetOptions & { signal: AbortSignal }): Promise<BlobStat> {
     const { signal } = options
     const failures: unknown[] = []
-    if (this.remote !== undefined && options.remote !== undefined) {
+    const maxBytes = Math.min(this.maxBytes ?? LIMITS.maxBlobBytes, options.maxBytes ?? Number.POSITIVE_INFINITY)
+    if (this.remote !== undefined && options.remote !== undefined && options.remote.size > maxBytes) {
+      failures.push(new BlobTooLargeError(maxBytes, `blob ${id}: its remote copy is ${options.remote.size} bytes, over the limit of ${maxBytes}`))
+    } else if (this.remote !== undefined && options.remote !== undefined) {
       try {
         const stat = await this.remote.fetchInto(options.remote.ref, id, options.remote.size, { signal, onProgress: options.onProgress })
         this.log.debug('fetched blob from the remote store', { id, remote: this.remote.name, size: stat.size })
@@ -201,7 +225,7 @@ export class NetworkedBlobStore implements BlobStore {
         try {
           const stat = await fetchBlobFromPeer(this.libp2p, this.local, peer, id, {
             signal,
-            maxBytes: this.maxBytes,
+            maxBytes,
             onProgress: options.onProgress,
             idleTimeoutMs: this.fetchIdleTimeoutMs
           })
@@ -210,7 +234,8 @@ export class NetworkedBlobStore implements BlobStore {
           return stat
         } catch (err) {
           if (signal.aborted) throw signal.reason
-          this.log.info('blob fetch from peer failed, trying the next one', { id, peer: peer.toString(), err })
+          if (isBadProvider(err)) this.dropBadProvider(id, peer, err)
+          else this.log.info('blob fetch from peer failed, trying the next one', { id, peer: peer.toString(), err })
           failures.push(err)
         }
       }
@@ -219,7 +244,21 @@ export class NetworkedBlobStore implements BlobStore {
     }
     const cause = failures.length > 0 ? new AggregateError(failures) : undefined
     if (failures.every((err) => err instanceof BlobNotFoundError)) throw new BlobNotFoundError(id, { cause })
+    if (failures.every((err) => err instanceof BlobTooLargeError)) throw new BlobTooLargeError(maxBytes, `blob ${id}: every copy found is over the limit of ${maxBytes} bytes`)
     throw new BlobFetchError(id, `no peer delivered it (${failures.length} tried)`, { cause })
+  }
+
+  /** R73: close the connection to a peer that broke the protocol, and never ask it for this blob again. */
+  private dropBadProvider(id: BlobId, peer: PeerId, err: unknown): void {
+    this.log.warn('blob provider broke the protocol: disconnecting it', { id, peer: peer.toString(), err })
+    let bad = this.badProviders.get(id)
+    if (bad === undefined) {
+      if (this.badProviders.size >= MAX_BAD_PROVIDER_BLOBS) this.badProviders.delete(this.badProviders.keys().next().value!)
+      bad = new Set()
+      this.badProviders.set(id, bad)
+    }
+    if (bad.size < MAX_BAD_PROVIDERS_PER_BLOB) bad.add(peer.toString())
+    void this.libp2p.hangUp(peer, { signal: this.lifetime.signal }).catch((hangUpErr: unknown) => this.log.debug('hang up failed', { peer: peer.toString(), err: hangUpErr }))
   }
 
   /**
@@ -228,7 +267,7 @@ export class NetworkedBlobStore implements BlobStore {
    */
   private candidates(id: BlobId, known: PeerId[], signal: AbortSignal): { next(): Promise<PeerId | undefined>; close(): void } {
     const found: PeerId[] = []
-    const seen = new Set<string>([this.libp2p.peerId.toString()])
+    const seen = new Set<string>([this.libp2p.peerId.toString(), ...(this.badProviders.get(id) ?? [])])
     const add = (peer: PeerId) => {
       if (seen.has(peer.toString()) || found.length >= this.maxPeersPerBlob) return false
       seen.add(peer.toString())

@@ -13,8 +13,13 @@ import type { Logger } from '../log.ts'
 import type { CursorStore } from './sui/follower.ts'
 import type { Ledger } from './types.ts'
 
-/** Which ledger: none, a `pictor devchain` at `url`, or the Sui package of the `sui*` settings. */
-export type LedgerSetting = { kind: 'none' } | { kind: 'dev'; url: string } | { kind: 'sui' }
+/**
+ * Which ledger: none, a `pictor devchain` at `url`, or the Sui package of
+ * the `sui*` settings. A devchain's `token` (its data dir's devchain-token)
+ * is only for its faucet: set by the commands and the testnet that read it
+ * from the dir, never by config.
+ */
+export type LedgerSetting = { kind: 'none' } | { kind: 'dev'; url: string; token?: string } | { kind: 'sui' }
 
 /** The settings a ledger is built from (a NodeConfig has them all). */
 export interface LedgerConfig {
@@ -48,7 +53,7 @@ export async function createLedger(config: LedgerConfig, seed: Uint8Array, optio
     case 'none':
       return undefined
     case 'dev':
-      return new DevLedgerClient({ url: config.ledger.url, seed, retryForMs: options.retryForMs })
+      return new DevLedgerClient({ url: config.ledger.url, seed, retryForMs: options.retryForMs, token: config.ledger.token })
     case 'sui':
       return createSuiLedger(config, seed, options)
   }

@@ -1,12 +1,16 @@
 // Gossip: subscribes pictor's topics, runs every message through the
 // protocol's validators before gossipsub forwards it (ACCEPT / IGNORE /
 // REJECT, the latter also penalising the sender's score), and hands
-// accepted, decoded envelopes to the roles.
+// accepted, decoded envelopes to the roles. Bids go through the bid gate
+// first (rate per peer, known jobs, own jobs kept: SPEC R36-R38).
 import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { type Ed25519, type OpenedEnvelope, type ReplayGuard, type TopicMessageType, type TopicName, TOPICS, validateGossip } from '../../protocol/index.ts'
+import { type Ed25519, type OpenedEnvelope, parseEnvelope, type ReplayGuard, type TopicMessageType, type TopicName, TOPICS, type ValidationResult, validateGossip } from '../../protocol/index.ts'
 import type { Logger } from '../log.ts'
 import type { MetricsRegistry } from '../metrics/index.ts'
+import { BidGate, type BidLimits } from './bid-gate.ts'
+import { GossipLimitError } from './errors.ts'
+import { FloodPenalties } from './flood-penalties.ts'
 import { gossipMessageId, type PictorLibp2p } from './host.ts'
 
 const RESULT: Record<'ACCEPT' | 'IGNORE' | 'REJECT', TopicValidatorResult> = {
@@ -34,6 +38,9 @@ export interface GossipServiceInit {
   metrics: MetricsRegistry
   logger: Logger
   topics?: TopicName[]
+  /** Where floods are charged; the node shares it with the host, whose peer score reads it (P5). */
+  penalties?: FloodPenalties
+  bidLimits?: Partial<BidLimits>
 }
 
 export class GossipService {
@@ -43,10 +50,12 @@ export class GossipService {
   private readonly accepted = new Map<string, OpenedEnvelope<TopicMessageType<TopicName>>>()
   private readonly validated
   private readonly received
+  private readonly bids: BidGate
   private readonly onMessage = (event: CustomEvent<Message>) => this.deliver(event.detail)
 
   constructor(init: GossipServiceInit) {
     this.init = init
+    this.bids = new BidGate({ now: init.now, penalties: init.penalties ?? new FloodPenalties({ now: init.now }), limits: init.bidLimits })
     this.validated = init.metrics.counter('pictor_gossip_validation_total', 'Gossip messages by topic, result and reason')
     this.received = init.metrics.counter('pictor_gossip_delivered_total', 'Accepted gossip messages delivered to roles')
   }
@@ -63,7 +72,7 @@ export class GossipService {
   start(): void {
     const pubsub = this.init.libp2p.services.pubsub
     for (const name of this.topics) {
-      pubsub.topicValidators.set(TOPICS[name], (_peer, message) => this.validate(name, message))
+      pubsub.topicValidators.set(TOPICS[name], (peer, message) => (name === 'bids' ? this.validateBid(peer, message) : this.validate(name, message)))
       pubsub.subscribe(TOPICS[name])
     }
     pubsub.addEventListener('message', this.onMessage)
@@ -77,9 +86,12 @@ export class GossipService {
       pubsub.topicValidators.delete(TOPICS[name])
     }
     this.accepted.clear()
+    this.bids.stop()
   }
 
   async publish(topic: TopicName, envelope: Uint8Array): Promise<number> {
+    if (topic === 'bids' && !this.bids.mayPublish()) throw new GossipLimitError('bid not published: this node already sent its share of bids for now')
+    if (topic === 'jobs') this.noteOwnJob(envelope)
     const result = await this.init.libp2p.services.pubsub.publish(TOPICS[topic], envelope)
     return result.recipients.length
   }
@@ -94,9 +106,30 @@ export class GossipService {
     return this.init.libp2p.services.pubsub.getSubscribers(TOPICS[topic]).map((p) => p.toString())
   }
 
-  private validate(topic: TopicName, message: Message): TopicValidatorResult {
+  private context() {
     const { ed, replay, now } = this.init
-    const outcome = validateGossip(topic, message.data, { nowMs: now(), ed, replay })
+    return { nowMs: now(), ed, replay }
+  }
+
+  private validate(topic: TopicName, message: Message): TopicValidatorResult {
+    const outcome = validateGossip(topic, message.data, this.context())
+    // R37: bids are forwarded only for jobs whose announcement this node accepted.
+    if (outcome.action === 'ACCEPT' && outcome.message.typeName === 'JobAnnouncement') this.bids.jobs.noteHeard((outcome.message as OpenedEnvelope<'JobAnnouncement'>).payload.jobId)
+    return this.settle(topic, message, outcome)
+  }
+
+  private async validateBid(peer: PeerId, message: Message): Promise<TopicValidatorResult> {
+    const decision = await this.bids.validate(peer.toString(), message.data, () => this.context())
+    if (decision.action === 'ACCEPT' && decision.own) {
+      // R38: delivered to our creator here, and IGNOREd so gossipsub does not pass it on.
+      this.validated.inc({ topic: 'bids', result: 'ACCEPT', reason: 'OWN_JOB' })
+      if (message.type === 'signed') this.dispatch('bids', decision.message, message.from)
+      return TopicValidatorResult.Ignore
+    }
+    return this.settle('bids', message, decision)
+  }
+
+  private settle(topic: TopicName, message: Message, outcome: ValidationResult): TopicValidatorResult {
     if (outcome.action === 'ACCEPT') {
       this.validated.inc({ topic, result: 'ACCEPT', reason: 'OK' })
       if (this.accepted.size > 4096) this.accepted.clear()
@@ -109,6 +142,14 @@ export class GossipService {
     return RESULT[outcome.action]
   }
 
+  private noteOwnJob(envelope: Uint8Array): void {
+    try {
+      this.bids.jobs.noteOwn(parseEnvelope(envelope, 'JobAnnouncement').payload.jobId)
+    } catch {
+      // Not an announcement: gossipsub publishes it anyway and every peer refuses it.
+    }
+  }
+
   private deliver(message: Message): void {
     const topic = TOPIC_NAMES.get(message.topic)
     if (topic === undefined || message.type !== 'signed') return
@@ -116,9 +157,13 @@ export class GossipService {
     const envelope = this.accepted.get(id)
     if (envelope === undefined) return
     this.accepted.delete(id)
+    this.dispatch(topic, envelope, message.from)
+  }
+
+  private dispatch(topic: TopicName, envelope: OpenedEnvelope<TopicMessageType<TopicName>>, from: PeerId): void {
     this.received.inc({ topic })
     for (const handler of this.handlers.get(topic) ?? []) {
-      Promise.resolve(handler({ topic, envelope, from: message.from })).catch((err) => this.init.logger.warn('gossip handler failed', { topic, err }))
+      Promise.resolve(handler({ topic, envelope, from })).catch((err) => this.init.logger.warn('gossip handler failed', { topic, err }))
     }
   }
 }

@@ -13,6 +13,8 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/index.ts'
+import { LOCAL_TESTNET_CONNECTION_LIMITS, PRODUCTION_CONNECTION_LIMITS } from './connection-limits.ts'
+import { createInboundGater } from './inbound-gater.ts'
 
 export type HostServices = {
   identify: Identify
@@ -33,6 +35,8 @@ export interface HostInit {
   localTestnet: boolean
   /** Light clients (creators) answer DHT queries only when asked to. */
   dhtClientMode?: boolean
+  /** The node's own charges against a peer (gossip floods, SPEC R36), added to its gossip score (P5). */
+  appScore?: (peer: string) => number
 }
 
 // An invalid message (REJECT) costs the forwarding peer far more than a
@@ -64,14 +68,22 @@ export function gossipMessageId(data: Uint8Array): string {
 
 export async function createHost(init: HostInit): Promise<PictorLibp2p> {
   const local = init.localTestnet
+  const limits = local ? LOCAL_TESTNET_CONNECTION_LIMITS : PRODUCTION_CONNECTION_LIMITS
   return createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
-    transports: [tcp()],
+    transports: [tcp({ inboundSocketInactivityTimeout: limits.inboundSocketInactivityTimeoutMs, maxConnections: limits.maxInboundSockets })],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
-    connectionManager: local ? { inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1_000, maxConnections: 1_000 } : {},
+    connectionManager: {
+      inboundUpgradeTimeout: limits.inboundUpgradeTimeoutMs,
+      maxIncomingPendingConnections: limits.maxPendingInbound,
+      inboundConnectionThreshold: limits.inboundConnectionsPerAddressPerSecond,
+      maxConnections: limits.maxConnections
+    },
+    // libp2p bounds the pending set as a whole; this bounds each address's share of it.
+    connectionGater: createInboundGater({ maxPendingPerAddress: limits.maxPendingInboundPerAddress, maxInboundPerAddress: limits.maxInboundPerAddress }),
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
@@ -86,6 +98,8 @@ export async function createHost(init: HostInit): Promise<PictorLibp2p> {
         maxInboundDataLength: LIMITS.maxGossipBytes + 1024,
         scoreParams: createPeerScoreParams({
           topics: topicScores(),
+          appSpecificScore: init.appScore ?? (() => 0),
+          appSpecificWeight: 1,
           IPColocationFactorWhitelist: local ? new Set(['127.0.0.1', '::1']) : new Set()
         }),
         scoreThresholds: { gossipThreshold: -100, publishThreshold: -500, graylistThreshold: -1000 }

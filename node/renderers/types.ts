@@ -11,6 +11,8 @@ export interface RendererCapabilities {
   devices: string[]
   /** The GPU cards it can render on, by name; the worker reports them when the OS names none. */
   gpus?: string[]
+  /** The most samples per pixel it renders; a job asking more fails every task, so workers do not bid on it. */
+  maxSamples?: number
 }
 
 export interface RenderSettings {

@@ -6,12 +6,13 @@
 // the signature first, pixel limit, truncation fails; EXR with a bounded
 // reader), and every failure is a reason, never an exception.
 // The creator (before it asks checkers) and the checker (before it
-// re-renders) both run verifyCommittedFrames: one path, the same rules.
+// re-renders) both run verifyCommittedFrames: one path, the same rules,
+// and one cap (maxFrameBytes) that bounds the fetch as well as the decode.
 import type { RemoteRef } from '../blobs/types.ts'
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { bytesEqual, type MerkleProof, merkleRoot, type OutputFormat, toHex, verifyMerkleProof } from '../../protocol/index.ts'
-import { decodeFrame, type Frame, formatOf, maxFrameBytes, pixelHash } from '../images/index.ts'
+import { decodeFrame, type Frame, formatOf, maxFrameBytes, maxFrameBytesOf, pixelHash } from '../images/index.ts'
 
 export interface CommittedFrame {
   frame: number
@@ -89,8 +90,13 @@ export type FramesIntegrity =
   | { ok: false; reason: string }
 
 export interface VerifyFramesOptions {
-  /** Makes a frame's blob local and returns its path; throws when no one delivers it (that error propagates). */
-  fetchPath(frame: CommittedFrame): Promise<string>
+  /**
+   * Makes a frame's blob local and returns its path; throws when no one
+   * delivers it (that error propagates). `maxBytes` is the largest file a
+   * frame of the job can honestly be (maxFrameBytes): the fetch must refuse
+   * more, so a hostile provider cannot make it pull up to the blob cap.
+   */
+  fetchPath(frame: CommittedFrame, maxBytes: number): Promise<string>
   signal?: AbortSignal
   /** Frames fetched at once. */
   concurrency?: number
@@ -107,7 +113,13 @@ const FETCH_CONCURRENCY = 4
  */
 export async function verifyCommittedFrames(committed: CommittedFrames, shape: FrameShape, options: VerifyFramesOptions): Promise<FramesIntegrity> {
   if (!bytesEqual(merkleRoot(committed.frames), committed.merkleRoot)) return { ok: false, reason: 'Merkle root does not match the frames' }
-  const fetched = await mapLimit(committed.frames, options.concurrency ?? FETCH_CONCURRENCY, options.fetchPath)
+  let maxBytes: number
+  try {
+    maxBytes = maxFrameBytesOf(shape)
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message }
+  }
+  const fetched = await mapLimit(committed.frames, options.concurrency ?? FETCH_CONCURRENCY, (f) => options.fetchPath(f, maxBytes))
   const paths = new Map<number, string>()
   const flat: number[] = []
   // One frame decoded at a time: a 1,000-frame 4K task must not sit in memory whole.

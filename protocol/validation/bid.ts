@@ -11,5 +11,7 @@ export const bidRules: MessageRules<'Bid'> = {
     hardware(bid.hardware)
     shortString('region', bid.region)
   },
-  timestampMs: (bid) => bid.timestampMs
+  timestampMs: (bid) => bid.timestampMs,
+  // R37: only the job's creator uses a bid; nodes that never heard of the job do not pass it on.
+  jobId: (bid) => bid.jobId
 }

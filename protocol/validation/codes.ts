@@ -22,6 +22,9 @@ export const REASONS = {
   OLD_SEQ: { action: 'IGNORE', rule: 'R31' },
   BAD_SIGNATURE: { action: 'REJECT', rule: 'R32' },
   UNKNOWN_TOPIC: { action: 'IGNORE', rule: 'R34' },
+  RATE_LIMITED: { action: 'IGNORE', rule: 'R36' },
+  UNKNOWN_JOB: { action: 'IGNORE', rule: 'R37' },
+  FORWARD_BUDGET: { action: 'IGNORE', rule: 'R38' },
   INTERNAL: { action: 'IGNORE', rule: 'R34' }
 } as const satisfies Record<string, { action: Exclude<ValidationAction, 'ACCEPT'>; rule: string }>
 

@@ -1,4 +1,5 @@
-// The validation pipeline (SPEC R20-R35), Lodestar-style: each step throws a
+// The validation pipeline (SPEC R20-R35, and R37 when the node says which
+// jobs it knows), Lodestar-style: each step throws a
 // ValidationError carrying its action; the entry points catch and return a
 // result, so the gossipsub adapter in node/ maps one object to
 // ACCEPT / IGNORE / REJECT and a metric label, and never sees an exception.
@@ -28,6 +29,8 @@ export interface ValidationContext {
   nowMs: number
   ed: Ed25519
   replay: ReplayGuard
+  /** Whether this node has seen the job announced (R37); without it, R37 is not applied (task protocol, tests). */
+  knownJob?(jobId: Uint8Array): boolean
 }
 
 export type ValidationResult<K extends MessageTypeName = MessageTypeName> =
@@ -107,6 +110,10 @@ function runPipeline<K extends MessageTypeName>(bytes: Uint8Array, allowed: read
   const seen = ctx.replay.check(key, ctx.nowMs)
   if (seen === 'duplicate') fail('REPLAY', `${parsed.typeName} already seen`)
   if (seen === 'old-seq') fail('OLD_SEQ', `${parsed.typeName} seq is older than one already seen from this signer`)
+  // R37: a message about a job this node never saw announced is not forwarded,
+  // and costs no signature check: flooding random job ids buys nothing.
+  const jobId = rules.jobId?.(parsed.payload)
+  if (jobId !== undefined && ctx.knownJob !== undefined && !ctx.knownJob(jobId)) fail('UNKNOWN_JOB', `${parsed.typeName} for a job this node has not seen announced`)
   // R32: the signature, last because it is the most expensive check.
   const opened = verifyEnvelope(ctx.ed, parsed)
   // R33: only a genuine message may occupy a replay slot, or a forger could

@@ -14,4 +14,6 @@ export interface MessageRules<K extends MessageTypeName> {
   timely?(msg: MessageMap[K], nowMs: number): void
   /** Replay by sequence number per signer instead of by payload hash (R31). */
   seq?(msg: MessageMap[K]): number
+  /** The job the message is about, which a gossiping node must have seen announced (R37). */
+  jobId?(msg: MessageMap[K]): Uint8Array
 }

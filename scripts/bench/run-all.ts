@@ -9,11 +9,11 @@
 // Adding a bench: write scripts/bench/<name>.ts that ends with
 // `await runBench('<name>', async () => ({ bench: '<name>', ...figures, baseline: {...} }))`
 // (lib/report.ts), and add its name to BENCHES below.
-import { spawn } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runChild } from './lib/child-run.ts'
 import type { BenchResult } from './lib/report.ts'
 import { formatSummary } from './lib/summary.ts'
 
@@ -50,68 +50,19 @@ export interface BenchRun {
   exitedCleanly: boolean
 }
 
-function parseLine(line: string): BenchResult | undefined {
-  if (!line.startsWith('{')) return undefined
-  try {
-    const value = JSON.parse(line) as unknown
-    if (typeof value === 'object' && value !== null && typeof (value as { bench?: unknown }).bench === 'string') return value as BenchResult
-  } catch {}
-  return undefined
-}
-
-function runOne(spec: BenchSpec): Promise<BenchRun> {
-  const start = performance.now()
-  const child = spawn(process.execPath, [join(HERE, `${spec.name}.ts`)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PICTOR_LOG: process.env.PICTOR_LOG ?? 'error' }
-  })
-  let result: BenchResult | undefined
-  let killedAfterResult = false
-  let timedOut = false
-  let buffered = ''
-  let stderrTail = ''
-  let grace: ReturnType<typeof setTimeout> | undefined
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString()
-    const lines = buffered.split('\n')
-    buffered = lines.pop() ?? ''
-    for (const line of lines) {
-      const parsed = parseLine(line.trim())
-      if (parsed === undefined) continue
-      result = parsed
-      grace ??= setTimeout(() => {
-        killedAfterResult = true
-        child.kill('SIGKILL')
-      }, EXIT_GRACE_MS)
-    }
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    process.stderr.write(chunk)
-    stderrTail = (stderrTail + chunk.toString()).slice(-500)
-  })
-  const limit = setTimeout(() => {
-    timedOut = true
-    child.kill('SIGKILL')
-  }, spec.timeoutMs)
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      clearTimeout(limit)
-      clearTimeout(grace)
-      const last = parseLine(buffered.trim())
-      if (last !== undefined) result = last
-      const wallMs = Math.round(performance.now() - start)
-      const lastErr = stderrTail.trim().split('\n').at(-1) ?? ''
-      const error = timedOut && result === undefined ? `timed out after ${spec.timeoutMs / 1000} s` : `exited with ${code} and no JSON result: ${lastErr}`
-      resolve({
-        name: spec.name,
-        result: result ?? { bench: spec.name, error },
-        wallMs,
-        exitCode: code,
-        exitedCleanly: !killedAfterResult && !timedOut
-      })
-    })
-  })
+async function runOne(spec: BenchSpec): Promise<BenchRun> {
+  const run = await runChild<BenchResult>(
+    { file: join(HERE, `${spec.name}.ts`), timeoutMs: spec.timeoutMs, exitGraceMs: EXIT_GRACE_MS, cwd: ROOT, env: { ...process.env, PICTOR_LOG: process.env.PICTOR_LOG ?? 'error' } },
+    'bench'
+  )
+  const error = run.timedOut && run.result === undefined ? `timed out after ${spec.timeoutMs / 1000} s` : `exited with ${run.exitCode} and no JSON result: ${run.lastStderrLine}`
+  return {
+    name: spec.name,
+    result: run.result ?? { bench: spec.name, error },
+    wallMs: run.wallMs,
+    exitCode: run.exitCode,
+    exitedCleanly: !run.killedAfterResult && !run.timedOut
+  }
 }
 
 const filters = process.argv.slice(2)

@@ -84,7 +84,7 @@ describe('a checker that rejects honest work', () => {
     expect(shown.payouts.slashedToCreator).toBe(String(report.slashedToCreator))
 
     // The wronged worker appeals its task's last verdict; only checker-2 can be drawn once registered.
-    expect((await pictor(['wallet', 'fund', '--data-dir', testnet.node('checker-2').dataDir, '--ledger', testnet.ledgerUrl!])).code).toBe(0)
+    expect((await pictor(['wallet', 'fund', '--data-dir', testnet.node('checker-2').dataDir, '--ledger', testnet.ledgerUrl!, '--devchain-dir', testnet.devchainDir])).code).toBe(0)
     await waitFor(async () => (await ledger.node(honest)) !== undefined, 60_000, 'checker-2 registered')
     const last = slashesOf(await allEvents(ledger), jobId).at(-1)!
     expect(workers).toContain(last.worker)

@@ -21,6 +21,13 @@ afterAll(async () => {
 
 const JOB_ID = new Uint8Array(32).fill(9)
 
+function announcement(seed: Uint8Array, now: number) {
+  return announcementOf(
+    validateJobSpec({ renderer: 'builtin', sceneBlob: '01'.repeat(32), sceneSize: 100, frameStart: 1, frameEnd: 4, framesPerTask: 2, width: 64, height: 36, samples: 4, maxPrice: 10 }),
+    { creatorPublicKey: nodeEd25519.publicKey(seed), nonce: new Uint8Array(16).fill(3), addrs: [], timestampMs: now }
+  )
+}
+
 function messageFor(topic: TopicName, seed: Uint8Array, now: number): Uint8Array {
   switch (topic) {
     case 'offers':
@@ -30,12 +37,10 @@ function messageFor(topic: TopicName, seed: Uint8Array, now: number): Uint8Array
         benchScore: 1000, price: 1000, slots: 2, freeSlots: 2, region: 'local', timestampMs: now, seq: now
       })
     case 'jobs':
-      return signEnvelope(nodeEd25519, seed, 'JobAnnouncement', announcementOf(
-        validateJobSpec({ renderer: 'builtin', sceneBlob: '01'.repeat(32), sceneSize: 100, frameStart: 1, frameEnd: 4, framesPerTask: 2, width: 64, height: 36, samples: 4, maxPrice: 10 }),
-        { creatorPublicKey: nodeEd25519.publicKey(seed), nonce: new Uint8Array(16).fill(3), addrs: [], timestampMs: now }
-      ))
+      return signEnvelope(nodeEd25519, seed, 'JobAnnouncement', announcement(seed, now))
     case 'bids':
-      return signEnvelope(nodeEd25519, seed, 'Bid', { jobId: JOB_ID, price: 5, benchScore: 1000, slots: 1, timestampMs: now })
+      // R37: peers pass on only bids for a job they have seen announced (the one above).
+      return signEnvelope(nodeEd25519, seed, 'Bid', { jobId: announcement(seed, now).jobId, price: 5, benchScore: 1000, slots: 1, timestampMs: now })
     case 'notices':
       return signEnvelope(nodeEd25519, seed, 'JobNotice', { jobId: JOB_ID, kind: 1, timestampMs: now })
     case 'verdicts':

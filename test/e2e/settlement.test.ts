@@ -48,7 +48,7 @@ describe('settlement with nodes funded after they start', () => {
     const spec = await prepareJob(SCENE, { renderer: 'builtin', frameStart: 1, frameEnd: 12, framesPerTask: 2, width: 64, height: 36, samples: 4, seed: 11, maxPrice: 1000 })
     const job = await submitJob(client, SCENE, spec)
     // The checker first: a worker's on-chain commitment needs a registered checker to draw.
-    const ledger = ['--ledger', testnet.ledgerUrl!]
+    const ledger = ['--ledger', testnet.ledgerUrl!, '--devchain-dir', testnet.devchainDir]
     expect(await pictor(['wallet', 'fund', '--data-dir', testnet.node('checker-1').dataDir, ...ledger])).toMatch(/^funded 0x[0-9a-f]{64} with 10\.000000 PIC; balance 10\.000000 PIC$/m)
     await waitFor(async () => (await ledgerLine('checker-1')) === 'registered', 60_000, 'checker-1 registered')
     // The workers bid seconds ago (announcements repeat every 3 s); unregistered, none was admitted.

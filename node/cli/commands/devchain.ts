@@ -73,7 +73,7 @@ export const devchainCommand: Command = {
     const service = new DevchainService({ dir, port: port(values.port), params: genesisParams(values), logger })
     await service.start()
     const info = service.chain.info()
-    console.log(`devchain listening on ${service.url} (chain ${info.chainId.slice(0, 16)}, height ${info.height}, data ${dir})`)
+    console.log(`devchain listening on ${service.url} (chain ${info.chainId.slice(0, 16)}, height ${info.height}, data ${dir}; faucet token in ${service.tokenPath})`)
     // Every committed transaction is already on disk when the signal comes.
     await untilShutdownSignal(logger)
     await service.stop()

@@ -43,7 +43,10 @@ export async function fundWallet(values: FundFlags): Promise<number> {
     await ledger.faucet(address, amount)
     console.log(`funded ${address} with ${formatPic(amount)} PIC; balance ${formatPic(await ledger.balance(address))} PIC`)
   } catch (err) {
-    if (err instanceof PictorError) throw new UsageError(`cannot fund ${address} from the faucet at ${url}: ${err.message}`)
+    if (err instanceof PictorError) {
+      const hint = config.ledger.token === undefined ? ' (no devchain token found: pass --devchain-dir DIR of that devchain)' : ''
+      throw new UsageError(`cannot fund ${address} from the faucet at ${url}: ${err.message}${hint}`)
+    }
     throw err
   }
   return 0

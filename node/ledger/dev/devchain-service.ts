@@ -1,6 +1,8 @@
 // A running devchain: the chain in DIR/chain (LevelDB) served over JSON-RPC,
-// with DIR/devchain.json telling other local processes where. Used by
-// `pictor devchain` and by the testnet launcher.
+// with DIR/devchain.json telling other local processes where and
+// DIR/devchain-token (0600, kept across restarts) holding the token its
+// faucet asks for. Used by `pictor devchain` and by the testnet launcher.
+import { randomBytes } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { UserError } from '../../errors.ts'
@@ -8,7 +10,7 @@ import type { Logger } from '../../log.ts'
 import { writeFileAtomic } from '../../store/atomic-file.ts'
 import type { LedgerParams } from '../types.ts'
 import { DevChain } from './chain.ts'
-import { DEVCHAIN_FILE } from './rpc-client.ts'
+import { DEVCHAIN_FILE, DEVCHAIN_TOKEN_FILE, readDevchainToken } from './rpc-client.ts'
 import { DevchainRpcServer } from './rpc-server.ts'
 
 export interface DevchainServiceInit {
@@ -40,6 +42,19 @@ export class DevchainService {
     return join(resolve(this.init.dir), DEVCHAIN_FILE)
   }
 
+  get tokenPath(): string {
+    return join(resolve(this.init.dir), DEVCHAIN_TOKEN_FILE)
+  }
+
+  /** DIR's faucet token, made on first start; a damaged file is replaced by a fresh token. */
+  private async token(): Promise<string> {
+    const kept = await readDevchainToken(resolve(this.init.dir))
+    if (kept !== undefined) return kept
+    const token = randomBytes(32).toString('hex')
+    await writeFileAtomic(this.tokenPath, `${token}\n`, { mode: 0o600 })
+    return token
+  }
+
   async start(): Promise<void> {
     await mkdir(resolve(this.init.dir), { recursive: true, mode: 0o700 })
     try {
@@ -48,7 +63,14 @@ export class DevchainService {
       // LevelDB holds a lock: the likely cause is a devchain already running on DIR.
       throw new UserError('DEVCHAIN', `cannot open the chain in ${this.init.dir} (is another devchain using it?)`, { cause: err })
     }
-    const server = new DevchainRpcServer({ chain: this.chain, port: this.init.port, logger: this.init.logger })
+    let token: string
+    try {
+      token = await this.token()
+    } catch (err) {
+      await this.chain.stop()
+      throw new UserError('DEVCHAIN', `cannot write the faucet token ${this.tokenPath}: ${(err as Error).message}`, { cause: err })
+    }
+    const server = new DevchainRpcServer({ chain: this.chain, port: this.init.port, token, logger: this.init.logger })
     try {
       await server.start()
     } catch (err) {

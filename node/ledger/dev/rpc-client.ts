@@ -12,21 +12,32 @@ import { fromWire } from './wire.ts'
 
 /** Written by `pictor devchain` into its data dir so other processes find it. */
 export const DEVCHAIN_FILE = 'devchain.json'
+/**
+ * Beside DEVCHAIN_FILE, mode 0600: the token the faucet asks for, sent as
+ * `Authorization: Bearer <token>`. Whoever can read the data dir may mint;
+ * a web page, or another user of the machine, may not.
+ */
+export const DEVCHAIN_TOKEN_FILE = 'devchain-token'
+const TOKEN_PATTERN = /^[0-9a-f]{64}$/
 
 export interface RpcTransportInit {
   url: string
   /** Per request. */
   timeoutMs?: number
+  /** The devchain's token (DEVCHAIN_TOKEN_FILE); only the faucet needs it. */
+  token?: string
 }
 
 export class RpcTransport implements DevTransport {
   private readonly url: string
   private readonly timeoutMs: number
+  private readonly headers: Record<string, string>
   private nextId = 1
 
   constructor(init: RpcTransportInit) {
     this.url = init.url
     this.timeoutMs = init.timeoutMs ?? 30_000
+    this.headers = { 'content-type': 'application/json', ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }) }
   }
 
   async request<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
@@ -35,7 +46,7 @@ export class RpcTransport implements DevTransport {
     try {
       const res = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: this.headers,
         body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
         signal: AbortSignal.timeout(this.timeoutMs)
       })
@@ -100,12 +111,14 @@ export interface DevLedgerClientInit {
   seed: Uint8Array
   timeoutMs?: number
   retryForMs?: number
+  /** The devchain's token, for the faucet (readDevchain); signed transactions need none. */
+  token?: string
 }
 
 export class DevLedgerClient extends SigningLedger {
   readonly url: string
   constructor(init: DevLedgerClientInit) {
-    super({ transport: new RpcTransport({ url: init.url, timeoutMs: init.timeoutMs }), seed: init.seed, retryForMs: init.retryForMs })
+    super({ transport: new RpcTransport({ url: init.url, timeoutMs: init.timeoutMs, token: init.token }), seed: init.seed, retryForMs: init.retryForMs })
     this.url = init.url
   }
 
@@ -115,12 +128,32 @@ export class DevLedgerClient extends SigningLedger {
   }
 }
 
+/** Where a running devchain listens, and its faucet token when this user can read it. */
+export interface DevchainAccess {
+  url: string
+  token?: string
+}
+
 /** The URL a `pictor devchain --data-dir DIR` wrote into DIR, or undefined if there is none. */
 export async function readDevchainUrl(dir: string): Promise<string | undefined> {
+  return (await readDevchain(dir))?.url
+}
+
+/** The URL and token a `pictor devchain --data-dir DIR` wrote into DIR; undefined when it runs no devchain. */
+export async function readDevchain(dir: string): Promise<DevchainAccess | undefined> {
+  let url: unknown
   try {
-    const { url } = JSON.parse(await readFile(join(dir, DEVCHAIN_FILE), 'utf8')) as { url?: unknown }
-    return typeof url === 'string' ? url : undefined
+    ;({ url } = JSON.parse(await readFile(join(dir, DEVCHAIN_FILE), 'utf8')) as { url?: unknown })
   } catch {
     return undefined
   }
+  if (typeof url !== 'string') return undefined
+  const token = await readDevchainToken(dir)
+  return token === undefined ? { url } : { url, token }
+}
+
+/** DIR's faucet token, or undefined when it is missing, unreadable or malformed. */
+export async function readDevchainToken(dir: string): Promise<string | undefined> {
+  const token = (await readFile(join(dir, DEVCHAIN_TOKEN_FILE), 'utf8').catch(() => '')).trim()
+  return TOKEN_PATTERN.test(token) ? token : undefined
 }

@@ -1,10 +1,17 @@
 // `pictor devchain` on the wire: JSON-RPC 2.0 over HTTP POST on 127.0.0.1.
 // Params are by name; amounts are decimal strings. Every bad request gets a
 // JSON-RPC error and the server keeps serving:
-//   -32700 parse error, -32600 invalid request (also: body over 256 KiB),
+//   -32700 parse error, -32600 invalid request (also: body over 256 KiB,
+//   HTTP 413; a Content-Type other than application/json, HTTP 415),
 //   -32601 unknown method, -32602 invalid params,
+//   -32001 the faucet without the devchain's token (HTTP 401),
 //   -32000 the ledger refused: error.data.code is the LedgerErrorCode,
 //   -32603 internal error.
+// Loopback is not enough on its own: any web page the user opens can POST
+// to 127.0.0.1. Requiring application/json makes a browser ask first (a CORS
+// preflight this server never grants), and the faucet, the one call that
+// needs no signature, also needs the token from the data dir.
+import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PictorError } from '../../errors.ts'
 import { LedgerError } from '../errors.ts'
@@ -18,7 +25,14 @@ export const MAX_RPC_BODY_BYTES = 256 * 1024
 /** More requests than this in one batch is refused: one HTTP request must not hold the chain for long. */
 export const MAX_RPC_BATCH = 64
 
-export const RPC_ERRORS = { parse: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602, internal: -32603, ledger: -32000 } as const
+export const RPC_ERRORS = { parse: -32700, invalidRequest: -32600, methodNotFound: -32601, invalidParams: -32602, internal: -32603, ledger: -32000, unauthorized: -32001 } as const
+
+/**
+ * Methods that need the devchain's token. Only the faucet: `ledger_submit`
+ * carries transactions signed by their sender (and nonce-checked), and the
+ * rest only read.
+ */
+export const TOKEN_METHODS: ReadonlySet<string> = new Set(['ledger_faucet'])
 
 export class RpcError extends PictorError {
   readonly rpcCode: number
@@ -74,10 +88,12 @@ export interface DevchainRpcServerInit {
   chain: DevChain
   /** 0 picks a free port. */
   port: number
+  /** What TOKEN_METHODS need in `Authorization: Bearer <token>` (DIR/devchain-token). */
+  token: string
   logger: Logger
 }
 
-// Loopback only: the faucet mints to anyone who asks.
+// Loopback only, JSON only, and the faucet only with the token.
 export class DevchainRpcServer extends LoopbackHttpServer {
   private readonly init: DevchainRpcServerInit
 
@@ -98,6 +114,12 @@ export class DevchainRpcServer extends LoopbackHttpServer {
       reply(res, 405, errorResponse(null, new RpcError(RPC_ERRORS.invalidRequest, 'JSON-RPC requests are POSTed')))
       return
     }
+    if (!isJson(req.headers['content-type'])) {
+      // The body is not read: close the connection rather than drain it.
+      res.setHeader('connection', 'close')
+      reply(res, 415, errorResponse(null, new RpcError(RPC_ERRORS.invalidRequest, 'JSON-RPC requests need Content-Type: application/json')))
+      return
+    }
     const body = await readBody(req, MAX_RPC_BODY_BYTES)
     if (body === undefined) {
       // Close the connection: the rest of an oversized body is not read.
@@ -110,6 +132,10 @@ export class DevchainRpcServer extends LoopbackHttpServer {
       parsed = JSON.parse(body)
     } catch {
       reply(res, 200, errorResponse(null, new RpcError(RPC_ERRORS.parse, 'request is not valid JSON')))
+      return
+    }
+    if (!this.authorised(req) && (Array.isArray(parsed) ? parsed : [parsed]).some(needsToken)) {
+      reply(res, 401, errorResponse(null, new RpcError(RPC_ERRORS.unauthorized, 'ledger_faucet needs the devchain token: Authorization: Bearer <devchain-token in its data dir>')))
       return
     }
     if (Array.isArray(parsed)) {
@@ -129,6 +155,13 @@ export class DevchainRpcServer extends LoopbackHttpServer {
     const r = await this.call(parsed)
     if (r === undefined) res.writeHead(204).end()
     else reply(res, 200, r)
+  }
+
+  private authorised(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? ''
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '')
+    const expected = Buffer.from(this.init.token)
+    return given.length === expected.length && timingSafeEqual(given, expected)
   }
 
   /** One request object; undefined for a notification (no id), which gets no response. */
@@ -151,6 +184,17 @@ export class DevchainRpcServer extends LoopbackHttpServer {
       return notification ? undefined : errorResponse(id, err)
     }
   }
+}
+
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/json'
+}
+
+/** Whether a request object (valid or not) names a method that needs the token. */
+function needsToken(request: unknown): boolean {
+  const method = (request as { method?: unknown } | null)?.method
+  return typeof method === 'string' && TOKEN_METHODS.has(method)
 }
 
 function errorResponse(id: string | number | null, err: unknown): RpcResponse {

@@ -14,7 +14,7 @@ import { BENCH_FRAMES, BENCH_SETTINGS, benchScenePath, benchScore } from './benc
 import { checkBlendFile } from './blend-file.ts'
 import { type BlenderInstall, detectBlender, gpuNamesOf } from './detect.ts'
 import { BlenderError, SettingsError } from './errors.ts'
-import { type BlenderLimits, cpuSecondsFor } from './limits.ts'
+import { type BlenderLimits, cpuSecondsFor, MAX_SAMPLES } from './limits.ts'
 import { blenderFrameName, exportFrame, strayOutputs } from './outputs.ts'
 import { killGroup, runBlender } from './process.ts'
 import { blenderDir, gpuDevices, probeSandbox, type Sandbox, sandboxArgs, sandboxPolicy } from './sandbox.ts'
@@ -117,7 +117,7 @@ export class BlenderRenderer implements Renderer {
 
   async capabilities(): Promise<RendererCapabilities> {
     const b = await this.blender()
-    return { name: 'blender', version: b.version, engines: [...b.engines], devices: [...b.devices], gpus: gpuNamesOf(b.gpus) }
+    return { name: 'blender', version: b.version, engines: [...b.engines], devices: [...b.devices], gpus: gpuNamesOf(b.gpus), maxSamples: MAX_SAMPLES }
   }
 
   async benchmark(signal?: AbortSignal): Promise<number> {

@@ -17,13 +17,13 @@ import {
 } from '../types.ts'
 import { BENCH_FRAME, BENCH_REFERENCE_SECONDS, BENCH_SETTINGS, benchScene } from './bench-scene.ts'
 import { BuiltinRendererError, SceneError } from './errors.ts'
-import { MAX_SCENE_BYTES } from './limits.ts'
+import { MAX_SAMPLES, MAX_SCENE_BYTES } from './limits.ts'
 import { writePng } from './png.ts'
 import { RenderPool } from './pool.ts'
 import { parseScene, type Scene } from './scene.ts'
 import { checkCrop, checkFrame, checkSettings } from './settings.ts'
 
-export const BUILTIN_CAPABILITIES: RendererCapabilities = { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] }
+export const BUILTIN_CAPABILITIES: RendererCapabilities = { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'], maxSamples: MAX_SAMPLES }
 
 export interface BuiltinRendererOptions {
   threads: number

@@ -19,8 +19,8 @@ import { duplicateGroups, verifyCommittedFrames } from '../../verify/integrity.t
 import { CheckerError } from './errors.ts'
 
 export interface FrameFetcher {
-  /** Makes blob `id` (hex) available on local disk and returns its path; `remote` says where else it lives. Throws when no provider has it. */
-  fetch(id: string, signal: AbortSignal, remote?: RemoteCopy): Promise<string>
+  /** Makes blob `id` (hex) available on local disk and returns its path; `remote` says where else it lives; more than `maxBytes` is refused. Throws when no provider has it. */
+  fetch(id: string, signal: AbortSignal, remote?: RemoteCopy, maxBytes?: number): Promise<string>
 }
 
 export interface CheckTaskDeps {
@@ -69,7 +69,7 @@ export async function checkTask(deps: CheckTaskDeps, req: OpenedCheckRequest, si
 
   // Integrity, every frame: what the worker committed must be what it serves.
   const format = formatOf(a)
-  const integrity = await verifyCommittedFrames(c, { ...size, outputFormat: format }, { signal, fetchPath: (f) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal, remoteCopyOf(f.walrus, f.size)) })
+  const integrity = await verifyCommittedFrames(c, { ...size, outputFormat: format }, { signal, fetchPath: (f, maxBytes) => fetchOrThrow(deps.fetcher, toHex(f.blobId), `frame ${f.frame}`, signal, remoteCopyOf(f.walrus, f.size), maxBytes) })
   if (!integrity.ok) return outcome(false, integrity.reason)
   const { paths: pathOf, flat } = integrity
   const escalated = escalationFrames(new BeaconStream(taskSeed(req.beacon, c), `escalate/${req.redundancyIndex}`), flat, duplicateGroups(c.frames), deps.maxEscalations ?? DEFAULT_MAX_ESCALATIONS)
@@ -167,9 +167,9 @@ async function projectScene(deps: CheckTaskDeps, manifestPath: string, signal: A
   }
 }
 
-async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal, remote?: RemoteCopy): Promise<string> {
+async function fetchOrThrow(fetcher: FrameFetcher, id: string, what: string, signal: AbortSignal, remote?: RemoteCopy, maxBytes?: number): Promise<string> {
   try {
-    return await fetcher.fetch(id, signal, remote)
+    return await fetcher.fetch(id, signal, remote, maxBytes)
   } catch (err) {
     signal.throwIfAborted()
     throw new CheckerError('FETCH_FAILED', `cannot fetch the ${what} (${id.slice(0, 12)}): ${(err as Error).message}`, { cause: err })

@@ -7,6 +7,7 @@ import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { CHECK_PROTOCOL, CheckReply, decode, LIMITS, ReplayGuard, toHex, VERIFICATION } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { checkPeerKeys } from '../../net/check-peers.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
 import { createBlenderRenderer } from '../../renderers/blender/index.ts'
@@ -16,8 +17,8 @@ import type { FrameFetcher } from './check-task.ts'
 import { type CheckerOptions, CheckerService, DEFAULT_CHECKER_OPTIONS } from './checker-service.ts'
 
 export { type CheckOutcome, type CheckTaskDeps, checkTask, DEFAULT_MAX_ESCALATIONS, type FrameFetcher } from './check-task.ts'
-export { type CheckerComponents, type CheckerOptions, CheckerService, DEFAULT_CHECKER_OPTIONS, truncateUtf8 } from './checker-service.ts'
-export { CheckerError, type CheckerErrorCode } from './errors.ts'
+export { type CheckerComponents, type CheckerOptions, CheckerService, DEFAULT_CHECKER_OPTIONS, MAX_ADMITTING, truncateUtf8 } from './checker-service.ts'
+export { CheckerError, type CheckerErrorCode, type CheckRefusalCode, CheckRefusedError } from './errors.ts'
 
 export interface CheckerDeps extends Partial<CheckerOptions> {
   /** Renderers by name. Default: the built-in renderer with `config.threads` threads, closed on stop. Given ones are the caller's to close. */
@@ -28,6 +29,8 @@ export interface CheckerDeps extends Partial<CheckerOptions> {
 
 /** The RPC's own deadline: a check may fetch and render for minutes before it answers. */
 const rpcTimeoutMs = (checkTimeoutMs: number) => checkTimeoutMs + 30_000
+/** The request itself (one envelope, <= maxEnvelopeBytes) must arrive within this; only the check gets the long deadline. */
+export const CHECK_REQUEST_READ_TIMEOUT_MS = 10_000
 
 export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}): NodeService[] {
   const logger = ctx.logger.child('checker')
@@ -47,15 +50,17 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
       fetcher:
         deps.fetcher ??
         ((peers) => ({
-          fetch: (id, signal, remote) => ctx.blobs.fetchToPath(id, { peers, signal, remote })
+          fetch: (id, signal, remote, maxBytes) => ctx.blobs.fetchToPath(id, { peers, signal, remote, maxBytes })
         })),
       peerIdOf: (publicKey) => peerIdFromPublicKey(publicKeyFromRaw(publicKey)),
       rendererFor: (name) => renderers[name],
       workDir: join(ctx.dataDir.paths.work, 'checker'),
       now: ctx.now,
-      logger
+      logger,
+      ledger: ctx.ledger,
+      knownCheckers: () => checkPeerKeys(ctx.libp2p)
     },
-    options
+    { price: ctx.config.price, ...options }
   )
   const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECKER_OPTIONS.checkTimeoutMs
   let unhandle: (() => Promise<void>) | undefined
@@ -68,12 +73,12 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
         unhandle = await serveRpc(
           ctx.libp2p,
           CHECK_PROTOCOL,
-          async (request, connection) => {
-            const reply = await checker.handle(request, connection.remotePeer)
+          async (request, connection, signal) => {
+            const reply = await checker.handle(request, connection.remotePeer, signal)
             if (ctx.ledger !== undefined) void attestOnChain(ctx, reply)
             return reply
           },
-          { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: VERIFICATION.maxCheckReplyBytes, timeoutMs: rpcTimeoutMs(checkTimeoutMs) },
+          { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: VERIFICATION.maxCheckReplyBytes, timeoutMs: rpcTimeoutMs(checkTimeoutMs), readTimeoutMs: CHECK_REQUEST_READ_TIMEOUT_MS },
           logger
         )
       },

@@ -12,7 +12,7 @@ import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.t
 import { HttpError } from '../../api/server.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type BlobStat, BlobTooLargeError, remoteCopyOf } from '../../blobs/index.ts'
-import { FRAME_FORMATS, formatOf } from '../../images/index.ts'
+import { FRAME_FORMATS, formatOf, maxFrameBytesOf } from '../../images/index.ts'
 import { LedgerError } from '../../ledger/errors.ts'
 import { SceneError, validateScene } from '../../renderers/index.ts'
 import type { CreatorComponents } from './components.ts'
@@ -41,7 +41,8 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
 async function fetchFrame(frame: FrameRecord, job: JobRecord, blobs: Pick<CreatorComponents['blobs'], 'fetchToPath' | 'stat'>): Promise<BlobStat | undefined> {
   const worker = job.admitted[frame.worker]?.peerId
   try {
-    await blobs.fetchToPath(frame.blobId, { remote: remoteCopyOf(frame.walrus, frame.size), peers: worker === undefined ? [] : [peerIdFromString(worker)], announce: false, signal: AbortSignal.timeout(30_000) })
+    const maxBytes = maxFrameBytesOf(job.spec)
+    await blobs.fetchToPath(frame.blobId, { remote: remoteCopyOf(frame.walrus, frame.size), peers: worker === undefined ? [] : [peerIdFromString(worker)], announce: false, maxBytes, signal: AbortSignal.timeout(30_000) })
     return await blobs.stat(frame.blobId)
   } catch {
     return undefined

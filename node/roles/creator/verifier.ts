@@ -57,10 +57,10 @@ export class IntegrityVerifier implements Verifier {
 
   async verify(spec: JobSpec, result: CommittedResult): Promise<ResultOutcome> {
     let unavailable: string | undefined
-    const fetchPath = async (f: CommittedFrame) => {
+    const fetchPath = async (f: CommittedFrame, maxBytes: number) => {
       try {
         const remote = remoteCopyOf(f.walrus, f.size)
-        return await this.blobs.fetchToPath(toHex(f.blobId), { peers: [result.workerPeer], announce: false, remote, signal: AbortSignal.timeout(this.timeoutMs) })
+        return await this.blobs.fetchToPath(toHex(f.blobId), { peers: [result.workerPeer], announce: false, remote, maxBytes, signal: AbortSignal.timeout(this.timeoutMs) })
       } catch (err) {
         unavailable ??= `frame ${f.frame}: ${(err as Error).message}`
         throw err

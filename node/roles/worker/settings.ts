@@ -38,6 +38,25 @@ export function referenceFramesPerHour(benchScore: number): number {
   return (3600 * benchScore) / (WORK_RATIO * BENCH_REFERENCE_SECONDS * 1000)
 }
 
+/** Seconds one slot takes for a reference frame at this bench score (184320 / S); Infinity without a score. */
+export function referenceFrameSeconds(benchScore: number): number {
+  if (!(benchScore > 0)) return Number.POSITIVE_INFINITY
+  return (WORK_RATIO * BENCH_REFERENCE_SECONDS * 1000) / benchScore
+}
+
+/**
+ * The estimated render time of the job's largest task on one slot at this
+ * bench score: frames x (width x height x samples, in reference frames) x
+ * referenceFrameSeconds. Only as good as the bench scene is like the job's
+ * (a heavy Blender scene takes longer), so it is a floor for bidding
+ * decisions, never a promise.
+ */
+export function estimatedTaskSeconds(job: { frameStart: number; frameEnd: number; framesPerTask: number; width: number; height: number; samples: number }, benchScore: number): number {
+  const frames = Math.min(job.framesPerTask, job.frameEnd - job.frameStart + 1)
+  const referenceFrames = (job.width * job.height * job.samples) / (REFERENCE_WIDTH * REFERENCE_HEIGHT * REFERENCE_SAMPLES)
+  return frames * referenceFrames * referenceFrameSeconds(benchScore)
+}
+
 /**
  * estimatedEarningsPerHour = ownPrice x referenceFramesPerHour(benchScore) x slots
  *

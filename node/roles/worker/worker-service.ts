@@ -215,7 +215,7 @@ export class WorkerService implements NodeService {
     const now = this.c.now()
     if (this.jobs.get(id) === undefined) {
       if (this.declined.has(id) || this.jobs.isForgotten(id, now)) return
-      const decision = shouldBid(announcement, { capabilities: this.caps, price: this.price, benchScore: this.benchScore, hardware: this.hardware, region: this.c.settings.region })
+      const decision = shouldBid(announcement, { capabilities: this.caps, price: this.price, benchScore: this.benchScore, hardware: this.hardware, region: this.c.settings.region }, now)
       if (!decision.bid) {
         // Announcements repeat every few seconds; say why we pass only once.
         if (this.declined.size >= 4096) this.declined.clear()

@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Stream } from '@libp2p/interface'
+import type { PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -117,6 +117,28 @@ describe('blob fetch over libp2p', () => {
     expect(badRequests).toBe(before + 1)
     expect(sha256(await collect(c.local.get(id)))).toBe(id)
     expect(await tempFiles(c)).toEqual([])
+  })
+
+  it('a provider that lied is disconnected and never asked for that blob again (R73)', async () => {
+    const bytes = randomBytes(200_000)
+    const id = sha256(bytes)
+    honest.set(id, bytes)
+    lie = 'too-many-bytes'
+    let disconnected = false
+    const onDisconnect = (evt: CustomEvent<PeerId>) => {
+      if (evt.detail.equals(b.libp2p.peerId)) disconnected = true
+    }
+    c.libp2p.addEventListener('peer:disconnect', onDisconnect)
+    const before = badRequests
+    // Only the liar has it: the fetch fails, and the liar's connection is closed.
+    await expect(c.blobs.fetch(id, { peers: [b.libp2p.peerId] })).rejects.toThrow()
+    await waitFor(() => disconnected, 'the liar to be disconnected').finally(() => c.libp2p.removeEventListener('peer:disconnect', onDisconnect))
+    expect(badRequests).toBe(before + 1)
+    // Once an honest provider has it, the liar is named first but not asked again.
+    await a.blobs.put(bytes)
+    await a.blobs.provide(id)
+    expect(await c.blobs.fetch(id, { peers: [b.libp2p.peerId, a.libp2p.peerId] })).toEqual({ id, size: bytes.byteLength })
+    expect(badRequests).toBe(before + 1)
   })
 
   it('a blob nobody has gives BlobNotFoundError', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DevLedgerClient } from '../../../node/ledger/dev/rpc-client.ts'
+import { DevLedgerClient, readDevchain } from '../../../node/ledger/dev/rpc-client.ts'
 import { ROLE, type LedgerEvent, type TxReceipt } from '../../../node/ledger/types.ts'
 import { initDataDir } from '../../../node/store/data-dir.ts'
 
@@ -20,6 +20,8 @@ const PIC = 1_000_000n
 interface Devchain {
   child: ChildProcess
   url: string
+  /** The faucet token it keeps in its data dir. */
+  token?: string
 }
 
 async function startDevchain(dir: string): Promise<Devchain> {
@@ -31,7 +33,7 @@ async function startDevchain(dir: string): Promise<Devchain> {
   const deadline = Date.now() + 30_000
   while (Date.now() < deadline) {
     const m = /devchain listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-    if (m) return { child, url: m[1] }
+    if (m) return { child, url: m[1], token: (await readDevchain(dir))?.token }
     if (child.exitCode !== null) throw new Error(`devchain exited with ${child.exitCode}`)
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -60,7 +62,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const clients = (url: string, retryForMs?: number) => [11, 12, 13, 14].map((i) => new DevLedgerClient({ url, seed: seed(i), retryForMs }))
+const clients = (url: string, retryForMs?: number) => [11, 12, 13, 14].map((i) => new DevLedgerClient({ url, seed: seed(i), retryForMs, token: chain.token }))
 
 describe('pictor devchain (separate process)', () => {
   it('settles a job: workers get exactly their bids for verified frames, the checker its fees, a cheat is slashed, the rest refunded', async () => {
@@ -139,6 +141,10 @@ describe('pictor devchain (separate process)', () => {
     expect(await (await post('{"jsonrpc":')).json()).toMatchObject({ error: { code: -32700 } })
     expect(await (await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ledger_mint' }))).json()).toMatchObject({ error: { code: -32601 } })
     expect((await post('x'.repeat(300 * 1024))).status).toBe(413)
+    // What a web page could send: refused, and the faucet needs the token from the data dir.
+    const faucet = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ledger_faucet', params: { address: c2.address, amount: '1' } })
+    expect((await fetch(chain.url, { method: 'POST', body: faucet, headers: { 'content-type': 'text/plain' } })).status).toBe(415)
+    expect((await post(faucet)).status).toBe(401)
     expect((await c2.info()).height).toBe(info.height + 1)
   })
 
@@ -152,6 +158,25 @@ describe('pictor devchain (separate process)', () => {
     const text = (await promisify(execFile)(NODE, [CLI, 'wallet', '--data-dir', data, '--ledger', chain.url])).stdout
     expect(text).toContain('reputation   2 verified, 0 rejected')
     expect(text).toMatch(/WorkerPaid/)
+  })
+
+  it('pictor wallet fund reads the faucet token from the devchain\'s data dir, and says what is missing without it', async () => {
+    const data = join(dir, 'fund-node')
+    await initDataDir(data, seed(21))
+    const run = (args: string[], env: Record<string, string>) =>
+      promisify(execFile)(NODE, [CLI, 'wallet', 'fund', '--data-dir', data, ...args], { env: { ...process.env, ...env } }).then(
+        ({ stdout }) => ({ code: 0, out: stdout }),
+        (err: { code: number; stderr: string }) => ({ code: err.code, out: err.stderr })
+      )
+    const elsewhere = { PICTOR_DEVCHAIN_DIR: join(dir, 'no-devchain-here') }
+    // The default devchain dir is this one: URL and token both come from it.
+    expect(await run(['--amount', '1'], { PICTOR_DEVCHAIN_DIR: join(dir, 'chain') })).toMatchObject({ code: 0, out: expect.stringMatching(/^funded 0x[0-9a-f]{64} with 1\.000000 PIC; balance 1\.000000 PIC$/m) })
+    // --ledger names the URL; --devchain-dir says where its token is.
+    expect(await run(['--amount', '1', '--ledger', chain.url, '--devchain-dir', join(dir, 'chain')], elsewhere)).toMatchObject({ code: 0, out: expect.stringMatching(/balance 2\.000000 PIC$/m) })
+    const refused = await run(['--amount', '1', '--ledger', chain.url], elsewhere)
+    expect(refused.code).toBe(2)
+    expect(refused.out.trim().split('\n')).toHaveLength(1)
+    expect(refused.out).toMatch(/cannot fund 0x[0-9a-f]{64} from the faucet at .*needs the devchain token.*pass --devchain-dir DIR of that devchain/)
   })
 
   it('stops cleanly on SIGTERM and removes devchain.json', async () => {

@@ -18,6 +18,8 @@ export interface SwarmOptions {
   roles?: NodeConfig['role'][]
   config?: Partial<NodeConfig>
   services?: ServiceFactory
+  /** Only these pairs bootstrap to each other (default: every pair). */
+  links?: Array<[number, number]>
 }
 
 export async function startSwarm(count: number, options: SwarmOptions = {}): Promise<LocalSwarm> {
@@ -30,6 +32,8 @@ export async function startSwarm(count: number, options: SwarmOptions = {}): Pro
     opened.push({ dataDir, id: await identityFromSeed(dataDir.seed) })
   }
   const addrs = opened.map((o, i) => `/ip4/127.0.0.1/tcp/${ports[i]}/p2p/${o.id.peerId}`)
+  const linked = (i: number, j: number) => i !== j && (options.links?.some(([a, b]) => (a === i && b === j) || (a === j && b === i)) ?? true)
+  const degree = (i: number) => addrs.filter((_, j) => linked(i, j)).length
   const nodes = opened.map(
     (o, i) =>
       new PictorNode({
@@ -38,7 +42,7 @@ export async function startSwarm(count: number, options: SwarmOptions = {}): Pro
           ...DEFAULT_CONFIG,
           role: options.roles?.[i] ?? 'worker',
           listen: [`/ip4/127.0.0.1/tcp/${ports[i]}`],
-          bootstrap: addrs.filter((_, j) => j !== i),
+          bootstrap: addrs.filter((_, j) => linked(i, j)),
           localTestnet: true,
           logLevel: 'warn',
           ...options.config
@@ -54,7 +58,7 @@ export async function startSwarm(count: number, options: SwarmOptions = {}): Pro
       await rm(base, { recursive: true, force: true })
     }
   }
-  await waitFor(() => nodes.every((n) => n.context.gossip.subscribers('jobs').length === count - 1), 30_000, 'gossip subscriptions')
+  await waitFor(() => nodes.every((n, i) => n.context.gossip.subscribers('jobs').length >= degree(i)), 30_000, 'gossip subscriptions')
   return swarm
 }
 

@@ -126,9 +126,19 @@ describe('blob protocol', () => {
     const lp = lpStream(outbound)
     await lp.write(BlobRequest.encode({ blobId: blobIdToBytes(id), offset: 150_000 }))
     await outbound.close()
-    expect(BlobHeader.decode((await lp.read()).subarray())).toEqual({ code: BLOB_CODES.ok, size: 200_000 })
+    // R70: size is the number of bytes that follow, the blob's length less the offset.
+    expect(BlobHeader.decode((await lp.read()).subarray())).toEqual({ code: BLOB_CODES.ok, size: 50_000 })
     const rest = await collect(readChunks(lp.unwrap()))
     expect(rest).toEqual(bytes.subarray(150_000))
+
+    // At the very end: nothing follows, and the header says so.
+    const [outEnd, inEnd] = await streamPair()
+    void blobServer.serve(inEnd, connection)
+    const lpEnd = lpStream(outEnd)
+    await lpEnd.write(BlobRequest.encode({ blobId: blobIdToBytes(id), offset: 200_000 }))
+    await outEnd.close()
+    expect(BlobHeader.decode((await lpEnd.read()).subarray())).toEqual({ code: BLOB_CODES.ok, size: 0 })
+    expect((await collect(readChunks(lpEnd.unwrap()))).byteLength).toBe(0)
 
     const [out2, in2] = await streamPair()
     const served = blobServer.serve(in2, connection)

@@ -3,9 +3,10 @@
 // property the checker relies on: a tile widened to the block grid and
 // encoded alone decodes to exactly the full frame's pixels there.
 import { createHash } from 'node:crypto'
+import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { type DecodedFrame, decodeFrame, encodeExr, encodeJpeg, formatOf, ImageError, jpegBlockRegion, maxFrameBytes, pixelHash } from '../../../../node/images/index.ts'
+import { type DecodedFrame, decodeFrame, encodeExr, encodeJpeg, formatOf, ImageError, jpegBlockRegion, maxFrameBytes, maxFrameBytesOf, pixelHash } from '../../../../node/images/index.ts'
 import { cropImage } from '../../../../node/verify/compare.ts'
 import { seededRandom } from '../../../../testnet/seeded-random.ts'
 
@@ -23,6 +24,22 @@ function rendered(width: number, height: number, seed = 1): DecodedFrame {
     }
   }
   return { width, height, pixels }
+}
+
+/** A map callback filling bytes from a seeded generator. */
+function seededRandomBytes(seed: number): () => number {
+  const random = seededRandom(seed)
+  return () => Math.floor(random() * 256)
+}
+
+/** The PNG with one more chunk right after IHDR (signature 8 + IHDR 25 bytes). */
+function withChunk(png: Uint8Array, type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(data.length)
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(body))
+  return Buffer.concat([png.subarray(0, 33), length, body, crc, png.subarray(33)])
 }
 
 const size = { width: 64, height: 36 }
@@ -45,10 +62,35 @@ describe('decodeFrame', () => {
     await expect(decodeFrame(new Uint8Array(limit), format, size)).rejects.toThrow(ImageError)
   })
 
-  it('sizes the caps from the frame size: JPEG from 8x8-padded pixels, EXR from FLOAT RGBA', () => {
-    expect(maxFrameBytes('PNG', 64, 36)).toBe(64 * 36 * 8 + 36 + 1024 * 1024)
+  it('sizes the caps from the frame size: PNG from RGBA8 rows, JPEG from 8x8-padded pixels, EXR from FLOAT RGBA', () => {
+    const rows = (64 * 4 + 1) * 36
+    expect(maxFrameBytes('PNG', 64, 36)).toBe(rows + Math.ceil(rows / 64) + 1024 * 1024)
+    // The 8K cap is what a frame fetch may cost at most: about 136 MB, not the 512 MiB blob cap.
+    expect(maxFrameBytes('PNG', 7680, 4320)).toBeLessThan(137_000_000)
+    expect(maxFrameBytesOf({ width: 64, height: 36, outputFormat: '' })).toBe(maxFrameBytes('PNG', 64, 36))
+    expect(maxFrameBytesOf({ width: 64, height: 36, outputFormat: 'EXR' })).toBe(maxFrameBytes('EXR', 64, 36))
     expect(maxFrameBytes('JPEG', 64, 36)).toBe(64 * 40 * 6 + 1024 * 1024)
     expect(maxFrameBytes('EXR', 64, 36)).toBe(64 * 36 * 16 + 36 * 16 + 1024 * 1024)
+  })
+
+  it('an honest PNG of pure noise, stored without compression, fits the PNG cap without its 1 MiB headroom', async () => {
+    const noise = { width: 512, height: 288, pixels: new Uint8Array(512 * 288 * 4).map(seededRandomBytes(3)) }
+    const stored = await sharp(noise.pixels, { raw: { width: 512, height: 288, channels: 4 } }).png({ compressionLevel: 0 }).toBuffer()
+    expect(stored.length).toBeLessThanOrEqual(maxFrameBytes('PNG', 512, 288) - 1024 * 1024)
+    expect((await decodeFrame(stored, 'PNG', { width: 512, height: 288 })).pixels).toEqual(noise.pixels)
+  })
+
+  it('refuses a 320x180 PNG padded with a giant ancillary chunk unread, and ignores a compressed one that fits', async () => {
+    const frame = rendered(320, 180)
+    const honest = await png(frame)
+    const limit = maxFrameBytes('PNG', 320, 180)
+    const padded = withChunk(honest, 'tEXt', Buffer.concat([Buffer.from('Comment\0', 'latin1'), Buffer.alloc(limit - honest.length, 0x41)]))
+    expect(padded.length).toBeGreaterThan(limit)
+    await expect(decodeFrame(padded, 'PNG', { width: 320, height: 180 })).rejects.toThrow(/more than any 320x180 PNG/)
+    // 64 MiB of text deflated into ~64 KB: within the cap, and the decoder does not inflate it.
+    const bomb = withChunk(honest, 'zTXt', Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), deflateSync(Buffer.alloc(64 * 1024 * 1024))]))
+    expect(bomb.length).toBeLessThan(limit)
+    expect((await decodeFrame(bomb, 'PNG', { width: 320, height: 180 })).pixels).toEqual(frame.pixels)
   })
 
   it('refuses a JPEG that is something else, another size, truncated, or a pixel bomb', async () => {

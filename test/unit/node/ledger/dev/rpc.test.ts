@@ -9,20 +9,23 @@ import { chainPerTest, jobIdOf, registeredActors, rootOf } from './helpers.ts'
 
 const dev = chainPerTest('pictor-rpc-')
 let server: DevchainRpcServer
+const TOKEN = 'ab'.repeat(32)
+const bearer = { authorization: `Bearer ${TOKEN}` }
 
 beforeEach(async () => {
-  server = new DevchainRpcServer({ chain: dev.chain, port: 0, logger: silentLogger })
+  server = new DevchainRpcServer({ chain: dev.chain, port: 0, token: TOKEN, logger: silentLogger })
   await server.start()
 })
 afterEach(() => server.stop())
 
 const post = (body: string, headers: Record<string, string> = {}) => fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
 type RpcReply = { id?: unknown; result?: unknown; error?: { code: number; message: string; data?: unknown } }
-const rpc = async (body: unknown): Promise<RpcReply & RpcReply[]> => (await post(JSON.stringify(body))).json() as Promise<RpcReply & RpcReply[]>
+/** As DevLedgerClient sends it: JSON, with the token. */
+const rpc = async (body: unknown): Promise<RpcReply & RpcReply[]> => (await post(JSON.stringify(body), bearer)).json() as Promise<RpcReply & RpcReply[]>
 
 describe('devchain JSON-RPC', () => {
   it('serves the ledger to DevLedgerClient: a job from escrow to payout', async () => {
-    const { creator, worker, checker } = await registeredActors((seed) => new DevLedgerClient({ url: server.url, seed }), 5_000_000n, 1_000_000n)
+    const { creator, worker, checker } = await registeredActors((seed) => new DevLedgerClient({ url: server.url, seed, token: TOKEN }), 5_000_000n, 1_000_000n)
     const jobId = jobIdOf(7)
     await creator.createJob({ jobId, taskCount: 1, frameCount: 2, maxFrameCost: 10n, checkerFee: 3n, escrow: 30n })
     await creator.assignTask({ jobId, taskIndex: 0, worker: worker.address, frames: 2, frameCost: 9n })
@@ -87,9 +90,48 @@ describe('devchain JSON-RPC', () => {
         else controller.close()
       }
     })
-    const res = await fetch(server.url, { method: 'POST', body, duplex: 'half' } as RequestInit)
+    const res = await fetch(server.url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit)
     expect(res.status).toBe(413)
     expect(await rpc({ jsonrpc: '2.0', id: 1, method: 'ledger_info' })).toMatchObject({ result: { height: 0 } })
+  })
+
+  it('refuses a POST that is not application/json, as any web page could send it (415)', async () => {
+    const faucet = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ledger_faucet', params: { address: '0x' + '1'.repeat(64), amount: '5' } })
+    // What a <form> or a no-cors fetch from a page can send without a CORS preflight.
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await fetch(server.url, { method: 'POST', body: faucet, headers: { 'content-type': type, ...bearer } })
+      expect(res.status, type).toBe(415)
+      expect(await res.json()).toMatchObject({ error: { code: -32600, message: 'JSON-RPC requests need Content-Type: application/json' } })
+    }
+    const none = await fetch(server.url, { method: 'POST', body: new Blob([faucet]), headers: bearer })
+    expect(none.status).toBe(415)
+    // Nothing was minted; JSON with parameters is fine.
+    expect((await post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ledger_info' }), { 'content-type': 'Application/JSON; charset=utf-8' })).status).toBe(200)
+    expect(await rpc({ jsonrpc: '2.0', id: 3, method: 'ledger_info' })).toMatchObject({ result: { minted: '0' } })
+  })
+
+  it('refuses the faucet without the devchain token (401), alone or in a batch; reads and signed transactions need none', async () => {
+    const faucet = (id: number) => ({ jsonrpc: '2.0', id, method: 'ledger_faucet', params: { address: '0x' + '1'.repeat(64), amount: '5' } })
+    const wrong: Record<string, string>[] = [{}, { authorization: `Bearer ${'cd'.repeat(32)}` }, { authorization: TOKEN }, { authorization: `Bearer ${TOKEN}x` }]
+    for (const headers of wrong) {
+      for (const body of [faucet(1), [{ jsonrpc: '2.0', id: 2, method: 'ledger_info' }, faucet(3)]]) {
+        const res = await post(JSON.stringify(body), headers)
+        expect(res.status).toBe(401)
+        const reply = (await res.json()) as RpcReply
+        expect(reply).toMatchObject({ id: null, error: { code: -32001 } })
+        expect(reply.error!.message).toBe('ledger_faucet needs the devchain token: Authorization: Bearer <devchain-token in its data dir>')
+      }
+    }
+    expect(await rpc({ jsonrpc: '2.0', id: 4, method: 'ledger_info' })).toMatchObject({ result: { minted: '0' } })
+    // Without the token, a client reads and submits but cannot mint.
+    const anonymous = new DevLedgerClient({ url: server.url, seed: new Uint8Array(32).fill(9), retryForMs: 0 })
+    expect(await anonymous.balance(anonymous.address)).toBe(0n)
+    await expect(anonymous.faucet(anonymous.address, 5n)).rejects.toThrow(/ledger_faucet needs the devchain token/)
+    await expect(anonymous.register(ROLE.creator, 0n)).resolves.toBeDefined()
+    // With it, the faucet mints.
+    const holder = new DevLedgerClient({ url: server.url, seed: new Uint8Array(32).fill(9), token: TOKEN })
+    await holder.faucet(holder.address, 5n)
+    expect(await anonymous.balance(anonymous.address)).toBe(5n)
   })
 
   it('reports an unreachable devchain as LedgerUnavailableError', async () => {

@@ -27,7 +27,7 @@ describe('BuiltinRenderer', () => {
   })
 
   it('describes itself', async () => {
-    expect(await renderer.capabilities()).toEqual({ name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] })
+    expect(await renderer.capabilities()).toEqual({ name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'], maxSamples: 65_536 })
   })
 
   it('writes one PNG per frame, equal to the single-threaded render, and nothing else', async () => {

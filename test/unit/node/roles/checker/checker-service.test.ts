@@ -15,7 +15,7 @@ import { createCheat } from '../../../../../testnet/cheat.ts'
 import { createBuiltinRenderer } from '../../../../../node/renderers/builtin/index.ts'
 import type { Renderer } from '../../../../../node/renderers/types.ts'
 import { CHECK_CODES, CheckReply, encode, openEnvelope, ReplayGuard, selectCheckers, toHex, verifyVerdict } from '../../../../../protocol/index.ts'
-import { beaconOf, checkerSeed, creatorSeed, ed, Files, jobFor, requestBytes, workerRenders, workerSeed } from './fixtures.ts'
+import { beaconOf, checkerSeed, creatorSeed, ed, Files, jobFor, madeUpCommitment, requestBytes, workerRenders, workerSeed } from './fixtures.ts'
 
 const peerOf = (seed: Uint8Array): PeerId => peerIdFromPublicKey(publicKeyFromRaw(ed.publicKey(seed)))
 const creatorPeer = peerOf(creatorSeed)
@@ -156,7 +156,11 @@ describe('CheckerService', () => {
     const s = service(files, { maxConcurrent: 1 }, slow)
     const running = s.handle(requestBytes(job, committed), creatorPeer)
     const other = await workerRenders(renderer, files, job.announcement, 1, join(root, 'other'))
-    expect(decodeReply(await s.handle(requestBytes(job, other), creatorPeer))).toMatchObject({ code: CHECK_CODES.busy })
+    // The same creator is held to one request at a time; another creator finds every check slot taken.
+    expect(decodeReply(await s.handle(requestBytes(job, other), creatorPeer))).toMatchObject({ code: CHECK_CODES.busy, reason: expect.stringMatching(/in flight/) })
+    const otherCreator = new Uint8Array(32).fill(45)
+    const otherJob = await jobFor(files, { seed: 12, creator: otherCreator })
+    expect(decodeReply(await s.handle(requestBytes(otherJob, madeUpCommitment(otherJob.announcement, 0), { seed: otherCreator }), peerOf(otherCreator)))).toMatchObject({ code: CHECK_CODES.busy, reason: expect.stringMatching(/checks running/) })
     release()
     expect(decodeReply(await running).code).toBe(CHECK_CODES.ok)
     const empty = service(new Files())

@@ -43,7 +43,17 @@ export class Files {
   }
 }
 
-export async function jobFor(files: Files, over: { seed?: number; frames?: number; framesPerTask?: number } = {}): Promise<{ announcement: JobAnnouncement; envelope: Uint8Array }> {
+export interface JobOverrides {
+  seed?: number
+  frames?: number
+  framesPerTask?: number
+  width?: number
+  height?: number
+  samples?: number
+  creator?: Uint8Array
+}
+
+export async function jobFor(files: Files, over: JobOverrides = {}): Promise<{ announcement: JobAnnouncement; envelope: Uint8Array }> {
   const sceneBlob = await files.add(SCENE)
   const spec = validateJobSpec({
     renderer: 'builtin',
@@ -52,14 +62,27 @@ export async function jobFor(files: Files, over: { seed?: number; frames?: numbe
     frameStart: 1,
     frameEnd: over.frames ?? 8,
     framesPerTask: over.framesPerTask ?? 4,
-    width: 64,
-    height: 36,
-    samples: 4,
+    width: over.width ?? 64,
+    height: over.height ?? 36,
+    samples: over.samples ?? 4,
     seed: over.seed ?? 7,
     maxPrice: 1000
   })
-  const announcement = announcementOf(spec, { creatorPublicKey: ed.publicKey(creatorSeed), nonce: new Uint8Array(16).fill(over.seed ?? 7), addrs: [], timestampMs: Date.now() })
-  return { announcement, envelope: signEnvelope(ed, creatorSeed, 'JobAnnouncement', announcement) }
+  const creator = over.creator ?? creatorSeed
+  const announcement = announcementOf(spec, { creatorPublicKey: ed.publicKey(creator), nonce: new Uint8Array(16).fill(over.seed ?? 7), addrs: [], timestampMs: Date.now() })
+  return { announcement, envelope: signEnvelope(ed, creator, 'JobAnnouncement', announcement) }
+}
+
+/** A commitment signed by `seed` for frames nobody rendered (made-up blob ids): what an attacker sends when it only wants the checker to work. */
+export function madeUpCommitment(a: JobAnnouncement, taskIndex: number, seed: Uint8Array = workerSeed): { commitment: ResultCommitment; envelope: Uint8Array } {
+  const task = taskAt(a, taskIndex)!
+  const results: FrameResult[] = []
+  for (let f = task.frameStart; f <= task.frameEnd; f++) {
+    const id = createHash('sha256').update(`made-up-${f}`).digest()
+    results.push({ frame: f, blobId: id as unknown as Uint8Array<ArrayBuffer>, pixelHash: createHash('sha256').update(id).digest() as unknown as Uint8Array<ArrayBuffer> })
+  }
+  const commitment: ResultCommitment = { jobId: a.jobId, taskIndex, leaseId: new Uint8Array(16).fill(2), merkleRoot: merkleRoot(results) as Uint8Array<ArrayBuffer>, frames: results, timestampMs: Date.now() }
+  return { commitment, envelope: signEnvelope(ed, seed, 'ResultCommitment', commitment) }
 }
 
 /** What a worker does in task-runner.ts: render (with the cheat's settings), apply the cheat, commit to the pixels it has. */
