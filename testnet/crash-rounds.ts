@@ -3,15 +3,13 @@
 // checker, the creator or the devchain) at a seeded random moment of it,
 // restarts it after a seeded random downtime, and reports what survived:
 // the job, its frames (downloaded and decoded) and its money on the ledger.
-// A probe keeps sending acknowledged transactions to the devchain throughout,
-// so a devchain kill can be checked for lost acknowledged state.
+// Beside the rounds, ledger-audit.ts's AckedTxProbe keeps sending devchain
+// transactions, so a devchain kill can be checked for lost acknowledged ones.
 import { settlementLine } from '../node/cli/job-client.ts'
 import { intactFrames, jobView, submitTestnetJob, watchJob } from './job-watch.ts'
 import { Testnet, type TestnetInit } from './launcher.ts'
 import { auditJob } from './ledger-audit.ts'
 import { randomInt } from './seeded-random.ts'
-
-export { jobView }
 
 export type CrashTarget = 'worker' | 'checker' | 'creator' | 'devchain'
 export const CRASH_TARGETS: readonly CrashTarget[] = ['worker', 'checker', 'creator', 'devchain']

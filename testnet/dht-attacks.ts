@@ -10,6 +10,7 @@
 //   sybils, dead peers, forged records) and drop every record they get.
 import { createHash } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerId } from '@libp2p/interface'
 import { blobCid, type BlobId } from '../node/blobs/index.ts'
 import { KAD_MESSAGE } from './kad-wire.ts'
 import { commonPrefixBits, deadPeer, KadSybil, kadIdOfCid, kadIdOfPeer, kadPeerOf, keysNear, randomBlob, sendKad, type SybilBehaviour } from './dht-sybils.ts'
@@ -21,6 +22,8 @@ const BLOB_BYTES = 64 * 1024
 /** Junk provider records a junk sybil puts in every answer: kad-dht stops a provider search at K = 20. */
 const JUNK_RECORDS = 20
 const SETTLE_MS = 10_000
+/** Routing tables that took no new sybil for this long have taken all they will (full buckets refuse the rest). */
+const STEADY_MS = 600
 
 export interface DhtLab {
   honest: DhtPeer[]
@@ -36,6 +39,22 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
   return true
 }
 
+/** Polls `count` until it is above 0 and has not grown for a while (routing tables fill in bursts), or the timeout. */
+async function steady(count: () => Promise<number>, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  let last = -1
+  let since = Date.now()
+  for (;;) {
+    const now = await count()
+    if (now !== last) {
+      last = now
+      since = Date.now()
+    } else if (now > 0 && Date.now() - since >= STEADY_MS) return now
+    if (Date.now() > deadline) return now
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
 /** `count` honest DHT servers, all bootstrapped to the first; returns once each knows most of the others. */
 export async function startDhtLab(count: number): Promise<DhtLab> {
   const honest = [await startDhtPeer({ bootstrap: [] })]
@@ -47,7 +66,7 @@ export async function startDhtLab(count: number): Promise<DhtLab> {
 /** A fresh fetching peer joined through the lab's first peer, waited on until its routing table has peers. */
 async function joinFetcher(lab: DhtLab, findProvidersTimeoutMs: number): Promise<DhtPeer> {
   const fetcher = await startDhtPeer({ bootstrap: [lab.honest[0]!.addr], findProvidersTimeoutMs })
-  await until(() => routingTableSize(fetcher.libp2p) >= Math.min(lab.honest.length, 3), SETTLE_MS)
+  await steady(async () => routingTableSize(fetcher.libp2p), SETTLE_MS / 2)
   return fetcher
 }
 
@@ -59,11 +78,11 @@ export interface FetchOutcome {
   error?: string
 }
 
-/** Fetches through the DHT alone (no known peers), then re-reads what was stored and hashes it. */
-async function fetchViaDht(fetcher: DhtPeer, id: BlobId, timeoutMs: number): Promise<FetchOutcome> {
+/** Fetches through the DHT (after `first`, tried as known peers), then re-reads what was stored and hashes it. */
+async function fetchViaDht(fetcher: DhtPeer, id: BlobId, timeoutMs: number, first: PeerId[] = []): Promise<FetchOutcome> {
   const started = Date.now()
   try {
-    await fetcher.blobs.fetch(id, { signal: AbortSignal.timeout(timeoutMs) })
+    await fetcher.blobs.fetch(id, { peers: first, signal: AbortSignal.timeout(timeoutMs) })
   } catch (err) {
     return { found: false, intact: false, ms: Date.now() - started, error: (err as Error).message }
   }
@@ -120,7 +139,11 @@ export interface WrongBytesOutcome extends FetchOutcome {
   liesServed: number
 }
 
-/** `liars` peers announce the blob (genuine records, their own ids) and serve random bytes; one honest peer has it. */
+/**
+ * `liars` peers announce the blob (genuine records, their own ids) and serve
+ * random bytes; one honest peer has it. The fetcher is pointed at the liars
+ * first, so each of them gets to lie before the DHT leads it to the honest copy.
+ */
 export async function wrongBytesTrial(lab: DhtLab, liars: number, fetchTimeoutMs: number): Promise<WrongBytesOutcome> {
   const bytes = randomBlob(BLOB_BYTES)
   const provider = lab.honest.at(-1)!
@@ -132,7 +155,7 @@ export async function wrongBytesTrial(lab: DhtLab, liars: number, fetchTimeoutMs
     await provider.blobs.provide(id)
     const fetcher = await joinFetcher(lab, fetchTimeoutMs)
     try {
-      const outcome = await fetchViaDht(fetcher, id, fetchTimeoutMs)
+      const outcome = await fetchViaDht(fetcher, id, fetchTimeoutMs, lying.map((l) => l.libp2p.peerId))
       return { ...outcome, liesServed: lying.reduce((n, l) => n + l.liesServed, 0) }
     } finally {
       await fetcher.stop()
@@ -182,20 +205,20 @@ export async function sybilTrial(lab: DhtLab, init: SybilTrialInit): Promise<Syb
   await Promise.all(sybils.map((s) => s.start()))
   try {
     const dialAll = (peer: DhtPeer) => Promise.all(sybils.map((s) => s.libp2p.dial(peer.libp2p.getMultiaddrs()).catch(() => undefined)))
-    for (const h of lab.honest) await dialAll(h)
-    await until(async () => (await Promise.all(lab.honest.map((h) => inRoutingTable(h.libp2p, sybils.at(-1)!.peerId)))).every(Boolean), SETTLE_MS)
+    const sybilsIn = async (peer: DhtPeer) => (await Promise.all(sybils.map((s) => inRoutingTable(peer.libp2p, s.peerId)))).filter(Boolean).length
+    await Promise.all(lab.honest.map(dialAll))
+    await steady(async () => (await Promise.all(lab.honest.map(sybilsIn))).reduce((a, b) => a + b, 0), SETTLE_MS)
     await provider.blobs.provide(id)
     const fetcher = await joinFetcher(lab, init.fetchTimeoutMs)
     try {
       await dialAll(fetcher)
-      await until(async () => inRoutingTable(fetcher.libp2p, sybils.at(-1)!.peerId), SETTLE_MS)
-      const inTable = await Promise.all(sybils.map((s) => inRoutingTable(fetcher.libp2p, s.peerId)))
+      const inTable = await steady(() => sybilsIn(fetcher), SETTLE_MS)
       const outcome = await fetchViaDht(fetcher, id, init.fetchTimeoutMs)
       return {
         ...outcome,
         honestBestBits,
         sybilMinBits: Math.min(...sybils.map((s) => commonPrefixBits(kadIdOfPeer(s.peerId), target))),
-        sybilsInFetcherTable: inTable.filter(Boolean).length,
+        sybilsInFetcherTable: inTable,
         droppedRecords: sybils.reduce((n, s) => n + s.counters.droppedRecords, 0),
         sybilQueries: sybils.reduce((n, s) => n + s.counters.queries, 0)
       }

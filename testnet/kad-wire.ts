@@ -66,8 +66,8 @@ export function decodeKadMessage(bytes: Uint8Array): KadMessage {
         if (f === FIELD.peerId && v instanceof Uint8Array) peer.id = v
         else if (f === FIELD.peerAddrs && v instanceof Uint8Array) peer.addrs.push(v)
       }
-      if (field === FIELD.closer) (msg.closer ??= []).push(peer)
-      else (msg.providers ??= []).push(peer)
+      const list = field === FIELD.closer ? 'closer' : 'providers'
+      msg[list] = [...(msg[list] ?? []), peer]
     }
   }
   return msg

@@ -59,17 +59,21 @@ interface Acked {
  * each one the ledger acknowledged. `lost()` says how many of them the chain
  * no longer has. Failed calls (the devchain is down) are only counted.
  */
+type ProbeLedger = Pick<Ledger, 'faucet' | 'events'>
+
 export class AckedTxProbe {
   readonly acked: Acked[] = []
   failed = 0
-  private readonly ledger: Pick<Ledger, 'faucet' | 'events'>
+  /** Asked again after a failed call: a restarted devchain may want a fresh client. */
+  private readonly ledgerOf: () => Promise<ProbeLedger>
+  private ledger?: ProbeLedger
   private readonly address: string
   private readonly gapMs: number
   private running?: Promise<void>
   private stopping = false
 
-  constructor(ledger: Pick<Ledger, 'faucet' | 'events'>, address: string, gapMs = 100) {
-    this.ledger = ledger
+  constructor(ledgerOf: () => Promise<ProbeLedger>, address: string, gapMs = 100) {
+    this.ledgerOf = ledgerOf
     this.address = address
     this.gapMs = gapMs
   }
@@ -88,11 +92,13 @@ export class AckedTxProbe {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
+        this.ledger ??= await this.ledgerOf()
         const receipt = await this.ledger.faucet(this.address, 1n)
         const first = receipt.events[0]
         if (first !== undefined) this.acked.push({ digest: receipt.digest, seq: first.seq })
       } catch {
         this.failed++
+        this.ledger = undefined
       }
       await new Promise((resolve) => setTimeout(resolve, this.gapMs))
     }
@@ -100,7 +106,7 @@ export class AckedTxProbe {
 
   /** Acknowledged transactions whose events are not on the chain (at their seq, with their digest). */
   async lost(): Promise<number> {
-    const bySeq = new Map((await allEvents(this.ledger)).map((e) => [e.seq, e.txDigest]))
+    const bySeq = new Map((await allEvents(await this.ledgerOf())).map((e) => [e.seq, e.txDigest]))
     return this.acked.filter((a) => bySeq.get(a.seq) !== a.digest).length
   }
 }

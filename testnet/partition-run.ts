@@ -57,8 +57,11 @@ export interface PartitionRunResult {
   farWorkersBusy: number
   /** Connections across the halves a second into the split (0: it held). */
   crossLinksDuring: number
+  /** Every node sees every other again (testnet readiness), and how long that took after the heal. */
   healed: boolean
   healMs?: number
+  /** Connections across the halves once the heal was waited for. */
+  crossLinksAfter: number
   settlement: string
   closed: boolean
   closings: number
@@ -86,8 +89,11 @@ export async function runPartitionJob(testnet: Testnet, init: PartitionRunInit):
   const far = init.halves.filter((h) => !h.includes('creator')).flat()
   // Split while the far half is working on the job: its tasks are the ones the partition strands.
   const busyBy = Date.now() + 20_000
-  let busy = 0
-  while (Date.now() < busyBy && (busy = await farWorkersBusy(testnet, jobId, far)) === 0) await pause(100)
+  let busy = await farWorkersBusy(testnet, jobId, far)
+  while (busy === 0 && Date.now() < busyBy) {
+    await pause(100)
+    busy = await farWorkersBusy(testnet, jobId, far)
+  }
   const before = (await jobView(testnet, jobId))?.counts.succeeded ?? 0
   await split(testnet, init.halves)
   log(`split with ${before} frames done, ${busy} far workers busy`)
@@ -97,9 +103,16 @@ export async function runPartitionJob(testnet: Testnet, init: PartitionRunInit):
   const during = ((await jobView(testnet, jobId))?.counts.succeeded ?? 0) - before
   await heal(testnet)
   const healStarted = Date.now()
-  const healed = await testnet.waitReady(init.healTimeoutMs).then(() => true, (err: Error) => (log(`not healed: ${err.message}`), false))
+  const healed = await testnet.waitReady(init.healTimeoutMs).then(
+    () => true,
+    (err: Error) => {
+      log(`not healed: ${err.message}`)
+      return false
+    }
+  )
   const healMs = healed ? Date.now() - healStarted : undefined
-  log(`healed ${healed}${healMs === undefined ? '' : ` in ${healMs} ms`}; ${during} frames done during the split`)
+  const linksAfter = await crossLinks(testnet, init.halves)
+  log(`healed ${healed}${healMs === undefined ? '' : ` in ${healMs} ms`}, ${linksAfter} links across; ${during} frames done during the split`)
   const deadline = Date.now() + init.timeoutMs
   const ended = await watchJob(testnet, jobId, deadline, (v) => v.status !== 'active')
   const settled = ended?.status === 'completed' ? await watchJob(testnet, jobId, deadline, (v) => settlementLine(v)?.state !== 'pending') : ended
@@ -116,6 +129,7 @@ export async function runPartitionJob(testnet: Testnet, init: PartitionRunInit):
     crossLinksDuring: linksDuring,
     healed,
     healMs,
+    crossLinksAfter: linksAfter,
     settlement: (settled === undefined ? undefined : settlementLine(settled)?.line) ?? 'none',
     closed: audit.closed,
     closings: audit.closings,

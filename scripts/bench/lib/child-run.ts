@@ -43,7 +43,15 @@ export function parseResultLine<R>(line: string, key: string): R | undefined {
 
 export function runChild<R>(spec: ChildRunSpec, key: string): Promise<ChildRun<R>> {
   const start = performance.now()
-  const child = spawn(process.execPath, [spec.file, ...(spec.args ?? [])], { cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: spec.env ?? process.env })
+  // Its own process group, so a kill also takes the nodes it started (a testnet left running would skew the next script).
+  const child = spawn(process.execPath, [spec.file, ...(spec.args ?? [])], { cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: spec.env ?? process.env, detached: true })
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      child.kill('SIGKILL')
+    }
+  }
   let result: R | undefined
   let killedAfterResult = false
   let timedOut = false
@@ -56,7 +64,7 @@ export function runChild<R>(spec: ChildRunSpec, key: string): Promise<ChildRun<R
     result = parsed
     grace ??= setTimeout(() => {
       killedAfterResult = true
-      child.kill('SIGKILL')
+      killGroup()
     }, spec.exitGraceMs)
   }
   child.stdout.on('data', (chunk: Buffer) => {
@@ -71,7 +79,7 @@ export function runChild<R>(spec: ChildRunSpec, key: string): Promise<ChildRun<R
   })
   const limit = setTimeout(() => {
     timedOut = true
-    child.kill('SIGKILL')
+    killGroup()
   }, spec.timeoutMs)
   return new Promise((resolve) => {
     child.once('close', (code) => {

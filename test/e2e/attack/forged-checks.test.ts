@@ -1,0 +1,31 @@
+// The quick version of the `forged-checks` attack scenario (scripts/attack):
+// real creator, worker and checker processes. A check request for a job and
+// commitment the attacker made itself, with its own beacon, gets no verdict
+// and makes the checker fetch nothing; rejections from checkers nobody drew
+// (on gossip, on the ledger, from a checker of the attacker's own) do not
+// count: the honest job completes and every task is paid. The CPU figure is
+// left to `npm run attack` (it depends on timing).
+import { describe, expect, it } from 'vitest'
+import { forgedChecksAttack } from '../../../scripts/attack/lib/forged-checks-attack.ts'
+
+const small = { forgedRequests: 2, width: 64, height: 36, samples: 16, replyWaitMs: 3_000, settleMs: 1_000, log: () => {} }
+
+describe('attack: forged checks and verdicts', () => {
+  it('with a ledger: a forged check request gets no work, and forged verdicts count for nothing', { timeout: 180_000 }, async () => {
+    const r = await forgedChecksAttack({ ...small, honestFrames: 4, ledger: true, noLedger: false })
+    const requests = r.forgedRequests.ledger!
+    expect(requests.replies.ok).toBeUndefined()
+    expect(requests.blobsFetchedFromAttacker).toBe(0)
+    expect(requests.blobLookups).toBe(0)
+    expect(r.forgedVerdicts).toMatchObject({ job: 'completed', tasks: 2, tasksPaid: 2, slashed: 0, ledgerAccepted: 0, attackerCheckerAsked: 0 })
+    expect(r.forgedVerdicts!.ledgerVerdictsTried).toBe(2)
+  })
+
+  it('without a ledger: a forged check request gets no work', { timeout: 120_000 }, async () => {
+    const r = await forgedChecksAttack({ ...small, honestFrames: 0, ledger: false, noLedger: true })
+    const requests = r.forgedRequests.noLedger!
+    expect(requests.replies.ok).toBeUndefined()
+    expect(requests.blobsFetchedFromAttacker).toBe(0)
+    expect(requests.blobLookups).toBe(0)
+  })
+})
