@@ -108,6 +108,15 @@ export class ApiServer extends LoopbackHttpServer {
       const status = err instanceof HttpError ? err.status : 500
       if (status === 500) this.init.logger.error('api request failed', { path: url.pathname, err })
       const message = status === 500 ? 'internal error' : (err as Error).message
+      // A body we refused (401, 413, ...) is not read to its end: stop reading it and close the connection
+      // shortly after answering (at once would reset the answer away), so an endless one stops.
+      if (!req.complete) {
+        res.shouldKeepAlive = false
+        res.once('finish', () => {
+          req.pause()
+          setTimeout(() => req.destroy(), REFUSED_BODY_LINGER_MS).unref()
+        })
+      }
       if (!res.headersSent) sendJson(res, status, { error: message })
       else res.destroy()
     }
@@ -122,6 +131,9 @@ function decodeParam(segment: string | undefined): string {
     throw new HttpError(400, `bad percent-encoding in ${JSON.stringify((segment ?? '').slice(0, 40))}`)
   }
 }
+
+/** How long a refused request's connection stays open after the answer, for the client to read it. */
+const REFUSED_BODY_LINGER_MS = 500
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))

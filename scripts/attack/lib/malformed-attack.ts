@@ -203,7 +203,7 @@ export async function malformedAttack(options: MalformedOptions) {
       const worst = Object.entries(phaseGrowth).sort((x, y) => y[1][name as 'creator'] - x[1][name as 'creator'])[0]![0]
       if (mib * MIB >= MAX_RSS_GROWTH_BYTES) failures.push(`${name} RSS grew ${mib} MiB, most in the ${worst} phase (bar < ${toMib(MAX_RSS_GROWTH_BYTES)} MiB)`)
     }
-    const summary = (t: Tally) => ({ sent: t.sent, refused: t.refused, accepted: t.accepted, held: t.held })
+    const summary = (t: Tally) => ({ sent: t.sent, refused: t.refused, accepted: t.accepted, held: t.held, ...(t.notRefused.length > 0 ? { notRefused: t.notRefused } : {}) })
     return {
       failures,
       fuzz: { runs: fuzz.runs, properties: fuzz.properties, broken: fuzz.failures.length, seed: fuzz.seed, ms: fuzz.ms },

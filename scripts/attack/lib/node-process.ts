@@ -67,8 +67,9 @@ export async function startNodeProcess(init: NodeProcessInit): Promise<NodeProce
     const url = await readFile(opened.paths.api, 'utf8').then((t) => JSON.parse(t).url as string, () => undefined)
     if (url !== undefined) return { peerId: id.peerId, addr: `/ip4/127.0.0.1/tcp/${port}/p2p/${id.peerId}`, apiUrl: url, token: opened.token, dataDir, pid: child.pid!, process: child, alive, stop }
     if (!alive() || Date.now() > deadline) {
+      const lastLine = (await readFile(join(dataDir, 'node.log'), 'utf8').catch(() => '')).trim().split('\n').at(-1) ?? ''
       await stop()
-      throw new Error(`the ${init.role} node did not start; see its log`)
+      throw new Error(`the ${init.role} node did not start: ${lastLine || 'no log'}`)
     }
     await sleep(100)
   }

@@ -13,11 +13,16 @@ describe('attack: malformed messages', () => {
     const r = await malformedAttack({ fuzzScale: 0.02, fuzzSeed: 12, wirePerProtocol: 15, gossipPerTopic: 3, endlessWaitMs: 20_000, httpEndless: false, log: () => {} })
     expect(r.fuzz.broken).toBe(0)
     expect(r.fuzz.runs).toBeGreaterThan(1_000)
-    for (const t of Object.values(r.streams)) expect(t).toMatchObject({ refused: t.sent, accepted: 0, held: 0 })
+    for (const t of Object.values(r.streams)) {
+      expect(t.notRefused ?? []).toEqual([])
+      expect(t).toMatchObject({ refused: t.sent, accepted: 0, held: 0 })
+    }
     expect(r.streams.task.sent).toBeGreaterThan(15)
+    expect(r.endless.notRefused ?? []).toEqual([])
     expect(r.endless).toMatchObject({ refused: r.endless.sent, held: 0, notCut: 0 })
     expect(r.gossip.published).toBeGreaterThan(0)
     expect(r.gossip.accepted).toBe(0)
+    expect(r.http.notRefused ?? []).toEqual([])
     expect(r.http).toMatchObject({ refused: r.http.sent, status500: 0 })
     expect(r.alive).toBe(true)
     expect(r.honestFetchAfter).toBe(true)

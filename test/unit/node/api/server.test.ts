@@ -1,3 +1,4 @@
+import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MetricsRegistry } from '../../../../node/metrics/index.ts'
 import { ApiServer, HttpError, MAX_BODY_BYTES } from '../../../../node/api/server.ts'
@@ -40,6 +41,26 @@ describe('local API server', () => {
     expect(big.status).toBe(413)
     expect(await (await call('/api/boom')).json()).toEqual({ error: 'conflict here' })
     expect(await (await call('/api/echo', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } })).json()).toEqual({ got: { a: 1 } })
+  })
+
+  it('closes the connection of a refused request whose body never ends', async () => {
+    const port = Number(new URL(server.url).port)
+    for (const auth of ['', `authorization: Bearer ${TOKEN}\r\n`]) {
+      const socket = connect(port, '127.0.0.1')
+      socket.on('error', () => {})
+      const closed = new Promise((resolve) => socket.once('close', resolve))
+      let answer = ''
+      socket.on('data', (d) => {
+        answer += d
+      })
+      // Without the token: 401 before the body is read; with it: 413 once the body passes the limit.
+      socket.write(`POST /api/echo HTTP/1.1\r\nhost: 127.0.0.1\r\n${auth}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`)
+      const chunk = `${(64 * 1024).toString(16)}\r\n${'x'.repeat(64 * 1024)}\r\n`
+      const feed = setInterval(() => socket.writable && socket.write(chunk), 1)
+      await closed
+      clearInterval(feed)
+      expect(answer).toMatch(auth === '' ? /^HTTP\/1\.1 401/ : /^HTTP\/1\.1 413/)
+    }
   })
 
   it('serves Prometheus metrics without a token', async () => {
