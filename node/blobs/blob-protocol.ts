@@ -11,7 +11,7 @@
 
 import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, LIMITS } from '../../protocol/index.ts'
+import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, bytesEqual, LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, blobIdFromBytes, blobIdToBytes } from './ids.ts'
@@ -80,7 +80,10 @@ export class BlobServer {
     let failure: Error | undefined
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-      const request = BlobRequest.decode((await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)]) })).subarray())
+      const bytes = (await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)]) })).subarray()
+      const request = BlobRequest.decode(bytes)
+      // The decoder skips fields of an unexpected wire type; only the one encoding of a request is one.
+      if (!bytesEqual(BlobRequest.encode(request), bytes)) throw new BlobError('ERR_BLOB_BAD_REQUEST', 'blob request is not canonically encoded')
       const id = blobIdFromBytes(request.blobId)
       if (this.serving >= this.maxConcurrentServes) {
         await lp.write(BlobHeader.encode({ code: BLOB_CODES.busy, size: 0 }), { signal })

@@ -23,7 +23,8 @@ import { MIB, processStats, RssWatch, toMib } from './proc.ts'
 import { answeredYes, ENDLESS, framed, type ProbeOutcome, probeStream, type ProtocolKind, sendOnce, splitFrame, type StreamWriter } from './stream-probe.ts'
 
 export const MALFORMED_BAR = 'no crash, every malformed/oversized/endless message refused (endless ones cut within the wait), >= 10^5 fuzz runs with no undocumented throw, RSS growth < 50 MB'
-export const MAX_RSS_GROWTH_BYTES = 50 * MIB
+/** 50 MB, as the issue states it (decimal); figures are reported in MiB. */
+export const MAX_RSS_GROWTH_BYTES = 50_000_000
 export const MIN_FUZZ_RUNS = 100_000
 
 export interface MalformedOptions {
@@ -201,7 +202,7 @@ export async function malformedAttack(options: MalformedOptions) {
     if (!honestFetch) failures.push('an honest blob fetch from the creator failed after the attacks')
     for (const [name, mib] of Object.entries(growth)) {
       const worst = Object.entries(phaseGrowth).sort((x, y) => y[1][name as 'creator'] - x[1][name as 'creator'])[0]![0]
-      if (mib * MIB >= MAX_RSS_GROWTH_BYTES) failures.push(`${name} RSS grew ${mib} MiB, most in the ${worst} phase (bar < ${toMib(MAX_RSS_GROWTH_BYTES)} MiB)`)
+      if (mib * MIB >= MAX_RSS_GROWTH_BYTES) failures.push(`${name} RSS grew ${mib} MiB, most in the ${worst} phase (bar < ${MAX_RSS_GROWTH_BYTES / 1e6} MB)`)
     }
     const summary = (t: Tally) => ({ sent: t.sent, refused: t.refused, accepted: t.accepted, held: t.held, ...(t.notRefused.length > 0 ? { notRefused: t.notRefused } : {}) })
     return {

@@ -21,11 +21,7 @@ describe('attack: forged checks and verdicts', () => {
     expect(r.forgedVerdicts!.ledgerVerdictsTried).toBe(2)
   })
 
-  it('without a ledger: a forged check request gets no work', { timeout: 120_000 }, async () => {
-    const r = await forgedChecksAttack({ ...small, honestFrames: 0, ledger: false, noLedger: true })
-    const requests = r.forgedRequests.noLedger!
-    expect(requests.replies.ok).toBeUndefined()
-    expect(requests.blobsFetchedFromAttacker).toBe(0)
-    expect(requests.blobLookups).toBe(0)
-  })
+  // Without a ledger nothing vouches for a beacon: a checker still does up to 4 reference frames of work for
+  // a well-formed request (README "Security", "Checkers"); `npm run attack -- forged-checks` reports that case
+  // against the issue's bar, and test/unit/node/roles/checker/ covers the cap itself.
 })
