@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util'
 import { checkLine } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
 import { parseCheat } from './cheat.ts'
-import { Testnet } from './launcher.ts'
+import { Testnet, testnetBlobs } from './launcher.ts'
 import { type CheckerAccount, rejectingPays, rejectionReport, runUntilStalled, verdictsLanded } from './rejecting-checker.ts'
 import { runScenarioJob } from './scenario.ts'
 
@@ -61,9 +61,9 @@ async function main(): Promise<number> {
   for (let i = workers - cheaters + 1; i <= workers; i++) nodeArgs[`worker-${i}`] = ['--cheat', cheat]
   if (values['checker-colludes']) nodeArgs['checker-1'] = ['--checker-colludes']
   if (values['checker-rejects']) nodeArgs['checker-1'] = ['--checker-rejects']
-  const blobs = (values.blobs as string | undefined) ?? 'walrus'
-  if (blobs !== 'walrus' && blobs !== 'p2p') {
-    process.stderr.write(`testnet: --blobs must be walrus or p2p, got "${blobs}"\n`)
+  const blobs = testnetBlobs(values.blobs as string | undefined)
+  if (blobs === undefined) {
+    process.stderr.write(`testnet: --blobs must be walrus or p2p, got "${values.blobs}"\n`)
     return 2
   }
   const testnet = new Testnet({

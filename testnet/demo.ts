@@ -7,7 +7,7 @@ import { ApiClient } from '../node/api/client.ts'
 import { checkLine, downloadFrames, prepareJob, progressLine, settlementLine, submitJob, waitForJob, waitForSettlement } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
 import type { JobView } from '../node/roles/creator/index.ts'
-import { Testnet } from './launcher.ts'
+import { Testnet, testnetBlobs } from './launcher.ts'
 import { jobPayouts, paidOut } from '../node/ledger/job-payouts.ts'
 import { writeAnimatedPreview, writeContactSheet } from './preview.ts'
 
@@ -19,8 +19,7 @@ const DEMO_JOB = { renderer: 'builtin', frameStart: 1, frameEnd: 24, framesPerTa
 /** `npm start -- --blobs p2p` keeps blobs peer to peer; the default also goes through Walrus. */
 function blobsFlag(argv: string[]): 'walrus' | 'p2p' | undefined {
   const { values } = parseArgs({ args: argv, options: { blobs: { type: 'string' } }, strict: true })
-  if (values.blobs === undefined || values.blobs === 'walrus' || values.blobs === 'p2p') return values.blobs ?? 'walrus'
-  return undefined
+  return testnetBlobs(values.blobs)
 }
 
 async function main(): Promise<number> {

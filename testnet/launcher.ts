@@ -66,6 +66,12 @@ export interface TestnetInit {
  */
 export const TESTNET_WALRUS_SHARDS = 28
 
+/** A `--blobs` value for the testnet and the demo: walrus (the default) or p2p; undefined when it is neither. */
+export function testnetBlobs(value: string | undefined): 'walrus' | 'p2p' | undefined {
+  const blobs = value ?? 'walrus'
+  return blobs === 'walrus' || blobs === 'p2p' ? blobs : undefined
+}
+
 /** Faucet amounts: creators pay escrows, workers and checkers stake. */
 const FUNDS: Record<TestnetNode['role'], bigint> = { creator: 1_000_000_000n, worker: 10_000_000n, checker: 10_000_000n }
 

@@ -136,21 +136,21 @@ function ledgerSetting(value: unknown, source: string): LedgerSetting {
   return { kind: 'dev', url: url as string }
 }
 
-function httpUrl(value: unknown, source: string): string {
-  if (value === '') return ''
-  if (typeof value !== 'string' || value.length > 256 || !/^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(value)) {
-    fail(source, `must be an http(s) URL of at most 256 characters, or '' for the network's public full node, got ${JSON.stringify(value)}`)
-  }
-  return value as string
-}
+const HTTP_URL = /^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/
 
-/** A Walrus publisher or aggregator: http(s), a host, an optional port and path; '' when unset. */
-function endpointUrl(value: unknown, source: string): string {
-  if (value === '') return ''
-  if (typeof value !== 'string' || value.length > 256 || !/^https?:\/\/[\w.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(value)) {
-    fail(source, `must be an http(s) URL of at most 256 characters, got ${JSON.stringify(value)}`)
+/**
+ * An http(s) URL (a host, an optional port and path) of at most 256
+ * characters, or '' when unset; `unset` says what '' means, `trimSlash` drops
+ * trailing slashes (for endpoints that get `/v1/...` appended).
+ */
+function httpUrl(options: { unset?: string; trimSlash?: boolean } = {}): Parser {
+  return (value, source) => {
+    if (value === '') return ''
+    if (typeof value !== 'string' || value.length > 256 || !HTTP_URL.test(value)) {
+      fail(source, `must be an http(s) URL of at most 256 characters${options.unset === undefined ? '' : `, or '' for ${options.unset}`}, got ${JSON.stringify(value)}`)
+    }
+    return options.trimSlash ? (value as string).replace(/\/+$/, '') : value
   }
-  return (value as string).replace(/\/+$/, '')
 }
 
 /** A Sui object id in full (0x + 64 hex), lowercased; '' when unset. A shorter id is a copy-paste slip, not a shared object. */
@@ -188,15 +188,15 @@ const PARSERS: Record<Key, Parser> = {
   threads: integer(0, 256),
   leaseMs: integer(LIMITS.minLeaseMs, LIMITS.maxLeaseMs),
   ledger: ledgerSetting,
-  suiUrl: httpUrl,
+  suiUrl: httpUrl({ unset: "the network's public full node" }),
   suiNetwork: oneOf(SUI_NETWORKS),
   suiPackage: objectId('the package id'),
   suiRegistry: objectId("the registry's object id"),
   suiCoinType: coinType,
   verification: oneOf(['light', 'standard', 'strict', 'full'] as const),
   blobs: oneOf(['p2p', 'walrus'] as const),
-  walrusPublisher: endpointUrl,
-  walrusAggregator: endpointUrl,
+  walrusPublisher: httpUrl({ trimSlash: true }),
+  walrusAggregator: httpUrl({ trimSlash: true }),
   walrusEpochs: integer(1, 200),
   walrusShards: integer(1, 4096),
   walrusPartMib: integer(1, LIMITS.maxWalrusBlobBytes / (1024 * 1024))
