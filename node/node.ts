@@ -128,6 +128,9 @@ export class PictorNode {
     this.ctx = ctx
     metrics.collect('pictor_peers', 'Open peer connections', () => libp2p.getConnections().length)
     metrics.collect('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())
+    metrics.collect('nodejs_heap_used_bytes', 'V8 heap in use', () => process.memoryUsage().heapUsed)
+    metrics.collect('nodejs_heap_total_bytes', 'V8 heap reserved', () => process.memoryUsage().heapTotal)
+    metrics.collect('nodejs_external_bytes', 'Memory of C++ objects bound to JavaScript objects, buffers included', () => process.memoryUsage().external)
     api.route('GET', '/api/status', async () => ({ ...statusOf(ctx, this.startedAt), blobs: await blobBackendOf(ctx) }))
     api.route('GET', '/api/peers', () => peerList(ctx))
     gossip.start()

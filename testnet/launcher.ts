@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { identityFromSeed } from '../node/identity/keys.ts'
 import type { NodeStatus } from '../node/node-status.ts'
+import { NODE_V8_FLAGS } from '../node/cli/v8-flags.ts'
 import { DEFAULT_CONFIG } from '../node/config/config.ts'
 import { startWalrusDevServer, type WalrusDevServer } from '../node/walrus-dev/index.ts'
 import { createLedger, type Ledger, readDevchain } from '../node/ledger/index.ts'
@@ -188,13 +189,20 @@ export class Testnet {
     return [...picks].map((j) => this.nodes[j].addr)
   }
 
+  private creatorIds(): string[] {
+    return this.nodes.filter((n) => n.role === 'creator').map((n) => n.peerId)
+  }
+
   private spawn(node: TestnetNode, bootstrap: string[]): void {
     const extra = [...(this.init.extraArgs?.[node.role] ?? []), ...(this.init.nodeArgs?.[node.name] ?? [])]
     const args = [
+      ...NODE_V8_FLAGS,
       ...(isAdversarial(extra) ? [ADVERSARIAL_NODE] : [CLI, 'start']), '--role', node.role, '--data-dir', node.dataDir,
       '--listen', `/ip4/127.0.0.1/tcp/${node.port}`, '--local-testnet', '--bootstrap', bootstrap.join(','),
       '--log-level', this.init.logLevel ?? 'info',
       ...(this.ledgerUrl === undefined ? [] : ['--ledger', this.ledgerUrl]),
+      // Without a ledger a checker works only for the creators it trusts: the testnet's own.
+      ...(this.ledgerUrl === undefined && node.role === 'checker' ? ['--check-for', this.creatorIds().join(',')] : []),
       ...(this.walrus === undefined ? [] : walrusFlags(this.walrus.url)),
       ...extra
     ]

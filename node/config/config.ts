@@ -3,6 +3,7 @@
 // naming its source, printed as one line by the CLI. Research-only switches
 // (cheating workers, colluding checkers) are no settings here: only the
 // testnet's own entry, testnet/adversarial-node.ts, injects them.
+import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { LIMITS } from '../../protocol/index.ts'
 import { ConfigError } from '../errors.ts'
@@ -45,6 +46,8 @@ export interface NodeConfig extends LedgerConfig {
   walrusShards: number
   /** Largest request body the publisher takes; bigger objects go up in parts. */
   walrusPartMib: number
+  /** Checker without a ledger: the creators (peer ids) it checks for; nobody else gets any work done. */
+  checkFor: string[]
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -73,7 +76,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   walrusAggregator: '',
   walrusEpochs: 5,
   walrusShards: 1000,
-  walrusPartMib: 10
+  walrusPartMib: 10,
+  checkFor: []
 }
 
 type Key = keyof NodeConfig
@@ -120,6 +124,25 @@ function multiaddrList(requirePeerId: boolean): Parser {
       }
     }
     return list
+  }
+}
+
+/** Ed25519 peer ids (12D3Koo…), at most 64, as a list or comma-separated. */
+function peerIdList(value: unknown, source: string): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value
+  if (!Array.isArray(list) || list.length > 64) fail(source, 'must be a list of at most 64 peer ids')
+  for (const item of list as unknown[]) {
+    if (!isEd25519PeerId(item)) fail(source, `${JSON.stringify(item)} is not an Ed25519 peer id (12D3KooW…)`)
+  }
+  return list as string[]
+}
+
+function isEd25519PeerId(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 64) return false
+  try {
+    return peerIdFromString(value).type === 'Ed25519'
+  } catch {
+    return false
   }
 }
 
@@ -199,7 +222,8 @@ const PARSERS: Record<Key, Parser> = {
   walrusAggregator: httpUrl({ trimSlash: true }),
   walrusEpochs: integer(1, 200),
   walrusShards: integer(1, 4096),
-  walrusPartMib: integer(1, LIMITS.maxWalrusBlobBytes / (1024 * 1024))
+  walrusPartMib: integer(1, LIMITS.maxWalrusBlobBytes / (1024 * 1024)),
+  checkFor: peerIdList
 }
 
 const ENV_NAMES: Record<Key, string> = {
@@ -227,7 +251,8 @@ const ENV_NAMES: Record<Key, string> = {
   walrusAggregator: 'PICTOR_WALRUS_AGGREGATOR',
   walrusEpochs: 'PICTOR_WALRUS_EPOCHS',
   walrusShards: 'PICTOR_WALRUS_SHARDS',
-  walrusPartMib: 'PICTOR_WALRUS_PART_MIB'
+  walrusPartMib: 'PICTOR_WALRUS_PART_MIB',
+  checkFor: 'PICTOR_CHECK_FOR'
 }
 
 export const CONFIG_KEYS = Object.keys(PARSERS) as Key[]

@@ -56,9 +56,6 @@ export function paidWork(checkerFee: bigint, price: number): bigint | undefined 
   return paid > floor ? paid : floor
 }
 
-/** Work without a ledger: nothing pays for it. */
-export const UNPAID_WORK = MIN_CHECK_WORK_REF_FRAMES * REFERENCE_WORK
-
 export type WorkDecision = { ok: true; maxEscalations: number } | { ok: false; reason: string }
 
 /**

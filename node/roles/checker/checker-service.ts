@@ -17,7 +17,7 @@ import type { Renderer } from '../../renderers/types.ts'
 import type { Thresholds } from '../../verify/compare.ts'
 import { type AssignmentLedger, LEDGER_CATCH_UP_MS, ledgerAssignment, RecheckMemory } from './assignment.ts'
 import { type CheckOutcome, type CheckTaskDeps, checkTask, type FrameFetcher } from './check-task.ts'
-import { checkWork, fitWork, paidWork, UNPAID_WORK } from './check-work.ts'
+import { checkWork, fitWork, paidWork } from './check-work.ts'
 import { CheckerError, CheckRefusedError } from './errors.ts'
 import { PeerLimits } from './peer-limits.ts'
 
@@ -41,6 +41,8 @@ export interface CheckerOptions {
   peerRefillPerSecond: number
   /** On a ledger: how long a task still assigned there is re-read for the commitment the creator saw. */
   ledgerCatchUpMs: number
+  /** Without a ledger: the creators (peer ids) this checker works for; every other request is refused (R103i). */
+  trustedCreators: readonly string[]
 }
 
 export const DEFAULT_CHECKER_OPTIONS: CheckerOptions = {
@@ -57,7 +59,8 @@ export const DEFAULT_CHECKER_OPTIONS: CheckerOptions = {
   // A creator's burst of results gets through; a peer that sends more than one request a second for long is answered busy.
   peerBurst: 20,
   peerRefillPerSecond: 1,
-  ledgerCatchUpMs: LEDGER_CATCH_UP_MS
+  ledgerCatchUpMs: LEDGER_CATCH_UP_MS,
+  trustedCreators: []
 }
 
 /** Requests validated (signatures, ledger reads) at once, across peers; more get `busy`. */
@@ -175,14 +178,20 @@ export class CheckerService {
   }
 
   /**
-   * R103f-g, before anything is fetched: on a ledger, the ledger assigned
-   * this check to this checker; the work fits what the check pays for (a
-   * fixed budget without a ledger). Returns how many suspicious frames the
-   * budget leaves room to re-render in full.
+   * R103f-i, before anything is fetched: on a ledger, the ledger assigned
+   * this check to this checker and the work fits what the check pays for;
+   * without one, the creator is one this checker trusts (no cap then).
+   * Returns how many suspicious frames the budget leaves room to re-render
+   * in full.
    */
   private async admit(req: OpenedCheckRequest, signal: AbortSignal | undefined): Promise<number> {
-    let budget: bigint | undefined = UNPAID_WORK
-    if (this.c.ledger !== undefined) {
+    let budget: bigint | undefined
+    if (this.c.ledger === undefined) {
+      const creator = this.c.peerIdOf(req.creator).toString()
+      if (!this.options.trustedCreators.includes(creator)) {
+        throw new CheckRefusedError('NOT_TRUSTED', `this checker has no ledger and checks only for the creators it was told to trust (--check-for), not ${creator}`)
+      }
+    } else {
       const assignment = await ledgerAssignment(req, {
         ledger: this.c.ledger,
         self: this.c.identity.publicKey,

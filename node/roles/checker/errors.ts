@@ -21,9 +21,10 @@ export class CheckerError extends PictorError {
  * ledger's. NOT_DRAWN: the beacon is not the ledger's, or this checker was
  * not selected for the redundancy index. ALREADY_RECHECKED: a settled task
  * this checker re-checked already, with another beacon. WORK_CAP: the
- * request asks for more work than the check pays for.
+ * request asks for more work than the check pays for. NOT_TRUSTED (R103i):
+ * no ledger, and the creator is not one this checker was told to trust.
  */
-export type CheckRefusalCode = 'NOT_ON_LEDGER' | 'NOT_DRAWN' | 'ALREADY_RECHECKED' | 'WORK_CAP'
+export type CheckRefusalCode = 'NOT_ON_LEDGER' | 'NOT_DRAWN' | 'ALREADY_RECHECKED' | 'WORK_CAP' | 'NOT_TRUSTED'
 
 export class CheckRefusedError extends PictorError {
   declare readonly code: CheckRefusalCode

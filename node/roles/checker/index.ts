@@ -60,7 +60,7 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
       ledger: ctx.ledger,
       knownCheckers: () => checkPeerKeys(ctx.libp2p)
     },
-    { price: ctx.config.price, ...options }
+    { price: ctx.config.price, trustedCreators: ctx.config.checkFor, ...options }
   )
   const checkTimeoutMs = options.checkTimeoutMs ?? DEFAULT_CHECKER_OPTIONS.checkTimeoutMs
   let unhandle: (() => Promise<void>) | undefined

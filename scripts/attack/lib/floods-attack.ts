@@ -13,6 +13,7 @@ import type { Libp2p, Stream } from '@libp2p/interface'
 import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, TASK_PROTOCOL } from '../../../protocol/index.ts'
 import { addrOf, ATTACKER_ADDRESS, bareIdentity, sleep, stopAll } from './hosts.ts'
 import { startNodeProcess } from './node-process.ts'
+import { memoryOf } from './metrics.ts'
 import { processStats, RssWatch, toMib, MIB } from './proc.ts'
 import { answeredYes, framed, probeStream, sendOnce, splitFrame } from './stream-probe.ts'
 
@@ -71,6 +72,7 @@ export async function floodsAttack(options: FloodsOptions) {
     if (!control.flat().every((r) => r === 'ok')) throw new Error(`honest fetches fail before any attack: ${control.flat().join(', ')}`)
 
     const baseline = (await processStats(node.pid))?.rssBytes ?? 0
+    const memoryBefore = await memoryOf(node.apiUrl)
     const watch = new RssWatch(node.pid)
     const signal = stopFlood.signal
     const counts = { socketsOpened: 0, socketsClosedByNode: 0, floodStreamsOpened: 0, floodStreamsRefused: 0, identitiesConnected: 0, identityDialsRefused: 0, heldStreams: 0 }
@@ -178,6 +180,7 @@ export async function floodsAttack(options: FloodsOptions) {
     await Promise.all([...fetchers, dialer])
     const peakDuring = watch.takePeak()
     let connectionsDuring = 0
+    const memoryDuring = await memoryOf(node.apiUrl).catch(() => undefined)
     try {
       connectionsDuring = Number(/^pictor_peers (\d+)/m.exec(await (await fetch(`${node.apiUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })).text())?.[1] ?? 0)
     } catch {}
@@ -202,6 +205,7 @@ export async function floodsAttack(options: FloodsOptions) {
       attack: { ...counts, connectionsAtNode: connectionsDuring },
       rssBaselineMib: toMib(baseline),
       rssGrowthMib: toMib(growth),
+      memoryMib: { before: memoryBefore, endOfFlood: memoryDuring },
       alive: alive && statusOk
     }
   } finally {

@@ -1,6 +1,7 @@
 // The forged-checks scenario, on testnets of real processes (creator,
 // worker, checker), one with a ledger (devchain) and one without (the
-// default setting). Forged check requests, on both: the attacker signs a job
+// default setting; its checker trusts the testnet's creator, and checks
+// that creator's job). Forged check requests, on both: the attacker signs a job
 // of its own as creator, a commitment as worker (a second key of its own),
 // picks the beacon, asks the checker to re-render every tile of both frames,
 // and hangs up soon after; it serves the scene and frames itself, so it sees
@@ -140,13 +141,16 @@ export async function forgedChecksAttack(o: ForgedChecksOptions) {
       return { requests, verdicts }
     })
   }
-  let noLedger: Awaited<ReturnType<typeof forgedRequests>> | undefined
-  // No ledger is the default setting: the checker has no chain draw to go by there.
+  let noLedger: { requests: Awaited<ReturnType<typeof forgedRequests>>; trustedJob?: Awaited<ReturnType<typeof trustedJob>> } | undefined
+  // No ledger is the default setting: the checker has no chain draw to go by there, and works only for the creators it trusts (the testnet's).
   if (o.noLedger) {
     o.log('testnet without a ledger')
-    noLedger = await withTestnet(false, (testnet) => forgedRequests(testnet, o, failures, 'without a ledger'))
+    noLedger = await withTestnet(false, async (testnet) => {
+      const requests = await forgedRequests(testnet, o, failures, 'without a ledger')
+      return { requests, trustedJob: o.honestFrames > 0 ? await trustedJob(testnet, o, failures) : undefined }
+    })
   }
-  return { failures, forgedRequests: { ledger: onLedger?.requests, noLedger }, forgedVerdicts: onLedger?.verdicts }
+  return { failures, forgedRequests: { ledger: onLedger?.requests, noLedger: noLedger?.requests }, forgedVerdicts: onLedger?.verdicts, trustedJobWithoutLedger: noLedger?.trustedJob }
 }
 
 async function withTestnet<T>(ledger: boolean, run: (testnet: Testnet) => Promise<T>): Promise<T> {
@@ -210,6 +214,19 @@ async function forgedRequests(testnet: Testnet, o: ForgedChecksOptions, failures
     await blobServer.stop().catch(() => {})
     await attacker.stop()
   }
+}
+
+/** Without a ledger: the checker still checks the job of the creator it was told to trust (--check-for). */
+async function trustedJob(testnet: Testnet, o: ForgedChecksOptions, failures: string[]) {
+  const client = await ApiClient.fromDataDir(testnet.node('creator').dataDir)
+  const spec = await prepareJob(SCENARIO_SCENE, { ...SCENARIO_JOB, frameEnd: o.honestFrames, framesPerTask: 2 })
+  o.log(`the trusted creator's job of ${o.honestFrames} frames`)
+  const view = await waitForJob(client, (await submitJob(client, SCENARIO_SCENE, spec)).id, () => {})
+  const checkerKey = toHex(peerIdFromString(testnet.node('checker-1').peerId).publicKey!.raw)
+  const checked = view.frames.filter((f) => f.checkedBy?.includes(checkerKey)).length
+  if (view.status !== 'completed') failures.push(`without a ledger: the trusted creator's job ended ${view.status}`)
+  if (checked === 0) failures.push("without a ledger: the checker checked none of the trusted creator's frames")
+  return { job: view.status, frames: view.frames.length, checkedByTheChecker: checked }
 }
 
 /** Writes one framed request and keeps the stream open for the reply, as a creator does. */

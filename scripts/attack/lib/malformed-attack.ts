@@ -18,7 +18,7 @@ import { runFuzz } from './fuzz.ts'
 import { fuzzSamples } from './fuzz-samples.ts'
 import { addrOf, pictorHost, sleep, stopAll } from './hosts.ts'
 import { httpProbes, isRefusal, runHttpProbe } from './http-probe.ts'
-import { scrapeMetrics, sumSeries } from './metrics.ts'
+import { memoryOf, scrapeMetrics, sumSeries } from './metrics.ts'
 import { MIB, processStats, RssWatch, toMib } from './proc.ts'
 import { answeredYes, ENDLESS, framed, type ProbeOutcome, probeStream, type ProtocolKind, sendOnce, splitFrame, type StreamWriter } from './stream-probe.ts'
 
@@ -114,8 +114,11 @@ export async function malformedAttack(options: MalformedOptions) {
     watches.push(watch.creator, watch.checker)
     /** Peak RSS growth over the baseline, per node, in each phase: where the growth came from. */
     const phaseGrowth: Record<string, { creator: number; checker: number }> = {}
-    const endPhase = (name: string) => {
+    /** The creator's memory as it reports it at the end of each phase: which part of the RSS grew. */
+    const creatorMemory: Record<string, Record<string, number>> = { before: await memoryOf(creator.apiUrl!) }
+    const endPhase = async (name: string) => {
       phaseGrowth[name] = { creator: toMib(Math.max(0, watch.creator.takePeak() - baseline.creator)), checker: toMib(Math.max(0, watch.checker.takePeak() - baseline.checker)) }
+      creatorMemory[name] = await memoryOf(creator.apiUrl!)
     }
 
     const attacker = await pictorHost()
@@ -145,7 +148,7 @@ export async function malformedAttack(options: MalformedOptions) {
         count(streams[t.kind], `fuzzed ${t.kind} message`, streamVerdict(t.kind, outcome))
       }
     }
-    endPhase('streams')
+    await endPhase('streams')
 
     options.log('malformed gossip')
     const gossip = await malformedGossip(publisher, samples.envelopes, options.gossipPerTopic, options.fuzzSeed)
@@ -154,7 +157,7 @@ export async function malformedAttack(options: MalformedOptions) {
     // The checker also accepts the creator's own job announcements: its `jobs` topic is left to the creator, which sees every topic too.
     const accepts = (text: string, skip?: string) => Object.keys(TOPICS).filter((t) => t !== skip).reduce((n, topic) => n + sumSeries(text, 'pictor_gossip_validation_total', { topic, result: 'ACCEPT' }), 0)
     const acceptedGossip = accepts(metricsAfter[0]!) - accepts(metricsBefore[0]!) + accepts(metricsAfter[1]!, 'jobs') - accepts(metricsBefore[1]!, 'jobs')
-    endPhase('gossip')
+    await endPhase('gossip')
 
     options.log('malformed and endless HTTP requests')
     const httpTarget = { port: portOf(creator.apiUrl!), token: creator.token }
@@ -184,7 +187,7 @@ export async function malformedAttack(options: MalformedOptions) {
       else notCut++
       count(endlessTally, `${e.what}${e.cut ? `, cut after ${e.ms} ms` : `, still open after ${e.ms} ms`}`, e.refused ? 'refused' : 'held')
     }
-    endPhase('http')
+    await endPhase('http')
 
     // Still serving honest requests: the API answers and the scene blob comes back whole.
     const alive = { creator: creator.process?.exitCode === null, checker: checker.process?.exitCode === null }
@@ -214,6 +217,7 @@ export async function malformedAttack(options: MalformedOptions) {
       http: { ...summary(http), status500 },
       rssGrowthMib: growth,
       rssGrowthByPhaseMib: phaseGrowth,
+      creatorMemoryMib: creatorMemory,
       rssBaselineMib: { creator: toMib(baseline.creator), checker: toMib(baseline.checker) },
       alive: alive.creator && alive.checker && statusOk,
       honestFetchAfter: honestFetch

@@ -20,3 +20,12 @@ export async function scrapeMetrics(apiUrl: string): Promise<string> {
   if (!res.ok) throw new Error(`${apiUrl}/metrics answered ${res.status}`)
   return res.text()
 }
+
+const MEMORY_SERIES = { rss: 'process_resident_memory_bytes', heapUsed: 'nodejs_heap_used_bytes', heapTotal: 'nodejs_heap_total_bytes', external: 'nodejs_external_bytes' }
+
+/** A node's memory by kind, in MiB with one decimal: RSS, the V8 heap (used, reserved) and memory outside it. */
+export async function memoryOf(apiUrl: string): Promise<Record<keyof typeof MEMORY_SERIES, number>> {
+  const text = await scrapeMetrics(apiUrl)
+  const mib = (name: string) => Math.round((sumSeries(text, name) / 2 ** 20) * 10) / 10
+  return Object.fromEntries(Object.entries(MEMORY_SERIES).map(([k, name]) => [k, mib(name)])) as Record<keyof typeof MEMORY_SERIES, number>
+}

@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { NODE_V8_FLAGS } from '../../../node/cli/v8-flags.ts'
 import { identityFromSeed } from '../../../node/identity/keys.ts'
 import { initDataDir, openDataDir } from '../../../node/store/data-dir.ts'
 import { freePorts } from '../../../testnet/ports.ts'
@@ -43,7 +44,7 @@ export async function startNodeProcess(init: NodeProcessInit): Promise<NodeProce
   const opened = await openDataDir(dataDir)
   const id = await identityFromSeed(opened.seed)
   const [port] = await freePorts(1)
-  const child = spawn(process.execPath, [CLI, 'start', '--role', init.role, '--data-dir', dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--log-level', init.logLevel ?? 'warn', ...(init.args ?? [])], {
+  const child = spawn(process.execPath, [...NODE_V8_FLAGS, CLI, 'start', '--role', init.role, '--data-dir', dataDir, '--listen', `/ip4/127.0.0.1/tcp/${port}`, '--log-level', init.logLevel ?? 'warn', ...(init.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PICTOR_DATA_DIR: dataDir }
   })

@@ -3,7 +3,8 @@
 // commitment the attacker made itself, with its own beacon, gets no verdict
 // and makes the checker fetch nothing; rejections from checkers nobody drew
 // (on gossip, on the ledger, from a checker of the attacker's own) do not
-// count: the honest job completes and every task is paid. The CPU figure is
+// count: the honest job completes and every task is paid. Without a ledger
+// the checker works only for the creator it trusts. The CPU figure is
 // left to `npm run attack` (it depends on timing).
 import { describe, expect, it } from 'vitest'
 import { forgedChecksAttack } from '../../../scripts/attack/lib/forged-checks-attack.ts'
@@ -21,7 +22,15 @@ describe('attack: forged checks and verdicts', () => {
     expect(r.forgedVerdicts!.ledgerVerdictsTried).toBe(2)
   })
 
-  // Without a ledger nothing vouches for a beacon: a checker still does up to 4 reference frames of work for
-  // a well-formed request (README "Security", "Checkers"); `npm run attack -- forged-checks` reports that case
-  // against the issue's bar, and test/unit/node/roles/checker/ covers the cap itself.
+  it('without a ledger: a forged check request from a creator the checker does not trust gets no work; the trusted creator is checked', { timeout: 180_000 }, async () => {
+    const r = await forgedChecksAttack({ ...small, honestFrames: 2, ledger: false, noLedger: true })
+    const requests = r.forgedRequests.noLedger!
+    // Sent at once: one is refused NOT_TRUSTED, the other may find it still in flight (busy).
+    expect(requests.replies.ok).toBeUndefined()
+    expect(requests.replies.invalid).toBeGreaterThan(0)
+    expect(requests.blobsFetchedFromAttacker).toBe(0)
+    expect(requests.blobLookups).toBe(0)
+    expect(r.trustedJobWithoutLedger).toMatchObject({ job: 'completed', frames: 2 })
+    expect(r.trustedJobWithoutLedger!.checkedByTheChecker).toBeGreaterThan(0)
+  })
 })

@@ -75,9 +75,19 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ flags: { walrusPartMib: '65' } })).toThrow('--walrus-part-mib: must be an integer from 1 to 64, got "65"')
   })
 
+  it("takes a checker's trusted creators as Ed25519 peer ids, and refuses anything else", () => {
+    expect(DEFAULT_CONFIG.checkFor).toEqual([])
+    expect(resolveConfig({ flags: { checkFor: `${PEER}, ${PEER}` } }).checkFor).toEqual([PEER, PEER])
+    expect(resolveConfig({ file: { path: 'c.json', data: { checkFor: [PEER] } } }).checkFor).toEqual([PEER])
+    expect(resolveConfig({ env: { PICTOR_CHECK_FOR: PEER } }).checkFor).toEqual([PEER])
+    expect(() => resolveConfig({ flags: { checkFor: PEER.slice(0, -3) } })).toThrow(/^--check-for: ".*" is not an Ed25519 peer id/)
+    expect(() => resolveConfig({ flags: { checkFor: 'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N' } })).toThrow(/is not an Ed25519 peer id/)
+    expect(() => resolveConfig({ file: { path: 'c.json', data: { checkFor: Array(65).fill(PEER) } } })).toThrow('c.json: checkFor: must be a list of at most 64 peer ids')
+  })
+
   it('only ever throws ConfigError for arbitrary input', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('role', 'slots', 'price', 'listen', 'bootstrap', 'localTestnet', 'region', 'apiPort', 'ledger', 'suiPackage', 'suiCoinType', 'suiUrl', 'blobs', 'walrusPublisher', 'walrusShards', 'other'), fc.jsonValue()), (data) => {
+      fc.property(fc.dictionary(fc.constantFrom('role', 'slots', 'price', 'listen', 'bootstrap', 'localTestnet', 'region', 'apiPort', 'ledger', 'suiPackage', 'suiCoinType', 'suiUrl', 'blobs', 'walrusPublisher', 'walrusShards', 'checkFor', 'other'), fc.jsonValue()), (data) => {
         try {
           resolveConfig({ file: { path: 'f', data } })
         } catch (err) {

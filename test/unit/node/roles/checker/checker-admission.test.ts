@@ -1,5 +1,5 @@
-// Which requests a checker works for (SPEC R103f-h): on a ledger only the
-// checks the ledger assigned it, for no more work than the check pays, one
+// Which requests a checker works for (SPEC R103f-i): on a ledger only the
+// checks the ledger assigned it, without one only for trusted creators, for no more work than the check pays, one
 // request per peer at a time at a bounded rate; and a check nobody waits
 // for any more is stopped. Real protocol messages, a fake ledger, a
 // renderer and fetcher that count what they are asked to do.
@@ -136,7 +136,7 @@ function service(files: Files, setup: Setup = {}, options: Partial<CheckerOption
       ledger: setup.ledger,
       knownCheckers: async () => setup.knownCheckers ?? []
     },
-    { price: 1000, ...options }
+    { price: 1000, trustedCreators: [creatorPeer.toString()], ...options }
   )
   s.start()
   return s
@@ -259,14 +259,18 @@ describe('a check asks for no more work than it pays for', () => {
     return { job, committed: madeUpCommitment(job.announcement, 0) }
   }
 
-  it('without a ledger, refuses an 8K, 65,536-sample tile before fetching anything', async () => {
+  it('without a ledger, refuses a creator it was not told to trust before fetching anything, and works for a trusted one uncapped', async () => {
     const files = new Files()
     const { job, committed } = await eightK(files)
     const spy = new SpyRenderer()
-    const reply = await answer(service(files, { spy }), requestBytes(job, committed, { level: 'full' }))
-    expect(reply).toMatchObject({ code: CHECK_CODES.invalid, reason: expect.stringMatching(/^WORK_CAP: the check asks for 8192\.\d\d reference frames of work, more than the 4\.00 it pays for/) })
+    const untrusted = await answer(service(files, { spy }, { trustedCreators: [peerOf(attackerSeed).toString()] }), requestBytes(job, committed, { level: 'full' }))
+    expect(untrusted).toMatchObject({ code: CHECK_CODES.invalid, reason: expect.stringMatching(/^NOT_TRUSTED: this checker has no ledger and checks only for the creators it was told to trust/) })
     expect(files.fetched).toBe(0)
     expect(spy.crops).toBe(0)
+    // The creator's own checker: no fee to cap the work, so it goes on to fetch the (made-up) frame, which nobody serves.
+    const trusted = await answer(service(files, { spy }), requestBytes(job, committed, { level: 'full' }))
+    expect(trusted).toMatchObject({ code: CHECK_CODES.unavailable, reason: expect.stringMatching(/cannot fetch/) })
+    expect(files.fetched).toBeGreaterThan(0)
   })
 
   it("on a ledger, refuses work over what the job's checker fee pays at this checker's price, and takes it when the fee pays", async () => {

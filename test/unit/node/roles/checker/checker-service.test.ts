@@ -44,7 +44,8 @@ function service(files: Files, options: Partial<CheckerOptions> = {}, fetcher?: 
       now: Date.now,
       logger: silentLogger
     },
-    options
+    // No ledger here: the checker works for the creator it is told to trust (R103i).
+    { trustedCreators: [creatorPeer.toString()], ...options }
   )
   s.start()
   return s
