@@ -6,6 +6,7 @@ import { nodeEd25519 } from './identity/ed25519.ts'
 import { type NodeIdentity, identityFromSeed } from './identity/keys.ts'
 import { ReplayGuard } from '../protocol/index.ts'
 import { ApiServer } from './api/server.ts'
+import { registerDashboard } from './dashboard/index.ts'
 import { createLocalBlobStore, createNetworkedBlobStore, type LocalBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
 import { WalrusBlobs, WalrusHttpClient } from './blobs/walrus/index.ts'
 import { MetricsRegistry } from './metrics/index.ts'
@@ -133,6 +134,7 @@ export class PictorNode {
     metrics.collect('nodejs_external_bytes', 'Memory of C++ objects bound to JavaScript objects, buffers included', () => process.memoryUsage().external)
     api.route('GET', '/api/status', async () => ({ ...statusOf(ctx, this.startedAt), blobs: await blobBackendOf(ctx) }))
     api.route('GET', '/api/peers', () => peerList(ctx))
+    await registerDashboard(api)
     gossip.start()
     await blobs.start()
     // An unreachable blob backend is worth one line at start; the node still serves what it can.

@@ -1,10 +1,13 @@
-// The node's local HTTP API, on 127.0.0.1 only. Every /api route needs the
-// bearer token from the data dir; /metrics is open (loopback, no secrets).
-// Routes are a table so roles can add theirs (the job API, later a dashboard).
+// The node's local HTTP API, on 127.0.0.1 only. Every request must name it
+// by a loopback Host and come from no foreign Origin (DNS rebinding, other
+// pages); every /api route needs the bearer token from the data dir;
+// /metrics and the dashboard's files (open routes) need none: they hold no
+// secrets. Routes are a table so roles and the dashboard add theirs.
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { PictorError } from '../errors.ts'
 import type { Logger } from '../log.ts'
+import { foreignRequest } from './origin-guard.ts'
 import type { MetricsRegistry } from '../metrics/index.ts'
 import { LoopbackHttpServer, readBody } from './loopback-http.ts'
 
@@ -36,7 +39,12 @@ interface Route {
   pattern: RegExp
   keys: string[]
   handler: RouteHandler
+  /** Served without the token (static files with no secrets). */
+  open: boolean
 }
+
+/** Sent with every answer: nothing is sniffed, framed, cached or referred elsewhere. */
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' }
 
 export interface ApiServerInit {
   token: string
@@ -48,14 +56,20 @@ export interface ApiServerInit {
 export class ApiServer extends LoopbackHttpServer {
   private readonly routes: Route[] = []
   private readonly init: ApiServerInit
+  private contentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 
   constructor(init: ApiServerInit) {
     super({ name: 'API server', port: init.port, requestTimeoutMs: 60_000 })
     this.init = init
   }
 
-  /** `path` may hold `:name` segments, e.g. `/api/jobs/:id`. */
-  route(method: string, path: string, handler: RouteHandler): void {
+  /** The policy every answer carries (the dashboard's allows its own scripts). */
+  setContentSecurityPolicy(policy: string): void {
+    this.contentSecurityPolicy = policy
+  }
+
+  /** `path` may hold `:name` segments, e.g. `/api/jobs/:id`; `open` routes need no token. */
+  route(method: string, path: string, handler: RouteHandler, options: { open?: boolean } = {}): void {
     const keys: string[] = []
     const pattern = new RegExp(
       '^' +
@@ -65,7 +79,22 @@ export class ApiServer extends LoopbackHttpServer {
         }) +
         '$'
     )
-    this.routes.push({ method, pattern, keys, handler })
+    this.routes.push({ method, pattern, keys, handler, open: options.open === true })
+  }
+
+  /**
+   * What a GET of `path` (with its query) would answer, for the dashboard's
+   * live updates; only for routes that return JSON (not ones that stream).
+   */
+  async read(pathAndQuery: string, raw: IncomingMessage): Promise<unknown> {
+    const url = new URL(pathAndQuery, 'http://127.0.0.1')
+    for (const route of this.routes) {
+      const m = route.method === 'GET' ? route.pattern.exec(url.pathname) : null
+      if (!m) continue
+      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1])]))
+      return await route.handler({ method: 'GET', path: url.pathname, params, query: url.searchParams, body: undefined, raw }, undefined as never)
+    }
+    throw new HttpError(404, `no route ${url.pathname}`)
   }
 
   protected onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -82,12 +111,17 @@ export class ApiServer extends LoopbackHttpServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const method = req.method ?? 'GET'
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    res.setHeader('content-security-policy', this.contentSecurityPolicy)
     try {
+      const foreign = foreignRequest(req.headers, Number(new URL(this.url).port))
+      if (foreign !== undefined) throw new HttpError(403, `refused: ${foreign}`)
       if (url.pathname === '/metrics' && method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(this.init.metrics.render())
         return
       }
-      if (!this.authorised(req)) throw new HttpError(401, 'missing or wrong bearer token')
+      const open = this.routes.find((r) => r.open && r.method === method && r.pattern.test(url.pathname))
+      if (open === undefined && !this.authorised(req)) throw new HttpError(401, 'missing or wrong bearer token')
       let matched: { route: Route; params: Record<string, string> } | undefined
       let pathKnown = false
       for (const route of this.routes) {

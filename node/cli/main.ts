@@ -2,6 +2,7 @@
 // unexpected failure prints one line and exits 1 (PICTOR_DEBUG=1 adds the stack).
 import { ApiError, UserError } from '../errors.ts'
 import { type Command, UsageError } from './args.ts'
+import { dashboardCommand } from './commands/dashboard.ts'
 import { devchainCommand } from './commands/devchain.ts'
 import { initCommand } from './commands/init.ts'
 import { jobCommand } from './commands/job.ts'
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   start: startCommand,
   status: statusCommand,
   peers: peersCommand,
+  dashboard: dashboardCommand,
   keys: keysCommand,
   job: jobCommand,
   render: renderCommand,

@@ -54,7 +54,7 @@ describe('local API server', () => {
         answer += d
       })
       // Without the token: 401 before the body is read; with it: 413 once the body passes the limit.
-      socket.write(`POST /api/echo HTTP/1.1\r\nhost: 127.0.0.1\r\n${auth}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`)
+      socket.write(`POST /api/echo HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n${auth}content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`)
       const chunk = `${(64 * 1024).toString(16)}\r\n${'x'.repeat(64 * 1024)}\r\n`
       const feed = setInterval(() => socket.writable && socket.write(chunk), 1)
       await closed
