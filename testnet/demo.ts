@@ -1,9 +1,12 @@
 // `npm start`: a local testnet (1 creator, 3 workers, 1 checker) renders the
-// demo job; frames, a contact sheet and an animated preview go to out/.
+// demo job; frames, a contact sheet and an animated preview go to out/. It
+// prints the creator's dashboard URL to follow the job in a browser;
+// `--stay` keeps the testnet up afterwards until Ctrl-C, to look around.
 import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ApiClient } from '../node/api/client.ts'
+import { dashboardUrl } from '../node/dashboard/index.ts'
 import { checkLine, downloadFrames, prepareJob, progressLine, settlementLine, submitJob, waitForJob, waitForSettlement } from '../node/cli/job-client.ts'
 import { printTable } from '../node/cli/table.ts'
 import type { JobView } from '../node/roles/creator/index.ts'
@@ -16,17 +19,20 @@ const OUT = join(ROOT, 'out')
 const SCENE = join(import.meta.dirname, 'scenes', 'demo.json')
 const DEMO_JOB = { renderer: 'builtin', frameStart: 1, frameEnd: 24, framesPerTask: 2, width: 320, height: 180, samples: 16, seed: 7, maxPrice: 5000 }
 
-/** `npm start -- --blobs p2p` keeps blobs peer to peer; the default also goes through Walrus. */
-function blobsFlag(argv: string[]): 'walrus' | 'p2p' | undefined {
-  const { values } = parseArgs({ args: argv, options: { blobs: { type: 'string' } }, strict: true })
-  return testnetBlobs(values.blobs)
+/** `npm start -- --blobs p2p` keeps blobs peer to peer (the default also goes through Walrus); `--stay` keeps the testnet up after the job. */
+function demoFlags(argv: string[]): { blobs: 'walrus' | 'p2p' | undefined; stay: boolean } {
+  const { values } = parseArgs({ args: argv, options: { blobs: { type: 'string' }, stay: { type: 'boolean' } }, strict: true })
+  return { blobs: testnetBlobs(values.blobs), stay: values.stay === true }
 }
 
 async function main(): Promise<number> {
   const started = Date.now()
   let blobs: 'walrus' | 'p2p' | undefined
+  let stay = false
   try {
-    blobs = blobsFlag(process.argv.slice(2))
+    const flags = demoFlags(process.argv.slice(2))
+    blobs = flags.blobs
+    stay = flags.stay
   } catch (err) {
     console.error(`demo: ${(err as Error).message.split('. ')[0]}`)
     return 2
@@ -44,7 +50,9 @@ async function main(): Promise<number> {
     console.log(`starting a local testnet: 1 creator, 3 workers, 1 checker, blobs ${blobs === 'walrus' ? `through Walrus at ${testnet.walrus?.url}` : 'peer to peer'} (${testnet.dir})`)
     await testnet.waitReady()
     console.log(`testnet ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-    const client = await ApiClient.fromDataDir(testnet.node('creator').dataDir)
+    const creator = testnet.node('creator')
+    console.log(`follow it in the dashboard: ${dashboardUrl(creator.apiUrl!, creator.token)}`)
+    const client = await ApiClient.fromDataDir(creator.dataDir)
     const spec = await prepareJob(SCENE, DEMO_JOB)
     const submittedAt = Date.now()
     const job = await submitJob(client, SCENE, spec)
@@ -72,7 +80,12 @@ async function main(): Promise<number> {
       ['worker', 'bid (µPIC/ref frame)', 'frames', 'earned (µPIC)'],
       done.workers.map((w) => [names.get(w.peerId) ?? w.peerId, String(w.price), String(w.frames), w.paid])
     )
-    return testnet.ledgerUrl === undefined ? 0 : await ledgerSummary(client, testnet, job.id)
+    const code = testnet.ledgerUrl === undefined ? 0 : await ledgerSummary(client, testnet, job.id)
+    if (stay) {
+      console.log(`\nthe testnet stays up (Ctrl-C stops it): ${dashboardUrl(creator.apiUrl!, creator.token)}`)
+      await new Promise(() => {})
+    }
+    return code
   } catch (err) {
     console.error(`demo failed: ${(err as Error).message}`)
     return 1
