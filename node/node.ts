@@ -7,6 +7,8 @@ import { type NodeIdentity, identityFromSeed } from './identity/keys.ts'
 import { ReplayGuard } from '../protocol/index.ts'
 import { ApiServer } from './api/server.ts'
 import { registerDashboard } from './dashboard/index.ts'
+import { registerExplorer } from './dashboard/explorer/index.ts'
+import { registerOperatorApi } from './dashboard/operator-api.ts'
 import { createLocalBlobStore, createNetworkedBlobStore, type LocalBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
 import { WalrusBlobs, WalrusHttpClient } from './blobs/walrus/index.ts'
 import { MetricsRegistry } from './metrics/index.ts'
@@ -135,6 +137,8 @@ export class PictorNode {
     api.route('GET', '/api/status', async () => ({ ...statusOf(ctx, this.startedAt), blobs: await blobBackendOf(ctx) }))
     api.route('GET', '/api/peers', () => peerList(ctx))
     await registerDashboard(api)
+    registerExplorer(api, { seen: gossip.seen, ledger, now })
+    registerOperatorApi(ctx, this.startedAt)
     gossip.start()
     await blobs.start()
     // An unreachable blob backend is worth one line at start; the node still serves what it can.

@@ -1,13 +1,14 @@
-// Contact sheet and animated preview of a job's frames, with sharp.
-import sharp from 'sharp'
+// Contact sheet and animated preview of a job's frames, written to files
+// (the demo's out/). The images are made by node/images, which the
+// creator's API serves them with too.
+import { animatedPreview, contactSheet } from '../node/images/contact-sheet.ts'
+import { writeFileAtomic } from '../node/store/atomic-file.ts'
 
 export async function writeContactSheet(framePaths: string[], out: string, across = 6): Promise<void> {
-  await sharp(framePaths, { join: { across, shim: 4, background: '#202020' } }).png().toFile(out)
+  await writeFileAtomic(out, await contactSheet(framePaths, { across }))
 }
 
 /** An animated WebP at `fps`, looping forever. */
 export async function writeAnimatedPreview(framePaths: string[], out: string, fps = 12): Promise<void> {
-  await sharp(framePaths, { join: { animated: true } })
-    .webp({ quality: 85, loop: 0, delay: Array(framePaths.length).fill(Math.round(1000 / fps)) })
-    .toFile(out)
+  await writeFileAtomic(out, await animatedPreview(framePaths, { fps }))
 }

@@ -1,6 +1,7 @@
 // Images: decoding untrusted frames of each output format (hardened), the
 // pixel hash results commit to, and the encoders the Blender path writes
 // frames with (so no renderer metadata leaves the machine).
+export { animatedPreview, contactSheet, displayPixels, type SheetInput, thumbnailOf } from './contact-sheet.ts'
 export { decodeFrame } from './decode.ts'
 export { ImageError } from './errors.ts'
 export { decodeExr, halfToFloat } from './exr-read.ts'

@@ -11,6 +11,7 @@ import type { MetricsRegistry } from '../metrics/index.ts'
 import { BidGate, type BidLimits } from './bid-gate.ts'
 import { GossipLimitError } from './errors.ts'
 import { FloodPenalties } from './flood-penalties.ts'
+import { GossipSeen } from './gossip-seen.ts'
 import { gossipMessageId, type PictorLibp2p } from './host.ts'
 
 const RESULT: Record<'ACCEPT' | 'IGNORE' | 'REJECT', TopicValidatorResult> = {
@@ -51,10 +52,13 @@ export class GossipService {
   private readonly validated
   private readonly received
   private readonly bids: BidGate
+  /** Summaries of the jobs and workers gossip showed, for the dashboard's explorer (bounded). */
+  readonly seen: GossipSeen
   private readonly onMessage = (event: CustomEvent<Message>) => this.deliver(event.detail)
 
   constructor(init: GossipServiceInit) {
     this.init = init
+    this.seen = new GossipSeen({ now: init.now })
     this.bids = new BidGate({ now: init.now, penalties: init.penalties ?? new FloodPenalties({ now: init.now }), limits: init.bidLimits })
     this.validated = init.metrics.counter('pictor_gossip_validation_total', 'Gossip messages by topic, result and reason')
     this.received = init.metrics.counter('pictor_gossip_delivered_total', 'Accepted gossip messages delivered to roles')
@@ -92,6 +96,7 @@ export class GossipService {
   async publish(topic: TopicName, envelope: Uint8Array): Promise<number> {
     if (topic === 'bids' && !this.bids.mayPublish()) throw new GossipLimitError('bid not published: this node already sent its share of bids for now')
     if (topic === 'jobs') this.noteOwnJob(envelope)
+    this.seen.notePublished(topic, envelope)
     const result = await this.init.libp2p.services.pubsub.publish(TOPICS[topic], envelope)
     return result.recipients.length
   }
@@ -162,6 +167,7 @@ export class GossipService {
 
   private dispatch(topic: TopicName, envelope: OpenedEnvelope<TopicMessageType<TopicName>>, from: PeerId): void {
     this.received.inc({ topic })
+    this.seen.noteDelivered(topic, envelope)
     for (const handler of this.handlers.get(topic) ?? []) {
       Promise.resolve(handler({ topic, envelope, from })).catch((err) => this.init.logger.warn('gossip handler failed', { topic, err }))
     }

@@ -19,6 +19,11 @@ export function hasToken() {
   return (sessionStorage.getItem(TOKEN_KEY) ?? '') !== ''
 }
 
+/** The header every API call carries (for callers that cannot use apiFetch, e.g. XMLHttpRequest uploads). */
+export function authorization() {
+  return `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`
+}
+
 /** An API answer that was not 2xx: `message` is the server's one line. */
 export class ApiError extends Error {
   /** @param {number} status @param {string} message */
@@ -31,7 +36,7 @@ export class ApiError extends Error {
 /** @param {string} path @param {RequestInit} [init] */
 export async function apiFetch(path, init = {}) {
   const headers = new Headers(init.headers)
-  headers.set('authorization', `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}`)
+  headers.set('authorization', authorization())
   const res = await fetch(path, { ...init, headers })
   if (!res.ok) {
     const body = await res.json().catch(() => ({}))

@@ -63,5 +63,7 @@ function App() {
 
 takeTokenFromUrl()
 const root = /** @type {HTMLElement} */ (document.getElementById('app'))
+// The "Loading…" placeholder goes: preact renders beside what is there.
+root.textContent = ''
 if (!hasToken()) render(html`<main><p class="error" role="alert">Not logged in: open the URL <code>pictor dashboard</code> prints.</p></main>`, root)
 else render(html`<${App} />`, root)

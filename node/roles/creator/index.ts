@@ -6,6 +6,7 @@ import type { NodeService } from '../../node.ts'
 import type { CreatorComponents } from './components.ts'
 import { type CreatorInit, CreatorService } from './creator-service.ts'
 import { registerJobApi } from './job-api.ts'
+import { registerJobDownloadsApi } from './job-downloads-api.ts'
 
 export { type AdmissionDecision, shouldAdmit, withAdmitted } from './admission.ts'
 export { CheckedVerifier, type CheckedVerifierComponents, type CheckedVerifierInit } from './checked-verifier.ts'
@@ -28,5 +29,6 @@ export { type CheckContext, IntegrityVerifier, type ResultOutcome, type Verifier
 export function createCreatorServices(components: CreatorComponents, init: CreatorInit = {}): NodeService[] {
   const creator = new CreatorService({ ...components, logger: components.logger.child('creator') }, init)
   registerJobApi(components, creator)
+  registerJobDownloadsApi(components, creator)
   return [creator]
 }

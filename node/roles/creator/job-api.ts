@@ -8,6 +8,7 @@
 //   POST /api/jobs/:id/dispute      {"frames":[7,9],"reason":"..."} -> { disputes }
 //   POST /api/jobs/:id/accept       -> job view (409 until it is completed with no open dispute)
 //   GET  /api/jobs/:id/frames/:n    -> image/png, image/jpeg or image/x-exr (the job's format)
+//   GET  /api/jobs/:id/frames.zip, contact-sheet.png, preview.webp: job-downloads-api.ts
 import { JobSpecError, LIMITS, validateJobSpec } from '../../../protocol/index.ts'
 import { HttpError } from '../../api/server.ts'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -38,7 +39,7 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** A frame no longer stored here is read from wherever it lives: its Walrus copy, then the worker that rendered it. */
-async function fetchFrame(frame: FrameRecord, job: JobRecord, blobs: Pick<CreatorComponents['blobs'], 'fetchToPath' | 'stat'>): Promise<BlobStat | undefined> {
+export async function fetchFrame(frame: FrameRecord, job: JobRecord, blobs: Pick<CreatorComponents['blobs'], 'fetchToPath' | 'stat'>): Promise<BlobStat | undefined> {
   const worker = job.admitted[frame.worker]?.peerId
   try {
     const maxBytes = maxFrameBytesOf(job.spec)

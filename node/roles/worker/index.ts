@@ -18,6 +18,7 @@ import { WorkerError } from './errors.ts'
 import type { FrameTamper } from './frame-tamper.ts'
 import { detectGpus } from './gpus.ts'
 import { detectHardware } from './hardware.ts'
+import { registerHardwareApi } from './hardware-api.ts'
 import type { WorkerKv } from './kv.ts'
 import { parseSettingsChange } from './settings.ts'
 import { libp2pTaskRpc, type TaskRpc } from './task-client.ts'
@@ -91,6 +92,7 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
   ctx.api.route('GET', '/api/worker/settings', () => worker.settings())
   ctx.api.route('POST', '/api/worker/settings', ({ body }) => worker.changeSettings(httpInput(() => parseSettingsChange(body))))
   ctx.api.route('GET', '/api/worker/tasks', ({ query }) => worker.taskSnapshot(httpInput(() => parseTaskLimit(query.get('limit')))))
+  registerHardwareApi({ api: ctx.api, given: deps.hardware, rendererGpus: () => worker.settings().renderer?.gpus })
   const ownsRenderer = deps.renderer === undefined
   return [
     {
