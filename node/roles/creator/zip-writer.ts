@@ -83,19 +83,25 @@ async function checksum(entry: ZipEntrySource): Promise<number> {
   return crc
 }
 
+/** The fields a local and a central header share, in the same order: version needed through the name's length, from `at`. */
+function writeSharedFields(h: Buffer, at: number, w: Written, when: { time: number; date: number }): void {
+  h.writeUInt16LE(VERSION, at)
+  h.writeUInt16LE(UTF8_NAME, at + 2)
+  // Method 0: stored.
+  h.writeUInt16LE(0, at + 4)
+  h.writeUInt16LE(when.time, at + 6)
+  h.writeUInt16LE(when.date, at + 8)
+  h.writeUInt32LE(w.crc, at + 10)
+  h.writeUInt32LE(w.size, at + 14)
+  h.writeUInt32LE(w.size, at + 18)
+  h.writeUInt16LE(w.name.length, at + 22)
+}
+
 function localHeader(w: Written, when: { time: number; date: number }): Buffer {
   const h = Buffer.alloc(LOCAL_BYTES)
   h.writeUInt32LE(LOCAL_SIG, 0)
-  h.writeUInt16LE(VERSION, 4)
-  h.writeUInt16LE(UTF8_NAME, 6)
-  h.writeUInt16LE(0, 8)
-  h.writeUInt16LE(when.time, 10)
-  h.writeUInt16LE(when.date, 12)
-  h.writeUInt32LE(w.crc, 14)
-  h.writeUInt32LE(w.size, 18)
-  h.writeUInt32LE(w.size, 22)
-  h.writeUInt16LE(w.name.length, 26)
-  h.writeUInt16LE(0, 28)
+  writeSharedFields(h, 4, w, when)
+  // No extra field.
   return Buffer.concat([h, w.name])
 }
 
@@ -103,15 +109,7 @@ function centralHeader(w: Written, when: { time: number; date: number }): Buffer
   const h = Buffer.alloc(CENTRAL_BYTES)
   h.writeUInt32LE(CENTRAL_SIG, 0)
   h.writeUInt16LE(MADE_BY, 4)
-  h.writeUInt16LE(VERSION, 6)
-  h.writeUInt16LE(UTF8_NAME, 8)
-  h.writeUInt16LE(0, 10)
-  h.writeUInt16LE(when.time, 12)
-  h.writeUInt16LE(when.date, 14)
-  h.writeUInt32LE(w.crc, 16)
-  h.writeUInt32LE(w.size, 20)
-  h.writeUInt32LE(w.size, 24)
-  h.writeUInt16LE(w.name.length, 28)
+  writeSharedFields(h, 6, w, when)
   // Extra field, comment, disk number and internal attributes stay 0.
   h.writeUInt32LE(REGULAR_FILE, 38)
   h.writeUInt32LE(w.offset, 42)
