@@ -250,7 +250,11 @@ export class Testnet {
     let lastProblem = 'not checked yet'
     while (Date.now() < deadline) {
       for (const node of this.nodes) {
-        if (node.process?.exitCode != null) throw new Error(`${node.name} exited with code ${node.process.exitCode}; see ${join(node.dataDir, 'node.log')}`)
+        if (node.process?.exitCode != null) {
+          // The data dir goes with stop(): say what the node said last.
+          const log = await readFile(join(node.dataDir, 'node.log'), 'utf8').catch(() => '')
+          throw new Error(`${node.name} exited with code ${node.process.exitCode}: ${log.trim().split('\n').slice(-3).join(' | ').slice(0, 1500) || 'no log'}`)
+        }
       }
       const problems = await Promise.all(this.nodes.map((node, i) => this.readiness(node, i)))
       const problem = problems.find((p) => p !== undefined)
