@@ -22,7 +22,7 @@ try {
   const client = await ApiClient.fromDataDir(creator.dataDir)
   const job = await submitJob(client, SCENE, await prepareJob(SCENE, JOB))
   await waitForJob(client, job.id, () => {})
-  await waitForSettlement(client, job.id).catch(() => undefined)
+  await waitForSettlement(client, job.id, () => {}).catch(() => undefined)
   for (const w of ['worker-1', 'worker-2', 'worker-3']) {
     const n = testnet.node(w)
     await client.request('POST', '/api/farm', { url: n.apiUrl, token: n.token })
