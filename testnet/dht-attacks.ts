@@ -5,13 +5,16 @@
 // - forged ADD_PROVIDER: a record naming a peer id its sender does not own;
 // - wrong bytes: providers whose records are genuine but who serve random
 //   bytes of the right size;
-// - sybils: attacker peer ids mined close to the blob's key (or anywhere),
-//   run as kad-dht nodes that answer with nothing or with junk (other
+// - sybils: attacker peer ids mined close to the blob's key (or anywhere;
+//   or, by an attacker who knows R74a, close to every one of its provider
+//   keys), run as kad-dht nodes that answer with nothing or with junk (other
 //   sybils, dead peers, forged records) and drop every record they get.
 import { createHash } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { blobCid, type BlobId } from '../node/blobs/index.ts'
+import { providerKeys } from '../node/blobs/provider-keys.ts'
 import { KAD_MESSAGE } from './kad-wire.ts'
 import { commonPrefixBits, deadPeer, KadSybil, kadIdOfCid, kadIdOfPeer, kadPeerOf, keysNear, randomBlob, sendKad, type SybilBehaviour } from './dht-sybils.ts'
 import { type DhtPeer, inRoutingTable, routingTableSize, startDhtPeer } from './dht-nodes.ts'
@@ -170,13 +173,21 @@ export interface SybilTrialInit {
   behaviour: SybilBehaviour
   /** Mine ids closer to the blob's key than every honest peer (else: random ids). */
   nearKey: boolean
+  /**
+   * With nearKey: also mine `sybils` ids near each of the blob's replica
+   * provider keys (R74a), as an attacker who knows the scheme would; the
+   * trial then runs sybils x (1 + replica keys) of them.
+   */
+  nearReplicaKeys?: boolean
   fetchTimeoutMs: number
 }
 
 export interface SybilTrialOutcome extends FetchOutcome {
-  /** Leading bits the closest honest peer shares with the key, and the fewest any sybil shares. */
+  /** Leading bits the closest honest peer shares with the blob's key, and the fewest any sybil shares with the key it was mined for. */
   honestBestBits: number
   sybilMinBits: number
+  /** Sybils run in the trial (more than asked for with nearReplicaKeys). */
+  sybils: number
   /** Sybils in the fetcher's routing table when it started looking. */
   sybilsInFetcherTable: number
   /** Provider records handed to sybils (and dropped), and queries they answered. */
@@ -193,9 +204,12 @@ export async function sybilTrial(lab: DhtLab, init: SybilTrialInit): Promise<Syb
   const provider = lab.honest.at(-1)!
   const { id } = await provider.blobs.local.put(randomBlob(BLOB_BYTES))
   const target = kadIdOfCid(blobCid(id))
-  const honestBestBits = Math.max(...lab.honest.map((h) => commonPrefixBits(kadIdOfPeer(h.libp2p.peerId), target)))
+  const honestBits = (key: Uint8Array) => Math.max(...lab.honest.map((h) => commonPrefixBits(kadIdOfPeer(h.libp2p.peerId), key)))
+  const honestBestBits = honestBits(target)
+  const targets = init.nearKey && init.nearReplicaKeys === true ? providerKeys(id).map((cid) => kadIdOfCid(cid)) : [target]
   // Closer than every honest peer, and by a margin: a fetcher joining later will not be closer either.
-  const keys = await keysNear(target, init.sybils, init.nearKey ? Math.max(8, honestBestBits + 2) : 0)
+  const mined = await Promise.all(targets.map(async (t) => ({ target: t, keys: await keysNear(t, init.sybils, init.nearKey ? Math.max(8, honestBits(t) + 2) : 0) })))
+  const keys = mined.flatMap((m) => m.keys)
   const dead = await Promise.all((await freePorts(JUNK_RECORDS)).map((port) => deadPeer(port)))
   // Forged records too: honest peers that do not have the blob, at dead addresses.
   const forged = lab.honest.slice(0, -1).map((h) => ({ id: h.libp2p.peerId.toMultihash().bytes, addrs: dead[0]!.addrs }))
@@ -217,7 +231,8 @@ export async function sybilTrial(lab: DhtLab, init: SybilTrialInit): Promise<Syb
       return {
         ...outcome,
         honestBestBits,
-        sybilMinBits: Math.min(...sybils.map((s) => commonPrefixBits(kadIdOfPeer(s.peerId), target))),
+        sybilMinBits: Math.min(...mined.flatMap((m) => m.keys.map((k) => commonPrefixBits(kadIdOfPeer(peerIdFromPrivateKey(k)), m.target)))),
+        sybils: sybils.length,
         sybilsInFetcherTable: inTable,
         droppedRecords: sybils.reduce((n, s) => n + s.counters.droppedRecords, 0),
         sybilQueries: sybils.reduce((n, s) => n + s.counters.queries, 0)

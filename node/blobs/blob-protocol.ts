@@ -13,7 +13,7 @@ import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, bytesEqual, LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
-import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
+import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobPeerUnreachableError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, blobIdFromBytes, blobIdToBytes } from './ids.ts'
 import { readChunks, sendPaced, StreamClosedError } from './stream-io.ts'
 import type { BlobId, BlobProgress, BlobStat, BlobStore } from './types.ts'
@@ -134,6 +134,8 @@ export interface FetchBlobOptions {
   maxBytes?: number
   /** Give up on a peer that sends nothing for this long. */
   idleTimeoutMs?: number
+  /** Give up on a peer not dialled within this long (a provider found in the DHT may be a dead address); the idle timeout otherwise. */
+  dialTimeoutMs?: number
 }
 
 /**
@@ -154,7 +156,7 @@ export async function fetchBlobFromPeer(
   const signal = options.signal === undefined ? idle.signal : AbortSignal.any([options.signal, idle.signal])
   let stream: Stream | undefined
   try {
-    stream = await libp2p.dialProtocol(peer, BLOB_PROTOCOL, { signal })
+    stream = await dial(libp2p, peer, id, signal, options.dialTimeoutMs)
     const lp = lpStream(stream, { maxDataLength: MAX_HEADER_BYTES })
     await lp.write(BlobRequest.encode({ blobId: blobIdToBytes(id), offset: 0 }), { signal })
     // No half-close here: a fast server can finish its side first, and a
@@ -184,6 +186,16 @@ export async function fetchBlobFromPeer(
     throw new BlobFetchError(id, `transfer from peer ${peer} failed`, { cause: err })
   } finally {
     idle.clear()
+  }
+}
+
+/** Opens the blob stream; a failed or timed-out dial is BlobPeerUnreachableError, an abort of `signal` its reason. */
+async function dial(libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, id: BlobId, signal: AbortSignal, timeoutMs: number | undefined): Promise<Stream> {
+  try {
+    return await libp2p.dialProtocol(peer, BLOB_PROTOCOL, { signal: timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) })
+  } catch (err) {
+    if (signal.aborted) throw err
+    throw new BlobPeerUnreachableError(id, `could not open a blob stream to peer ${peer}`, { cause: err })
   }
 }
 

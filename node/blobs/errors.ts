@@ -53,6 +53,13 @@ export class BlobFetchError extends BlobError {
 }
 
 /**
+ * The peer could not be dialled, or not within the time allowed: it proves
+ * nothing about the peer or the blob, and cost no transfer (a dead address
+ * in a provider record ends here).
+ */
+export class BlobPeerUnreachableError extends BlobFetchError {}
+
+/**
  * Whether a failed transfer proves the provider bad (SPEC R73): bytes that
  * hash to another id, more or fewer bytes than its header announced, or a
  * malformed header. Busy, not found, stalled or reset streams prove nothing.

@@ -5,19 +5,24 @@
 // this blob and the next one is tried; one that broke the protocol (R73:
 // wrong bytes, more or fewer than announced, a malformed header) is also
 // disconnected and never asked for that blob again. Whatever this node
-// stores, it then announces as a provider, best effort and off the hot path.
+// stores, it then announces as a provider under each of the blob's provider
+// keys (R74a), best effort and off the hot path; a search asks all of them.
 
 import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { KadDHT } from '@libp2p/kad-dht'
 import { raceAbort } from '../abort.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-protocol.ts'
 import { LIMITS } from '../../protocol/index.ts'
-import { BlobFetchError, BlobNotFoundError, BlobTooLargeError, isBadProvider } from './errors.ts'
-import { assertBlobId, blobCid } from './ids.ts'
+import { BlobFetchError, BlobNotFoundError, BlobPeerUnreachableError, BlobTooLargeError, isBadProvider } from './errors.ts'
+import { assertBlobId } from './ids.ts'
 import type { LocalBlobStore } from './local-store.ts'
+import { providerKeys } from './provider-keys.ts'
+import { ProviderLookup } from './provider-lookup.ts'
 import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
 
-export type BlobLibp2p = Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp' | 'contentRouting' | 'peerStore'>
+/** The host the store runs on; `services.dht` is pictor's kad-dht (R4), asked directly by the provider lookup. */
+export type BlobLibp2p = Pick<Libp2p<{ dht: Pick<KadDHT, 'getClosestPeers'> }>, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp' | 'contentRouting' | 'peerStore' | 'services'>
 
 /**
  * Blobs for which bad providers are remembered; the oldest entry goes first.
@@ -25,8 +30,16 @@ export type BlobLibp2p = Pick<Libp2p, 'peerId' | 'handle' | 'unhandle' | 'dialPr
  * blob being fetched now keeps its entry.
  */
 export const MAX_BAD_PROVIDER_BLOBS = 1024
-/** Bad providers remembered per blob: beyond maxPeersPerBlob they would never be asked anyway. */
+/** Bad providers remembered per blob: a fetch gives up after maxPeersPerBlob failed answers, so this is several fetches' worth of liars. */
 const MAX_BAD_PROVIDERS_PER_BLOB = 64
+/**
+ * How long dialling a provider found in the DHT may take. Its record may
+ * name a dead or unroutable address (junk costs an attacker nothing), and a
+ * lookup can hand out up to MAX_PROVIDERS_TRIED of them. TCP, noise and
+ * yamux take three round trips, well within this on any link a blob is
+ * worth fetching over.
+ */
+const DHT_DIAL_TIMEOUT_MS = 2_000
 
 export interface NetworkedBlobStoreComponents {
   libp2p: BlobLibp2p
@@ -38,10 +51,18 @@ export interface NetworkedBlobStoreComponents {
 }
 
 export interface NetworkedBlobStoreInit extends BlobServerInit {
-  /** Distinct peers tried for one blob before giving up. */
+  /**
+   * Peers that answered for one blob but did not deliver it (busy, stalled,
+   * too large, wrong bytes) before giving up; also the most peers taken from
+   * the caller's list. A peer that cannot be reached or does not have the
+   * blob costs only a round trip and does not count: DHT providers are
+   * bounded by the search instead (MAX_PROVIDERS_TRIED).
+   */
   maxPeersPerBlob?: number
-  /** How long the DHT is searched for providers of one blob. */
+  /** How long the DHT is searched for providers of one blob (all its provider keys, together). */
   findProvidersTimeoutMs?: number
+  /** How long dialling a provider found in the DHT may take (peers named by the caller get fetchIdleTimeoutMs). */
+  dhtDialTimeoutMs?: number
   /** A peer that sends nothing for this long is dropped for the blob. */
   fetchIdleTimeoutMs?: number
   /** Refuse blobs larger than this from the network (defaults to the local store's limit). */
@@ -79,6 +100,7 @@ export class NetworkedBlobStore implements BlobStore {
   private readonly maxPeersPerBlob: number
   private readonly findProvidersTimeoutMs: number
   private readonly fetchIdleTimeoutMs: number
+  private readonly dhtDialTimeoutMs: number
   private readonly maxBytes: number | undefined
   private readonly fetches = new Map<BlobId, SharedFetch>()
   /** Peers that broke the protocol for a blob (R73), by blob id; insertion order is age. */
@@ -95,6 +117,7 @@ export class NetworkedBlobStore implements BlobStore {
     this.maxPeersPerBlob = init.maxPeersPerBlob ?? 8
     this.findProvidersTimeoutMs = init.findProvidersTimeoutMs ?? 30_000
     this.fetchIdleTimeoutMs = init.fetchIdleTimeoutMs ?? 30_000
+    this.dhtDialTimeoutMs = init.dhtDialTimeoutMs ?? DHT_DIAL_TIMEOUT_MS
     this.maxBytes = init.maxBytes
   }
 
@@ -188,13 +211,21 @@ export class NetworkedBlobStore implements BlobStore {
     return await this.remote.publish(ids.map(assertBlobId), options)
   }
 
-  /** Announces this node as a provider of the blob. Never rejects; repeated calls share one announcement. */
+  /**
+   * Announces this node as a provider of the blob under each of its provider
+   * keys (R74a), concurrently. Never rejects; repeated calls share one
+   * announcement; ends with the store's lifetime.
+   */
   provide(id: BlobId): Promise<void> {
     const pending = this.provides.get(id)
     if (pending !== undefined) return pending
-    const promise = this.libp2p.contentRouting
-      .provide(blobCid(id), { signal: this.lifetime.signal })
-      .catch((err: unknown) => this.log.debug('provide failed', { id, err }))
+    const signal = this.lifetime.signal
+    const promise = Promise.all(
+      providerKeys(id).map((key) =>
+        this.libp2p.contentRouting.provide(key, { signal }).catch((err: unknown) => this.log.debug('provide failed', { id, key: key.toString(), err }))
+      )
+    )
+      .then(() => {})
       .finally(() => this.provides.delete(id))
     this.provides.set(id, promise)
     return promise
@@ -220,23 +251,38 @@ export class NetworkedBlobStore implements BlobStore {
       }
     }
     const peers = this.candidates(id, options.peers ?? [], signal)
+    // Only answers that cost a transfer's worth of time count against the
+    // budget: junk provider records (dead addresses, peers without the blob)
+    // must not end the search before the honest provider is reached.
+    let answered = 0
+    // Peers whose transfer broke off for a reason that proves nothing (a reset
+    // stream, busy, a stall) are asked once more when the others are used up.
+    const again: Candidate[] = []
+    const next = async () => (await peers.next()) ?? again.shift()
     try {
-      for (let peer = await peers.next(); peer !== undefined; peer = await peers.next()) {
+      for (let candidate = await next(); candidate !== undefined; candidate = await next()) {
+        const { peer, viaDht } = candidate
         try {
           const stat = await fetchBlobFromPeer(this.libp2p, this.local, peer, id, {
             signal,
             maxBytes,
             onProgress: options.onProgress,
-            idleTimeoutMs: this.fetchIdleTimeoutMs
+            idleTimeoutMs: this.fetchIdleTimeoutMs,
+            dialTimeoutMs: viaDht ? this.dhtDialTimeoutMs : undefined
           })
           this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
           if (options.announce !== false) void this.provide(id)
           return stat
         } catch (err) {
           if (signal.aborted) throw signal.reason
+          const cheap = err instanceof BlobNotFoundError || err instanceof BlobPeerUnreachableError
           if (isBadProvider(err)) this.dropBadProvider(id, peer, err)
+          // A DHT record naming a dead or empty peer is what junk looks like: not worth a line each.
+          else if (cheap && viaDht) this.log.debug('DHT provider did not serve the blob, trying the next one', { id, peer: peer.toString(), err })
           else this.log.info('blob fetch from peer failed, trying the next one', { id, peer: peer.toString(), err })
           failures.push(err)
+          if (!cheap && ++answered >= this.maxPeersPerBlob) break
+          if (candidate.retry !== true && err instanceof BlobFetchError && !cheap && !isBadProvider(err)) again.push({ ...candidate, retry: true })
         }
       }
     } finally {
@@ -262,59 +308,51 @@ export class NetworkedBlobStore implements BlobStore {
   }
 
   /**
-   * Known peers, then DHT providers as they are found. The search runs beside
-   * the transfers, so a long failed transfer does not eat the search's time.
+   * Known peers, then DHT providers as they are found under any of the
+   * blob's provider keys (ProviderLookup: all keys searched at once, each
+   * answer's providers taken in turns, MAX_PROVIDERS_TRIED at most). The
+   * search runs beside the transfers, so a long failed transfer does not eat
+   * the search's time.
    */
-  private candidates(id: BlobId, known: PeerId[], signal: AbortSignal): { next(): Promise<PeerId | undefined>; close(): void } {
-    const found: PeerId[] = []
-    const seen = new Set<string>([this.libp2p.peerId.toString(), ...(this.badProviders.get(id) ?? [])])
-    const add = (peer: PeerId) => {
-      if (seen.has(peer.toString()) || found.length >= this.maxPeersPerBlob) return false
-      seen.add(peer.toString())
-      found.push(peer)
-      return true
+  private candidates(id: BlobId, known: PeerId[], signal: AbortSignal): { next(): Promise<Candidate | undefined>; close(): void } {
+    const skip = new Set<string>([this.libp2p.peerId.toString(), ...(this.badProviders.get(id) ?? [])])
+    const named: PeerId[] = []
+    for (const peer of known) {
+      if (named.length >= this.maxPeersPerBlob) break
+      if (skip.has(peer.toString())) continue
+      skip.add(peer.toString())
+      named.push(peer)
     }
-    known.forEach(add)
-    const stop = new AbortController()
     // The DHT is asked only once the known peers are used up: in pictor's flows
     // the peer named by the caller (creator, worker) almost always has the blob,
     // and a provider search per blob was the bulk of a task's overhead.
-    let searching = false
-    let started = false
-    let wake: (() => void) | undefined
-    const search = async () => {
-      const routingSignal = AbortSignal.any([signal, stop.signal, AbortSignal.timeout(this.findProvidersTimeoutMs)])
-      try {
-        for await (const provider of this.libp2p.contentRouting.findProviders(blobCid(id), { signal: routingSignal })) {
-          if (provider.multiaddrs.length > 0) {
-            await this.libp2p.peerStore.merge(provider.id, { multiaddrs: provider.multiaddrs }).catch(() => {})
-          }
-          if (add(provider.id)) wake?.()
-          if (found.length >= this.maxPeersPerBlob) break
-        }
-      } catch (err) {
-        if (!routingSignal.aborted) this.log.debug('provider search failed', { id, err })
-      } finally {
-        searching = false
-        wake?.()
-      }
-    }
+    let lookup: ProviderLookup | undefined
     let index = 0
     return {
       next: async () => {
-        if (index >= found.length && !started) {
-          started = true
-          searching = true
-          void search()
-        }
-        while (index >= found.length && searching) {
-          await new Promise<void>((resolve) => {
-            wake = resolve
-          })
-        }
-        return found[index++]
+        if (index < named.length) return { peer: named[index++]!, viaDht: false }
+        lookup ??= new ProviderLookup(
+          { libp2p: this.libp2p },
+          {
+            keys: providerKeys(id),
+            skip,
+            timeoutMs: this.findProvidersTimeoutMs,
+            signal,
+            onSearchError: (key, err) => this.log.debug('provider search failed', { id, key: key.toString(), err })
+          }
+        )
+        const peer = await lookup.next()
+        return peer === undefined ? undefined : { peer, viaDht: true }
       },
-      close: () => stop.abort()
+      close: () => lookup?.close()
     }
   }
+}
+
+/** A peer to ask for a blob, and whether it came from a DHT record (anyone can write one) rather than the caller. */
+interface Candidate {
+  peer: PeerId
+  viaDht: boolean
+  /** Asked once already, and the transfer broke off. */
+  retry?: boolean
 }
