@@ -13,11 +13,10 @@ import { createHash } from 'node:crypto'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { blobCid, type BlobId } from '../node/blobs/index.ts'
-import { providerKeys } from '../node/blobs/provider-keys.ts'
+import { blobCid, type BlobId, providerKeys } from '../node/blobs/index.ts'
 import { KAD_MESSAGE } from './kad-wire.ts'
 import { commonPrefixBits, deadPeer, KadSybil, kadIdOfCid, kadIdOfPeer, kadPeerOf, keysNear, randomBlob, sendKad, type SybilBehaviour } from './dht-sybils.ts'
-import { type DhtPeer, inRoutingTable, routingTableSize, startDhtPeer } from './dht-nodes.ts'
+import { type DhtPeer, forget, inRoutingTable, routingTableSize, startDhtPeer } from './dht-nodes.ts'
 import { freePorts } from './ports.ts'
 
 /** Blobs the attacks move: small, the DHT is the subject, not the transfer. */
@@ -31,6 +30,16 @@ const STEADY_MS = 600
 export interface DhtLab {
   honest: DhtPeer[]
   stop(): Promise<void>
+}
+
+/**
+ * Trials are independent: once a trial's attackers and fetcher have
+ * stopped, the honest peers forget them, as a network does peers gone for a
+ * while. Left in place, a few trials' dead sybils outnumber the 8 honest
+ * peers in every routing table and every answer.
+ */
+async function forgetAll(lab: DhtLab, peers: PeerId[]): Promise<void> {
+  await Promise.all(lab.honest.map((h) => forget(h.libp2p, peers)))
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -134,6 +143,7 @@ export async function forgedAddProvider(lab: DhtLab): Promise<ForgedRecordOutcom
     }
   } finally {
     await attacker.stop()
+    await forgetAll(lab, [attacker.peerId])
   }
 }
 
@@ -162,9 +172,11 @@ export async function wrongBytesTrial(lab: DhtLab, liars: number, fetchTimeoutMs
       return { ...outcome, liesServed: lying.reduce((n, l) => n + l.liesServed, 0) }
     } finally {
       await fetcher.stop()
+      await forgetAll(lab, [fetcher.libp2p.peerId])
     }
   } finally {
     await Promise.all(lying.map((l) => l.stop()))
+    await forgetAll(lab, lying.map((l) => l.libp2p.peerId))
   }
 }
 
@@ -239,8 +251,10 @@ export async function sybilTrial(lab: DhtLab, init: SybilTrialInit): Promise<Syb
       }
     } finally {
       await fetcher.stop()
+      await forgetAll(lab, [fetcher.libp2p.peerId])
     }
   } finally {
     await Promise.all(sybils.map((s) => s.stop()))
+    await forgetAll(lab, sybils.map((s) => s.peerId))
   }
 }

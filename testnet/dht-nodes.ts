@@ -46,6 +46,16 @@ export async function inRoutingTable(libp2p: PictorLibp2p, peer: PeerId): Promis
   return (await table.find(peer)) !== undefined
 }
 
+/**
+ * Drops peers that have left from the host's DHT routing table, as kad-dht
+ * itself does only once a full bucket needs the room: lets one trial's
+ * stopped sybils not crowd the next trial's answers.
+ */
+export async function forget(libp2p: PictorLibp2p, peers: PeerId[]): Promise<void> {
+  const table = (libp2p.services.dht as KadDHT & { routingTable: { remove(p: PeerId): Promise<void> } }).routingTable
+  for (const peer of peers) await table.remove(peer)
+}
+
 export async function startDhtPeer(init: DhtPeerInit): Promise<DhtPeer> {
   const dir = await mkdtemp(join(tmpdir(), 'pictor-dht-'))
   const libp2p = await createHost({ privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: init.bootstrap, localTestnet: true })

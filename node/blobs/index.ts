@@ -12,11 +12,13 @@ export {
   BlobFetchError,
   BlobHashMismatchError,
   BlobNotFoundError,
+  BlobPeerUnreachableError,
   BlobTooLargeError,
   InvalidBlobIdError,
   isBadProvider
 } from './errors.ts'
 export { assertBlobId, blobCid, blobIdFromBytes, blobIdToBytes, isBlobId } from './ids.ts'
+export { PROVIDER_REPLICA_KEYS, providerKeys } from './provider-keys.ts'
 export { BLOB_CHUNK_BYTES, type BlobIndexDb, type BlobIndexEntry, LocalBlobStore, type LocalBlobStoreInit } from './local-store.ts'
 export {
   BlobServer,

@@ -2,9 +2,11 @@
 // reads are served locally when possible; otherwise known peers are tried
 // first, then DHT providers, one at a time, each transfer verified against
 // the id. A peer that fails (wrong bytes, not found, error) is dropped for
-// this blob and the next one is tried; one that broke the protocol (R73:
-// wrong bytes, more or fewer than announced, a malformed header) is also
-// disconnected and never asked for that blob again. Whatever this node
+// this blob and the next one is tried; one whose transfer only broke off
+// (reset, busy, stalled) is asked once more when the others are used up.
+// One that broke the protocol (R73: wrong bytes, more or fewer than
+// announced, a malformed header) is also disconnected and never asked for
+// that blob again. Whatever this node
 // stores, it then announces as a provider under each of the blob's provider
 // keys (R74a), best effort and off the hot path; a search asks all of them.
 

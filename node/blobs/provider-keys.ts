@@ -19,10 +19,10 @@ export const PROVIDER_KEY_DOMAIN = 'pictor/v1/blob-provider-key'
  * background, and pictor asks the DHT only after the peers the caller
  * named). Gain: an attacker must run K = 20 ids near every key, r + 1 times
  * the sybils, to hide a provider, while one key left clean is enough for a
- * fetcher. With 3, 20 sybils mined near the CID hid the provider in 0 of 24
- * lab trials (README, attack suite, `dht`); more keys would only raise the
- * price of an attacker who knows the scheme, linearly, at a linear cost to
- * every provider.
+ * fetcher. With 3, 20 sybils mined near the CID hid the provider in 0 of 18
+ * trials over 3 runs of the attack suite's `dht` scenario (README); more
+ * keys would only raise the price of an attacker who knows the scheme,
+ * linearly, at a linear cost to every provider.
  */
 export const PROVIDER_REPLICA_KEYS = 3
 
