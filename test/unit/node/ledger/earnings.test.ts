@@ -106,8 +106,11 @@ describe('EarningsBook', () => {
     const address = fc.constantFrom(ME, OTHER, THIRD)
     const amount = fc.bigInt({ min: 0n, max: 10n ** 12n })
     const job = fc.integer({ min: 0, max: 3 })
+    // As on a ledger, each job is created once, before anything happens to it (its id is unique): creators first.
+    const created = fc.tuple(address, address, address, address).map((creators) =>
+      creators.map((creator, n) => ({ type: 'JobCreated', jobId: JOB(n), creator, taskCount: 1, frameCount: 1, maxFrameCost: 1n, checkerFee: 1n, escrow: 10n }) as LedgerEventBody)
+    )
     const body: fc.Arbitrary<LedgerEventBody> = fc.oneof(
-      fc.record({ jobId: job.map(JOB), creator: address }).map((e) => ({ type: 'JobCreated', ...e, taskCount: 1, frameCount: 1, maxFrameCost: 1n, checkerFee: 1n, escrow: 10n }) as LedgerEventBody),
       fc.record({ jobId: job.map(JOB), taskIndex: fc.nat(5), worker: address, amount }).map((e) => ({ type: 'WorkerPaid', ...e }) as LedgerEventBody),
       fc.record({ jobId: job.map(JOB), taskIndex: fc.nat(5), checker: address, amount }).map((e) => ({ type: 'CheckerPaid', ...e }) as LedgerEventBody),
       fc.record({ jobId: job.map(JOB), taskIndex: fc.nat(5), worker: address, amount }).map((e) => ({ type: 'WorkerSlashed', ...e }) as LedgerEventBody),
@@ -116,9 +119,9 @@ describe('EarningsBook', () => {
         .map((e) => ({ type: 'AppealJudged', ...e, accepted: true, slashed: e.overturned ? e.slashed : 0n }) as LedgerEventBody)
     )
     await fc.assert(
-      fc.asyncProperty(fc.array(body, { maxLength: 60 }), async (bodies) => {
+      fc.asyncProperty(created, fc.array(body, { maxLength: 60 }), async (jobs, bodies) => {
         const f = new FakeEvents()
-        for (const b of bodies) f.push(b, 5)
+        for (const b of [...jobs, ...bodies]) f.push(b, 5)
         const r = await new EarningsBook({ ledger: f.ledger, address: ME, startedAt: 0, now: () => 10 }).report()
         const s = summarise(ME, 0n, undefined, f.events)
         expect(r.byKind).toEqual({ worker: String(s.earnings.worker), checker: String(s.earnings.checker), slashShares: String(s.earnings.slashShares) })
