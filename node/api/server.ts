@@ -88,13 +88,21 @@ export class ApiServer extends LoopbackHttpServer {
    */
   async read(pathAndQuery: string, raw: IncomingMessage): Promise<unknown> {
     const url = new URL(pathAndQuery, 'http://127.0.0.1')
+    const { route, params } = this.match('GET', url.pathname)
+    return await route.handler({ method: 'GET', path: url.pathname, params, query: url.searchParams, body: undefined, raw }, undefined as never)
+  }
+
+  /** The route for `method` on `pathname` with its decoded params; 404 for an unknown path, 405 for a known one under another method. */
+  private match(method: string, pathname: string): { route: Route; params: Record<string, string> } {
+    let pathKnown = false
     for (const route of this.routes) {
-      const m = route.method === 'GET' ? route.pattern.exec(url.pathname) : null
+      const m = route.pattern.exec(pathname)
       if (!m) continue
-      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1])]))
-      return await route.handler({ method: 'GET', path: url.pathname, params, query: url.searchParams, body: undefined, raw }, undefined as never)
+      pathKnown = true
+      if (route.method !== method) continue
+      return { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1])])) }
     }
-    throw new HttpError(404, `no route ${url.pathname}`)
+    throw new HttpError(pathKnown ? 405 : 404, pathKnown ? `${method} not allowed here` : `no route ${pathname}`)
   }
 
   protected onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -122,17 +130,7 @@ export class ApiServer extends LoopbackHttpServer {
       }
       const open = this.routes.find((r) => r.open && r.method === method && r.pattern.test(url.pathname))
       if (open === undefined && !this.authorised(req)) throw new HttpError(401, 'missing or wrong bearer token')
-      let matched: { route: Route; params: Record<string, string> } | undefined
-      let pathKnown = false
-      for (const route of this.routes) {
-        const m = route.pattern.exec(url.pathname)
-        if (!m) continue
-        pathKnown = true
-        if (route.method !== method) continue
-        matched = { route, params: Object.fromEntries(route.keys.map((k, i) => [k, decodeParam(m[i + 1])])) }
-        break
-      }
-      if (!matched) throw new HttpError(pathKnown ? 405 : 404, pathKnown ? `${method} not allowed here` : `no route ${url.pathname}`)
+      const matched = this.match(method, url.pathname)
       // Non-JSON bodies (blob uploads) are left on `raw` for the handler to stream.
       const isJson = (req.headers['content-type'] ?? '').startsWith('application/json')
       const body = (method === 'POST' || method === 'PUT') && isJson ? await readJsonBody(req) : undefined
