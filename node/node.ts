@@ -10,7 +10,7 @@ import { registerDashboard } from './dashboard/index.ts'
 import { registerExplorer } from './dashboard/explorer/index.ts'
 import { registerOperatorApi } from './dashboard/operator-api.ts'
 import { createLocalBlobStore, createNetworkedBlobStore, type LocalBlobStore, type NetworkedBlobStore } from './blobs/index.ts'
-import { WalrusBlobs, WalrusHttpClient } from './blobs/walrus/index.ts'
+import type { WalrusBlobs } from './blobs/walrus/index.ts'
 import { MetricsRegistry } from './metrics/index.ts'
 import type { NodeConfig } from './config/config.ts'
 import { createLedger, type Ledger } from './ledger/index.ts'
@@ -61,8 +61,9 @@ export interface PictorNodeInit {
   now?: () => number
 }
 
-/** The Walrus backend the settings describe, beside the local store (sha256 -> Walrus ref kept in LevelDB). */
-function walrusBlobsOf(config: NodeConfig, local: LocalBlobStore, db: NodeContext['db'], logger: Logger): WalrusBlobs {
+/** The Walrus backend the settings describe, beside the local store (sha256 -> Walrus ref kept in LevelDB); its code loads only for a node that uses it. */
+async function walrusBlobsOf(config: NodeConfig, local: LocalBlobStore, db: NodeContext['db'], logger: Logger): Promise<WalrusBlobs> {
+  const { WalrusBlobs, WalrusHttpClient } = await import('./blobs/walrus/index.ts')
   // Reads fail over to peers after ~20 s of a silent aggregator; stores wait longer (a publisher certifies before answering).
   const client = new WalrusHttpClient({ publisherUrl: config.walrusPublisher, aggregatorUrl: config.walrusAggregator, epochs: config.walrusEpochs, readTimeoutMs: 10_000, readRetries: 1, logger })
   const index = db.sublevel<string, string>('walrus', { valueEncoding: 'utf8' })
@@ -124,7 +125,7 @@ export class PictorNode {
     })
     const api = new ApiServer({ token: dataDir.token, port: config.apiPort, metrics, logger: logger.child('api') })
     const local = await createLocalBlobStore({ dir: dataDir.paths.root, index: db.sublevel<string, string>('blobs', { valueEncoding: 'utf8' }), logger: logger.child('blobs') })
-    const remote = config.blobs === 'walrus' ? walrusBlobsOf(config, local, db, logger.child('walrus')) : undefined
+    const remote = config.blobs === 'walrus' ? await walrusBlobsOf(config, local, db, logger.child('walrus')) : undefined
     const blobs = createNetworkedBlobStore({ libp2p, local, remote, logger: logger.child('blobs') })
     const registration: LedgerRegistration = { state: 'not registered: not tried yet' }
     const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, registration, metrics, logger, now }
@@ -148,7 +149,7 @@ export class PictorNode {
     this.services = (await this.init.services?.(ctx)) ?? []
     for (const service of this.services) await service.start()
     await api.start()
-    await writeFileAtomic(dataDir.paths.api, JSON.stringify({ url: api.url, pid: process.pid, peerId: identity.peerId }) + '\n', { mode: 0o600 })
+    await writeFileAtomic(dataDir.paths.api, JSON.stringify({ url: api.url, pid: process.pid, peerId: identity.peerId }) + '\n', { mode: 0o600, durable: false })
     logger.info('node started', { role: config.role, peerId: identity.peerId, addrs: libp2p.getMultiaddrs().map(String), api: api.url })
   }
 

@@ -101,8 +101,9 @@ export class BlobServer {
         await lp.write(BlobHeader.encode({ code: BLOB_CODES.ok, size: stat.size - request.offset }), { signal })
         const raw = lp.unwrap()
         let skip = request.offset
-        // get() re-hashes as it reads; a corrupted copy ends in an abort, never a clean close.
-        for await (const chunk of this.store.get(id, { signal })) {
+        // The client hashes what it receives. get() re-hashes a copy this store
+        // has not verified since it started; a corrupted one ends in an abort, never a clean close.
+        for await (const chunk of this.store.get(id, { signal, verify: 'once' })) {
           if (stream.remoteReadStatus === 'closed') throw new StreamClosedError('client stopped reading')
           if (skip >= chunk.byteLength) {
             skip -= chunk.byteLength
@@ -136,6 +137,8 @@ export interface FetchBlobOptions {
   idleTimeoutMs?: number
   /** Give up on a peer not dialled within this long (a provider found in the DHT may be a dead address); the idle timeout otherwise. */
   dialTimeoutMs?: number
+  /** Passed to the store's put (default true). */
+  durable?: boolean
 }
 
 /**
@@ -173,6 +176,8 @@ export async function fetchBlobFromPeer(
     const stat = await store.put(body, {
       expectedId: id,
       maxBytes,
+      sizeHint: header.size,
+      durable: options.durable,
       signal,
       onProgress: onProgress && ((p) => onProgress({ bytes: p.bytes, total: header.size }))
     })

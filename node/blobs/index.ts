@@ -5,7 +5,7 @@
 import { LocalBlobStore, type LocalBlobStoreInit } from './local-store.ts'
 import { NetworkedBlobStore, type NetworkedBlobStoreComponents, type NetworkedBlobStoreInit } from './networked-store.ts'
 
-export type { BlobGetOptions, BlobId, BlobProgress, BlobPutOptions, BlobStat, BlobStore, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
+export type { BlobGetOptions, BlobId, BlobProgress, BlobPutOptions, BlobStat, BlobStore, BlobVerify, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
 export { remoteCopyOf } from './types.ts'
 export {
   BlobError,

@@ -2,20 +2,33 @@
 // metadata: a put writes a temp file, fsyncs it and renames it into place
 // before the index entry is written, so a crash leaves either nothing, a
 // stray temp file (swept by start()), or a complete file without an entry
-// (repaired by stat() and start()).
+// (repaired by stat() and start()). A put with `durable: false` skips the
+// fsyncs: after an OS crash or power loss its file may be short or empty,
+// which the next read detects by the hash and removes.
+//
+// The bytes are hashed once, as they arrive, and written in batches of
+// BLOB_CHUNK_BYTES. Reads hash again unless asked to trust a file this store
+// verified since it started (see BlobVerify).
 
-import { createHash, randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat as fsStat } from 'node:fs/promises'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
+import { constants as fsConstants, createReadStream, type BigIntStats } from 'node:fs'
+import { copyFile, type FileHandle, mkdir, open, readdir, rename, rm, stat as fsStat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
+import { BatchWriter, writeAll } from './batch-writer.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, isBlobId } from './ids.ts'
 import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
 
-/** Read size: large enough for throughput, small enough to keep memory flat. */
-export const BLOB_CHUNK_BYTES = 64 * 1024
+/**
+ * Read and write size: one awaited fs call per MiB (64 KiB chunks made the
+ * per-call cost dominate), and memory stays flat at a few MiB per transfer.
+ */
+export const BLOB_CHUNK_BYTES = 1024 * 1024
+
+/** Files remembered as verified (an id and four numbers each); the oldest is forgotten first. */
+const MAX_VERIFIED_FILES = 16_384
 
 /**
  * The part of a LevelDB (sub)level the store uses, so the node can hand in
@@ -50,6 +63,7 @@ export class LocalBlobStore implements BlobStore {
   private readonly maxBytes: number
   private readonly log: Logger
   private readonly now: () => number
+  private readonly verified = new VerifiedFiles(MAX_VERIFIED_FILES)
 
   constructor(init: LocalBlobStoreInit) {
     this.root = join(init.dir, 'blobs')
@@ -107,8 +121,8 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(source: Uint8Array | AsyncIterable<Uint8Array>, options: BlobPutOptions = {}): Promise<BlobStat> {
-    if (source instanceof Uint8Array) return this.putStream(oneChunk(source), options, source.byteLength)
-    return this.putStream(source, options)
+    if (source instanceof Uint8Array) return this.putBytes(source, options)
+    return this.putStream(source, options, options.sizeHint)
   }
 
   async putFile(path: string, options: BlobPutOptions = {}): Promise<BlobStat> {
@@ -125,55 +139,68 @@ export class LocalBlobStore implements BlobStore {
   }
 
   /**
-   * Streams the blob and re-hashes it as it goes. The check completes only at
-   * the end: a consumer must treat everything it got as void if this throws
-   * (getFile does, by writing to a temp file). A corrupted file is removed.
+   * Streams the blob. With verify 'always' (the default) it re-hashes as it
+   * goes and the check completes only at the end: a consumer must treat
+   * everything it got as void if this throws (getFile does, by writing to a
+   * temp file). A corrupted file is removed.
    */
   async *get(id: BlobId, options: BlobGetOptions = {}): AsyncGenerator<Uint8Array> {
     assertBlobId(id)
-    const path = this.pathOf(id)
-    let fh: FileHandle
+    const fh = await this.openBlob(id)
+    let next: Promise<Uint8Array> | undefined
     try {
-      fh = await open(path, 'r')
-    } catch (err) {
-      if (!isNotFound(err)) throw err
-      await this.index.del(id)
-      throw new BlobNotFoundError(id)
-    }
-    try {
-      const total = (await fh.stat()).size
-      const hash = createHash('sha256')
+      const st = await fh.stat({ bigint: true })
+      const total = Number(st.size)
+      const hash = options.verify === 'once' && this.verified.matches(id, st) ? undefined : createHash('sha256')
       let bytes = 0
+      next = readChunk(fh, 0, total)
       while (true) {
         options.signal?.throwIfAborted()
-        // A fresh buffer per chunk: the consumer may keep what it was given.
-        const buf = Buffer.allocUnsafe(BLOB_CHUNK_BYTES)
-        const { bytesRead } = await fh.read(buf, 0, BLOB_CHUNK_BYTES, null)
-        if (bytesRead === 0) break
-        const chunk = buf.subarray(0, bytesRead)
-        hash.update(chunk)
-        bytes += bytesRead
+        const chunk = await next
+        next = undefined
+        if (chunk.byteLength === 0) break
+        bytes += chunk.byteLength
+        // The next read runs while the consumer handles this chunk; its
+        // failure is handled when it is awaited (or in finally), never unhandled.
+        next = readChunk(fh, bytes, total)
+        next.catch(() => {})
+        hash?.update(chunk)
         yield chunk
         options.onProgress?.({ bytes, total })
       }
-      const actual = hash.digest('hex')
-      if (actual !== id) {
-        this.log.error('blob corrupted on disk, removing it', { id, actual })
-        await this.delete(id)
-        throw new BlobHashMismatchError(id, actual, `blob ${id} is corrupted on disk`)
-      }
+      if (hash !== undefined) await this.checkRead(id, hash, st)
     } finally {
+      await next?.catch(() => {})
       await fh.close()
     }
   }
 
+  /**
+   * Copies the blob to a file (temp name, then rename). A file this store
+   * already verified is copied by the kernel when `verify` is 'once'.
+   */
   async getFile(id: BlobId, path: string, options: BlobGetOptions = {}): Promise<void> {
+    assertBlobId(id)
+    if (options.verify === 'once') {
+      const src = this.pathOf(id)
+      const st = await statFile(src, { bigint: true })
+      if (st !== undefined && this.verified.matches(id, st)) {
+        options.signal?.throwIfAborted()
+        await writeFileVia(path, async (tmp) => {
+          await copyFile(src, tmp, fsConstants.COPYFILE_EXCL)
+          await syncFile(tmp)
+        })
+        options.onProgress?.({ bytes: Number(st.size), total: Number(st.size) })
+        return
+      }
+    }
     await writeFileFrom(path, this.get(id, options))
   }
 
   /** Removes the blob and its entry; absent blobs are ignored. */
   async delete(id: BlobId): Promise<void> {
     assertBlobId(id)
+    this.verified.forget(id)
     await rm(this.pathOf(id), { force: true })
     await this.index.del(id)
   }
@@ -182,36 +209,93 @@ export class LocalBlobStore implements BlobStore {
     return Math.min(options.maxBytes ?? this.maxBytes, this.maxBytes)
   }
 
+  private async openBlob(id: BlobId): Promise<FileHandle> {
+    try {
+      return await open(this.pathOf(id), 'r')
+    } catch (err) {
+      if (!isNotFound(err)) throw err
+      this.verified.forget(id)
+      await this.index.del(id)
+      throw new BlobNotFoundError(id)
+    }
+  }
+
+  /** After a full read: remembers a good file, removes a corrupted one. */
+  private async checkRead(id: BlobId, hash: Hash, st: BigIntStats): Promise<void> {
+    const actual = hash.digest('hex')
+    if (actual === id) {
+      this.verified.remember(id, st)
+      return
+    }
+    this.log.error('blob corrupted on disk, removing it', { id, actual })
+    await this.delete(id)
+    throw new BlobHashMismatchError(id, actual, `blob ${id} is corrupted on disk`)
+  }
+
+  /** A buffer the caller owns: hashed and written as it is, without a copy. */
+  private async putBytes(bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
+    const maxBytes = this.limit(options)
+    if (bytes.byteLength > maxBytes) throw new BlobTooLargeError(maxBytes)
+    return this.writeBlob(options, async (fh) => {
+      options.signal?.throwIfAborted()
+      const id = createHash('sha256').update(bytes).digest('hex')
+      await writeAll(fh, bytes, 0)
+      options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
+      return { id, size: bytes.byteLength }
+    })
+  }
+
+  /** Hashes each chunk as it arrives and writes in batches; stops at the first byte past the limit. */
   private async putStream(source: AsyncIterable<Uint8Array>, options: BlobPutOptions, total?: number): Promise<BlobStat> {
     const maxBytes = this.limit(options)
+    const expected = total === undefined ? undefined : Math.min(total, maxBytes)
+    return this.writeBlob(options, async (fh) => {
+      const sink = new BatchWriter(fh, BLOB_CHUNK_BYTES, expected)
+      try {
+        let size = 0
+        for await (const chunk of source) {
+          options.signal?.throwIfAborted()
+          size += chunk.byteLength
+          if (size > maxBytes) throw new BlobTooLargeError(maxBytes)
+          const wait = sink.push(chunk)
+          if (wait !== undefined) await wait
+          options.onProgress?.({ bytes: size, total })
+        }
+        return { id: await sink.finish(), size }
+      } catch (err) {
+        // The file is closed next: nothing may still be writing to it.
+        await sink.cancel()
+        throw err
+      }
+    })
+  }
+
+  /**
+   * Runs `fill` on a new temp file, then makes it the blob: fsync (unless
+   * `durable` is false), check against expectedId, rename into place, index.
+   * Any failure removes the temp file.
+   */
+  private async writeBlob(options: BlobPutOptions, fill: (fh: FileHandle) => Promise<BlobStat>): Promise<BlobStat> {
     if (options.expectedId !== undefined) assertBlobId(options.expectedId)
+    const durable = options.durable ?? true
     // Same folder tree as the blobs, so the final rename never crosses a filesystem.
-    await mkdir(this.tmpDir, { recursive: true })
     const tmp = join(this.tmpDir, `${randomBytes(8).toString('hex')}.tmp`)
-    const fh = await open(tmp, 'wx', 0o644)
+    const fh = await retryAfterMkdir(this.tmpDir, () => open(tmp, 'wx', 0o644))
     let handleOpen = true
     try {
-      const hash = createHash('sha256')
-      let size = 0
-      for await (const chunk of source) {
-        options.signal?.throwIfAborted()
-        size += chunk.byteLength
-        if (size > maxBytes) throw new BlobTooLargeError(maxBytes)
-        hash.update(chunk)
-        await writeAll(fh, chunk)
-        options.onProgress?.({ bytes: size, total })
-      }
+      const { id, size } = await fill(fh)
       options.signal?.throwIfAborted()
-      await fh.sync()
+      if (durable) await fh.sync()
       handleOpen = false
       await fh.close()
-      const id = hash.digest('hex')
       if (options.expectedId !== undefined && id !== options.expectedId) throw new BlobHashMismatchError(options.expectedId, id)
       const final = this.pathOf(id)
-      await mkdir(dirname(final), { recursive: true })
       // Renaming over an existing copy is harmless (same bytes) and heals a corrupted one.
-      await rename(tmp, final)
-      await syncDir(dirname(final))
+      await retryAfterMkdir(dirname(final), () => rename(tmp, final))
+      if (durable) await syncDir(dirname(final))
+      // The bytes were hashed on their way to disk: this file is verified.
+      const st = await statFile(final, { bigint: true })
+      if (st !== undefined) this.verified.remember(id, st)
       if ((await this.readIndex(id)) === undefined) await this.writeIndex(id, size)
       return { id, size }
     } catch (err) {
@@ -243,32 +327,103 @@ export class LocalBlobStore implements BlobStore {
  * or unverified file.
  */
 export async function writeFileFrom(path: string, source: AsyncIterable<Uint8Array>): Promise<void> {
+  await writeFileVia(path, async (tmp) => {
+    const fh = await open(tmp, 'wx', 0o644)
+    try {
+      for await (const chunk of source) await writeAll(fh, chunk)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+  })
+}
+
+/** `fill` creates and fsyncs the temp file; it is then renamed to `path`, or removed if anything failed. */
+async function writeFileVia(path: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  const fh = await open(tmp, 'wx', 0o644)
-  let handleOpen = true
   try {
-    for await (const chunk of source) await writeAll(fh, chunk)
-    await fh.sync()
-    handleOpen = false
-    await fh.close()
+    await fill(tmp)
     await rename(tmp, path)
   } catch (err) {
-    if (handleOpen) await fh.close().catch(() => {})
     await rm(tmp, { force: true })
     throw err
   }
 }
 
-async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes
+/**
+ * Reads the next chunk at `position`: what the file should still hold, at
+ * most BLOB_CHUNK_BYTES; at the expected end a 1-byte probe for EOF; past it
+ * (the file grew) full chunks again. A fresh buffer each time: the consumer
+ * may keep it.
+ */
+async function readChunk(fh: FileHandle, position: number, total: number): Promise<Uint8Array> {
+  const size = position === total ? 1 : Math.min(BLOB_CHUNK_BYTES, position < total ? total - position : BLOB_CHUNK_BYTES)
+  const buf = Buffer.allocUnsafe(size)
+  const { bytesRead } = await fh.read(buf, 0, size, position)
+  return buf.subarray(0, bytesRead)
 }
 
-/** FileHandle.write may write less than asked. */
-async function writeAll(fh: FileHandle, chunk: Uint8Array): Promise<void> {
-  let offset = 0
-  while (offset < chunk.byteLength) {
-    const { bytesWritten } = await fh.write(chunk, offset, chunk.byteLength - offset, null)
-    offset += bytesWritten
+/** Runs `op`; if it fails because `dir` is missing (swept or deleted behind our back), creates it and tries once more. */
+async function retryAfterMkdir<T>(dir: string, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op()
+  } catch (err) {
+    if (!isNotFound(err)) throw err
+    await mkdir(dir, { recursive: true })
+    return await op()
+  }
+}
+
+/**
+ * Blobs this store hashed since it started, with what their file looked
+ * like then. A write, truncate, replace or touch of the file changes its
+ * inode, size or timestamps, and the entry no longer matches. Bounded: the
+ * oldest entry goes first, and a forgotten file is simply hashed again.
+ */
+class VerifiedFiles {
+  private readonly files = new Map<BlobId, FileIdentity>()
+  private readonly max: number
+
+  constructor(max: number) {
+    this.max = max
+  }
+
+  remember(id: BlobId, st: BigIntStats): void {
+    this.files.delete(id)
+    if (this.files.size >= this.max) this.files.delete(this.files.keys().next().value!)
+    this.files.set(id, identityOf(st))
+  }
+
+  matches(id: BlobId, st: BigIntStats): boolean {
+    const known = this.files.get(id)
+    if (known === undefined) return false
+    const now = identityOf(st)
+    return known.dev === now.dev && known.ino === now.ino && known.size === now.size && known.mtimeNs === now.mtimeNs && known.ctimeNs === now.ctimeNs
+  }
+
+  forget(id: BlobId): void {
+    this.files.delete(id)
+  }
+}
+
+interface FileIdentity {
+  dev: bigint
+  ino: bigint
+  size: bigint
+  mtimeNs: bigint
+  ctimeNs: bigint
+}
+
+function identityOf(st: BigIntStats): FileIdentity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
   }
 }
 
@@ -284,9 +439,11 @@ async function syncDir(dir: string): Promise<void> {
   } catch {}
 }
 
-async function statFile(path: string): Promise<{ size: number } | undefined> {
+async function statFile(path: string): Promise<{ size: number } | undefined>
+async function statFile(path: string, options: { bigint: true }): Promise<BigIntStats | undefined>
+async function statFile(path: string, options?: { bigint: true }): Promise<{ size: number } | BigIntStats | undefined> {
   try {
-    return await fsStat(path)
+    return options === undefined ? await fsStat(path) : await fsStat(path, options)
   } catch (err) {
     if (isNotFound(err)) return undefined
     throw err

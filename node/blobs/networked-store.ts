@@ -85,6 +85,8 @@ export interface NetworkedGetOptions extends BlobGetOptions {
    * is not read. Concurrent fetches of one id share the first caller's cap.
    */
   maxBytes?: number
+  /** fsync what is fetched (default true); false for bytes that can be fetched or made again. */
+  durable?: boolean
 }
 
 interface SharedFetch {
@@ -157,13 +159,14 @@ export class NetworkedBlobStore implements BlobStore {
     const fetched = (await this.local.stat(id)) === undefined
     if (fetched) await this.fetch(id, options)
     // Progress was reported by the transfer; the local read that follows would restart it from 0.
-    yield* this.local.get(id, fetched ? { signal: options.signal } : options)
+    // The transfer hashed the bytes on their way in: no second pass.
+    yield* this.local.get(id, fetched ? { signal: options.signal, verify: 'once' } : options)
   }
 
   async getFile(id: BlobId, path: string, options: NetworkedGetOptions = {}): Promise<void> {
     const fetched = (await this.local.stat(id)) === undefined
     if (fetched) await this.fetch(id, options)
-    await this.local.getFile(id, path, fetched ? { signal: options.signal } : options)
+    await this.local.getFile(id, path, fetched ? { signal: options.signal, verify: 'once' } : options)
   }
 
   /**
@@ -270,7 +273,8 @@ export class NetworkedBlobStore implements BlobStore {
             maxBytes,
             onProgress: options.onProgress,
             idleTimeoutMs: this.fetchIdleTimeoutMs,
-            dialTimeoutMs: viaDht ? this.dhtDialTimeoutMs : undefined
+            dialTimeoutMs: viaDht ? this.dhtDialTimeoutMs : undefined,
+            durable: options.durable
           })
           this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
           if (options.announce !== false) void this.provide(id)

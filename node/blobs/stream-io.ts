@@ -89,16 +89,25 @@ export async function* readChunks(stream: Stream, options: ReadChunksOptions = {
     w?.()
   }
   const onMessage = (evt: StreamMessageEvent) => {
-    const chunk = evt.data.subarray()
-    queue.push(chunk)
-    queued += chunk.byteLength
-    // Deferred: this runs inside resume(), which re-grants the yamux window
-    // after dispatching; a pause issued here would be undone by it.
-    if (queued >= high) queueMicrotask(pauseIfBehind)
+    // The pieces as they are: concatenating a message (up to a whole yamux frame) would copy it.
+    for (const chunk of evt.data instanceof Uint8Array ? [evt.data] : evt.data) queue.push(chunk)
+    queued += evt.data.byteLength
+    // Deferred past the consumer's next turn: a frame larger than the mark
+    // arrives whole, and a consumer that keeps up drains it in microtasks; a
+    // pause then would only stall the sender for a window update's round
+    // trip. (Also, this runs inside resume(), which re-grants the yamux window
+    // after dispatching: a pause issued here would be undone by it.)
+    if (queued >= high && !pauseCheckPending) {
+      pauseCheckPending = true
+      setImmediate(pauseIfBehind)
+    }
     notify()
   }
+  let pauseCheckPending = false
+  let finished = false
   const pauseIfBehind = () => {
-    if (queued >= high && stream.readStatus === 'readable') stream.pause()
+    pauseCheckPending = false
+    if (!finished && queued >= high && stream.readStatus === 'readable') stream.pause()
   }
   const onClose = (evt: StreamCloseEvent) => {
     if (evt.error !== undefined) failure = evt.error
@@ -132,6 +141,7 @@ export async function* readChunks(stream: Stream, options: ReadChunksOptions = {
       })
     }
   } finally {
+    finished = true
     stream.removeEventListener('message', onMessage)
     stream.removeEventListener('close', onClose)
     stream.removeEventListener('remoteCloseWrite', notify)

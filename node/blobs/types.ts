@@ -17,11 +17,30 @@ export interface BlobPutOptions {
   announce?: boolean
   /** Keep the blob only if its bytes hash to this id (BlobHashMismatchError otherwise, nothing kept). */
   expectedId?: BlobId
+  /**
+   * fsync the file and its folder before the put resolves (default true).
+   * False for bytes that can be re-created (a rendered frame): a crash may
+   * then lose the blob, but never leaves a partial or unverified one.
+   */
+  durable?: boolean
+  /** Bytes the source is expected to yield, when known: sizes write buffers. Not a limit (maxBytes is). */
+  sizeHint?: number
 }
+
+/**
+ * How a local read checks the bytes: 'always' hashes them as they are read;
+ * 'once' skips that for a file this store verified since it started (written
+ * by a put, or read through in full) whose inode, size and timestamps have
+ * not changed since, for readers that need no second pass (a peer fetching
+ * the blob hashes it itself; a copy made right after a verified fetch).
+ */
+export type BlobVerify = 'always' | 'once'
 
 export interface BlobGetOptions {
   signal?: AbortSignal
   onProgress?: (progress: BlobProgress) => void
+  /** Default 'always'. */
+  verify?: BlobVerify
 }
 
 export interface BlobStat {

@@ -2,44 +2,36 @@
 // unexpected failure prints one line and exits 1 (PICTOR_DEBUG=1 adds the stack).
 import { ApiError, UserError } from '../errors.ts'
 import { type Command, UsageError } from './args.ts'
-import { dashboardCommand } from './commands/dashboard.ts'
-import { devchainCommand } from './commands/devchain.ts'
-import { initCommand } from './commands/init.ts'
-import { jobCommand } from './commands/job.ts'
-import { keysCommand } from './commands/keys.ts'
-import { ledgerCommand } from './commands/ledger.ts'
-import { renderCommand } from './commands/render.ts'
-import { startCommand } from './commands/start.ts'
-import { peersCommand, statusCommand } from './commands/status.ts'
-import { walletCommand } from './commands/wallet.ts'
-import { walrusDevCommand } from './commands/walrus-dev.ts'
-import { workerCommand } from './commands/worker.ts'
 
-const COMMANDS: Record<string, Command> = {
-  init: initCommand,
-  start: startCommand,
-  status: statusCommand,
-  peers: peersCommand,
-  dashboard: dashboardCommand,
-  keys: keysCommand,
-  job: jobCommand,
-  render: renderCommand,
-  worker: workerCommand,
-  wallet: walletCommand,
-  devchain: devchainCommand,
-  'walrus-dev': walrusDevCommand,
-  ledger: ledgerCommand
+// Each command's module loads only when it runs: `pictor start` does not pay
+// for the ledger, Walrus, dashboard and render commands' code and packages
+// (resident memory of an idle node; README "Performance").
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init.ts')).initCommand,
+  start: async () => (await import('./commands/start.ts')).startCommand,
+  status: async () => (await import('./commands/status.ts')).statusCommand,
+  peers: async () => (await import('./commands/status.ts')).peersCommand,
+  dashboard: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
+  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  job: async () => (await import('./commands/job.ts')).jobCommand,
+  render: async () => (await import('./commands/render.ts')).renderCommand,
+  worker: async () => (await import('./commands/worker.ts')).workerCommand,
+  wallet: async () => (await import('./commands/wallet.ts')).walletCommand,
+  devchain: async () => (await import('./commands/devchain.ts')).devchainCommand,
+  'walrus-dev': async () => (await import('./commands/walrus-dev.ts')).walrusDevCommand,
+  ledger: async () => (await import('./commands/ledger.ts')).ledgerCommand
 }
 
-function help(): string {
+async function help(): Promise<string> {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length))
+  const commands = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(width)}  ${(await load()).summary}`))
   return [
     'pictor: a peer-to-peer render network node',
     '',
     'usage: pictor <command> [flags]    (pictor <command> --help for its flags)',
     '',
     'commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    ...commands,
     '',
     'environment: PICTOR_DATA_DIR (default ~/.pictor), PICTOR_LOG, PICTOR_<SETTING> for any start setting'
   ].join('\n')
@@ -48,11 +40,12 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help())
+    console.log(await help())
     return 0
   }
-  const command = COMMANDS[name]
-  if (command === undefined) throw new UsageError(`unknown command "${name}" (see pictor --help)`)
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (load === undefined) throw new UsageError(`unknown command "${name}" (see pictor --help)`)
+  const command = await load()
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(`${command.summary}\n\nusage: ${command.usage}`)
     return 0

@@ -3,7 +3,7 @@
 // downloaded frames; the creator's API builds them from thumbnails of the
 // frames it holds, which thumbnailOf makes from a decoded frame of any
 // output format (an EXR's linear floats are shown through the sRGB curve).
-import sharp from 'sharp'
+import { loadSharp } from './sharp.ts'
 import { type Frame, isFloatFrame } from './frame.ts'
 
 /** A file path, or encoded image bytes (PNG, JPEG, WebP). */
@@ -26,6 +26,7 @@ const asInput = (input: SheetInput) => (typeof input === 'string' ? input : Buff
 
 /** The frames in rows of `across` on a dark background, as PNG bytes. */
 export async function contactSheet(frames: SheetInput[], options: ContactSheetOptions = {}): Promise<Buffer> {
+  const sharp = await loadSharp()
   return sharp(frames.map(asInput), { join: { across: options.across ?? 6, shim: options.shim ?? 4, background: '#202020' } })
     .png()
     .toBuffer()
@@ -34,6 +35,7 @@ export async function contactSheet(frames: SheetInput[], options: ContactSheetOp
 /** An animated WebP of the frames at `fps`, looping forever. */
 export async function animatedPreview(frames: SheetInput[], options: PreviewOptions = {}): Promise<Buffer> {
   const fps = options.fps ?? 12
+  const sharp = await loadSharp()
   return sharp(frames.map(asInput), { join: { animated: true } })
     .webp({ quality: options.quality ?? 85, loop: 0, delay: Array(frames.length).fill(Math.round(1000 / fps)) })
     .toBuffer()
@@ -56,6 +58,7 @@ export function displayPixels(frame: Frame): Uint8Array {
 /** A PNG of the frame scaled to `width` (never enlarged), its aspect kept. */
 export async function thumbnailOf(frame: Frame, width: number): Promise<Buffer> {
   const pixels = displayPixels(frame)
+  const sharp = await loadSharp()
   return sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: frame.width, height: frame.height, channels: 4 } })
     .resize({ width: Math.min(width, frame.width), fit: 'inside', withoutEnlargement: true })
     .png()

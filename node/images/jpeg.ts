@@ -6,9 +6,9 @@
 // gets the worker's decoded pixels exactly when the renders agree
 // (jpegBlockRegion): the comparison sees rendering differences, not the
 // codec's.
-import sharp from 'sharp'
 import type { DecodedFrame } from './frame.ts'
 import { decodeRaster } from './raster.ts'
+import { loadSharp } from './sharp.ts'
 
 export const JPEG_QUALITY = 90
 /** The block grid of a 4:4:4 baseline JPEG. */
@@ -19,6 +19,7 @@ export function decodeJpeg(input: Uint8Array, expected: { width: number; height:
 }
 
 export async function encodeJpeg(frame: DecodedFrame): Promise<Uint8Array> {
+  const sharp = await loadSharp()
   const out = await sharp(frame.pixels, { raw: { width: frame.width, height: frame.height, channels: 4 } })
     .flatten({ background: { r: 0, g: 0, b: 0 } })
     .jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:4:4', progressive: false, mozjpeg: false, optimiseCoding: true })

@@ -4,9 +4,9 @@
 // ran is checked again), the pixel limit is the exact expected size (no
 // decompression bombs), and truncated files fail instead of decoding
 // partially (failOn 'error').
-import sharp from 'sharp'
 import { ImageError } from './errors.ts'
 import type { DecodedFrame } from './frame.ts'
+import { loadSharp } from './sharp.ts'
 
 const SIGNATURES = {
   png: Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
@@ -18,6 +18,7 @@ export type RasterFormat = keyof typeof SIGNATURES
 export async function decodeRaster(input: Uint8Array, format: RasterFormat, expected: { width: number; height: number }): Promise<DecodedFrame> {
   const signature = SIGNATURES[format]
   if (input.length < signature.length || !Buffer.from(signature).equals(Buffer.from(input.subarray(0, signature.length)))) throw new ImageError(`not a ${format.toUpperCase()} file`)
+  const sharp = await loadSharp()
   try {
     const image = sharp(input, { limitInputPixels: expected.width * expected.height, failOn: 'error' })
     const meta = await image.metadata()

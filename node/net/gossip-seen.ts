@@ -14,7 +14,7 @@ import { RecentMap } from './recent-map.ts'
 export interface GossipSeenLimits {
   /** Jobs remembered (creators re-announce open jobs every few seconds, so an open job stays among the newest). */
   maxJobs: number
-  /** Workers remembered (each offers every ~5 s while it runs). */
+  /** Workers remembered (each offers when its offer changes and at least every 30 s while it runs). */
   maxWorkers: number
 }
 

@@ -1,10 +1,18 @@
 // Gossip: subscribes pictor's topics, runs every message through the
 // protocol's validators before gossipsub forwards it (ACCEPT / IGNORE /
-// REJECT, the latter also penalising the sender's score), and hands
+// REJECT, the latter also penalising the peer that delivered it), and hands
 // accepted, decoded envelopes to the roles. Bids go through the bid gate
 // first (rate per peer, known jobs, own jobs kept: SPEC R36-R38).
-import { type Message, TopicValidatorResult } from '@libp2p/gossipsub'
+//
+// libp2p does not sign gossip (host.ts, StrictNoSign): the envelope is the
+// only signature, checked once per hop here, and its key names the sender.
+// What gossipsub knew of a message's origin is now the envelope's signer;
+// who delivered it (rate limits, penalties, scores) is the propagation
+// source, as before.
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import { type Message, type SubscriptionChangeData, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { type Ed25519, type OpenedEnvelope, parseEnvelope, type ReplayGuard, type TopicMessageType, type TopicName, TOPICS, type ValidationResult, validateGossip } from '../../protocol/index.ts'
 import type { Logger } from '../log.ts'
 import type { MetricsRegistry } from '../metrics/index.ts'
@@ -12,7 +20,7 @@ import { BidGate, type BidLimits } from './bid-gate.ts'
 import { GossipLimitError } from './errors.ts'
 import { FloodPenalties } from './flood-penalties.ts'
 import { GossipSeen } from './gossip-seen.ts'
-import { gossipMessageId, type PictorLibp2p } from './host.ts'
+import type { PictorLibp2p } from './host.ts'
 
 const RESULT: Record<'ACCEPT' | 'IGNORE' | 'REJECT', TopicValidatorResult> = {
   ACCEPT: TopicValidatorResult.Accept,
@@ -26,6 +34,7 @@ const TOPIC_NAMES = new Map<string, TopicName>(Object.entries(TOPICS).map(([name
 export interface GossipDelivery<T extends TopicName = TopicName> {
   topic: T
   envelope: OpenedEnvelope<TopicMessageType<T>>
+  /** The signer's peer id (its envelope key): who wrote the message, whoever forwarded it. */
   from: PeerId
 }
 
@@ -47,14 +56,17 @@ export interface GossipServiceInit {
 export class GossipService {
   private readonly init: GossipServiceInit
   private readonly handlers = new Map<TopicName, GossipHandler[]>()
-  /** Envelopes opened by the validator, picked up by the message event (bounded). */
-  private readonly accepted = new Map<string, OpenedEnvelope<TopicMessageType<TopicName>>>()
+  /** Envelopes opened by the validator, picked up by the message event: gossipsub hands both the same message object. */
+  private readonly accepted = new WeakMap<Message, OpenedEnvelope<TopicMessageType<TopicName>>>()
+  private readonly joinHandlers = new Map<TopicName, Array<() => void>>()
   private readonly validated
   private readonly received
+  private readonly published
   private readonly bids: BidGate
   /** Summaries of the jobs and workers gossip showed, for the dashboard's explorer (bounded). */
   readonly seen: GossipSeen
   private readonly onMessage = (event: CustomEvent<Message>) => this.deliver(event.detail)
+  private readonly onSubscriptionChange = (event: CustomEvent<SubscriptionChangeData>) => this.noteJoins(event.detail)
 
   constructor(init: GossipServiceInit) {
     this.init = init
@@ -62,6 +74,7 @@ export class GossipService {
     this.bids = new BidGate({ now: init.now, penalties: init.penalties ?? new FloodPenalties({ now: init.now }), limits: init.bidLimits })
     this.validated = init.metrics.counter('pictor_gossip_validation_total', 'Gossip messages by topic, result and reason')
     this.received = init.metrics.counter('pictor_gossip_delivered_total', 'Accepted gossip messages delivered to roles')
+    this.published = init.metrics.counter('pictor_gossip_published_total', 'Gossip messages this node published, by topic')
   }
 
   get topics(): TopicName[] {
@@ -73,6 +86,11 @@ export class GossipService {
     this.handlers.set(topic, [...(this.handlers.get(topic) ?? []), handler as GossipHandler])
   }
 
+  /** `handler` runs when a connected peer subscribes to `topic` (it has heard nothing said there before). */
+  onJoin(topic: TopicName, handler: () => void): void {
+    this.joinHandlers.set(topic, [...(this.joinHandlers.get(topic) ?? []), handler])
+  }
+
   start(): void {
     const pubsub = this.init.libp2p.services.pubsub
     for (const name of this.topics) {
@@ -80,16 +98,17 @@ export class GossipService {
       pubsub.subscribe(TOPICS[name])
     }
     pubsub.addEventListener('message', this.onMessage)
+    pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
   }
 
   stop(): void {
     const pubsub = this.init.libp2p.services.pubsub
     pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     for (const name of this.topics) {
       pubsub.unsubscribe(TOPICS[name])
       pubsub.topicValidators.delete(TOPICS[name])
     }
-    this.accepted.clear()
     this.bids.stop()
   }
 
@@ -98,6 +117,7 @@ export class GossipService {
     if (topic === 'jobs') this.noteOwnJob(envelope)
     this.seen.notePublished(topic, envelope)
     const result = await this.init.libp2p.services.pubsub.publish(TOPICS[topic], envelope)
+    this.published.inc({ topic })
     return result.recipients.length
   }
 
@@ -128,7 +148,7 @@ export class GossipService {
     if (decision.action === 'ACCEPT' && decision.own) {
       // R38: delivered to our creator here, and IGNOREd so gossipsub does not pass it on.
       this.validated.inc({ topic: 'bids', result: 'ACCEPT', reason: 'OWN_JOB' })
-      if (message.type === 'signed') this.dispatch('bids', decision.message, message.from)
+      this.dispatch('bids', decision.message)
       return TopicValidatorResult.Ignore
     }
     return this.settle('bids', message, decision)
@@ -137,9 +157,8 @@ export class GossipService {
   private settle(topic: TopicName, message: Message, outcome: ValidationResult): TopicValidatorResult {
     if (outcome.action === 'ACCEPT') {
       this.validated.inc({ topic, result: 'ACCEPT', reason: 'OK' })
-      if (this.accepted.size > 4096) this.accepted.clear()
       // validateGossip opened it as the topic's message type (and nothing else).
-      this.accepted.set(gossipMessageId(message.data), outcome.message as OpenedEnvelope<TopicMessageType<TopicName>>)
+      this.accepted.set(message, outcome.message as OpenedEnvelope<TopicMessageType<TopicName>>)
     } else {
       this.validated.inc({ topic, result: outcome.action, reason: outcome.code })
       if (outcome.action === 'REJECT') this.init.logger.debug('rejected gossip', { topic, code: outcome.code, reason: outcome.reason })
@@ -157,15 +176,23 @@ export class GossipService {
 
   private deliver(message: Message): void {
     const topic = TOPIC_NAMES.get(message.topic)
-    if (topic === undefined || message.type !== 'signed') return
-    const id = gossipMessageId(message.data)
-    const envelope = this.accepted.get(id)
+    if (topic === undefined) return
+    const envelope = this.accepted.get(message)
     if (envelope === undefined) return
-    this.accepted.delete(id)
-    this.dispatch(topic, envelope, message.from)
+    this.accepted.delete(message)
+    this.dispatch(topic, envelope)
   }
 
-  private dispatch(topic: TopicName, envelope: OpenedEnvelope<TopicMessageType<TopicName>>, from: PeerId): void {
+  private noteJoins({ subscriptions }: SubscriptionChangeData): void {
+    for (const { topic, subscribe } of subscriptions) {
+      const name = TOPIC_NAMES.get(topic)
+      if (!subscribe || name === undefined) continue
+      for (const handler of this.joinHandlers.get(name) ?? []) handler()
+    }
+  }
+
+  private dispatch(topic: TopicName, envelope: OpenedEnvelope<TopicMessageType<TopicName>>): void {
+    const from = peerIdFromPublicKey(publicKeyFromRaw(envelope.publicKey))
     this.received.inc({ topic })
     this.seen.noteDelivered(topic, envelope)
     for (const handler of this.handlers.get(topic) ?? []) {

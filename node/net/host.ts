@@ -1,9 +1,10 @@
-// The libp2p host: TCP + Noise + Yamux, identify, ping, gossipsub (StrictSign,
-// scored) and kad-dht on pictor's private protocol id.
+// The libp2p host: TCP + Noise + Yamux, identify, ping, gossipsub (scored;
+// unsigned by libp2p, since every message is a signed envelope) and kad-dht
+// on pictor's private protocol id.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { bootstrap } from '@libp2p/bootstrap'
-import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub/score'
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
@@ -15,6 +16,9 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/index.ts'
 import { LOCAL_TESTNET_CONNECTION_LIMITS, PRODUCTION_CONNECTION_LIMITS } from './connection-limits.ts'
 import { createInboundGater } from './inbound-gater.ts'
+import { nativeNoiseCrypto } from './noise-crypto.ts'
+import { TCP_SOCKET_OPTIONS, withBatchedSocketWrites } from './socket-writes.ts'
+import { withLazyWindowUpdates } from './yamux-window.ts'
 
 export type HostServices = {
   identify: Identify
@@ -72,9 +76,18 @@ export async function createHost(init: HostInit): Promise<PictorLibp2p> {
   return createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen: init.listen },
-    transports: [tcp({ inboundSocketInactivityTimeout: limits.inboundSocketInactivityTimeoutMs, maxConnections: limits.maxInboundSockets })],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    transports: [
+      tcp({
+        inboundSocketInactivityTimeout: limits.inboundSocketInactivityTimeoutMs,
+        maxConnections: limits.maxInboundSockets,
+        dialOpts: TCP_SOCKET_OPTIONS,
+        listenOpts: TCP_SOCKET_OPTIONS
+      })
+    ],
+    // Same wire format as plain noise(): fewer write calls and no key re-import per record.
+    connectionEncrypters: [withBatchedSocketWrites(noise({ crypto: nativeNoiseCrypto() }))],
+    // Window updates at half the window, not after every frame: half the frames for small RPCs.
+    streamMuxers: [withLazyWindowUpdates(yamux())],
     peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
     connectionManager: {
       inboundUpgradeTimeout: limits.inboundUpgradeTimeoutMs,
@@ -89,10 +102,14 @@ export async function createHost(init: HostInit): Promise<PictorLibp2p> {
       identifyPush: identifyPush(),
       ping: ping(),
       pubsub: gossipsub({
-        globalSignaturePolicy: StrictSign,
+        // Sign once: every message is an envelope that names its signer and
+        // time and is verified at each hop (gossip.ts); libp2p's own
+        // from/seqno/signature would be a second Ed25519 check per hop.
+        // Peers that still send them are refused (and penalised) by gossipsub.
+        globalSignaturePolicy: StrictNoSign,
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
-        // A fast id lets duplicates be dropped before their signature is checked.
+        // A fast id lets duplicates be dropped before they are validated again.
         fastMsgIdFn: (msg) => gossipMessageId(msg.data ?? new Uint8Array()),
         msgIdFn: (msg) => sha256(msg.data),
         maxInboundDataLength: LIMITS.maxGossipBytes + 1024,

@@ -3,6 +3,19 @@
 // reads whole offers to say why nobody bids and to plan a job.
 import { LIMITS, type WorkerOffer } from '../../protocol/index.ts'
 
+/**
+ * How long a worker's offer is kept without a newer one: as long as any
+ * message stays fresh (R30), which is what "heard from in the last 2
+ * minutes" means to a creator explaining why nobody bids.
+ */
+export const OFFER_TTL_MS = LIMITS.maxMessageAgeMs
+/**
+ * Workers send an offer when what it says changes, and the same offer again
+ * this often (30 s) so peers keep them: four sends per TTL, so one or two
+ * lost ones never make a live worker look gone.
+ */
+export const OFFER_REFRESH_MS = OFFER_TTL_MS / 4
+
 export interface OfferStats {
   /** Mean asking price of the other workers heard from recently; null when none. */
   averagePrice: number | null
@@ -29,8 +42,8 @@ export class OfferBook {
   private readonly keepOffers: boolean
 
   constructor(init: { ttlMs?: number; maxSigners?: number; keepOffers?: boolean } = {}) {
-    // Offers come every ~5 s; one not refreshed for two minutes belongs to a worker that left.
-    this.ttlMs = init.ttlMs ?? LIMITS.maxMessageAgeMs
+    // Offers are refreshed every OFFER_REFRESH_MS; one not refreshed for the TTL belongs to a worker that left.
+    this.ttlMs = init.ttlMs ?? OFFER_TTL_MS
     this.maxSigners = init.maxSigners ?? 10_000
     this.keepOffers = init.keepOffers ?? false
   }

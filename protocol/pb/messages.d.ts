@@ -450,6 +450,7 @@ export declare namespace Bid {
 export interface TaskClaim {
     jobId: Uint8Array<ArrayBuffer>;
     timestampMs: number;
+    bid?: Envelope;
 }
 export declare namespace TaskClaim {
     const codec: () => Codec<TaskClaim>;
@@ -461,9 +462,25 @@ export declare namespace TaskClaim {
         field: '$.timestampMs';
         value: number;
     }
+    interface TaskClaimBidTypeFieldEvent {
+        field: '$.bid.type';
+        value: number;
+    }
+    interface TaskClaimBidPayloadFieldEvent {
+        field: '$.bid.payload';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface TaskClaimBidPublicKeyFieldEvent {
+        field: '$.bid.publicKey';
+        value: Uint8Array<ArrayBuffer>;
+    }
+    interface TaskClaimBidSignatureFieldEvent {
+        field: '$.bid.signature';
+        value: Uint8Array<ArrayBuffer>;
+    }
     function encode(obj: Partial<TaskClaim>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskClaim>): TaskClaim;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskClaim>): Generator<TaskClaimJobIdFieldEvent | TaskClaimTimestampMsFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskClaim>): Generator<TaskClaimJobIdFieldEvent | TaskClaimTimestampMsFieldEvent | TaskClaimBidTypeFieldEvent | TaskClaimBidPayloadFieldEvent | TaskClaimBidPublicKeyFieldEvent | TaskClaimBidSignatureFieldEvent>;
 }
 export interface Lease {
     jobId: Uint8Array<ArrayBuffer>;

@@ -1499,6 +1499,10 @@ export var TaskClaim;
                     w.uint32(16);
                     w.uint64Number(obj.timestampMs);
                 }
+                if (obj.bid != null) {
+                    w.uint32(26);
+                    Envelope.codec().encode(obj.bid, w);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
@@ -1517,6 +1521,12 @@ export var TaskClaim;
                         }
                         case 2: {
                             obj.timestampMs = reader.uint64Number();
+                            break;
+                        }
+                        case 3: {
+                            obj.bid = Envelope.codec().decode(reader, reader.uint32(), {
+                                limits: opts.limits?.bid
+                            });
                             break;
                         }
                         default: {
@@ -1543,6 +1553,12 @@ export var TaskClaim;
                                 field: `${prefix}.timestampMs`,
                                 value: reader.uint64Number()
                             };
+                            break;
+                        }
+                        case 3: {
+                            yield* Envelope.codec().stream(reader, reader.uint32(), `${prefix}.bid`, {
+                                limits: opts.limits?.bid
+                            });
                             break;
                         }
                         default: {

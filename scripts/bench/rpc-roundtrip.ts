@@ -1,6 +1,8 @@
 // 64-byte request/response round trips between two hosts in this process:
 //   openStream  one libp2p stream, length-prefixed ping-pong, many round trips
 //   newStream   callRpc: a new stream (and protocol negotiation) per request
+//   session     RpcSessions.call against serveRpc: the task protocol's client,
+//               requests on a stream it keeps open (one stream opened in all)
 //   baseline    raw node:net TCP echo on 127.0.0.1, same process, same run
 // Each figure is per round trip, in microseconds; ratios are medians over the
 // raw TCP median.
@@ -9,6 +11,7 @@ import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { silentLogger } from '../../node/log.ts'
 import { callRpc, type RpcOptions, serveRpc } from '../../node/net/rpc.ts'
+import { RpcSessions } from '../../node/net/rpc-sessions.ts'
 import { type BenchHost, connect, startHosts, stopHosts } from './lib/hosts.ts'
 import { progress, runBench } from './lib/report.ts'
 import { figures, round, summarise } from './lib/stats.ts'
@@ -19,7 +22,7 @@ const ECHO_PROTOCOL = '/pictor-bench/echo/1.0.0'
 const RPC_PROTOCOL = '/pictor-bench/rpc/1.0.0'
 const RPC_OPTIONS: RpcOptions = { maxRequestBytes: 1024, maxReplyBytes: 1024, timeoutMs: 10_000 }
 // Sized for ~1-2 s per mode on a loaded 2-core machine; the first WARMUP are dropped (JIT, buffers).
-const ROUNDS = { openStream: 3000, newStream: 1000, rawTcp: 10_000 }
+const ROUNDS = { openStream: 3000, newStream: 1000, session: 3000, rawTcp: 10_000 }
 const WARMUP_FRACTION = 0.1
 
 async function timeRounds(rounds: number, once: () => Promise<void>): Promise<number[]> {
@@ -74,6 +77,20 @@ async function newStreamRounds(client: BenchHost, server: BenchHost, request: Ui
   }
 }
 
+async function sessionRounds(client: BenchHost, server: BenchHost, request: Uint8Array): Promise<{ samples: number[]; streamsOpened: number }> {
+  const unserve = await serveRpc(server.libp2p, RPC_PROTOCOL, async (req) => req, RPC_OPTIONS, silentLogger)
+  const sessions = new RpcSessions(client.libp2p)
+  try {
+    const samples = await timeRounds(ROUNDS.session, async () => {
+      assertEcho(await sessions.call(server.libp2p.peerId, RPC_PROTOCOL, request, RPC_OPTIONS), request)
+    })
+    return { samples, streamsOpened: sessions.opened }
+  } finally {
+    sessions.close()
+    await unserve()
+  }
+}
+
 /** A TCP client that sends `request` and waits until as many bytes came back. */
 function tcpRoundTripper(socket: Socket, size: number): () => Promise<void> {
   let pending: { received: number; resolve: () => void } | undefined
@@ -123,12 +140,15 @@ await runBench(BENCH, async () => {
     const open = await openStreamRounds(client, server, request)
     progress(BENCH, `new stream per request x${ROUNDS.newStream}`)
     const fresh = await newStreamRounds(client, server, request)
+    progress(BENCH, `session (RpcSessions) x${ROUNDS.session}`)
+    const session = await sessionRounds(client, server, request)
     const rawMedian = summarise(raw).median
     return {
       bench: BENCH,
       params: { messageBytes: MESSAGE_BYTES },
       openStream: { rounds: open.length, ...figures(open, 'Us'), ratioToTcp: round(summarise(open).median / rawMedian, 1) },
       newStream: { rounds: fresh.length, ...figures(fresh, 'Us'), ratioToTcp: round(summarise(fresh).median / rawMedian, 1) },
+      session: { rounds: session.samples.length, streamsOpened: session.streamsOpened, ...figures(session.samples, 'Us'), ratioToTcp: round(summarise(session.samples).median / rawMedian, 1) },
       baseline: { rawTcp: { rounds: raw.length, ...figures(raw, 'Us') } }
     }
   } finally {

@@ -15,7 +15,8 @@ import {
   type RenderFramesRequest,
   type RenderSettings
 } from '../types.ts'
-import { BENCH_FRAME, BENCH_REFERENCE_SECONDS, BENCH_SETTINGS, benchScene } from './bench-scene.ts'
+import { BENCH_REFERENCE_SECONDS } from './bench-scene.ts'
+import { benchSecondsInChild } from './benchmark.ts'
 import { BuiltinRendererError, SceneError } from './errors.ts'
 import { MAX_SAMPLES, MAX_SCENE_BYTES } from './limits.ts'
 import { writePng } from './png.ts'
@@ -33,10 +34,12 @@ export interface BuiltinRendererOptions {
 export class BuiltinRenderer implements Renderer {
   private readonly pool: RenderPool
   private readonly log: Logger
+  private readonly threads: number
   private closed = false
 
   constructor(options: BuiltinRendererOptions) {
     this.log = options.logger
+    this.threads = options.threads
     this.pool = new RenderPool({ threads: options.threads, logger: options.logger })
   }
 
@@ -50,21 +53,13 @@ export class BuiltinRenderer implements Renderer {
   }
 
   /**
-   * 1000 x reference time / measured time. A warm-up render first starts the
-   * threads and lets the JIT optimise; the best of two timed runs then keeps
-   * a brief hiccup on a busy machine from halving the score.
+   * 1000 x reference time / measured time, measured in a child process with
+   * this renderer's threads (benchmark.ts says why), so the node keeps no
+   * render thread from it.
    */
   async benchmark(signal?: AbortSignal): Promise<number> {
     this.assertOpen()
-    const scene = benchScene()
-    const full = { x: 0, y: 0, width: BENCH_SETTINGS.width, height: BENCH_SETTINGS.height }
-    await this.pool.render(scene, BENCH_FRAME, { ...BENCH_SETTINGS, samples: 4 }, full, signal)
-    let best = Infinity
-    for (let run = 0; run < 2; run++) {
-      const start = performance.now()
-      await this.pool.render(scene, BENCH_FRAME, BENCH_SETTINGS, full, signal)
-      best = Math.min(best, (performance.now() - start) / 1000)
-    }
+    const best = await benchSecondsInChild(this.threads, signal)
     const score = Math.max(1, Math.round((1000 * BENCH_REFERENCE_SECONDS) / best))
     this.log.info('benchmark', { seconds: best, score })
     return score

@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from '../../images/sharp.ts'
 
 export async function writePng(pixels: Uint8Array, width: number, height: number, path: string, signal?: AbortSignal): Promise<void> {
+  const sharp = await loadSharp()
   const png = await sharp(pixels, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 6 })
     .toBuffer()

@@ -1,8 +1,10 @@
 // A pool of render worker threads. A region (a frame or a crop) is split into
 // row bands; idle workers take bands from one queue, so the node's event loop
-// only routes messages and copies rows. Workers are started on demand, kept
-// while the renderer lives (unref'd while idle, so a forgotten renderer does
-// not hold the process open), and terminated on abort or close().
+// only routes messages and copies rows. Workers are started on demand (the
+// first render, not the node's start), unref'd while idle (a forgotten
+// renderer does not hold the process open), terminated once the pool has
+// been idle for idleMs (each holds a V8 isolate: ~10-40 MiB), and on abort
+// or close().
 
 import { Worker } from 'node:worker_threads'
 import type { Logger } from '../../log.ts'
@@ -13,10 +15,31 @@ import type { FromWorker, ToWorker } from './worker-protocol.ts'
 
 /** Bands per thread per region: more than one evens out slow bands (sky is cheap, glass is not). */
 const BANDS_PER_THREAD = 4
+/**
+ * Threads go after this long without a band. A worker between tasks is idle
+ * for milliseconds and keeps them; one without work for this long pays
+ * ~60-80 ms per thread to start them again, once, at its next render.
+ */
+export const IDLE_THREAD_MS = 10_000
+
+/** The idle timer; tests pass one that fires on demand. */
+export interface PoolTimers {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+const REAL_TIMERS: PoolTimers = {
+  // Unref'd: an idle pool never holds the process open.
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout)
+}
 
 export interface PoolInit {
   threads: number
   logger: Logger
+  /** Default IDLE_THREAD_MS. */
+  idleMs?: number
+  timers?: PoolTimers
 }
 
 interface Job {
@@ -48,6 +71,9 @@ interface Slot {
 export class RenderPool {
   private readonly threads: number
   private readonly log: Logger
+  private readonly idleMs: number
+  private readonly timers: PoolTimers
+  private idleTimer: unknown
   private readonly slots: Slot[] = []
   private readonly queue: Band[] = []
   private readonly stopping = new Set<Promise<number>>()
@@ -59,6 +85,8 @@ export class RenderPool {
   constructor(init: PoolInit) {
     this.threads = init.threads
     this.log = init.logger
+    this.idleMs = init.idleMs ?? IDLE_THREAD_MS
+    this.timers = init.timers ?? REAL_TIMERS
   }
 
   /** Live worker threads, counting those still shutting down. */
@@ -99,6 +127,7 @@ export class RenderPool {
   /** Terminates every worker and fails whatever was in flight; resolves once all threads are gone. */
   async close(): Promise<void> {
     this.closed = true
+    this.disarmIdle()
     const err = new BuiltinRendererError('RENDERER_CLOSED', 'renderer closed during the render')
     for (const band of this.queue.splice(0)) this.fail(band.job, err)
     for (const slot of [...this.slots]) {
@@ -108,9 +137,19 @@ export class RenderPool {
     await Promise.all([...this.stopping])
   }
 
-  /** Hands queued bands to idle workers, starting workers up to the thread limit. */
+  /** Terminates the threads that have no band now; resolves once they are gone. */
+  async trimIdle(): Promise<void> {
+    this.disarmIdle()
+    const idle = this.slots.filter((s) => s.band === undefined)
+    for (const slot of idle) this.stop(slot)
+    if (idle.length > 0) this.log.debug('idle render workers stopped', { threads: idle.length })
+    await Promise.all([...this.stopping])
+  }
+
+  /** Hands queued bands to idle workers, starting workers up to the thread limit; arms the idle timer when nothing is left. */
   private pump(): void {
     if (this.closed) return
+    this.disarmIdle()
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => s.band === undefined)
       if (!slot) {
@@ -128,6 +167,18 @@ export class RenderPool {
       const region = { x: job.region.x, y: band.y0, width: job.region.width, height: band.y1 - band.y0 }
       slot.worker.postMessage({ type: 'band', bandId: band.id, sceneId: job.sceneId, frame: job.frame, settings: job.settings, region } satisfies ToWorker)
     }
+    if (this.slots.length > 0 && this.slots.every((s) => s.band === undefined)) {
+      this.idleTimer = this.timers.setTimeout(() => {
+        this.idleTimer = undefined
+        void this.trimIdle()
+      }, this.idleMs)
+    }
+  }
+
+  private disarmIdle(): void {
+    if (this.idleTimer === undefined) return
+    this.timers.clearTimeout(this.idleTimer)
+    this.idleTimer = undefined
   }
 
   private spawn(): Slot {

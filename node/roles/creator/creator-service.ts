@@ -20,28 +20,35 @@ import {
   type WorkerReputation
 } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { suiAddressOf } from '../../identity/keys.ts'
 import type { Logger } from '../../log.ts'
 import { serveRpc } from '../../net/rpc.ts'
 import type { NodeService } from '../../node.ts'
 import { OfferBook } from '../offer-book.ts'
 import { Announcer } from './announcer.ts'
-import { BidIntake } from './bid-intake.ts'
+import { admittingClaims, BidIntake } from './bid-intake.ts'
 import { noBidsOf } from './bid-watch.ts'
 import { type JobPlan, planJob } from './job-plan.ts'
 import { CheckedVerifier } from './checked-verifier.ts'
-import { type CommittedResult, committedOf, pendingOf } from './committed-result.ts'
+import { type CommittedResult, committedOf } from './committed-result.ts'
 import type { CreatorComponents } from './components.ts'
 import { disputeClosed, earlierCheckers, finishRerender, openDisputes, settleDispute } from './disputes.ts'
 import { CreatorError } from './errors.ts'
 import { acceptJob } from './job-acceptance.ts'
 import { assignOnChain, chainDraw, lockEscrow } from './job-ledger.ts'
 import type { Dispute, JobRecord } from './job-record.ts'
-import { JobStore } from './job-store.ts'
+import { type JobChange, JobStore } from './job-store.ts'
 import { LeaseExpiry } from './lease-expiry.ts'
 import { LedgerCloser } from './ledger-closer.ts'
-import { cancelJob, settleResult } from './scheduler.ts'
+import { cancelJob, type Settlement, settleResult } from './scheduler.ts'
 import { createTaskHandler } from './task-server.ts'
 import { IntegrityVerifier, type ResultOutcome, type Verifier } from './verifier.ts'
+
+/** A save of job-level fields only (job-store.ts). */
+const HEADER_ONLY: JobChange = { tasks: [] }
+
+/** A settled result changes its own task, or with a ban every task of the worker. */
+const changeOf = (settlement: Settlement, taskIndex: number): JobChange | undefined => (settlement === 'banned' ? undefined : { tasks: [taskIndex] })
 
 export interface CreatorInit {
   /** How long a lease lasts without a renewal. */
@@ -78,7 +85,7 @@ export class CreatorService implements NodeService {
     const level = init.verificationLevel ?? DEFAULT_VERIFICATION_LEVEL
     this.verifier = init.verifier ?? new CheckedVerifier(components, { integrity: new IntegrityVerifier(components.blobs), level })
     const jobs = () => this.jobs.list()
-    const save = (job: JobRecord) => this.jobs.save(job)
+    const save = (job: JobRecord, changed?: JobChange) => this.jobs.save(job, changed)
     this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
     this.expiry = new LeaseExpiry({ jobs, save, now: components.now, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job).then(() => this.closer?.close(job.id)) })
     this.bids = new BidIntake({ jobs: this.jobs, ledger: components.ledger, logger: this.log, now: components.now })
@@ -93,11 +100,13 @@ export class CreatorService implements NodeService {
       replay: new ReplayGuard(),
       leaseMs: this.leaseMs,
       job: (id) => this.jobs.get(id),
-      save: (job) => this.jobs.save(job),
-      onCommitted: (result) => void this.recordPending(result).then(() => this.verify(result)),
+      save: (job, changed) => this.jobs.save(job, changed),
+      // The pending result was saved with the commitment (task-server.ts).
+      onCommitted: (result) => void this.verify(result),
+      onSaveFailed: (job, err) => this.log.warn('lease not saved; the next save of the job writes it', { job: job.id, err }),
       beforeCommitReply: (job, task, worker) => this.assignOnLedger(job, task, worker)
     })
-    this.unhandle = await serveRpc(this.c.libp2p, TASK_PROTOCOL, handler, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.log.child('task'))
+    this.unhandle = await serveRpc(this.c.libp2p, TASK_PROTOCOL, admittingClaims(this.bids, handler), { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.log.child('task'))
     this.c.gossip.on('bids', (d) => this.bids.onBid(d))
     this.c.gossip.on('offers', (d) => this.offers.record(toHex(d.envelope.publicKey), d.envelope.payload, this.c.now()))
     this.startedMs = this.c.now()
@@ -213,7 +222,7 @@ export class CreatorService implements NodeService {
   async accept(id: string): Promise<JobRecord> {
     const decision = acceptJob(this.jobOrThrow(id), this.c.now())
     if ('refused' in decision) throw new CreatorError('NOT_ACCEPTABLE', decision.refused)
-    await this.jobs.save(decision.job)
+    await this.jobs.save(decision.job, HEADER_ONLY)
     return decision.job
   }
 
@@ -229,7 +238,7 @@ export class CreatorService implements NodeService {
     if (closed !== undefined) throw new CreatorError('DISPUTE_CLOSED', closed)
     const disputes = openDisputes(job, frames, reason, this.c.now())
     if (disputes.length === 0) throw new CreatorError('NOTHING_TO_DISPUTE', `none of frames ${frames.join(', ')} is an accepted result of job ${id}`)
-    await this.jobs.save({ ...job, disputes: [...(job.disputes ?? []), ...disputes] })
+    await this.jobs.save({ ...job, disputes: [...(job.disputes ?? []), ...disputes] }, HEADER_ONLY)
     for (const d of disputes) void this.runDispute(id, d)
     return disputes
   }
@@ -251,7 +260,8 @@ export class CreatorService implements NodeService {
       this.credit(result.worker, { verifiedFrames: 0, rejectedTasks: 1 })
     }
     if (settled.rerender) this.log.warn('dispute: no independent check, the task is rendered again by another worker', { job: id, task: d.taskIndex, reason: outcome.accepted ? '' : outcome.reason })
-    await this.jobs.save(settled.job)
+    // Upheld: the worker is banned, every task of its may change.
+    await this.jobs.save(settled.job, settled.upheld ? undefined : { tasks: [d.taskIndex] })
   }
 
   /** Reputation as this creator has seen it (drives how much of a worker's work is sampled). */
@@ -263,17 +273,14 @@ export class CreatorService implements NodeService {
   /** On a ledger the task is assigned there before the worker may commit on chain. */
   private async assignOnLedger(job: JobRecord, task: { index: number; frameStart: number; frameEnd: number; merkleRoot?: string }, worker: Uint8Array): Promise<void> {
     if (this.c.ledger === undefined || job.ledger === undefined) return
-    await assignOnChain(this.c.ledger, job.id, job.spec, task, worker, job.admitted[toHex(worker)]?.price ?? 0).catch((err) => {
+    const ledger = this.c.ledger
+    await assignOnChain(ledger, job.id, job.spec, task, worker, job.admitted[toHex(worker)]?.price ?? 0).catch(async (err) => {
+      // Assigned before a creator crash, its commitment retried since: nothing more to do on chain.
+      if (await ledger.task(job.id, task.index).then((t) => t.state !== 'open' && t.worker === suiAddressOf(worker), () => false)) return
       // A revoked task is already verified on chain: its re-render is not paid on chain (no revoke in the Move package).
       this.log.warn('on-chain assignment failed', { job: job.id, task: task.index, err })
       this.offChain.add(`${job.id}/${task.index}/${task.merkleRoot}`)
     })
-  }
-
-  private async recordPending(result: CommittedResult): Promise<void> {
-    const job = this.jobs.get(result.jobId)
-    if (job === undefined) return
-    await this.jobs.save({ ...job, pending: { ...job.pending, [result.taskIndex]: pendingOf(result) } })
   }
 
   /** On a ledger the chain draws the beacon and the checker once the worker commits there. */
@@ -300,7 +307,7 @@ export class CreatorService implements NodeService {
     if (settlement === 'requeued') this.log.warn('result could not be fetched, task requeued', where)
     if (settlement === 'banned') this.log.warn('result rejected: worker excluded from the job, its tasks requeued', where)
     this.credit(result.worker, outcome.accepted ? { verifiedFrames: result.frames.length, rejectedTasks: 0 } : { verifiedFrames: 0, rejectedTasks: settlement === 'banned' ? 1 : 0 })
-    await this.jobs.save(next)
+    await this.jobs.save(next, changeOf(settlement, result.taskIndex))
     if (settlement === 'completed') {
       this.log.info('job completed', { job: next.id })
       this.closer?.close(next.id)

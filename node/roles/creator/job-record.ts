@@ -1,6 +1,8 @@
 // The creator's persistent view of one job: everything needed to resume it
-// after a restart lives in this one JSON document (one LevelDB key per job,
-// so every update is written whole or not at all).
+// after a restart. The creator works on it as one plain object, never
+// changed in place (each update is a new object); the job store keeps it in
+// LevelDB in parts, per task, so that an update writes what changed
+// (job-layout.ts, job-store.ts), atomically.
 import type { JobSpec, TaskState } from '../../../protocol/index.ts'
 import type { RemoteRef } from '../../blobs/index.ts'
 import type { PendingResult } from './committed-result.ts'

@@ -1,23 +1,127 @@
-// The creator's jobs: held in memory, persisted in the node's LevelDB as one
-// JSON document per job (written whole or not at all). Writes of one job
-// are serialised, so a slow write never lands after a newer one, and each
-// writes the latest state.
+// The creator's jobs: held in memory, persisted in the node's LevelDB in
+// parts (job-layout.ts: a small header per job, one entry per task, the
+// signed results apart), so a change to one task writes that task, not the
+// job. The rest of the creator keeps working on whole JobRecord objects.
+//
+// Writing. save() makes the new state effective in memory at once and
+// resolves once it is durable: in LevelDB's log, which survives the
+// process being killed (as before this layout: no fsync per write). Saves
+// requested in the same tick, or while a write is in flight, go out
+// together as one batch, and a batch is atomic: a job on disk is always one
+// that was saved, never half of one. One batch is written at a time, so
+// writes land in the order they were made. A save names the tasks it
+// changed; one that names none has every task written (rare paths:
+// submission, cancellation, a banned worker). Records are never changed in
+// place (the scheduler returns new objects), which is how a task's results
+// are known to be unchanged: by reference, without serialising them.
+//
+// What must be durable before a reply (task-server.ts): a commitment's
+// reply waits for its save, which holds the committed task and its pending
+// result, the acknowledged work. A claim or a renewal is answered without
+// waiting: a lease lost in a crash costs a re-lease, no more. After a
+// restart the task is back as it was on disk (free, or under an earlier
+// expiry), so the holder's renewal or commitment is refused
+// (notLeaseHolder or leaseExpired), the worker drops the task, and the task
+// is leased again.
+//
+// Migration: jobs stored whole (one JSON document per job, the layout
+// before this one) still load; the first save of such a job writes it in
+// parts and deletes the old entry in the same batch.
+import type { BatchOperation } from 'level'
 import type { NodeDb } from '../../node.ts'
+import type { PendingResult } from './committed-result.ts'
+import { JobStoreError } from './errors.ts'
+import { assembleJob, envelopeKey, envelopePartOf, headerKey, headerOf, type JobParts, noParts, parseKey, taskKey, taskPartOf } from './job-layout.ts'
 import type { JobRecord } from './job-record.ts'
 
+/** Which tasks a save changed (the header is compared and written when it changed). */
+export interface JobChange {
+  tasks?: readonly number[]
+}
+
+interface Dirty {
+  all: boolean
+  tasks: Set<number>
+}
+
+/** A task's results as last written, by reference. */
+interface WrittenResults {
+  pending?: PendingResult
+  verified?: PendingResult
+}
+
+/** What is on disk for a job: its header as written and each task's results (tasks without results are absent). */
+interface Written {
+  header: string
+  results: Map<number, WrittenResults>
+}
+
+interface Waiters {
+  promise: Promise<void>
+  resolve(): void
+  reject(err: unknown): void
+}
+
+function waiters(): Waiters {
+  let resolve!: () => void
+  let reject!: (err: unknown) => void
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+type BatchOp = BatchOperation<NodeDb, string, unknown>
+
 export class JobStore {
-  private readonly db
+  private readonly db: NodeDb
+  private readonly parts
+  /** The layout before this one: one JSON document per job. */
+  private readonly whole
   private readonly jobs = new Map<string, JobRecord>()
-  private readonly saving = new Map<string, Promise<void>>()
+  private readonly written = new Map<string, Written>()
+  /** Jobs whose old whole-record entry is still on disk. */
+  private readonly legacy = new Set<string>()
+  private dirty = new Map<string, Dirty>()
+  /** The callers of the next batch. */
+  private next?: Waiters
+  private flushing?: Promise<void>
   private closed = false
 
   constructor(db: NodeDb) {
-    this.db = db.sublevel<string, JobRecord>('jobs', { valueEncoding: 'json' })
+    this.db = db
+    this.parts = db.sublevel<string, string>('job-parts', { valueEncoding: 'utf8' })
+    this.whole = db.sublevel<string, JobRecord>('jobs', { valueEncoding: 'json' })
   }
 
   /** Reads every stored job into memory (at start). */
   async load(): Promise<void> {
-    for await (const job of this.db.values()) this.jobs.set(job.id, job)
+    const found = new Map<string, JobParts>()
+    const headers = new Map<string, string>()
+    for await (const [key, text] of this.parts.iterator()) {
+      const at = parseKey(key)
+      if (at === undefined) continue
+      const parts = found.get(at.id) ?? found.set(at.id, noParts()).get(at.id)!
+      const value = parsed(key, text)
+      if (at.kind === 'h') {
+        parts.header = value as JobParts['header']
+        headers.set(at.id, text)
+      } else if (at.kind === 't') parts.tasks.set(at.index, value as never)
+      else parts.envelopes.set(at.index, value as never)
+    }
+    for (const [id, parts] of found) {
+      const job = assembleJob(id, parts)
+      const results = new Map<number, WrittenResults>()
+      for (const index of parts.envelopes.keys()) if (index < job.tasks.length) results.set(index, { pending: job.pending[index], verified: job.verified?.[index] })
+      this.jobs.set(id, job)
+      this.written.set(id, { header: headers.get(id)!, results })
+    }
+    for await (const [id, job] of this.whole.iterator()) {
+      this.legacy.add(id)
+      // Both layouts of one job never coexist (the migration is one batch); were they to, the parts are the newer.
+      if (!this.jobs.has(id)) this.jobs.set(id, job)
+    }
   }
 
   get(id: string): JobRecord | undefined {
@@ -33,26 +137,106 @@ export class JobStore {
     return this.list().filter((job) => job.status === 'active')
   }
 
-  /** The job's new state, effective at once in memory; resolves once it is on disk. */
-  save(job: JobRecord): Promise<void> {
+  /**
+   * The job's new state, effective at once in memory; resolves once it is
+   * durable. `changed.tasks`: the tasks it changed (every task when absent).
+   */
+  save(job: JobRecord, changed?: JobChange): Promise<void> {
     // A verification that finishes after close() must not write to the closed database.
     if (this.closed) return Promise.resolve()
     this.jobs.set(job.id, job)
-    const previous = this.saving.get(job.id) ?? Promise.resolve()
-    const next = previous.then(() => this.db.put(job.id, this.jobs.get(job.id)!))
-    // The queue goes on after a failed write (the caller sees the failure); the next write carries the latest state.
-    const queued: Promise<void> = next
-      .catch(() => {})
-      .finally(() => {
-        if (this.saving.get(job.id) === queued) this.saving.delete(job.id)
-      })
-    this.saving.set(job.id, queued)
-    return next
+    this.markDirty(job.id, changed?.tasks === undefined ? { all: true, tasks: new Set() } : { all: false, tasks: new Set(changed.tasks) })
+    this.next ??= waiters()
+    this.flushing ??= this.drain()
+    return this.next.promise
   }
 
-  /** Refuses further writes and waits for those under way. */
+  /** Refuses further writes and waits for those requested or under way. */
   async close(): Promise<void> {
     this.closed = true
-    await Promise.all(this.saving.values())
+    while (this.flushing !== undefined) await this.flushing
+  }
+
+  private markDirty(id: string, change: Dirty): void {
+    const dirty = this.dirty.get(id)
+    if (dirty === undefined) this.dirty.set(id, change)
+    else {
+      dirty.all ||= change.all
+      for (const index of change.tasks) dirty.tasks.add(index)
+    }
+  }
+
+  /** Writes batch after batch while saves keep coming; never rejects (each batch's callers hear its failure). */
+  private async drain(): Promise<void> {
+    // Saves of this same tick join the first batch.
+    await undefined
+    for (;;) {
+      const callers = this.next
+      if (callers === undefined) {
+        this.flushing = undefined
+        return
+      }
+      this.next = undefined
+      const dirty = this.dirty
+      this.dirty = new Map()
+      try {
+        await this.write(dirty)
+        callers.resolve()
+      } catch (err) {
+        // Not lost: the next save of these jobs writes them again.
+        for (const [id, change] of dirty) this.markDirty(id, change)
+        callers.reject(err)
+      }
+    }
+  }
+
+  private async write(dirty: Map<string, Dirty>): Promise<void> {
+    const ops: BatchOp[] = []
+    const onWritten: (() => void)[] = []
+    for (const [id, change] of dirty) onWritten.push(this.opsFor(id, change, ops))
+    if (ops.length > 0) await this.db.batch(ops)
+    for (const done of onWritten) done()
+  }
+
+  /** Adds the job's changed parts to `ops`; returns what to record once they are written. */
+  private opsFor(id: string, change: Dirty, ops: BatchOp[]): () => void {
+    const job = this.jobs.get(id)!
+    const known = this.written.get(id)
+    const migrating = this.legacy.has(id)
+    const put = (key: string, text: string) => ops.push({ type: 'put', sublevel: this.parts, key, value: text })
+    const header = JSON.stringify(headerOf(job))
+    if (header !== known?.header) put(headerKey(id), header)
+    const all = change.all || known === undefined || migrating
+    const indexes = all ? job.tasks.keys() : [...change.tasks].filter((i) => i >= 0 && i < job.tasks.length)
+    const results: [number, WrittenResults | undefined][] = []
+    for (const index of indexes) {
+      put(taskKey(id, index), JSON.stringify(taskPartOf(job, index)))
+      const before = known?.results.get(index)
+      const now = { pending: job.pending[index], verified: job.verified?.[index] }
+      if (known !== undefined && before?.pending === now.pending && before?.verified === now.verified) continue
+      const part = envelopePartOf(job, index)
+      if (part !== undefined) put(envelopeKey(id, index), JSON.stringify(part))
+      else if (before !== undefined) ops.push({ type: 'del', sublevel: this.parts, key: envelopeKey(id, index) })
+      results.push([index, part === undefined ? undefined : now])
+    }
+    if (migrating) ops.push({ type: 'del', sublevel: this.whole, key: id })
+    return () => {
+      const written = known ?? { header, results: new Map() }
+      written.header = header
+      for (const [index, r] of results) {
+        if (r === undefined) written.results.delete(index)
+        else written.results.set(index, r)
+      }
+      this.written.set(id, written)
+      this.legacy.delete(id)
+    }
+  }
+}
+
+function parsed(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new JobStoreError(`the node's database holds an unreadable job entry (${key.slice(0, 90)})`)
   }
 }

@@ -7,12 +7,14 @@
 // what changed.
 import type { Logger } from '../../log.ts'
 import type { JobRecord } from './job-record.ts'
+import type { JobChange } from './job-store.ts'
 import { expireJob, expireLeases } from './scheduler.ts'
 import { raiseAlerts } from './timing.ts'
 
 export interface LeaseExpiryComponents {
   jobs(): readonly JobRecord[]
-  save(job: JobRecord): Promise<void>
+  /** `changed.tasks`: the tasks that changed (job-store.ts); every task when absent. */
+  save(job: JobRecord, changed?: JobChange): Promise<void>
   now(): number
   logger: Logger
   /** A job that ended at its deadline, once saved (the creator refunds it on the ledger). */
@@ -62,8 +64,13 @@ export class LeaseExpiry {
         await this.c.save(ended)
         this.c.logger.warn('job expired at its deadline with frames undone', { job: job.id, undone: ended.tasks.filter((t) => t.status === 'cancelled').length })
         this.c.onJobExpired?.(ended)
-      } else if (next !== undefined) await this.c.save(next)
+      } else if (next !== undefined) await this.c.save(next, { tasks: changedTasks(job, next) })
     }
     return changed
   }
+}
+
+/** The tasks whose state or attempt timings differ (records are never changed in place: compared by reference). */
+export function changedTasks(before: JobRecord, after: JobRecord): number[] {
+  return after.tasks.flatMap((t, i) => (t !== before.tasks[i] || after.timings?.[i] !== before.timings?.[i] ? [i] : []))
 }

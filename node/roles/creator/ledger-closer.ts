@@ -6,11 +6,12 @@ import type { Ledger } from '../../ledger/types.ts'
 import type { Logger } from '../../log.ts'
 import { closeOnChain } from './job-ledger.ts'
 import type { JobRecord, LedgerSettlement } from './job-record.ts'
+import type { JobChange } from './job-store.ts'
 
 export interface LedgerCloserComponents {
   ledger: Ledger
   job(id: string): JobRecord | undefined
-  save(job: JobRecord): Promise<void>
+  save(job: JobRecord, changed?: JobChange): Promise<void>
   logger: Logger
   now(): number
 }
@@ -76,6 +77,7 @@ export class LedgerCloser {
     const latest = this.c.job(id)
     if (latest?.ledger === undefined || this.stopping.signal.aborted) return
     const ledger = { ...latest.ledger, settlement, ...(refunded === undefined ? {} : { refunded: String(refunded) }) }
-    await this.c.save({ ...latest, ledger })
+    // The ledger terms are job-level: no task changes.
+    await this.c.save({ ...latest, ledger }, { tasks: [] })
   }
 }

@@ -2,6 +2,15 @@
 // result commitments from workers. Every request is a signed envelope run
 // through the protocol's validators; the signer must be the connected peer,
 // so a worker can only act for itself.
+//
+// When a reply may go (job-store.ts says why): a commitment is acknowledged
+// only once the committed task and its pending result are durable, in one
+// write; a claim or a renewal is answered at once, its save following. A
+// lease lost in a creator crash costs a re-lease: after the restart the
+// holder's renewal or commitment is refused (notLeaseHolder, or
+// leaseExpired), the worker drops the task and it is leased again. A
+// commitment whose reply was lost (the creator died after the save) is
+// acknowledged when the worker sends it again: it is the task's result.
 import { randomBytes } from 'node:crypto'
 import type { Connection } from '@libp2p/interface'
 import {
@@ -17,19 +26,22 @@ import {
   validateTaskRequest
 } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
-import type { CommittedResult } from './committed-result.ts'
+import { type CommittedResult, pendingOf } from './committed-result.ts'
 import type { CreatorComponents } from './components.ts'
 import type { JobRecord } from './job-record.ts'
+import type { JobChange } from './job-store.ts'
 import { type Refusal, claimTask, commitResult, isRefusal, renewLease } from './scheduler.ts'
 
 export interface TaskServerDeps extends Pick<CreatorComponents, 'identity' | 'now'> {
   replay: ReplayGuard
   leaseMs: number
   job(id: string): JobRecord | undefined
-  /** Persists the job's new state; resolves once it is on disk. */
-  save(job: JobRecord): Promise<void>
-  /** Called after a commitment is recorded; verification runs in the background. */
+  /** Persists the job's new state (in memory at once); resolves once it is durable. */
+  save(job: JobRecord, changed: JobChange): Promise<void>
+  /** Called once a commitment and its pending result are durable; verification runs in the background. */
   onCommitted(result: CommittedResult): void
+  /** A claim's or renewal's save failed (its reply had gone): the next save of the job writes it again. */
+  onSaveFailed?(job: JobRecord, err: unknown): void
   /** Runs before a commitment is acknowledged (the on-chain assignment the worker's commit needs). */
   beforeCommitReply?(job: JobRecord, task: TaskState, worker: Uint8Array): Promise<void>
 }
@@ -44,6 +56,11 @@ const reply = (code: ReplyCodeName, reason = '', lease?: Uint8Array): Uint8Array
 function listsLeasedFrames(task: TaskState | undefined, c: ResultCommitment): boolean {
   if (task === undefined) return true
   return c.frames.length === task.frameEnd - task.frameStart + 1 && c.frames.every((f, i) => f.frame === task.frameStart + i)
+}
+
+/** This worker's commitment of this root under this lease is the task's result already (committed, or accepted since). */
+function isRecorded(task: TaskState | undefined, worker: string, c: ResultCommitment): task is TaskState {
+  return (task?.status === 'committed' || task?.status === 'verified') && task.worker === worker && task.leaseId === toHex(c.leaseId) && task.merkleRoot === toHex(c.merkleRoot)
 }
 
 export function createTaskHandler(deps: TaskServerDeps) {
@@ -62,10 +79,11 @@ export function createTaskHandler(deps: TaskServerDeps) {
       price: job.admitted[toHex(worker)]?.price ?? 0
     })
 
-  const answer = async (outcome: Scheduled, worker: Uint8Array, withLease: boolean, now: number): Promise<Uint8Array> => {
+  /** A claim or renewal: in memory at once, replied without waiting for the disk. */
+  const grant = (outcome: Scheduled, worker: Uint8Array, now: number): Uint8Array => {
     if (isRefusal(outcome)) return reply(outcome.code, outcome.reason)
-    await deps.save(outcome.job)
-    return reply('ok', '', withLease ? signLease(outcome.job, outcome.task, worker, now) : undefined)
+    deps.save(outcome.job, { tasks: [outcome.task.index] }).catch((err) => deps.onSaveFailed?.(outcome.job, err))
+    return reply('ok', '', signLease(outcome.job, outcome.task, worker, now))
   }
 
   return async (request: Uint8Array, connection: Connection): Promise<Uint8Array> => {
@@ -81,22 +99,30 @@ export function createTaskHandler(deps: TaskServerDeps) {
     const now = deps.now()
     switch (env.typeName) {
       case 'TaskClaim':
-        return answer(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs, now), env.publicKey, true, now)
+        return grant(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs, now), env.publicKey, now)
       case 'LeaseRenewal': {
         const r = env.payload
-        return answer(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, true, now)
+        return grant(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, now)
       }
       case 'ResultCommitment': {
         const c = env.payload
         const task = job.tasks[c.taskIndex]
         if (task?.leaseId === toHex(c.leaseId) && !listsLeasedFrames(task, c)) return reply('invalid', 'the commitment must list exactly the leased frames, in order')
+        if (isRecorded(task, worker, c)) {
+          // A retry of a commitment already taken (its reply was lost, e.g. to a creator crash): acknowledged once durable, checked once.
+          await deps.save(job, { tasks: [c.taskIndex] })
+          if (task.status === 'committed') await deps.beforeCommitReply?.(job, task, env.publicKey)
+          return reply('ok')
+        }
         const outcome = commitResult(job, worker, c.taskIndex, toHex(c.leaseId), toHex(c.merkleRoot), now)
-        // Saved first (answer), so nothing computed from this snapshot can overwrite later changes.
-        const answered = await answer(outcome, env.publicKey, false, now)
-        if (isRefusal(outcome)) return answered
-        await deps.beforeCommitReply?.(outcome.job, outcome.task, env.publicKey)
-        deps.onCommitted({ jobId: job.id, taskIndex: c.taskIndex, worker, workerPeer: connection.remotePeer, merkleRoot: toHex(c.merkleRoot), frames: c.frames, envelope: request })
-        return answered
+        if (isRefusal(outcome)) return reply(outcome.code, outcome.reason)
+        const result: CommittedResult = { jobId: job.id, taskIndex: c.taskIndex, worker, workerPeer: connection.remotePeer, merkleRoot: toHex(c.merkleRoot), frames: c.frames, envelope: request }
+        const committed = { ...outcome.job, pending: { ...outcome.job.pending, [c.taskIndex]: pendingOf(result) } }
+        // Saved before any await, so nothing computed from this snapshot can overwrite later changes; acknowledged once durable.
+        await deps.save(committed, { tasks: [c.taskIndex] })
+        await deps.beforeCommitReply?.(committed, outcome.task, env.publicKey)
+        deps.onCommitted(result)
+        return reply('ok')
       }
     }
   }

@@ -5,9 +5,9 @@
 // /proc files (models), lspci (any vendor, no memory). Parsers are pure and
 // tested on captured output; the probe runs each tool with a timeout and
 // treats a missing one as "nothing found".
+import { execFile } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { execa } from 'execa'
 
 export interface GpuInfo {
   /** NVIDIA, AMD, Intel, Apple, or the name's first word when unknown. */
@@ -98,10 +98,12 @@ export interface GpuProbe {
 }
 
 export const systemProbe: GpuProbe = {
-  async run(command, args) {
-    const result = await execa(command, args, { reject: false, timeout: 10_000, stdin: 'ignore', maxBuffer: 1024 * 1024 })
-    return result.exitCode === 0 ? String(result.stdout) : undefined
-  },
+  // node:child_process, not execa: this runs at every worker start, and execa's ~130 modules stayed in memory after it.
+  run: (command, args) =>
+    new Promise((resolve) => {
+      const child = execFile(command, args, { timeout: 10_000, maxBuffer: 1024 * 1024, encoding: 'utf8' }, (err, stdout) => resolve(err ? undefined : stdout))
+      child.stdin?.end()
+    }),
   list: (dir) => readdir(dir).catch(() => []),
   read: (path) => readFile(path, 'utf8').catch(() => undefined)
 }

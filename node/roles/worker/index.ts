@@ -10,8 +10,8 @@ import type { Hardware } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { HttpError } from '../../api/server.ts'
 import type { NodeContext, NodeService } from '../../node.ts'
-import { createBlenderRenderer } from '../../renderers/blender/index.ts'
 import { createBuiltinRenderer } from '../../renderers/builtin/index.ts'
+import { lazyRenderer } from '../../renderers/lazy-renderer.ts'
 import type { Renderer } from '../../renderers/types.ts'
 import { ChainCommits } from './chain-commits.ts'
 import { WorkerError } from './errors.ts'
@@ -120,7 +120,10 @@ function defaultRenderer(ctx: NodeContext): Renderer {
   // threads 0 means "the renderer's default" (cores - 1).
   const threads = ctx.config.threads > 0 ? ctx.config.threads : undefined
   const logger = ctx.logger.child('renderer')
-  if (ctx.config.renderer === 'blender') return createBlenderRenderer({ threads, logger, cacheDir: ctx.dataDir.paths.work })
+  if (ctx.config.renderer === 'blender') {
+    const cacheDir = ctx.dataDir.paths.work
+    return lazyRenderer(async () => (await import('../../renderers/blender/index.ts')).createBlenderRenderer({ threads, logger, cacheDir }))
+  }
   return createBuiltinRenderer({ threads, logger })
 }
 

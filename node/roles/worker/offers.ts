@@ -1,8 +1,12 @@
-// Worker offers: what we advertise on the `offers` topic every few seconds
-// (price, bench score, capacity), and what others advertise, which is where
-// the network's average asking price comes from.
+// Worker offers: what we advertise on the `offers` topic (price, bench
+// score, capacity), and what others advertise, which is where the network's
+// average asking price comes from. An offer goes out when what it says
+// changes (at most one a second, changes in between coalesced), to peers
+// that just joined the topic, and unchanged every OFFER_REFRESH_MS so peers
+// keep us: a busy worker's tasks no longer cost the mesh an offer each.
 import { type Hardware, LIMITS, type WorkerOffer } from '../../../protocol/index.ts'
-export { OfferBook, type OfferStats } from '../offer-book.ts'
+import { OFFER_REFRESH_MS } from '../offer-book.ts'
+export { OFFER_REFRESH_MS, OFFER_TTL_MS, OfferBook, type OfferStats } from '../offer-book.ts'
 import type { Logger } from '../../log.ts'
 import type { RendererCapabilities } from '../../renderers/types.ts'
 import { clampUtf8 } from './hardware.ts'
@@ -52,6 +56,17 @@ export function nextOfferSeq(lastSeq: number | undefined, now: number): number {
 }
 
 const SEQ_KEY = 'offer-seq'
+/**
+ * Seqs reserved per write: the store holds a ceiling no seq used so far
+ * exceeds, moved up by an hour of milliseconds whenever a seq would pass it.
+ * Seqs follow the clock, so that is one write an hour instead of one per
+ * offer; a restart starts above the ceiling, whatever the clock says.
+ */
+export const OFFER_SEQ_BLOCK = 3_600_000
+/** At most one offer this often; what changes in between goes out in the next one. */
+export const OFFER_MIN_GAP_MS = 1_000
+/** Peers that join the topic hear from us within this long, one offer for all who join meanwhile. */
+export const OFFER_JOIN_DELAY_MS = 5_000
 
 export interface OfferPublisherInit {
   /** Signs the payload as a WorkerOffer envelope. */
@@ -61,64 +76,164 @@ export interface OfferPublisherInit {
   kv: WorkerKv
   now(): number
   logger: Logger
+  /** An unchanged offer is sent again this long after the last one (default OFFER_REFRESH_MS). */
   intervalMs?: number
+  /** Default OFFER_MIN_GAP_MS. */
+  minGapMs?: number
+  /** Default OFFER_JOIN_DELAY_MS. */
+  joinDelayMs?: number
+  /** Registers a listener called when peers join the offers topic (they missed our last offer). */
+  onJoin?(listener: () => void): void
 }
 
-/** Publishes an offer at start and then every `intervalMs` (5 s), with a seq that never repeats. */
+/**
+ * Publishes an offer at start, then when what it says changes (update()),
+ * to peers that join, and as a refresh; one at a time, so seqs reach the
+ * wire in order.
+ */
 export class OfferPublisher {
   private readonly init: OfferPublisherInit
+  private readonly refreshMs: number
+  private readonly minGapMs: number
+  private readonly joinDelayMs: number
+  private running = false
+  private listening = false
+  /** When an offer is due whatever it says: the refresh, or sooner for peers that joined. */
+  private forceAtMs = Number.POSITIVE_INFINITY
+  /** When to look whether what the offer says changed (update() asked). */
+  private checkAtMs = Number.POSITIVE_INFINITY
+  /** update() calls waiting for that look (and the offer it sends, if any). */
+  private waiters: Array<() => void> = []
   private timer?: NodeJS.Timeout
+  private timerAtMs = Number.POSITIVE_INFINITY
+  private sending?: Promise<void>
+  /** What the last offer sent said, seq and timestamp aside; undefined after a failed send. */
+  private lastSaid?: string
+  private lastSentMs = Number.NEGATIVE_INFINITY
   private lastSeq?: number
-  private publishing?: Promise<void>
-  /** One more publish, asked for while one was on its way (it may carry the old price or free slots). */
-  private again?: Promise<void>
-  private stopped = false
+  /** No seq above this may be used before a higher one is stored. */
+  private reservedSeq = 0
 
   constructor(init: OfferPublisherInit) {
     this.init = init
+    this.refreshMs = init.intervalMs ?? OFFER_REFRESH_MS
+    this.minGapMs = init.minGapMs ?? OFFER_MIN_GAP_MS
+    this.joinDelayMs = init.joinDelayMs ?? OFFER_JOIN_DELAY_MS
   }
 
   async start(): Promise<void> {
-    this.stopped = false
     const stored = await this.init.kv.get(SEQ_KEY)
+    // Every seq used before is at most the stored value (a ceiling, or the last seq of older versions).
     this.lastSeq = typeof stored === 'number' && Number.isSafeInteger(stored) ? stored : undefined
-    await this.publishNow()
-    this.timer = setInterval(() => void this.publishNow(), this.init.intervalMs ?? 5_000)
-    this.timer.unref()
+    this.reservedSeq = this.lastSeq ?? 0
+    this.running = true
+    if (!this.listening && this.init.onJoin !== undefined) {
+      this.listening = true
+      this.init.onJoin(() => this.joined())
+    }
+    await this.send()
   }
 
   async stop(): Promise<void> {
-    this.stopped = true
-    clearInterval(this.timer)
+    this.running = false
+    clearTimeout(this.timer)
     this.timer = undefined
-    await this.again
-    await this.publishing
+    this.timerAtMs = this.forceAtMs = this.checkAtMs = Number.POSITIVE_INFINITY
+    for (const settle of this.waiters.splice(0)) settle()
+    while (this.sending !== undefined) await this.sending
   }
 
-  /** Never rejects: a missed offer is replaced by the next one a few seconds later. */
-  publishNow(): Promise<void> {
-    // One at a time, so seqs reach the wire in order; what changed meanwhile goes out right after.
-    if (this.publishing !== undefined) {
-      this.again ??= this.publishing.then(() => {
-        this.again = undefined
-        return this.stopped ? undefined : this.publishNow()
-      })
-      return this.again
-    }
-    this.publishing = this.publishOnce()
-      .catch((err) => this.init.logger.debug('offer not published', { err }))
-      .finally(() => {
-        this.publishing = undefined
-      })
-    return this.publishing
+  /**
+   * Something the offer says may have changed (price, free slots...). If it
+   * did, an offer goes out at once, or OFFER_MIN_GAP_MS after the last one
+   * with whatever is true then. Resolves once that is done, or at once when
+   * nothing changed. Never rejects.
+   */
+  update(): Promise<void> {
+    if (!this.running || this.said() === this.lastSaid) return Promise.resolve()
+    this.checkAtMs = Math.min(this.checkAtMs, this.lastSentMs + this.minGapMs)
+    const looked = new Promise<void>((resolve) => this.waiters.push(resolve))
+    this.arm()
+    return looked
   }
 
-  private async publishOnce(): Promise<void> {
+  private joined(): void {
+    if (!this.running) return
+    this.forceAtMs = Math.min(this.forceAtMs, this.init.now() + this.joinDelayMs)
+    this.arm()
+  }
+
+  private arm(): void {
+    const atMs = Math.min(this.forceAtMs, this.checkAtMs)
+    if (!this.running || !Number.isFinite(atMs) || atMs === this.timerAtMs) return
+    clearTimeout(this.timer)
+    this.timerAtMs = atMs
+    this.timer = setTimeout(() => void this.fire(), Math.max(0, atMs - this.init.now()))
+    this.timer.unref()
+  }
+
+  private async fire(): Promise<void> {
+    this.timer = undefined
+    this.timerAtMs = Number.POSITIVE_INFINITY
+    // The decision is taken once the wire is free, on what is true then.
+    while (this.sending !== undefined) await this.sending
+    if (!this.running) return
     const now = this.init.now()
+    const looking = now >= this.checkAtMs
+    if (now >= this.forceAtMs || (looking && this.said() !== this.lastSaid)) {
+      // This offer says everything true now: every waiting update() is answered by it.
+      this.checkAtMs = Number.POSITIVE_INFINITY
+      const waiters = this.waiters.splice(0)
+      await this.send()
+      for (const settle of waiters) settle()
+      return
+    }
+    if (looking) {
+      this.checkAtMs = Number.POSITIVE_INFINITY
+      for (const settle of this.waiters.splice(0)) settle()
+    }
+    this.arm()
+  }
+
+  /** Synchronous up to `sending`, so a second caller sees it and waits. */
+  private send(): Promise<void> {
+    this.sending = this.sendOnce().finally(() => {
+      this.sending = undefined
+      this.forceAtMs = this.lastSentMs + this.refreshMs
+      this.arm()
+    })
+    return this.sending
+  }
+
+  /** The offer as it would be sent now, seq and timestamp aside. */
+  private said(): string {
+    return JSON.stringify(buildOfferPayload(this.init.self(), 0, 0))
+  }
+
+  private async sendOnce(): Promise<void> {
+    const now = this.init.now()
+    this.lastSentMs = now
+    try {
+      const self = this.init.self()
+      this.lastSaid = JSON.stringify(buildOfferPayload(self, 0, 0))
+      const seq = await this.nextSeq(now)
+      await this.init.publish(this.init.sign(buildOfferPayload(self, seq, now)))
+    } catch (err) {
+      // The next update() sends it again; the refresh does in any case.
+      this.lastSaid = undefined
+      this.init.logger.debug('offer not published', { err })
+    }
+  }
+
+  private async nextSeq(now: number): Promise<number> {
     const seq = nextOfferSeq(this.lastSeq, now)
+    if (seq > this.reservedSeq) {
+      const ceiling = seq + OFFER_SEQ_BLOCK
+      // Stored before the seq is used, so a crash right after publishing cannot reuse it.
+      await this.init.kv.put(SEQ_KEY, ceiling)
+      this.reservedSeq = ceiling
+    }
     this.lastSeq = seq
-    // Stored before it is used, so a crash right after publishing cannot reuse it.
-    await this.init.kv.put(SEQ_KEY, seq)
-    await this.init.publish(this.init.sign(buildOfferPayload(this.init.self(), seq, now)))
+    return seq
   }
 }

@@ -3,9 +3,9 @@
 // and reads the TaskReply. Every lease that comes back is checked before we
 // spend render time on it: signed by the job's creator, for this job, for us.
 import type { PeerId } from '@libp2p/interface'
-import { bytesEqual, checkPayload, decode, type Ed25519, encode, type Envelope, type FrameResult, type Lease, LIMITS, openEnvelope, REPLY_CODES, type ReplyCodeName, signEnvelope, TASK_PROTOCOL, type TaskReply } from '../../../protocol/index.ts'
-import { callRpc } from '../../net/rpc.ts'
+import { bytesEqual, checkPayload, decode, type Ed25519, encode, Envelope, type FrameResult, type Lease, LIMITS, openEnvelope, REPLY_CODES, type ReplyCodeName, signEnvelope, TASK_PROTOCOL, type TaskReply } from '../../../protocol/index.ts'
 import type { PictorLibp2p } from '../../net/host.ts'
+import { RpcSessions } from '../../net/rpc-sessions.ts'
 import { WorkerError } from './errors.ts'
 import type { CreatorRef } from './job-table.ts'
 
@@ -28,9 +28,11 @@ export interface TaskAnswer {
 /** A claim is answered at once; a commitment only records the root (verification runs later), so 15 s is generous. */
 export const TASK_RPC_TIMEOUT_MS = 15_000
 
+/** Task RPCs over streams kept open per creator (a claim, renewal or commitment is one round trip on an open stream). */
 export function libp2pTaskRpc(libp2p: PictorLibp2p, timeoutMs = TASK_RPC_TIMEOUT_MS): TaskRpc {
-  return (peer, request) =>
-    callRpc(libp2p, peer, TASK_PROTOCOL, request, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxTaskReplyBytes, timeoutMs })
+  const sessions = new RpcSessions(libp2p)
+  const options = { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxTaskReplyBytes, timeoutMs }
+  return (peer, request) => sessions.call(peer, TASK_PROTOCOL, request, options)
 }
 
 const CODE_NAMES = new Map<number, ReplyCodeName>(Object.entries(REPLY_CODES).map(([name, code]) => [code, name as ReplyCodeName]))
@@ -51,8 +53,13 @@ export class TaskClient {
     this.init = init
   }
 
-  async claim(creator: CreatorRef, jobId: Uint8Array): Promise<TaskAnswer> {
-    const request = signEnvelope(this.init.ed, this.init.seed, 'TaskClaim', { jobId: copy(jobId), timestampMs: this.timestamp() })
+  /**
+   * `bid`: our signed Bid envelope for the job, sent along until the creator
+   * has granted us a lease, so that admission runs on it at claim time when
+   * the claim overtakes the gossip bid (SPEC R46).
+   */
+  async claim(creator: CreatorRef, jobId: Uint8Array, bid?: Uint8Array): Promise<TaskAnswer> {
+    const request = signEnvelope(this.init.ed, this.init.seed, 'TaskClaim', { jobId: copy(jobId), timestampMs: this.timestamp(), bid: bid === undefined ? undefined : Envelope.decode(bid) })
     const { code, reason, envelope } = await this.send(creator, request)
     return code === 'ok' ? { code, reason, lease: this.checkLease(creator, envelope, jobId) } : { code, reason }
   }

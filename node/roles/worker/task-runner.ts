@@ -1,10 +1,17 @@
 // One leased task from start to commitment: fetch the scene, render the
 // lease's frames in one renderFrames call (heartbeats running beside it),
-// store every frame file (in the job's format) as a blob, hash its decoded
-// pixels, and commit the Merkle
-// root to the creator. The creator later fetches the frames from our blob
-// store, so the blobs stay; only the task's scratch folder is removed.
-import { mkdir, readFile, rm } from 'node:fs/promises'
+// store every frame file (in the job's format) as a blob and hash its
+// decoded pixels, a few frames at once, and commit the Merkle root to the
+// creator. The creator later fetches the frames from our blob store, so the
+// blobs stay; only the task's scratch folder is removed. `onRendered` tells
+// the claim loop when the renderer is free, so the slot's next task can
+// render while this one is stored and committed.
+//
+// Frames are stored without fsync (`durable: false`): a frame can be
+// rendered again, and the commitment goes out only once every frame is
+// stored and readable, so a crash before it loses at most the lease.
+import { mkdirSync } from 'node:fs'
+import { readFile, rm } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
 import { remoteCopyOf } from '../../blobs/index.ts'
@@ -60,10 +67,16 @@ export interface RunTaskOptions {
   /** The worker's lifetime: aborted on stop. */
   signal: AbortSignal
   onProgress?(update: { phase: TaskPhase; framesDone: number }): void
+  /** The render is over and its frames are on disk; storing and committing follow. Not called when the render fails. */
+  onRendered?(): void
+  /** Already renewing this lease (one fetched while the slot's previous task rendered): taken over, and stopped at the end. */
+  keeper?: LeaseKeeper
 }
 
 /** Commit attempts on network errors: the render is the expensive part, a lost reply should not waste it. */
 const COMMIT_ATTEMPTS = 3
+/** Frames decoded, hashed and stored at once: enough to overlap file I/O with decoding, few enough to bound memory (one decoded frame each). */
+export const STORE_CONCURRENCY = 4
 /** setTimeout's ceiling (about 24.8 days); a deadline further off than that needs no timer (timeout_stop_s is at most 7 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1
 
@@ -80,7 +93,7 @@ export function renderCap(deadlineMs: number | undefined, nowMs: number): AbortS
 export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; announcement: JobAnnouncement; deadlineMs?: number }, lease: Lease, opts: RunTaskOptions): Promise<TaskOutcome> {
   const a = job.announcement
   const log = deps.logger
-  const keeper = new LeaseKeeper({ client: deps.client, creator: job.creator, lease, now: deps.now, logger: log, renewEveryMs: deps.renewEveryMs })
+  const keeper = opts.keeper ?? new LeaseKeeper({ client: deps.client, creator: job.creator, lease, now: deps.now, logger: log, renewEveryMs: deps.renewEveryMs })
   const signal = AbortSignal.any([opts.signal, keeper.signal])
   // Only fetching and rendering are capped: frames already rendered are still stored and committed.
   const cap = renderCap(job.deadlineMs, deps.now())
@@ -88,10 +101,13 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
   const frames = frameList(lease)
   const dir = join(deps.workDir, `${toHex(lease.jobId).slice(0, 16)}-${lease.taskIndex}-${toHex(lease.leaseId)}`)
   const progress = (phase: TaskPhase) => opts.onProgress?.({ phase, framesDone: keeper.framesDone })
-  keeper.start()
+  if (opts.keeper === undefined) keeper.start()
   try {
-    await rm(dir, { recursive: true, force: true })
-    await mkdir(dir, { recursive: true })
+    // Named after the lease id, fresh for every lease: nothing earlier can be
+    // in it. Made synchronously: the slot's previous task may be storing its
+    // frames right now, and an async mkdir would queue behind that work in
+    // the thread pool while the renderer waits.
+    mkdirSync(dir, { recursive: true })
     progress('scene')
     const scene = await deps.scenes.acquire({ id: toHex(a.sceneBlob), project: a.sceneProject, remote: remoteCopyOf(a.sceneWalrus, a.sceneSize) }, job.creator.peerId, renderSignal)
     let rendered: RenderedFrame[]
@@ -114,8 +130,9 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     }
     signal.throwIfAborted()
     keeper.framesDone = frames.length
-    progress('storing')
     const outputs = orderedOutputs(rendered, frames, dir)
+    opts.onRendered?.()
+    progress('storing')
     await deps.tamper?.apply(outputs, { jobId: a.jobId, width: a.width, height: a.height })
     const results = await storeFrames(deps, outputs, a, signal)
     const root = merkleRoot(results)
@@ -169,18 +186,46 @@ function orderedOutputs(rendered: RenderedFrame[], frames: number[], dir: string
 }
 
 async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: JobAnnouncement, signal: AbortSignal): Promise<FrameResult[]> {
-  const results: FrameResult[] = []
   const format = formatOf(a)
-  for (const out of outputs) {
+  const results = await mapSettled(outputs, STORE_CONCURRENCY, async (out): Promise<FrameResult> => {
     signal.throwIfAborted()
-    // The checker hashes decoded pixels too, so a frame that does not decode
-    // in the job's format at its exact size is our failure to find now, not theirs later.
-    const decoded = await decodeFrame(await readFile(out.path), format, { width: a.width, height: a.height })
-    // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
-    const stat = await deps.blobs.putFile(out.path, { signal, announce: false })
-    results.push({ frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size })
-  }
+    const [decoded, stat] = await Promise.all([
+      // The checker hashes decoded pixels too, so a frame that does not decode
+      // in the job's format at its exact size is our failure to find now, not theirs later.
+      readFile(out.path).then((bytes) => decodeFrame(bytes, format, { width: a.width, height: a.height })),
+      // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
+      deps.blobs.putFile(out.path, { signal, announce: false, durable: false })
+    ])
+    return { frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size }
+  })
   return await withRemoteRefs(deps, results, signal)
+}
+
+/**
+ * `fn` over `items`, at most `limit` at a time, results in item order. On
+ * the first failure no new item starts, and it rejects only once the ones
+ * running have settled: nothing of the task is still reading its folder
+ * when the runner removes it.
+ */
+async function mapSettled<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  let failed = false
+  const run = async () => {
+    while (!failed && next < items.length) {
+      const i = next++
+      try {
+        out[i] = await fn(items[i]!)
+      } catch (err) {
+        failed = true
+        throw err
+      }
+    }
+  }
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, run))
+  const failure = settled.find((r) => r.status === 'rejected')
+  if (failure !== undefined) throw failure.reason
+  return out
 }
 
 /**

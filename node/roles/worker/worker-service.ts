@@ -10,7 +10,7 @@ import type { NodeService } from '../../node.ts'
 import type { Renderer, RendererCapabilities } from '../../renderers/types.ts'
 import { cachedBenchScore } from './bench.ts'
 import { bidPayload, shouldBid } from './bidding.ts'
-import { ClaimLoops } from './claim-loop.ts'
+import { ClaimLoops, type RunHooks } from './claim-loop.ts'
 import { JobTable, type KnownJob } from './job-table.ts'
 import type { WorkerKv } from './kv.ts'
 import type { GpuInfo } from './gpus.ts'
@@ -19,14 +19,14 @@ import { OfferBook, OfferPublisher, type OfferSelf } from './offers.ts'
 import { type SceneBlobSource, SceneCache } from './scene-cache.ts'
 import { estimatedEarningsPerHour, referenceFramesPerHour, type SettingsChange, type WorkerSettings } from './settings.ts'
 import { TaskClient, type TaskRpc } from './task-client.ts'
-import { TaskLog, type TaskSnapshot } from './task-log.ts'
+import { TaskLog, type TaskRecord, type TaskSnapshot } from './task-log.ts'
 import type { FrameTamper } from './frame-tamper.ts'
 import { runTask, type TaskRunnerDeps } from './task-runner.ts'
 
 export interface WorkerComponents {
   identity: { seed: Uint8Array; publicKey: Uint8Array }
   settings: { slots: number; price: number; region: string }
-  gossip: Pick<GossipService, 'on' | 'publish'>
+  gossip: Pick<GossipService, 'on' | 'publish'> & Partial<Pick<GossipService, 'onJoin'>>
   /** Turns an envelope key into a PeerId and makes the creator's addresses dialable. */
   peers: { peerIdOf(publicKey: Uint8Array): PeerId; addAddresses(peer: PeerId, addrs: string[]): Promise<void> }
   renderer: Renderer
@@ -101,8 +101,9 @@ export class WorkerService implements NodeService {
       slots: c.settings.slots,
       jobs: this.jobs,
       client: this.client,
-      run: (job, lease, signal) => this.run(runner, job, lease, signal),
+      run: (job, lease, signal, hooks) => this.run(runner, job, lease, signal, hooks),
       rebid: (job) => void this.bid(job),
+      bidFor: (job) => this.signedBid(job),
       now: c.now,
       logger: c.logger
     })
@@ -113,7 +114,8 @@ export class WorkerService implements NodeService {
       kv: c.kv,
       now: c.now,
       logger: c.logger,
-      intervalMs: c.offerIntervalMs
+      intervalMs: c.offerIntervalMs,
+      onJoin: (listener) => c.gossip.onJoin?.('offers', listener)
     })
   }
 
@@ -189,7 +191,7 @@ export class WorkerService implements NodeService {
         job.lastBidMs = undefined
         bids.push(this.bid(job))
       }
-      await Promise.all([this.publisher.publishNow(), ...bids])
+      await Promise.all([this.publisher.update(), ...bids])
     }
     return this.settings()
   }
@@ -239,33 +241,47 @@ export class WorkerService implements NodeService {
   }
 
   private async bid(job: KnownJob): Promise<void> {
-    // The creator refuses a bid over the job's cap; after a price rise, a re-bid could be one.
-    if (job.announcement.maxPrice < this.price) return
     const now = this.c.now()
     if (job.lastBidMs !== undefined && now - job.lastBidMs < MIN_REBID_MS) return
+    const bid = this.signedBid(job)
+    if (bid === undefined) return
     job.lastBidMs = now
-    const payload = bidPayload({ jobId: job.announcement.jobId, price: this.price, benchScore: this.benchScore, slots: this.c.settings.slots, hardware: this.hardware, region: this.c.settings.region, timestampMs: now })
     try {
-      await this.c.gossip.publish('bids', signEnvelope(this.c.ed, this.c.identity.seed, 'Bid', payload))
+      await this.c.gossip.publish('bids', bid)
     } catch (err) {
       this.log.warn('bid not published', { job: job.id, err })
     }
   }
 
-  private async run(runner: TaskRunnerDeps, job: KnownJob, lease: Lease, signal: AbortSignal) {
-    const record = await this.tasks.begin(lease, job.announcement, this.c.now())
+  /** Our Bid envelope for the job, fresh (the gossip's and a claim's alike); undefined when the job's cap is under our price. */
+  private signedBid(job: KnownJob): Uint8Array | undefined {
+    // The creator refuses a bid over the job's cap; after a price rise, a re-bid could be one.
+    if (job.announcement.maxPrice < this.price) return undefined
+    const payload = bidPayload({ jobId: job.announcement.jobId, price: this.price, benchScore: this.benchScore, slots: this.c.settings.slots, hardware: this.hardware, region: this.c.settings.region, timestampMs: this.c.now() })
+    return signEnvelope(this.c.ed, this.c.identity.seed, 'Bid', payload)
+  }
+
+  private async run(runner: TaskRunnerDeps, job: KnownJob, lease: Lease, signal: AbortSignal, hooks: RunHooks) {
+    // The history record is written beside the render, not before it: the renderer starts at once.
+    let record: TaskRecord | undefined
+    const begun = this.tasks.begin(lease, job.announcement, this.c.now()).then((r) => (record = r))
     this.log.info('task leased', { job: job.id, taskIndex: lease.taskIndex, frames: `${lease.frameStart}-${lease.frameEnd}` })
-    // A slot just filled: tell the network now rather than at the next tick.
-    void this.publisher.publishNow()
+    // A slot just filled: the offer says so (debounced, and not at all if the slot frees first).
+    void this.publisher.update()
     const outcome = await runTask(runner, job, lease, {
       signal,
-      onProgress: ({ phase, framesDone }) => {
-        record.status = phase
-        record.framesDone = framesDone
+      keeper: hooks.keeper,
+      onRendered: hooks.onRendered,
+      onProgress: (update) => {
+        if (record !== undefined) {
+          record.status = update.phase
+          record.framesDone = update.framesDone
+        }
+        hooks.onProgress(update)
       }
     })
-    await this.tasks.finish(record, outcome, this.c.now())
-    void this.publisher.publishNow()
+    await this.tasks.finish(await begun, outcome, this.c.now())
+    void this.publisher.update()
     return outcome
   }
 }

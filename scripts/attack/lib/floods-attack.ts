@@ -60,7 +60,7 @@ export async function floodsAttack(options: FloodsOptions) {
     for (const h of honest) await h.dial(target, { signal: AbortSignal.timeout(10_000) })
     /** One honest fetch of the whole blob: 'ok', or why not. */
     const fetchOnce = async (h: Libp2p): Promise<string> => {
-      const o = await probeStream(h, target, BLOB_PROTOCOL, sendOnce(framed(BlobRequest.encode({ blobId, offset: 0 }))), { waitMs: FETCH_TIMEOUT_MS, dialTimeoutMs: FETCH_TIMEOUT_MS })
+      const o = await probeStream(h, target, BLOB_PROTOCOL, sendOnce(framed(BlobRequest.encode({ blobId, offset: 0 }))), { waitMs: FETCH_TIMEOUT_MS, dialTimeoutMs: FETCH_TIMEOUT_MS, wholeStream: true })
       if (o.kind !== 'answered') return o.kind === 'held' ? 'timeout' : o.kind
       if (!answeredYes('blob', o)) {
         const code = BlobHeader.decode(splitFrame(o.bytes)?.frame ?? new Uint8Array()).code

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
-import { type GossipSub, gossipsub, StrictSign } from '@libp2p/gossipsub'
+import { type GossipSub, gossipsub, StrictNoSign } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
@@ -34,8 +34,8 @@ export type GossipHost = Libp2p<{ identify: Identify; pubsub: GossipSub }>
 
 /**
  * A light gossip peer: identify and gossipsub as a pictor node runs it
- * (signed messages, message id = sha256 of the data), without the DHT, so
- * one process can run dozens of them.
+ * (messages not signed by libp2p, message id = sha256 of the data), without
+ * the DHT, so one process can run dozens of them.
  */
 export async function gossipHost(privateKey?: PrivateKey): Promise<GossipHost> {
   return createLibp2p({
@@ -48,7 +48,7 @@ export async function gossipHost(privateKey?: PrivateKey): Promise<GossipHost> {
     services: {
       identify: identify(),
       pubsub: gossipsub({
-        globalSignaturePolicy: StrictSign,
+        globalSignaturePolicy: StrictNoSign,
         allowPublishToZeroTopicPeers: true,
         emitSelf: false,
         fastMsgIdFn: (msg) => gossipMessageId(msg.data ?? new Uint8Array()),

@@ -325,7 +325,7 @@ async function malformedGossip(publisher: PictorLibp2p, envelopes: Record<string
 
 /** An honest fetch of a whole blob: the header says ok and the bytes hash to the id. */
 async function fetchWhole(host: PictorLibp2p, node: TestnetNode, id: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  const outcome = await probeStream(host, addrOf(node.addr), BLOB_PROTOCOL, sendOnce(framed(BlobRequest.encode({ blobId: id, offset: 0 }))), { waitMs: 15_000 })
+  const outcome = await probeStream(host, addrOf(node.addr), BLOB_PROTOCOL, sendOnce(framed(BlobRequest.encode({ blobId: id, offset: 0 }))), { waitMs: 15_000, wholeStream: true })
   if (!answeredYes('blob', outcome) || outcome.kind !== 'answered') return false
   const { rest } = splitFrame(outcome.bytes)!
   return createHash('sha256').update(rest).digest('hex') === Buffer.from(id).toString('hex')

@@ -1,15 +1,17 @@
 // One attack stream on a custom protocol: open it, write what the attack
 // writes (raw bytes: the caller frames them, or breaks the framing on
 // purpose), and watch how the node ends it. A node refuses a message by
-// answering with a refusal code, or by closing or resetting the stream; a
-// stream still open when the probe stops waiting was held.
+// answering with a refusal code (one whole length-prefixed reply: the
+// stream may then stay open for a next request), or by closing or resetting
+// the stream; a stream still open, unanswered, when the probe stops waiting
+// was held.
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { BLOB_CODES, CHECK_CODES, decode, REPLY_CODES } from '../../../protocol/index.ts'
 import { sleep } from './hosts.ts'
 
 export type ProbeOutcome =
-  /** The node wrote something and ended the stream; `bytes` is all it wrote. */
+  /** The node wrote a whole reply, or wrote something and ended the stream; `bytes` is what it wrote. */
   | { kind: 'answered'; bytes: Uint8Array; ms: number }
   /** Ended (closed or reset) without a byte. */
   | { kind: 'ended'; ms: number }
@@ -31,6 +33,8 @@ export interface ProbeOptions {
   /** Give up waiting for the node after this long (the outcome is then `held`). */
   waitMs: number
   dialTimeoutMs?: number
+  /** Read to the stream's end even after a whole reply (a blob transfer: the header, then the bytes). */
+  wholeStream?: boolean
 }
 
 export async function probeStream(libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId | Multiaddr, protocol: string, write: StreamWriter, options: ProbeOptions): Promise<ProbeOutcome> {
@@ -43,9 +47,13 @@ export async function probeStream(libp2p: Pick<Libp2p, 'dialProtocol'>, peer: Pe
     return { kind: 'unreachable', reason: (err as Error).message, ms: ms() }
   }
   const chunks: Uint8Array[] = []
+  // A whole length-prefixed reply ends the exchange: request/response streams stay open for the next request (node/net/rpc.ts).
   const iterated = (async () => {
     try {
-      for await (const chunk of stream) chunks.push(chunk.subarray())
+      for await (const chunk of stream) {
+        chunks.push(chunk.subarray())
+        if (!options.wholeStream && splitFrame(concatChunks(chunks)) !== undefined) return
+      }
     } catch {}
   })()
   // The iterator can miss an end that came before it attached (node/blobs/stream-io.ts): the events say so too.

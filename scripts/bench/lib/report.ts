@@ -6,6 +6,12 @@ export interface BenchResult {
   /** Present when the bench did not run; the reason in one line. */
   skipped?: string
   baseline?: Record<string, unknown>
+  /**
+   * The issue's bars for this bench's figures: a figure's dotted path in the
+   * result (`efficiency.w10`) -> `<= N` or `>= N`. The runner's summary
+   * shows each figure beside its bar (lib/summary.ts).
+   */
+  goals?: Record<string, string>
   [figure: string]: unknown
 }
 

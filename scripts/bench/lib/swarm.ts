@@ -1,17 +1,24 @@
-// Full pictor nodes (PictorNode: LevelDB, libp2p, gossip, blobs, API, role
-// services) on 127.0.0.1, all in this process, each with a fresh data dir.
-// Node 0 starts first; the others start in batches and bootstrap to nodes
-// already up: to all of them in a small swarm, to node 0 plus a few random
-// ones in a large one (a full mesh of 100 nodes would be 4,950 connections
-// on one event loop). Resolves once every node has a gossip mesh.
+// Swarms on 127.0.0.1, all in this process, started one way so their costs
+// compare: full pictor nodes (PictorNode: LevelDB, libp2p, gossip, blobs,
+// API, role services, each with a fresh data dir), or bare hosts (createHost
+// with the same libp2p services and gossip topics, nothing else) as their
+// baseline. Node 0 starts first; the others start in batches and bootstrap
+// to nodes already up: to all of them in a small swarm, to node 0 plus a few
+// random ones in a large one (a full mesh of 100 nodes would be 4,950
+// connections on one event loop). Resolves once every member has a gossip
+// mesh.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { TOPICS } from '../../../protocol/index.ts'
 import { DEFAULT_CONFIG, type NodeConfig } from '../../../node/config/config.ts'
 import type { LogLevel } from '../../../node/log.ts'
+import { createHost, type PictorLibp2p } from '../../../node/net/host.ts'
+import { identityFromSeed } from '../../../node/identity/keys.ts'
 import { PictorNode, type ServiceFactory } from '../../../node/node.ts'
 import { initDataDir, openDataDir } from '../../../node/store/data-dir.ts'
 import { sleep } from './hosts.ts'
+import { benchSeed } from './seeds.ts'
 import { randomInt } from '../../../testnet/seeded-random.ts'
 
 export interface SwarmNodeSpec {
@@ -32,16 +39,35 @@ export interface SwarmOptions {
   meshTimeoutMs?: number
 }
 
-export interface PictorSwarm {
-  nodes: PictorNode[]
-  /** How long the nodes took to start, and then to form gossip meshes. */
+/** How long a swarm took to start, then to form gossip meshes. */
+export interface SwarmTimes {
   startMs: number
   meshMs: number
   meshFormed: boolean
+}
+
+export interface PictorSwarm extends SwarmTimes {
+  nodes: PictorNode[]
   stop(): Promise<void>
 }
 
+export interface BareSwarm extends SwarmTimes {
+  hosts: PictorLibp2p[]
+  stop(): Promise<void>
+}
+
+/** How the launcher starts one member and sees it. */
+interface MemberKind<T> {
+  start(index: number, bootstrap: string[]): Promise<T>
+  libp2p(member: T): PictorLibp2p
+  /** Its gossip mesh size on each topic it subscribes. */
+  meshSizes(member: T): number[]
+}
+
+type MeshView = { getMeshPeers(topic: string): string[] }
+
 const DEFAULTS = { fullMeshUpTo: 16, extraPeers: 2, batch: 10, meshTimeoutMs: 30_000 }
+const TOPIC_IDS = Object.values(TOPICS)
 
 function logLevel(): LogLevel {
   const env = process.env.PICTOR_LOG
@@ -55,43 +81,85 @@ function bootstrapFor(index: number, addrs: readonly string[], total: number, op
   return [...picked].map((i) => addrs[i] as string)
 }
 
-export async function startPictorSwarm(specs: readonly SwarmNodeSpec[], options: SwarmOptions): Promise<PictorSwarm> {
+/** Starts `count` members (into `members`, so a caller can stop what started if this throws), then waits for their meshes. */
+async function launch<T>(kind: MemberKind<T>, count: number, members: T[], options: SwarmOptions): Promise<SwarmTimes> {
   const opts = { ...DEFAULTS, ...options }
-  const base = await mkdtemp(join(tmpdir(), 'pictor-bench-swarm-'))
-  const nodes: PictorNode[] = []
   const addrs: string[] = []
   const started = performance.now()
+  for (let first = 0; first < count; first += first === 0 ? 1 : opts.batch) {
+    // Node 0 alone first: everyone else needs its address.
+    const last = first === 0 ? 1 : Math.min(count, first + opts.batch)
+    const batch: Promise<T>[] = []
+    for (let i = first; i < last; i++) {
+      batch.push(
+        kind.start(i, bootstrapFor(i, addrs, count, opts, opts.random)).then((member) => {
+          members[i] = member
+          return member
+        })
+      )
+    }
+    const __b = performance.now(); const __c = process.cpuUsage()
+    for (const member of await Promise.all(batch)) addrs.push(`${kind.libp2p(member).getMultiaddrs()[0]}`)
+    { const c = process.cpuUsage(__c); process.stderr.write(`batch ${first}: ${Math.round(performance.now() - __b)} ms wall ${Math.round((c.user + c.system) / 1000)} ms cpu\n`) }
+  }
+  const startMs = Math.round(performance.now() - started)
+  const mesh = await waitForGossipMesh(kind, members, opts.meshTimeoutMs)
+  return { startMs, meshMs: mesh.ms, meshFormed: mesh.formed }
+}
+
+export async function startPictorSwarm(specs: readonly SwarmNodeSpec[], options: SwarmOptions): Promise<PictorSwarm> {
+  const base = await mkdtemp(join(tmpdir(), 'pictor-bench-swarm-'))
+  const nodes: PictorNode[] = []
   const stop = async () => {
     await Promise.allSettled(nodes.map((n) => n.stop()))
     await rm(base, { recursive: true, force: true })
   }
-  try {
-    const startOne = async (index: number, bootstrap: string[]): Promise<PictorNode> => {
+  const kind: MemberKind<PictorNode> = {
+    async start(index, bootstrap) {
       const dir = join(base, `n${index}`)
       await initDataDir(dir)
       const spec = specs[index] as SwarmNodeSpec
       const node = new PictorNode({
         dataDir: await openDataDir(dir),
-        config: { ...DEFAULT_CONFIG, role: spec.role, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, localTestnet: true, logLevel: logLevel(), ...opts.config },
+        config: { ...DEFAULT_CONFIG, role: spec.role, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, localTestnet: true, logLevel: logLevel(), ...options.config },
         services: spec.services
       })
+      // Kept before start() resolves: a node that fails half-way is stopped with the rest.
       nodes[index] = node
       await node.start()
       return node
-    }
-    for (let first = 0; first < specs.length; first += first === 0 ? 1 : opts.batch) {
-      // Node 0 alone first: everyone else needs its address.
-      const last = first === 0 ? 1 : Math.min(specs.length, first + opts.batch)
-      const batch: Promise<PictorNode>[] = []
-      for (let i = first; i < last; i++) batch.push(startOne(i, bootstrapFor(i, addrs, specs.length, opts, opts.random)))
-      for (const node of await Promise.all(batch)) {
-        const ctx = node.context
-        addrs.push(`${ctx.libp2p.getMultiaddrs()[0]}`)
-      }
-    }
-    const startMs = Math.round(performance.now() - started)
-    const mesh = await waitForGossipMesh(nodes, opts.meshTimeoutMs)
-    return { nodes, startMs, meshMs: mesh.ms, meshFormed: mesh.formed, stop }
+    },
+    libp2p: (node) => node.context.libp2p,
+    meshSizes: (node) => node.context.gossip.topics.map((topic) => node.context.gossip.meshPeers(topic).length)
+  }
+  try {
+    return { nodes, ...(await launch(kind, specs.length, nodes, options)), stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
+
+/** `count` bare hosts started like startPictorSwarm's nodes (same bootstrap lists, batches and topics): its baseline. */
+export async function startBareSwarm(count: number, options: SwarmOptions & { salt?: number }): Promise<BareSwarm> {
+  const hosts: PictorLibp2p[] = []
+  const stop = async () => {
+    await Promise.allSettled(hosts.map((h) => h.stop()))
+  }
+  const kind: MemberKind<PictorLibp2p> = {
+    async start(index, bootstrap) {
+      const identity = await identityFromSeed(benchSeed(index, options.salt ?? 0x62617265))
+      const host = await createHost({ privateKey: identity.privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap, localTestnet: true })
+      hosts[index] = host
+      for (const topic of TOPIC_IDS) host.services.pubsub.subscribe(topic)
+      return host
+    },
+    libp2p: (host) => host,
+    // getMeshPeers is on the implementation, not on the GossipSub interface.
+    meshSizes: (host) => TOPIC_IDS.map((topic) => (host.services.pubsub as unknown as MeshView).getMeshPeers(topic).length)
+  }
+  try {
+    return { hosts, ...(await launch(kind, count, hosts, options)), stop }
   } catch (err) {
     await stop()
     throw err
@@ -99,16 +167,15 @@ export async function startPictorSwarm(specs: readonly SwarmNodeSpec[], options:
 }
 
 /**
- * Every node has min(4, its connections) mesh peers on every topic (D_lo is 4):
+ * Every member has min(4, its connections) mesh peers on every topic (D_lo is 4):
  * before that, a message may reach only part of the swarm.
  */
-async function waitForGossipMesh(nodes: readonly PictorNode[], timeoutMs: number): Promise<{ ms: number; formed: boolean }> {
+async function waitForGossipMesh<T>(kind: MemberKind<T>, members: readonly T[], timeoutMs: number): Promise<{ ms: number; formed: boolean }> {
   const start = performance.now()
   for (;;) {
-    const formed = nodes.every((node) => {
-      const ctx = node.context
-      const want = Math.min(4, ctx.libp2p.getConnections().length)
-      return want > 0 && ctx.gossip.topics.every((topic) => ctx.gossip.meshPeers(topic).length >= want)
+    const formed = members.every((member) => {
+      const want = Math.min(4, kind.libp2p(member).getConnections().length)
+      return want > 0 && kind.meshSizes(member).every((size) => size >= want)
     })
     const ms = Math.round(performance.now() - start)
     if (formed || ms > timeoutMs) return { ms, formed }

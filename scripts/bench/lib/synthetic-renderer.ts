@@ -1,11 +1,17 @@
-// A Renderer for scheduling benchmarks: each frame takes a fixed time and
-// comes out as a tiny valid PNG of the job's exact size, so what is measured
-// is the network's bookkeeping, not ray tracing. Every frame's pixels differ
-// (seed and frame number are written into them), so each frame is its own
-// blob and the creator really fetches every one.
-import { writeFile } from 'node:fs/promises'
+// A Renderer for scheduling and per-task CPU benchmarks: each frame takes a
+// fixed time and comes out as a tiny valid PNG of the job's exact size, so
+// what is measured is the network's bookkeeping, not ray tracing. Every
+// frame's pixels differ (seed and frame number are written into them), so
+// each frame is its own blob and the creator really fetches every one.
+//
+// The renderer costs (almost) no CPU: the PNG is built by hand with
+// node:zlib (no sharp pipeline), cached per frame (SyntheticFrames, whose prime() builds
+// them all before a timed run). What CPU it still uses (encoding, the
+// synchronous file write) is timed and added to a shared meter, so a bench
+// can subtract it from the process's CPU and keep only the pipeline's cost.
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import sharp from 'sharp'
+import { crc32, deflateSync } from 'node:zlib'
 import { BUILTIN_CAPABILITIES } from '../../../node/renderers/builtin/index.ts'
 import { frameFileName, type RenderCropRequest, type RenderedFrame, type Renderer, type RendererCapabilities, type RenderFramesRequest } from '../../../node/renderers/types.ts'
 
@@ -20,9 +26,74 @@ export interface SyntheticRenderer extends Renderer {
   readonly spans: RenderSpan[]
 }
 
+export interface SyntheticRendererInit {
+  frameMs: number
+  /** PNG cache and CPU meter, shared by a run's renderers; a private one if absent. */
+  frames?: SyntheticFrames
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.alloc(12 + data.length)
+  out.writeUInt32BE(data.length, 0)
+  out.write(type, 4, 'latin1')
+  data.copy(out, 8)
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
+  return out
+}
+
+/**
+ * An 8-bit RGBA PNG of width x height, white but for its first 8 bytes of
+ * pixels: `seed` and `frame`, big-endian (so frames and jobs differ).
+ */
+export function syntheticPng(width: number, height: number, seed: number, frame: number): Buffer {
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 6, 0, 0, 0], 8) // 8 bits, RGBA, deflate, filter method 0, no interlace
+  const stride = width * 4 + 1
+  const raw = Buffer.alloc(stride * height, 0xff)
+  for (let y = 0; y < height; y++) raw[y * stride] = 0 // each row: filter type None
+  const first = Buffer.alloc(8)
+  first.writeUInt32BE(seed >>> 0, 0)
+  first.writeUInt32BE(frame >>> 0, 4)
+  // The first 8 pixel bytes, wrapping onto the next rows when a row is narrower.
+  for (let i = 0; i < Math.min(8, width * height * 4); i++) raw[Math.floor(i / (width * 4)) * stride + 1 + (i % (width * 4))] = first[i] as number
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 1 })), chunk('IEND', Buffer.alloc(0))])
+}
+
+/** The frames' PNGs, built once each, and the CPU the renderers spent on them. */
+export class SyntheticFrames {
+  private readonly pngs = new Map<string, Buffer>()
+  /** Milliseconds of CPU spent encoding and writing frames (not priming). */
+  cpuMs = 0
+
+  png(width: number, height: number, seed: number, frame: number): Buffer {
+    const key = `${width}x${height}/${seed}/${frame}`
+    let bytes = this.pngs.get(key)
+    if (bytes === undefined) {
+      bytes = syntheticPng(width, height, seed, frame)
+      this.pngs.set(key, bytes)
+    }
+    return bytes
+  }
+
+  /** Encodes these frames now, so a timed run only writes them. */
+  prime(width: number, height: number, seed: number, frames: Iterable<number>): void {
+    for (const frame of frames) this.png(width, height, seed, frame)
+  }
+
+  /** Synchronous on purpose: its wall time is then the renderer's own CPU (a write of a few hundred bytes). */
+  write(path: string, width: number, height: number, seed: number, frame: number): void {
+    const started = performance.now()
+    writeFileSync(path, this.png(width, height, seed, frame))
+    this.cpuMs += performance.now() - started
+  }
+}
+
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve()
     const timer = setTimeout(done, ms)
     function done() {
       signal?.removeEventListener('abort', abort)
@@ -35,18 +106,19 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', abort, { once: true })
   })
 
-async function encodeFrame(width: number, height: number, seed: number, frame: number): Promise<Buffer> {
-  const pixels = Buffer.alloc(width * height * 4, 0xff)
-  pixels.writeUInt32BE(seed >>> 0, 0)
-  if (pixels.length >= 8) pixels.writeUInt32BE(frame >>> 0, 4)
-  return sharp(pixels, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer()
+/** Timers may fire a fraction of a millisecond early by performance.now(): a frame never ends before its time. */
+async function sleepUntil(atMs: number, signal?: AbortSignal): Promise<void> {
+  for (let left = atMs - performance.now(); left > 0; left = atMs - performance.now()) await sleep(left, signal)
 }
 
 /**
- * `frameMs` per frame, measured from the frame's start: encoding the PNG
- * happens inside that time, so a frame never takes less than frameMs.
+ * Frame i of a call ends frameMs x (i + 1) after the call started: a late
+ * timer delays that frame, not every later one, so a task takes
+ * frames x frameMs plus one timer's lateness at most.
  */
-export function syntheticRenderer(frameMs: number): SyntheticRenderer {
+export function syntheticRenderer(init: SyntheticRendererInit): SyntheticRenderer {
+  const { frameMs } = init
+  const pngs = init.frames ?? new SyntheticFrames()
   const spans: RenderSpan[] = []
   // Claims as the built-in renderer, so jobs for `builtin` are bid on.
   const caps: RendererCapabilities = structuredClone(BUILTIN_CAPABILITIES)
@@ -60,10 +132,9 @@ export function syntheticRenderer(frameMs: number): SyntheticRenderer {
       const out: RenderedFrame[] = []
       for (const [i, frame] of request.frames.entries()) {
         request.signal?.throwIfAborted()
-        const frameStart = performance.now()
         const path = join(request.outDir, frameFileName(frame))
-        await writeFile(path, await encodeFrame(width, height, seed, frame))
-        await sleep(frameMs - (performance.now() - frameStart), request.signal)
+        pngs.write(path, width, height, seed, frame)
+        await sleepUntil(startMs + frameMs * (i + 1), request.signal)
         out.push({ frame, path })
         request.onProgress?.({ frame, framesDone: i + 1, framesTotal: request.frames.length })
       }
@@ -72,7 +143,7 @@ export function syntheticRenderer(frameMs: number): SyntheticRenderer {
     },
     async renderCrop(request: RenderCropRequest): Promise<RenderedFrame> {
       const path = join(request.outDir, frameFileName(request.frame))
-      await writeFile(path, await encodeFrame(request.crop.width, request.crop.height, request.settings.seed, request.frame))
+      pngs.write(path, request.crop.width, request.crop.height, request.settings.seed, request.frame)
       return { frame: request.frame, path }
     },
     close: async () => {}

@@ -10,13 +10,14 @@ import type { PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  BLOB_CHUNK_BYTES,
   type BlobProgress,
   BlobHashMismatchError,
   BlobNotFoundError,
   blobIdFromBytes,
   fetchBlobFromPeer
 } from '../../../node/blobs/index.ts'
-import { sendPaced } from '../../../node/blobs/stream-io.ts'
+import { MAX_BUFFERED_WRITE_BYTES, sendPaced } from '../../../node/blobs/stream-io.ts'
 import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest } from '../../../protocol/index.ts'
 import { connect, createTestNode, type TestNode, waitFor } from './nodes.ts'
 
@@ -216,7 +217,7 @@ describe('blob transfer memory bounds', () => {
     }
     expect(pauses).toBeGreaterThan(0)
     // Sender: the pacing threshold plus one chunk. Receiver: at most one yamux window (16 MiB) in flight.
-    expect(maxServerBuffer).toBeLessThanOrEqual(1024 * 1024 + 65536)
+    expect(maxServerBuffer).toBeLessThanOrEqual(MAX_BUFFERED_WRITE_BYTES + BLOB_CHUNK_BYTES)
     expect(maxClientBuffer).toBeLessThanOrEqual(16 * 1024 * 1024)
   })
 

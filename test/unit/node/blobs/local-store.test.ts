@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Level } from 'level'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
+  BLOB_CHUNK_BYTES,
   BlobHashMismatchError,
   BlobNotFoundError,
   BlobTooLargeError,
@@ -144,15 +145,16 @@ describe('LocalBlobStore', () => {
   })
 
   it('reports progress on put and get', async () => {
-    const bytes = randomBytes(200_000)
+    const size = 2 * BLOB_CHUNK_BYTES + 1000
+    const bytes = randomBytes(size)
     const puts: BlobProgress[] = []
     const { id } = await store.put(bytes, { onProgress: (p) => puts.push(p) })
-    expect(puts.at(-1)).toEqual({ bytes: 200_000, total: 200_000 })
+    expect(puts.at(-1)).toEqual({ bytes: size, total: size })
     const gets: BlobProgress[] = []
     await collect(store.get(id, { onProgress: (p) => gets.push(p) }))
-    expect(gets.length).toBeGreaterThan(1)
+    expect(gets.length).toBe(3)
     expect(gets.map((p) => p.bytes)).toEqual([...gets.map((p) => p.bytes)].sort((a, b) => a - b))
-    expect(gets.at(-1)).toEqual({ bytes: 200_000, total: 200_000 })
+    expect(gets.at(-1)).toEqual({ bytes: size, total: size })
   })
 
   it('putFile streams from a path', async () => {

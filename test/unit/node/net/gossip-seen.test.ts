@@ -142,8 +142,8 @@ describe('GossipService feeds GossipSeen', () => {
       topicValidators: validators,
       subscribe() {},
       unsubscribe() {},
-      addEventListener: (_: string, listener: (event: CustomEvent<Message>) => void) => {
-        onMessage = listener
+      addEventListener: (type: string, listener: (event: CustomEvent<Message>) => void) => {
+        if (type === 'message') onMessage = listener
       },
       removeEventListener() {},
       publish: async () => ({ recipients: [] })
@@ -152,7 +152,7 @@ describe('GossipService feeds GossipSeen', () => {
     gossip.start()
     const peer = peerIdFromString('12D3KooWGRUVh7pexz3B8qKt5BxbyKzBSHnUMxKUq3PQHJZ5ZtsB')
     const receive = async (topic: 'jobs' | 'offers', data: Uint8Array) => {
-      const message = { type: 'signed', topic: TOPICS[topic], data, from: peer } as unknown as Message
+      const message = { type: 'unsigned', topic: TOPICS[topic], data } as unknown as Message
       const result = await validators.get(TOPICS[topic])!(peer, message)
       if (result === TopicValidatorResult.Accept) onMessage!(new CustomEvent('message', { detail: message }))
       return result

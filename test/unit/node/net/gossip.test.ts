@@ -4,6 +4,7 @@ import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { describe, expect, it, vi } from 'vitest'
 import { nodeEd25519 } from '../../../../node/identity/ed25519.ts'
+import { identityFromSeed } from '../../../../node/identity/keys.ts'
 import { silentLogger } from '../../../../node/log.ts'
 import { MetricsRegistry } from '../../../../node/metrics/index.ts'
 import { GossipLimitError } from '../../../../node/net/errors.ts'
@@ -45,7 +46,7 @@ function service(penalties = new FloodPenalties({ now: () => NOW })) {
     bidLimits: { perPeer: { burst: 3, perSecond: 0 }, publish: { burst: 2, perSecond: 0 } }
   })
   gossip.start()
-  const deliver = (topic: keyof typeof TOPICS, data: Uint8Array) => validators.get(TOPICS[topic])!(PEER, { type: 'signed', topic: TOPICS[topic], data, from: PEER } as unknown as Message)
+  const deliver = (topic: keyof typeof TOPICS, data: Uint8Array) => validators.get(TOPICS[topic])!(PEER, { type: 'unsigned', topic: TOPICS[topic], data } as unknown as Message)
   return { gossip, deliver, published }
 }
 
@@ -114,5 +115,104 @@ describe('gossip service: bids', () => {
     await expect(gossip.publish('bids', bid(job.jobId, 3))).rejects.toThrow(GossipLimitError)
     expect(published).toEqual([TOPICS.bids, TOPICS.bids])
     gossip.stop()
+  })
+})
+
+/** A stand-in pubsub that also keeps GossipService's event listeners, so a test can play gossipsub's events. */
+function eventful() {
+  const validators = new Map<string, Validator>()
+  const listeners = new Map<string, (event: CustomEvent) => void>()
+  const pubsub = {
+    topicValidators: validators,
+    subscribe() {},
+    unsubscribe() {},
+    addEventListener: (type: string, listener: (event: CustomEvent) => void) => void listeners.set(type, listener),
+    removeEventListener: (type: string) => void listeners.delete(type),
+    publish: async () => ({ recipients: [] })
+  }
+  const metrics = new MetricsRegistry()
+  const gossip = new GossipService({ libp2p: { services: { pubsub } } as unknown as PictorLibp2p, ed: nodeEd25519, replay: new ReplayGuard(), now: () => NOW, metrics, logger: silentLogger })
+  gossip.start()
+  /** What gossipsub does with a message from `peer` (no libp2p signature, as StrictNoSign delivers it): validate, then emit it when accepted. */
+  const receive = async (topic: keyof typeof TOPICS, data: Uint8Array) => {
+    const message = { type: 'unsigned', topic: TOPICS[topic], data } as unknown as Message
+    const result = await validators.get(TOPICS[topic])!(PEER, message)
+    if (result === TopicValidatorResult.Accept) listeners.get('message')!(new CustomEvent('message', { detail: message }))
+    return result
+  }
+  const subscriptionChange = (subscriptions: Array<{ topic: string; subscribe: boolean }>) => listeners.get('subscription-change')!(new CustomEvent('subscription-change', { detail: { peerId: PEER, subscriptions } }))
+  const reasons = () => metrics.render().split('\n').filter((l) => l.startsWith('pictor_gossip_validation_total{'))
+  return { gossip, receive, subscriptionChange, reasons, listeners }
+}
+
+const offer = (seq: number, timestampMs = NOW) =>
+  signEnvelope(nodeEd25519, WORKER_SEED, 'WorkerOffer', {
+    renderers: [{ name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] }],
+    hardware: { cpuModel: 'test', cpuCount: 2, gpuModel: '', gpuCount: 0, ramMib: 1024, gpuVendor: '', gpuVramMib: 0 },
+    benchScore: 100,
+    price: 1000,
+    slots: 1,
+    freeSlots: 1,
+    region: 'local',
+    timestampMs,
+    seq
+  })
+
+describe('gossip service: messages libp2p does not sign', () => {
+  it('names the envelope signer as the sender, whichever peer forwarded it', async () => {
+    const { gossip, receive } = eventful()
+    const from: string[] = []
+    gossip.on('offers', (d) => void from.push(d.from.toString()))
+    expect(await receive('offers', offer(1))).toBe(TopicValidatorResult.Accept)
+    const worker = await identityFromSeed(WORKER_SEED)
+    expect(from).toEqual([worker.peerId])
+    expect(from[0]).not.toBe(PEER.toString())
+    gossip.stop()
+  })
+
+  it('rejects a forged envelope (gossipsub then charges the peer that delivered it) and delivers nothing', async () => {
+    const { gossip, receive, reasons } = eventful()
+    const heard: unknown[] = []
+    gossip.on('offers', (d) => void heard.push(d))
+    const forged = offer(1)
+    forged[forged.length - 1]! ^= 1
+    expect(await receive('offers', forged)).toBe(TopicValidatorResult.Reject)
+    expect(reasons()).toEqual(['pictor_gossip_validation_total{reason="BAD_SIGNATURE",result="REJECT",topic="offers"} 1'])
+    // The forgery took no replay slot: the genuine message still gets through.
+    expect(await receive('offers', offer(1))).toBe(TopicValidatorResult.Accept)
+    expect(heard).toHaveLength(1)
+    gossip.stop()
+  })
+
+  it("drops a replay once gossipsub's seen cache no longer has it, and an older offer after a newer one, without charging the forwarder", async () => {
+    const { gossip, receive, reasons } = eventful()
+    const seqs: number[] = []
+    gossip.on('offers', (d) => void seqs.push(d.envelope.payload.seq))
+    const first = offer(5)
+    expect(await receive('offers', first)).toBe(TopicValidatorResult.Accept)
+    // The same bytes again: gossipsub would drop them by message id for two minutes; after that, the envelope's replay guard does.
+    expect(await receive('offers', first)).toBe(TopicValidatorResult.Ignore)
+    expect(await receive('offers', offer(4))).toBe(TopicValidatorResult.Ignore)
+    expect(await receive('offers', offer(6))).toBe(TopicValidatorResult.Accept)
+    expect(seqs).toEqual([5, 6])
+    expect(reasons().sort()).toEqual([
+      'pictor_gossip_validation_total{reason="OK",result="ACCEPT",topic="offers"} 2',
+      'pictor_gossip_validation_total{reason="OLD_SEQ",result="IGNORE",topic="offers"} 1',
+      'pictor_gossip_validation_total{reason="REPLAY",result="IGNORE",topic="offers"} 1'
+    ])
+    gossip.stop()
+  })
+
+  it('tells join handlers when a peer subscribes to their topic, and nothing else', () => {
+    const { gossip, subscriptionChange, listeners } = eventful()
+    let joins = 0
+    gossip.onJoin('offers', () => joins++)
+    subscriptionChange([{ topic: TOPICS.jobs, subscribe: true }])
+    subscriptionChange([{ topic: TOPICS.offers, subscribe: false }])
+    expect(joins).toBe(0)
+    subscriptionChange([{ topic: TOPICS.jobs, subscribe: true }, { topic: TOPICS.offers, subscribe: true }])
+    expect(joins).toBe(1)
+    gossip.stop()
+    expect(listeners.size).toBe(0)
   })
 })

@@ -7,7 +7,7 @@ import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import sharp from 'sharp'
-import { announcementOf, encode, Envelope, type JobAnnouncement, type Lease, type LeaseRenewal, openEnvelope, REPLY_CODES, type ReplyCodeName, type ResultCommitment, signEnvelope, validateJobSpec } from '../../../../../protocol/index.ts'
+import { announcementOf, encode, Envelope, type JobAnnouncement, type Lease, type LeaseRenewal, openEnvelope, REPLY_CODES, type ReplyCodeName, type ResultCommitment, signEnvelope, type TaskClaim, validateJobSpec } from '../../../../../protocol/index.ts'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { silentLogger } from '../../../../../node/log.ts'
 import type { CreatorRef } from '../../../../../node/roles/worker/job-table.ts'
@@ -56,6 +56,8 @@ export class FakeCreator {
   readonly renewals: LeaseRenewal[] = []
   readonly commitments: { payload: ResultCommitment; signer: Uint8Array }[] = []
   claims = 0
+  /** The Bid envelope each claim carried (SPEC R46), in order. */
+  readonly claimBids: (Envelope | undefined)[] = []
   onClaim: () => ReplyCodeName | { code: ReplyCodeName; lease?: Lease } = () => 'noTask'
   onRenew: Handler<LeaseRenewal> = () => ({ code: 'ok', lease: this.current === undefined ? undefined : { ...this.current, issuedMs: Date.now(), expiresMs: Date.now() + 60_000 } })
   onCommit: Handler<ResultCommitment> = () => 'ok'
@@ -81,6 +83,7 @@ export class FakeCreator {
     let answer: ReturnType<Handler<unknown>>
     if (env.typeName === 'TaskClaim') {
       this.claims++
+      this.claimBids.push((env.payload as TaskClaim).bid)
       answer = this.onClaim()
     } else if (env.typeName === 'LeaseRenewal') {
       this.renewals.push(env.payload as LeaseRenewal)

@@ -1,7 +1,19 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LIMITS, openEnvelope, ReplayGuard, signEnvelope, validateGossip, type WorkerOffer } from '../../../../../protocol/index.ts'
 import { memoryKv } from '../../../../../node/roles/worker/kv.ts'
-import { buildOfferPayload, nextOfferSeq, OfferBook, OfferPublisher, type OfferSelf } from '../../../../../node/roles/worker/offers.ts'
+import {
+  buildOfferPayload,
+  nextOfferSeq,
+  OFFER_JOIN_DELAY_MS,
+  OFFER_MIN_GAP_MS,
+  OFFER_REFRESH_MS,
+  OFFER_SEQ_BLOCK,
+  OFFER_TTL_MS,
+  OfferBook,
+  OfferPublisher,
+  type OfferPublisherInit,
+  type OfferSelf
+} from '../../../../../node/roles/worker/offers.ts'
 import { ed, logger, seedOf } from './fakes.ts'
 
 const self: OfferSelf = {
@@ -59,56 +71,217 @@ describe('offer seq', () => {
     expect(nextOfferSeq(1000, 1000)).toBe(1001)
     expect(nextOfferSeq(5000, 1000)).toBe(5001)
   })
-
-  it('is persisted by the publisher and never repeats after a restart', async () => {
-    const kv = memoryKv()
-    const published: Uint8Array[] = []
-    const make = () =>
-      new OfferPublisher({ sign: (o) => signEnvelope(ed, seedOf(1), 'WorkerOffer', o), publish: async (b) => published.push(b), self: () => self, kv, now: () => 1000, logger, intervalMs: 60_000 })
-    const first = make()
-    await first.start()
-    await first.publishNow()
-    await first.stop()
-    const second = make()
-    await second.start()
-    await second.stop()
-    const guard = new ReplayGuard()
-    // Each offer must pass the seq replay guard in order: strictly increasing.
-    const actions = published.map((b) => validateGossip('offers', b, { nowMs: 1000, ed, replay: guard }).action)
-    expect(actions).toEqual(['ACCEPT', 'ACCEPT', 'ACCEPT'])
-    expect(kv.data.get('offer-seq')).toBe(1002)
-  })
 })
 
+const T0 = 1_700_000_000_000
+
+/** A publisher on vitest's fake clock (now() is the faked Date.now()), recording what it sends and every store write. */
+function harness(kv = memoryKv(), over: Partial<OfferPublisherInit> = {}) {
+  let current: OfferSelf = { ...self }
+  const sent: WorkerOffer[] = []
+  const writes: unknown[] = []
+  const joins: Array<() => void> = []
+  const publisher = new OfferPublisher({
+    sign: (o) => signEnvelope(ed, seedOf(1), 'WorkerOffer', o),
+    publish: async (bytes) => void sent.push(openEnvelope(ed, bytes).payload as WorkerOffer),
+    self: () => current,
+    kv: {
+      ...kv,
+      put: async (key, value) => {
+        writes.push(value)
+        await kv.put(key, value)
+      }
+    },
+    now: () => Date.now(),
+    logger,
+    onJoin: (listener) => void joins.push(listener),
+    ...over
+  })
+  return {
+    publisher,
+    sent,
+    writes,
+    set: (change: Partial<OfferSelf>) => {
+      current = { ...current, ...change }
+    },
+    join: () => {
+      for (const listener of joins) listener()
+    }
+  }
+}
+
 describe('OfferPublisher', () => {
-  it('publishes once more after an offer in flight when something changed meanwhile, and not after stop', async () => {
-    const sent: number[] = []
-    let release: () => void = () => {}
-    let current = { ...self }
-    const publisher = new OfferPublisher({
-      sign: (o) => signEnvelope(ed, seedOf(1), 'WorkerOffer', o),
-      publish: async (bytes) => {
-        sent.push((openEnvelope(ed, bytes).payload as WorkerOffer).price)
-        // The first offer after start stays on the wire until released.
-        if (sent.length === 2) await new Promise<void>((resolve) => (release = resolve))
-      },
-      self: () => current,
-      kv: memoryKv(),
-      now: () => 1000,
-      logger,
-      intervalMs: 60_000
-    })
+  beforeEach(() => void vi.useFakeTimers({ now: T0 }))
+  afterEach(() => void vi.useRealTimers())
+  const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms)
+
+  it('offers once at start, then nothing while what it says is unchanged but a refresh every OFFER_REFRESH_MS', async () => {
+    const { publisher, sent } = harness()
     await publisher.start()
-    const inFlight = publisher.publishNow()
-    await new Promise((r) => setImmediate(r))
-    current = { ...self, price: 900 }
-    // Two asks while one is on its way: one more offer, carrying the new price.
-    const next = [publisher.publishNow(), publisher.publishNow()]
-    release()
-    await Promise.all([inFlight, ...next])
-    expect(sent).toEqual([1500, 1500, 900])
+    expect(sent).toHaveLength(1)
+    for (let i = 0; i < 10; i++) await publisher.update()
+    await advance(OFFER_REFRESH_MS - 1)
+    expect(sent).toHaveLength(1)
+    await advance(1)
+    expect(sent).toHaveLength(2)
+    await advance(2 * OFFER_REFRESH_MS)
+    expect(sent.map((o) => o.timestampMs - T0)).toEqual([0, OFFER_REFRESH_MS, 2 * OFFER_REFRESH_MS, 3 * OFFER_REFRESH_MS])
+    expect(sent.map((o) => o.freeSlots)).toEqual([3, 3, 3, 3])
+    // Refreshed well before peers forget the offer.
+    expect(OFFER_REFRESH_MS).toBeLessThanOrEqual(OFFER_TTL_MS / 3)
     await publisher.stop()
+  })
+
+  it('coalesces changes into one offer per OFFER_MIN_GAP_MS carrying the latest values', async () => {
+    const { publisher, sent, set } = harness()
+    await publisher.start()
+    await advance(100)
+    set({ freeSlots: 2 })
+    void publisher.update()
+    set({ freeSlots: 1 })
+    void publisher.update()
+    set({ price: 900 })
+    void publisher.update()
+    await advance(OFFER_MIN_GAP_MS - 101)
+    expect(sent).toHaveLength(1)
+    await advance(1)
+    expect(sent).toHaveLength(2)
+    expect(sent[1]).toMatchObject({ freeSlots: 1, price: 900, timestampMs: T0 + OFFER_MIN_GAP_MS })
+    // A change right after an offer waits out the gap; one long after goes at once.
+    set({ freeSlots: 0 })
+    void publisher.update()
+    await advance(OFFER_MIN_GAP_MS - 1)
+    expect(sent).toHaveLength(2)
+    await advance(1)
+    expect(sent.map((o) => o.freeSlots)).toEqual([3, 1, 0])
+    await advance(5_000)
+    set({ freeSlots: 3 })
+    void publisher.update()
+    await advance(0)
+    expect(sent.map((o) => o.timestampMs - T0)).toEqual([0, OFFER_MIN_GAP_MS, 2 * OFFER_MIN_GAP_MS, 2 * OFFER_MIN_GAP_MS + 5_000])
+    await publisher.stop()
+  })
+
+  it('sends nothing for a change undone before its offer was due (a slot taken and freed in between)', async () => {
+    const { publisher, sent, set } = harness()
+    await publisher.start()
+    await advance(200)
+    set({ freeSlots: 2 })
+    void publisher.update()
+    set({ freeSlots: 3 })
+    void publisher.update()
+    await advance(OFFER_MIN_GAP_MS)
+    expect(sent).toHaveLength(1)
+    // The refresh is still due at its time.
+    await advance(OFFER_REFRESH_MS - OFFER_MIN_GAP_MS - 200)
+    expect(sent).toHaveLength(2)
+    await publisher.stop()
+  })
+
+  it('resolves update() once the offer carrying the change is out', async () => {
+    const { publisher, sent, set } = harness()
+    await publisher.start()
+    set({ price: 900 })
+    let out = false
+    const update = publisher.update().then(() => (out = true))
+    await advance(OFFER_MIN_GAP_MS - 1)
+    expect(out).toBe(false)
+    await advance(1)
+    await update
+    expect(sent.at(-1)!.price).toBe(900)
+    // Nothing changed: nothing to wait for.
+    await publisher.update()
+    expect(sent).toHaveLength(2)
+    await publisher.stop()
+  })
+
+  it('answers peers joining the topic with one offer within OFFER_JOIN_DELAY_MS, however many join', async () => {
+    const { publisher, sent, join } = harness()
+    await publisher.start()
+    await advance(10_000)
+    for (let i = 0; i < 5; i++) {
+      join()
+      await advance(400)
+    }
+    expect(sent).toHaveLength(1)
+    await advance(OFFER_JOIN_DELAY_MS - 2_000)
+    expect(sent.map((o) => o.timestampMs - T0)).toEqual([0, 10_000 + OFFER_JOIN_DELAY_MS])
+    // The refresh counts from that offer.
+    await advance(OFFER_REFRESH_MS - 1)
+    expect(sent).toHaveLength(2)
+    await advance(1)
     expect(sent).toHaveLength(3)
+    await publisher.stop()
+  })
+
+  it('keeps one offer on the wire at a time, in seq order, and sends nothing after stop', async () => {
+    let release = () => {}
+    const blocked: WorkerOffer[] = []
+    const h = harness(memoryKv(), {
+      publish: async (bytes) => {
+        const offer = openEnvelope(ed, bytes).payload as WorkerOffer
+        blocked.push(offer)
+        // The second offer stays on the wire until released.
+        if (blocked.length === 2) await new Promise<void>((resolve) => (release = resolve))
+      }
+    })
+    await h.publisher.start()
+    h.set({ price: 900 })
+    void h.publisher.update()
+    await advance(OFFER_MIN_GAP_MS)
+    expect(blocked.map((o) => o.price)).toEqual([1500, 900])
+    h.set({ price: 800 })
+    const third = h.publisher.update()
+    await advance(5 * OFFER_MIN_GAP_MS)
+    expect(blocked).toHaveLength(2)
+    release()
+    await advance(0)
+    await third
+    expect(blocked.map((o) => o.price)).toEqual([1500, 900, 800])
+    expect(blocked.map((o) => o.seq)).toEqual([...blocked.map((o) => o.seq)].sort((a, b) => a - b))
+    h.set({ price: 700 })
+    const late = h.publisher.update()
+    await h.publisher.stop()
+    await late
+    await advance(2 * OFFER_REFRESH_MS)
+    expect(blocked).toHaveLength(3)
+  })
+
+  it('keeps seq rising across restarts and a clock stepped back, with one store write per OFFER_SEQ_BLOCK, not per offer', async () => {
+    const kv = memoryKv()
+    const first = harness(kv)
+    await first.publisher.start()
+    for (let i = 0; i < 50; i++) {
+      first.set({ freeSlots: i % 4 })
+      void first.publisher.update()
+      await advance(OFFER_MIN_GAP_MS)
+    }
+    await first.publisher.stop()
+    expect(first.sent).toHaveLength(51)
+    expect(first.writes).toEqual([T0 + OFFER_SEQ_BLOCK])
+    // Restarted with the clock ten minutes back: above every seq used before, still one write.
+    vi.setSystemTime(T0 - 600_000)
+    const second = harness(kv)
+    await second.publisher.start()
+    await second.publisher.stop()
+    expect(second.writes).toEqual([T0 + OFFER_SEQ_BLOCK + 1 + OFFER_SEQ_BLOCK])
+    const offers = [...first.sent, ...second.sent]
+    const seqs = offers.map((o) => o.seq)
+    for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!)
+    // Peers' replay guards take every one of them, in order.
+    const guard = new ReplayGuard()
+    const actions = offers.map((o) => validateGossip('offers', signEnvelope(ed, seedOf(1), 'WorkerOffer', o), { nowMs: o.timestampMs, ed, replay: guard }).action)
+    expect(new Set(actions)).toEqual(new Set(['ACCEPT']))
+  })
+
+  it('takes the last seq an older version stored as its floor', async () => {
+    const kv = memoryKv()
+    kv.data.set('offer-seq', T0 + 5)
+    const { publisher, sent, writes } = harness(kv)
+    await publisher.start()
+    await publisher.stop()
+    expect(sent[0]!.seq).toBe(T0 + 6)
+    expect(writes).toEqual([T0 + 6 + OFFER_SEQ_BLOCK])
   })
 })
 

@@ -1,0 +1,132 @@
+// CPU per task beyond the render, creator and worker together: one job of
+// short synthetic frames (FRAME_MS each, 4 frames of 16x16 per task) over
+// W = 1, 10, 50 workers, all nodes in this process (lib/synthetic-job.ts).
+// The synthetic renderer costs almost nothing (its PNGs are built before
+// the run; the write it still does is timed and subtracted), so process CPU
+// per task is what the pipeline costs: gossip, claim / commit RPCs, job
+// storage, blob store and transfer, the creator's verification. Goals:
+// <= 10 ms at W = 1, and no growth with W up to 50.
+//
+// cpuMsPerTask is read in the steady part of the run: process CPU between
+// the acceptance of the first tenth of the results and the last acceptance,
+// over the results accepted in between (start-up, admission and the tail
+// are left out; a run cut at its cap is measured the same way).
+// cpuMsPerTaskWholeRun is submit -> end over all accepted results. The idle
+// swarm's own CPU, measured before submission, is reported beside it: it is
+// part of each figure, and how much of it per task is idleCpuMsPerTask.
+//
+// `node scripts/bench/task-cpu.ts [--frames N] [--frame-ms N] [W ...]`.
+import { parseArgs } from 'node:util'
+import { tolerateKnownFaults } from './lib/known-faults.ts'
+import { progress, runBench } from './lib/report.ts'
+import { round } from './lib/stats.ts'
+import { type CpuSample, runSyntheticJob, type SyntheticJobRun } from './lib/synthetic-job.ts'
+
+const BENCH = 'task-cpu'
+const FRAMES_PER_TASK = 4
+const SIZE = 16
+const IDLE_MS = 2_000
+/** The steady window starts once this share of the results were accepted. */
+const WARMUP_SHARE = 0.1
+/** Fewer results than this in the window give no figure. */
+const MIN_WINDOW_TASKS = 5
+
+const { values: flags, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  options: { frames: { type: 'string' }, 'frame-ms': { type: 'string' } },
+  allowPositionals: true,
+  strict: true
+})
+const FRAME_MS = Number(flags['frame-ms'] ?? 5)
+const FRAMES = Number(flags.frames ?? 1000)
+const WORKER_COUNTS = positionals.length > 0 ? positionals.map(Number) : [1, 10, 50]
+/** W = 1 at ~10 ms per task beyond a 20 ms render ends in ~8 s; larger swarms are cut here... */
+const CAP_W1_MS = 30_000
+const CAP_MS = 20_000
+/** ...unless fewer results than this were accepted by then: then they run on until there are, or this long. */
+const MIN_TASKS = 25
+const MAX_MS = 60_000
+
+/** Process CPU less the renderers', per accepted result, between two samples. */
+function window(samples: readonly CpuSample[]) {
+  const first = samples[Math.max(0, Math.ceil(samples.length * WARMUP_SHARE) - 1)]
+  const last = samples.at(-1)
+  if (first === undefined || last === undefined || last.accepted - first.accepted < MIN_WINDOW_TASKS) return undefined
+  const tasks = last.accepted - first.accepted
+  return {
+    tasks,
+    ms: last.atMs - first.atMs,
+    cpuMsPerTask: (last.cpuMs - first.cpuMs - (last.rendererCpuMs - first.rendererCpuMs)) / tasks,
+    rendererCpuMsPerTask: (last.rendererCpuMs - first.rendererCpuMs) / tasks
+  }
+}
+
+function summariseRun(r: SyntheticJobRun) {
+  const steady = window(r.cpuSamples)
+  return {
+    workers: r.workers,
+    tasks: r.tasks,
+    completed: r.completed,
+    verifiedTasks: r.verifiedTasks,
+    elapsedMs: r.elapsedMs,
+    /** Steady window: process CPU (less the renderers') per accepted result. */
+    cpuMsPerTask: steady === undefined ? null : round(steady.cpuMsPerTask, 2),
+    windowTasks: steady?.tasks ?? 0,
+    tasksPerS: steady === undefined ? null : round((steady.tasks / steady.ms) * 1000, 1),
+    /** Submit -> end, over every accepted result. */
+    cpuMsPerTaskWholeRun: r.verifiedTasks === 0 ? null : round((r.cpuMs - r.rendererCpuMs) / r.verifiedTasks, 2),
+    /** What the idle swarm would have spent per task in the window anyway. */
+    idleCpuMsPerTask: steady === undefined || r.idleCpuCores === null ? null : round((r.idleCpuCores * steady.ms) / steady.tasks, 2),
+    idleCpuCores: r.idleCpuCores === null ? null : round(r.idleCpuCores, 3),
+    /** The synthetic renderers' own CPU per task, already subtracted above. */
+    rendererCpuMsPerTask: steady === undefined ? null : round(steady.rendererCpuMsPerTask, 3),
+    cpuCores: round(r.cpuMs / r.elapsedMs, 2),
+    eventLoopUtilization: round(r.eventLoopUtilization, 3),
+    nodesStartMs: r.nodesStartMs
+  }
+}
+
+await runBench(BENCH, async () => {
+  const runs: ReturnType<typeof summariseRun>[] = []
+  const faults = tolerateKnownFaults()
+  try {
+    for (const workers of WORKER_COUNTS) {
+      const run = await runSyntheticJob({
+        bench: BENCH,
+        workers,
+        frameMs: FRAME_MS,
+        frames: FRAMES,
+        framesPerTask: FRAMES_PER_TASK,
+        size: SIZE,
+        seed: 0xc9a + workers,
+        capMs: workers === 1 ? CAP_W1_MS : CAP_MS,
+        minVerified: MIN_TASKS,
+        maxMs: MAX_MS,
+        idleMs: IDLE_MS
+      })
+      const summary = summariseRun(run)
+      progress(
+        BENCH,
+        `W=${workers}: ${run.completed ? 'completed' : 'cut'} after ${run.elapsedMs} ms at ${run.verifiedTasks}/${run.tasks} tasks; ${summary.cpuMsPerTask} ms CPU per task (whole run ${summary.cpuMsPerTaskWholeRun}), idle swarm ${summary.idleCpuCores} cores`
+      )
+      runs.push(summary)
+    }
+  } finally {
+    faults.dispose()
+  }
+  const byW = <T>(pick: (r: ReturnType<typeof summariseRun>) => T) => Object.fromEntries(runs.map((r) => [`w${r.workers}`, pick(r)]))
+  const w1 = runs.find((r) => r.workers === 1)?.cpuMsPerTask
+  return {
+    bench: BENCH,
+    params: { frameMs: FRAME_MS, frames: FRAMES, framesPerTask: FRAMES_PER_TASK, size: `${SIZE}x${SIZE}`, slotsPerWorker: 1, workerCounts: WORKER_COUNTS, capMs: { w1: CAP_W1_MS, other: CAP_MS, untilTasks: MIN_TASKS, atMost: MAX_MS }, warmupShare: WARMUP_SHARE },
+    /** Process CPU per task beyond the render, steady window, per worker count. */
+    cpuMsPerTask: byW((r) => r.cpuMsPerTask),
+    /** Each worker count's cpuMsPerTask over W = 1's. */
+    growthOverW1: byW((r) => (r.cpuMsPerTask === null || w1 === undefined || w1 === null ? null : round(r.cpuMsPerTask / w1, 2))),
+    runs,
+    /** Node faults survived (lib/known-faults.ts); each would have crashed the process. */
+    knownFaults: faults.counts,
+    goals: { 'cpuMsPerTask.w1': '<= 10', 'growthOverW1.w10': '<= 1.1', 'growthOverW1.w50': '<= 1.1' },
+    baseline: { rendererCpuMsPerTask: byW((r) => r.rendererCpuMsPerTask), idleCpuCores: byW((r) => r.idleCpuCores) }
+  }
+})

@@ -1,0 +1,35 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { assembleJob, envelopeKey, envelopePartOf, headerKey, headerOf, noParts, parseKey, taskKey, taskPartOf } from '../../../../../node/roles/creator/job-layout.ts'
+import { newJob, W1, W2, withVerifiedTask } from './fixtures.ts'
+
+const jobId = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex'))
+
+describe('creator job layout', () => {
+  it('names each part by a key that reads back as the same job, kind and task', () => {
+    fc.assert(
+      fc.property(jobId, fc.nat(99_999_999), (id, index) => {
+        expect(parseKey(headerKey(id))).toEqual({ id, kind: 'h', index: -1 })
+        expect(parseKey(taskKey(id, index))).toEqual({ id, kind: 't', index })
+        expect(parseKey(envelopeKey(id, index))).toEqual({ id, kind: 'e', index })
+      })
+    )
+    for (const odd of ['', 'abc', 'abc/x', 'abc/t', 'abc/t/-1', 'abc/t/1/2', 'abc/h/1', '/h', 'abc/e/1e3']) expect(parseKey(odd), odd).toBeUndefined()
+  })
+
+  it('splits a job into parts that put it back together, each frame with the task whose range holds it', () => {
+    const job = { ...withVerifiedTask(withVerifiedTask(newJob(7, 3), W1), W2, 'ee'.repeat(32)), verified: undefined, timings: undefined }
+    const parts = noParts()
+    parts.header = headerOf(job)
+    for (const task of job.tasks) {
+      parts.tasks.set(task.index, taskPartOf(job, task.index))
+      const results = envelopePartOf(job, task.index)
+      if (results !== undefined) parts.envelopes.set(task.index, results)
+    }
+    expect(Object.keys(taskPartOf(job, 1).frames ?? {})).toEqual(['4', '5', '6'])
+    expect(taskPartOf(job, 2).frames).toBeUndefined()
+    expect(assembleJob(job.id, parts)).toEqual(job)
+    // The optional maps come back absent, not empty.
+    expect('verified' in assembleJob(job.id, parts)).toBe(false)
+  })
+})
