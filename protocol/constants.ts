@@ -17,11 +17,11 @@ export const BLOB_PROTOCOL = protocolId('blob', '1.0.0')
 export const CHECK_PROTOCOL = protocolId('check', '1.0.0')
 
 export const TOPICS = {
-  offers: 'pictor/offers/1',
-  jobs: 'pictor/jobs/1',
-  bids: 'pictor/bids/1',
-  notices: 'pictor/notices/1',
-  verdicts: 'pictor/verdicts/1'
+  offers: 'pictor/offers/2',
+  jobs: 'pictor/jobs/2',
+  bids: 'pictor/bids/2',
+  notices: 'pictor/notices/2',
+  verdicts: 'pictor/verdicts/2'
 } as const
 
 export type TopicName = keyof typeof TOPICS

@@ -59,7 +59,7 @@ export function checkPayload<K extends MessageTypeName>(typeName: K, payload: Me
   ;(MESSAGE_RULES[typeName] as MessageRules<K>).fields(payload, signer)
 }
 
-/** Accepts a topic key ('offers') or its wire string ('pictor/offers/1'). */
+/** Accepts a topic key ('offers') or its wire string ('pictor/offers/2'). */
 export function topicMessageType(topic: string): MessageTypeName | undefined {
   if (Object.hasOwn(TOPIC_MESSAGE_TYPE, topic)) return TOPIC_MESSAGE_TYPE[topic as TopicName]
   const key = (Object.keys(TOPICS) as TopicName[]).find((k) => TOPICS[k] === topic)

@@ -3,7 +3,7 @@
 // node, so figures are upper bounds for a real network's per-hop cost).
 //
 // Pictor's path is the real one: WorkerOffer envelopes signed with
-// signEnvelope (seq increasing per signer) published on pictor/offers/1 by
+// signEnvelope (seq increasing per signer) published on pictor/offers/2 by
 // pictor hosts (node/net/host.ts: libp2p does not sign, message id = sha256
 // of the data) and delivered through GossipService, i.e. after
 // validateGossip (decode, field rules, freshness, replay guard, Ed25519) at

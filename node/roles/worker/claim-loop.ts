@@ -312,6 +312,9 @@ export class ClaimLoops {
     if (outcome.status === 'committed') {
       job.tasksRun++
       job.failures = 0
+    } else if (outcome.status === 'failed' && outcome.creatorUnreachable === true) {
+      // The creator is away (restarting?), not failing us: try it again later, as after a failed claim.
+      job.nextClaimMs = Math.max(job.nextClaimMs, now + this.backoff.error)
     } else if (outcome.status === 'failed') {
       job.failures++
       if (job.failures >= this.backoff.maxFailures) {

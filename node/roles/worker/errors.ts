@@ -3,7 +3,7 @@
 // (a lease we cannot trust, a renderer that broke its contract).
 import { PictorError } from '../../errors.ts'
 
-export type WorkerErrorCode = 'BAD_LEASE' | 'BAD_REPLY' | 'BAD_RENDER' | 'BAD_INPUT' | 'NO_BLOB_STORE' | 'NO_RENDERER'
+export type WorkerErrorCode = 'BAD_LEASE' | 'BAD_REPLY' | 'BAD_RENDER' | 'BAD_INPUT' | 'NO_BLOB_STORE' | 'NO_RENDERER' | 'CREATOR_UNREACHABLE'
 
 export class WorkerError extends PictorError {
   declare readonly code: WorkerErrorCode

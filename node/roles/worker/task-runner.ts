@@ -61,6 +61,8 @@ export interface TaskOutcome {
   framesDone: number
   merkleRoot?: string
   frames?: FrameResult[]
+  /** failed: the creator could not be reached to commit (restarting?); says nothing about the job or this worker. */
+  creatorUnreachable?: boolean
 }
 
 export interface RunTaskOptions {
@@ -75,6 +77,8 @@ export interface RunTaskOptions {
 
 /** Commit attempts on network errors: the render is the expensive part, a lost reply should not waste it. */
 const COMMIT_ATTEMPTS = 3
+/** The longest pause between two commit attempts. */
+const COMMIT_RETRY_MAX_MS = 2_000
 /** Frames decoded, hashed and stored at once: enough to overlap file I/O with decoding, few enough to bound memory (one decoded frame each). */
 export const STORE_CONCURRENCY = 4
 /** setTimeout's ceiling (about 24.8 days); a deadline further off than that needs no timer (timeout_stop_s is at most 7 days). */
@@ -156,7 +160,9 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
       return { status: 'timedOut', code: 'jobDone', reason, framesDone: keeper.framesDone }
     }
     log.warn('task failed', { taskIndex: lease.taskIndex, err })
-    return { status: 'failed', reason: reasonOf(err), framesDone: keeper.framesDone }
+    const failed: TaskOutcome = { status: 'failed', reason: reasonOf(err), framesDone: keeper.framesDone }
+    if (err instanceof CommitUnreachableError) failed.creatorUnreachable = true
+    return failed
   } finally {
     await keeper.stop()
     await rm(dir, { recursive: true, force: true }).catch((err) => log.warn('cannot remove task folder', { dir, err }))
@@ -250,14 +256,28 @@ async function withRemoteRefs(deps: TaskRunnerDeps, results: FrameResult[], sign
   }
 }
 
+/** The commitment could not be delivered before the lease ran out: the creator is down or unreachable. */
+class CommitUnreachableError extends WorkerError {
+  constructor(cause: unknown) {
+    super('CREATOR_UNREACHABLE', `commitment not delivered before the lease ran out: ${reasonOf(cause)}`, { cause })
+  }
+}
+
+/**
+ * Sends the commitment, again on network errors (at least COMMIT_ATTEMPTS
+ * times, and on while the lease lasts: a creator restart takes seconds, and
+ * a creator acknowledges a commitment it already holds once more).
+ */
 async function commit(deps: TaskRunnerDeps, creator: CreatorRef, keeper: LeaseKeeper, results: FrameResult[], root: Uint8Array, signal: AbortSignal) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.client.commit(creator, keeper.lease, results, root)
     } catch (err) {
-      if (attempt >= COMMIT_ATTEMPTS || signal.aborted) throw err
+      const pauseMs = Math.min(COMMIT_RETRY_MAX_MS, 500 * attempt)
+      if (signal.aborted) throw err
+      if (attempt >= COMMIT_ATTEMPTS && deps.now() + pauseMs >= keeper.lease.expiresMs) throw new CommitUnreachableError(err)
       deps.logger.debug('commit failed, retrying', { attempt, err })
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+      await new Promise((resolve) => setTimeout(resolve, pauseMs))
     }
   }
 }

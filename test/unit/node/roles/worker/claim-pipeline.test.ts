@@ -211,6 +211,23 @@ describe('claim loop pipeline', () => {
     expect(t.creator.renewals.length).toBe(renewals)
   })
 
+  it('does not count a creator it could not reach to commit as the job failing here', async () => {
+    const s = setup({ backoff: { maxFailures: 1 } })
+    s.loops.start()
+    await until(() => s.tasks.length === 1)
+    s.tasks[0]!.finish({ status: 'failed', reason: 'commitment not delivered before the lease ran out', framesDone: 2, creatorUnreachable: true })
+    await settle()
+    expect(s.jobs.isForgotten('j', s.clock.now)).toBe(false)
+    // Tried again after the error backoff (30 ms here), not left for failedJobForget.
+    await until(() => {
+      s.clock.now += 10
+      s.loops.wake()
+      return s.tasks.length === 2
+    })
+    s.tasks[1]!.finish({ status: 'failed', reason: 'scene refused', framesDone: 0 })
+    await until(() => s.jobs.isForgotten('j', s.clock.now))
+  })
+
   it('does not prefetch for a job that is backed off', async () => {
     const s = setup()
     s.loops.start()
