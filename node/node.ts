@@ -137,7 +137,10 @@ export class PictorNode {
     metrics.collect('nodejs_external_bytes', 'Memory of C++ objects bound to JavaScript objects, buffers included', () => process.memoryUsage().external)
     api.route('GET', '/api/status', async () => ({ ...statusOf(ctx, this.startedAt), blobs: await blobBackendOf(ctx) }))
     api.route('GET', '/api/peers', () => peerList(ctx))
-    await registerDashboard(api)
+    // The dashboard's files are read while the blob store and the roles start, not before them: each
+    // read is a turn of the event loop, and in a busy one (a swarm starting in one process) every turn is slow.
+    const dashboard = registerDashboard(api)
+    dashboard.catch(() => {})
     registerExplorer(api, { seen: gossip.seen, ledger, now })
     registerOperatorApi(ctx, this.startedAt)
     gossip.start()
@@ -148,6 +151,7 @@ export class PictorNode {
     })
     this.services = (await this.init.services?.(ctx)) ?? []
     for (const service of this.services) await service.start()
+    await dashboard
     await api.start()
     await writeFileAtomic(dataDir.paths.api, JSON.stringify({ url: api.url, pid: process.pid, peerId: identity.peerId }) + '\n', { mode: 0o600, durable: false })
     logger.info('node started', { role: config.role, peerId: identity.peerId, addrs: libp2p.getMultiaddrs().map(String), api: api.url })

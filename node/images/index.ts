@@ -11,3 +11,4 @@ export { FRAME_FORMATS, formatOf, maxFrameBytes, maxFrameBytesOf } from './frame
 export { decodeJpeg, encodeJpeg, JPEG_BLOCK, JPEG_QUALITY, jpegBlockRegion } from './jpeg.ts'
 export { pixelHash } from './pixel-hash.ts'
 export { decodePng } from './png.ts'
+export { loadSharp, type Sharp } from './sharp.ts'

@@ -98,9 +98,7 @@ async function launch<T>(kind: MemberKind<T>, count: number, members: T[], optio
         })
       )
     }
-    const __b = performance.now(); const __c = process.cpuUsage()
     for (const member of await Promise.all(batch)) addrs.push(`${kind.libp2p(member).getMultiaddrs()[0]}`)
-    { const c = process.cpuUsage(__c); process.stderr.write(`batch ${first}: ${Math.round(performance.now() - __b)} ms wall ${Math.round((c.user + c.system) / 1000)} ms cpu\n`) }
   }
   const startMs = Math.round(performance.now() - started)
   const mesh = await waitForGossipMesh(kind, members, opts.meshTimeoutMs)
