@@ -33,6 +33,8 @@ const BENCHES: BenchSpec[] = [
   { name: 'scheduling', timeoutMs: 480_000 },
   // W = 1, 10, 50 cut at 30 / 20 / 20 s (60 s at most while under 25 results), plus swarm start-up and 2 s idle each.
   { name: 'task-cpu', timeoutMs: 300_000 },
+  // The creator's job store, per-task keys against the old whole-record layout, 250 and 2,500 tasks.
+  { name: 'job-store', timeoutMs: 120_000 },
   { name: 'blob-throughput', timeoutMs: 90_000 },
   { name: 'verification', timeoutMs: 120_000 },
   { name: 'blender-overhead', timeoutMs: 180_000 },

@@ -4,29 +4,12 @@
 // away aborts the handler's signal (the checker stops its work on it).
 import type { Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { identityFromSeed } from '../../node/identity/keys.ts'
+import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../../node/log.ts'
-import { createHost, type PictorLibp2p } from '../../node/net/host.ts'
+import { useHostPair } from './helpers/host-pair.ts'
 import { type RpcOptions, serveRpc } from '../../node/net/rpc.ts'
 
-let server: PictorLibp2p
-let client: PictorLibp2p
-
-async function host(fill: number): Promise<PictorLibp2p> {
-  const identity = await identityFromSeed(new Uint8Array(32).fill(fill))
-  return createHost({ privateKey: identity.privateKey, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], localTestnet: true })
-}
-
-beforeAll(async () => {
-  server = await host(91)
-  client = await host(92)
-  await client.dial(server.getMultiaddrs(), { signal: AbortSignal.timeout(10_000) })
-})
-
-afterAll(async () => {
-  await Promise.allSettled([client?.stop(), server?.stop()])
-})
+const hosts = useHostPair([91, 92])
 
 // The exchange's deadline is far past the test's own timeout: only the read deadline can end these streams in time.
 const OPTIONS: RpcOptions = { maxRequestBytes: 1024, maxReplyBytes: 1024, timeoutMs: 120_000, readTimeoutMs: 300 }
@@ -37,12 +20,12 @@ describe('serveRpc against a misbehaving requester', () => {
   it('closes a stream whose request is not written within the read timeout, without calling the handler', { timeout: 20_000 }, async () => {
     let calls = 0
     const protocol = '/pictor-test/slow-write/1.0.0'
-    const unhandle = await serveRpc(server, protocol, async (req) => {
+    const unhandle = await serveRpc(hosts.server, protocol, async (req) => {
       calls++
       return req
     }, OPTIONS, silentLogger)
     try {
-      const stream = await client.dialProtocol(server.peerId, protocol)
+      const stream = await hosts.client.dialProtocol(hosts.server.peerId, protocol)
       // A length prefix promising 100 bytes, then 10 of them, then nothing.
       stream.send(Uint8Array.of(100, ...new Uint8Array(10)))
       await closed(stream)
@@ -60,7 +43,7 @@ describe('serveRpc against a misbehaving requester', () => {
     })
     let abortedWith: unknown
     const protocol = '/pictor-test/goes-away/1.0.0'
-    const unhandle = await serveRpc(server, protocol, (_req, _connection, signal) => {
+    const unhandle = await serveRpc(hosts.server, protocol, (_req, _connection, signal) => {
       started()
       return new Promise((resolve) => {
         signal.addEventListener('abort', () => {
@@ -70,7 +53,7 @@ describe('serveRpc against a misbehaving requester', () => {
       })
     }, OPTIONS, silentLogger)
     try {
-      const stream = await client.dialProtocol(server.peerId, protocol)
+      const stream = await hosts.client.dialProtocol(hosts.server.peerId, protocol)
       await lpStream(stream).write(Uint8Array.of(1, 2, 3))
       await running
       stream.abort(new Error('requester gone'))
