@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { bytesEqual, type MerkleProof, merkleRoot, type OutputFormat, toHex, verifyMerkleProof } from '../../protocol/index.ts'
 import { decodeFrame, type Frame, formatOf, maxFrameBytes, maxFrameBytesOf, pixelHash } from '../images/index.ts'
+import { mapLimit } from '../map-limit.ts'
 
 export interface CommittedFrame {
   frame: number
@@ -131,16 +132,6 @@ export async function verifyCommittedFrames(committed: CommittedFrames, shape: F
     if (result.flat) flat.push(f.frame)
   }
   return { ok: true, paths, flat }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  const run = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run))
-  return out
 }
 
 /** Every pixel the same: a blank (black, white, any colour) frame. */

@@ -6,7 +6,7 @@
 import { fitsFilters, type JobSpec, meetsRequirement, type RendererOffer, type RendererRequirement, type WorkerOffer } from '../../../protocol/index.ts'
 import type { JobRecord } from './job-record.ts'
 
-/** Offers come every ~5 s and bids follow an announcement within seconds: after this, silence means something. */
+/** A worker offers itself to a peer within ~5 s of meeting it, and bids follow an announcement within seconds: after this, silence means something. */
 export const NO_BID_GRACE_MS = 10_000
 /** How many distinct values a reason lists ("workers run 3.4.1, 4.2.0"). */
 const MAX_LISTED = 5

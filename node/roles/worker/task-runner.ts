@@ -25,6 +25,7 @@ import type { CreatorRef } from './job-table.ts'
 import { LeaseKeeper } from './lease-keeper.ts'
 import type { SceneCache } from './scene-cache.ts'
 import type { TaskClient } from './task-client.ts'
+import { mapLimit } from '../../map-limit.ts'
 
 export interface TaskRunnerDeps {
   client: TaskClient
@@ -193,7 +194,7 @@ function orderedOutputs(rendered: RenderedFrame[], frames: number[], dir: string
 
 async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: JobAnnouncement, signal: AbortSignal): Promise<FrameResult[]> {
   const format = formatOf(a)
-  const results = await mapSettled(outputs, STORE_CONCURRENCY, async (out): Promise<FrameResult> => {
+  const results = await mapLimit(outputs, STORE_CONCURRENCY, async (out): Promise<FrameResult> => {
     signal.throwIfAborted()
     const [decoded, stat] = await Promise.all([
       // The checker hashes decoded pixels too, so a frame that does not decode
@@ -205,33 +206,6 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
     return { frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size }
   })
   return await withRemoteRefs(deps, results, signal)
-}
-
-/**
- * `fn` over `items`, at most `limit` at a time, results in item order. On
- * the first failure no new item starts, and it rejects only once the ones
- * running have settled: nothing of the task is still reading its folder
- * when the runner removes it.
- */
-async function mapSettled<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length)
-  let next = 0
-  let failed = false
-  const run = async () => {
-    while (!failed && next < items.length) {
-      const i = next++
-      try {
-        out[i] = await fn(items[i]!)
-      } catch (err) {
-        failed = true
-        throw err
-      }
-    }
-  }
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, run))
-  const failure = settled.find((r) => r.status === 'rejected')
-  if (failure !== undefined) throw failure.reason
-  return out
 }
 
 /**
