@@ -13,7 +13,7 @@ import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, bytesEqual, LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
-import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobPeerUnreachableError, BlobTooLargeError } from './errors.ts'
+import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobPeerBusyError, BlobPeerUnreachableError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, blobIdFromBytes, blobIdToBytes } from './ids.ts'
 import { readChunks, sendPaced, StreamClosedError } from './stream-io.ts'
 import type { BlobId, BlobProgress, BlobStat, BlobStore } from './types.ts'
@@ -168,7 +168,7 @@ export async function fetchBlobFromPeer(
     const header = await readHeader(lp, id, peer, signal)
     idle.touch()
     if (header.code === BLOB_CODES.notFound) throw new BlobNotFoundError(id)
-    if (header.code === BLOB_CODES.busy) throw new BlobFetchError(id, `peer ${peer} is busy`)
+    if (header.code === BLOB_CODES.busy) throw new BlobPeerBusyError(id, `peer ${peer} is busy`)
     if (header.code !== BLOB_CODES.ok) throw new BlobFetchError(id, `peer ${peer} replied with unknown code ${header.code}`, { badProvider: true })
     if (header.size > maxBytes) throw new BlobTooLargeError(maxBytes, `peer ${peer} announced ${header.size} bytes, over the limit of ${maxBytes}`)
     const body = exactly(readChunks(lp.unwrap(), { signal }), header.size, id, idle)

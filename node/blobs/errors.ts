@@ -59,6 +59,9 @@ export class BlobFetchError extends BlobError {
  */
 export class BlobPeerUnreachableError extends BlobFetchError {}
 
+/** The peer is serving as many blobs as it allows at once: asked again shortly, it will likely serve this one. */
+export class BlobPeerBusyError extends BlobFetchError {}
+
 /**
  * Whether a failed transfer proves the provider bad (SPEC R73): bytes that
  * hash to another id, more or fewer bytes than its header announced, or a

@@ -12,6 +12,7 @@ export {
   BlobFetchError,
   BlobHashMismatchError,
   BlobNotFoundError,
+  BlobPeerBusyError,
   BlobPeerUnreachableError,
   BlobTooLargeError,
   InvalidBlobIdError,

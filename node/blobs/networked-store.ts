@@ -16,7 +16,7 @@ import { raceAbort } from '../abort.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-protocol.ts'
 import { LIMITS } from '../../protocol/index.ts'
-import { BlobFetchError, BlobNotFoundError, BlobPeerUnreachableError, BlobTooLargeError, isBadProvider } from './errors.ts'
+import { BlobFetchError, BlobNotFoundError, BlobPeerBusyError, BlobPeerUnreachableError, BlobTooLargeError, isBadProvider } from './errors.ts'
 import { assertBlobId } from './ids.ts'
 import type { LocalBlobStore } from './local-store.ts'
 import { providerKeys } from './provider-keys.ts'
@@ -42,6 +42,22 @@ const MAX_BAD_PROVIDERS_PER_BLOB = 64
  * worth fetching over.
  */
 const DHT_DIAL_TIMEOUT_MS = 2_000
+/**
+ * A peer the caller named that answers `busy` (its concurrent-serve cap: 50
+ * workers fetching a job's scene from its creator at once) is asked again
+ * after a jittered pause doubling from BUSY_PAUSE_MS, up to BUSY_RETRIES
+ * times (about 5 s in all), before the DHT: it very likely holds the blob,
+ * and a provider search by every waiting worker costs the network far more.
+ */
+const BUSY_RETRIES = 8
+const BUSY_PAUSE_MS = 50
+const BUSY_PAUSE_MAX_MS = 1_000
+
+/** The pause before busy retry `attempt` (1-based): doubling, capped, with jitter so waiters spread out. */
+export function busyPauseMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(BUSY_PAUSE_MAX_MS, BUSY_PAUSE_MS * 2 ** (attempt - 1))
+  return Math.round(base * (0.5 + random()))
+}
 
 export interface NetworkedBlobStoreComponents {
   libp2p: BlobLibp2p
@@ -263,7 +279,13 @@ export class NetworkedBlobStore implements BlobStore {
     // Peers whose transfer broke off for a reason that proves nothing (a reset
     // stream, busy, a stall) are asked once more when the others are used up.
     const again: Candidate[] = []
-    const next = async () => (await peers.next()) ?? again.shift()
+    // A busy named peer, asked again before anyone else.
+    let retryNow: Candidate | undefined
+    const next = async () => {
+      const busy = retryNow
+      retryNow = undefined
+      return busy ?? (await peers.next()) ?? again.shift()
+    }
     try {
       for (let candidate = await next(); candidate !== undefined; candidate = await next()) {
         const { peer, viaDht } = candidate
@@ -281,6 +303,12 @@ export class NetworkedBlobStore implements BlobStore {
           return stat
         } catch (err) {
           if (signal.aborted) throw signal.reason
+          if (err instanceof BlobPeerBusyError && !viaDht && (candidate.busyRetries ?? 0) < BUSY_RETRIES) {
+            const busyRetries = (candidate.busyRetries ?? 0) + 1
+            await raceAbort(new Promise((resolve) => setTimeout(resolve, busyPauseMs(busyRetries))), signal)
+            retryNow = { ...candidate, busyRetries }
+            continue
+          }
           const cheap = err instanceof BlobNotFoundError || err instanceof BlobPeerUnreachableError
           if (isBadProvider(err)) this.dropBadProvider(id, peer, err)
           // A DHT record naming a dead or empty peer is what junk looks like: not worth a line each.
@@ -361,4 +389,6 @@ interface Candidate {
   viaDht: boolean
   /** Asked once already, and the transfer broke off. */
   retry?: boolean
+  /** Times this named peer answered busy and was asked again. */
+  busyRetries?: number
 }

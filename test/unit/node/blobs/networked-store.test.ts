@@ -21,6 +21,7 @@ import {
   NetworkedBlobStore,
   type RemoteBlobs
 } from '../../../../node/blobs/index.ts'
+import { busyPauseMs } from '../../../../node/blobs/networked-store.ts'
 import { silentLogger } from '../../../../node/log.ts'
 import { BLOB_CODES, BlobHeader, BlobRequest } from '../../../../protocol/index.ts'
 
@@ -154,6 +155,31 @@ describe('NetworkedBlobStore peer policy', () => {
     expect(await blobs.fetch(id, { peers: [peerNamed('empty')] })).toEqual({ id, size: 1000 })
     expect(wire.dials).toEqual(['empty', 'empty'])
     expect(wire.hungUp).toEqual([])
+  })
+
+  it('a named peer that answers busy is asked again after a pause, before any other source', async () => {
+    const bytes = randomBytes(1000)
+    const { id } = await providerStore.put(bytes)
+    const server = honest()
+    let busyAnswers = 2
+    handlers.set('creator', async (stream) => {
+      if (busyAnswers-- <= 0) return server(stream)
+      const lp = lpStream(stream)
+      await lp.read()
+      await lp.write(BlobHeader.encode({ code: BLOB_CODES.busy, size: 0 }))
+      await stream.close()
+    })
+    handlers.set('other', honest())
+    const blobs = store()
+    expect(await blobs.fetch(id, { peers: [peerNamed('creator'), peerNamed('other')] })).toEqual({ id, size: 1000 })
+    expect(wire.dials).toEqual(['creator', 'creator', 'creator'])
+    expect(wire.hungUp).toEqual([])
+  })
+
+  it('busy pauses double from 50 ms up to 1 s, spread by jitter', () => {
+    expect([1, 2, 3, 5, 6, 8].map((n) => busyPauseMs(n, () => 0.5))).toEqual([50, 100, 200, 800, 1000, 1000])
+    expect(busyPauseMs(1, () => 0)).toBe(25)
+    expect(busyPauseMs(1, () => 0.999)).toBe(75)
   })
 
   it('a per-fetch maxBytes refuses a larger blob before its body is read, and allows one that fits', async () => {
