@@ -219,6 +219,12 @@ async function forgedRequests(testnet: Testnet, o: ForgedChecksOptions, failures
 /** Without a ledger: the checker still checks the job of the creator it was told to trust (--check-for). */
 async function trustedJob(testnet: Testnet, o: ForgedChecksOptions, failures: string[]) {
   const client = await ApiClient.fromDataDir(testnet.node('creator').dataDir)
+  // A creator checks with the checkers it is connected to; the job is short, so meet the checker first.
+  const checkerPeer = testnet.node('checker-1').peerId
+  for (let tries = 0; tries < 100; tries++) {
+    if ((await client.request<{ peerId: string }[]>('GET', '/api/peers')).some((p) => p.peerId === checkerPeer)) break
+    await sleep(100)
+  }
   const spec = await prepareJob(SCENARIO_SCENE, { ...SCENARIO_JOB, frameEnd: o.honestFrames, framesPerTask: 2 })
   o.log(`the trusted creator's job of ${o.honestFrames} frames`)
   const view = await waitForJob(client, (await submitJob(client, SCENARIO_SCENE, spec)).id, () => {})
