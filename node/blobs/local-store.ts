@@ -20,6 +20,8 @@ import { BatchWriter, writeAll } from './batch-writer.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, isBlobId } from './ids.ts'
 import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
+import { isNotFound, retryAfterMkdir, statFile, syncDir, syncFile } from './file-ops.ts'
+import { VerifiedFiles } from './verified-files.ts'
 
 /**
  * Read and write size: one awaited fs call per MiB (64 KiB chunks made the
@@ -361,95 +363,4 @@ async function readChunk(fh: FileHandle, position: number, total: number): Promi
   const buf = Buffer.allocUnsafe(size)
   const { bytesRead } = await fh.read(buf, 0, size, position)
   return buf.subarray(0, bytesRead)
-}
-
-/** Runs `op`; if it fails because `dir` is missing (swept or deleted behind our back), creates it and tries once more. */
-async function retryAfterMkdir<T>(dir: string, op: () => Promise<T>): Promise<T> {
-  try {
-    return await op()
-  } catch (err) {
-    if (!isNotFound(err)) throw err
-    await mkdir(dir, { recursive: true })
-    return await op()
-  }
-}
-
-/**
- * Blobs this store hashed since it started, with what their file looked
- * like then. A write, truncate, replace or touch of the file changes its
- * inode, size or timestamps, and the entry no longer matches. Bounded: the
- * oldest entry goes first, and a forgotten file is simply hashed again.
- */
-class VerifiedFiles {
-  private readonly files = new Map<BlobId, FileIdentity>()
-  private readonly max: number
-
-  constructor(max: number) {
-    this.max = max
-  }
-
-  remember(id: BlobId, st: BigIntStats): void {
-    this.files.delete(id)
-    if (this.files.size >= this.max) this.files.delete(this.files.keys().next().value!)
-    this.files.set(id, identityOf(st))
-  }
-
-  matches(id: BlobId, st: BigIntStats): boolean {
-    const known = this.files.get(id)
-    if (known === undefined) return false
-    const now = identityOf(st)
-    return known.dev === now.dev && known.ino === now.ino && known.size === now.size && known.mtimeNs === now.mtimeNs && known.ctimeNs === now.ctimeNs
-  }
-
-  forget(id: BlobId): void {
-    this.files.delete(id)
-  }
-}
-
-interface FileIdentity {
-  dev: bigint
-  ino: bigint
-  size: bigint
-  mtimeNs: bigint
-  ctimeNs: bigint
-}
-
-function identityOf(st: BigIntStats): FileIdentity {
-  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs }
-}
-
-async function syncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r+')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-/** Makes the rename itself durable; some platforms cannot fsync a folder, which is fine. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await open(dir, 'r')
-    try {
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-  } catch {}
-}
-
-async function statFile(path: string): Promise<{ size: number } | undefined>
-async function statFile(path: string, options: { bigint: true }): Promise<BigIntStats | undefined>
-async function statFile(path: string, options?: { bigint: true }): Promise<{ size: number } | BigIntStats | undefined> {
-  try {
-    return options === undefined ? await fsStat(path) : await fsStat(path, options)
-  } catch (err) {
-    if (isNotFound(err)) return undefined
-    throw err
-  }
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { code?: unknown })?.code === 'ENOENT'
 }
