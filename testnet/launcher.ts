@@ -207,7 +207,7 @@ export class Testnet {
       ...extra
     ]
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PICTOR_DATA_DIR: node.dataDir } })
-    const log = createWriteStream(join(node.dataDir, 'node.log'))
+    const log = createWriteStream(join(node.dataDir, 'node.log'), { flags: 'a' })
     child.stdout?.pipe(log, { end: false })
     child.stderr?.pipe(log, { end: false })
     child.once('exit', () => log.end())

@@ -9,11 +9,11 @@ import { createPeerScoreParams, createTopicScoreParams } from '@libp2p/gossipsub
 import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
-import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { KAD_PROTOCOL, LIMITS, TOPICS } from '../../protocol/index.ts'
+import { type ConnectedPing, connectedPing } from './connected-ping.ts'
 import { LOCAL_TESTNET_CONNECTION_LIMITS, PRODUCTION_CONNECTION_LIMITS } from './connection-limits.ts'
 import { createInboundGater } from './inbound-gater.ts'
 import { nativeNoiseCrypto } from './noise-crypto.ts'
@@ -24,7 +24,7 @@ export type HostServices = {
   identify: Identify
   /** Tells connected peers when this node adds a protocol (roles register theirs after connecting). */
   identifyPush: IdentifyPush
-  ping: Ping
+  ping: ConnectedPing
   pubsub: GossipSub
   dht: KadDHT
 }
@@ -100,7 +100,8 @@ export async function createHost(init: HostInit): Promise<PictorLibp2p> {
     services: {
       identify: identify(),
       identifyPush: identifyPush(),
-      ping: ping(),
+      // kad-dht's routing table takes only peers with an open connection to us (connected-ping.ts).
+      ping: connectedPing(),
       pubsub: gossipsub({
         // Sign once: every message is an envelope that names its signer and
         // time and is verified at each hop (gossip.ts); libp2p's own

@@ -3,7 +3,8 @@
 // checkers run too) and, behind it, the CheckedVerifier (sampled re-renders
 // by beacon-drawn checkers).
 import { type JobSpec, type LevelName, toHex, type WorkerReputation } from '../../../protocol/index.ts'
-import { type NetworkedBlobStore, remoteCopyOf } from '../../blobs/index.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { BlobFetchError, BlobHashMismatchError, BlobTooLargeError, type NetworkedBlobStore, remoteCopyOf } from '../../blobs/index.ts'
 import { type CommittedFrame, verifyCommittedFrames } from '../../verify/index.ts'
 import type { CommittedResult } from './committed-result.ts'
 import type { FrameRecord } from './job-record.ts'
@@ -45,24 +46,54 @@ export interface Verifier {
   knownCheckers?(): Promise<string[]>
 }
 
+/**
+ * Pauses before a result whose frames could not be fetched is asked for
+ * again. The commitment was acknowledged, so the worker holds the frames;
+ * a failed fetch is most often the connection between the two coming back
+ * (the creator just restarted, or the worker is re-dialling it). Requeueing
+ * at once would throw away acknowledged work that a second try gets.
+ */
+export const REFETCH_DELAYS_MS: readonly number[] = [1_000, 3_000, 8_000]
+
+export interface IntegrityVerifierOptions {
+  /** Per fetch. */
+  timeoutMs?: number
+  refetchDelaysMs?: readonly number[]
+}
+
 /** Every frame fetched from the worker, then checked as node/verify checks committed frames. */
 export class IntegrityVerifier implements Verifier {
   private readonly blobs: Pick<NetworkedBlobStore, 'fetchToPath'>
   private readonly timeoutMs: number
+  private readonly refetchDelaysMs: readonly number[]
 
-  constructor(blobs: Pick<NetworkedBlobStore, 'fetchToPath'>, timeoutMs = 60_000) {
+  constructor(blobs: Pick<NetworkedBlobStore, 'fetchToPath'>, options: IntegrityVerifierOptions = {}) {
     this.blobs = blobs
-    this.timeoutMs = timeoutMs
+    this.timeoutMs = options.timeoutMs ?? 60_000
+    this.refetchDelaysMs = options.refetchDelaysMs ?? REFETCH_DELAYS_MS
   }
 
   async verify(spec: JobSpec, result: CommittedResult): Promise<ResultOutcome> {
+    for (const delayMs of this.refetchDelaysMs) {
+      const { outcome, mayHeal } = await this.verifyOnce(spec, result)
+      if (!mayHeal) return outcome
+      await sleep(delayMs)
+    }
+    return (await this.verifyOnce(spec, result)).outcome
+  }
+
+  /** mayHeal: a frame could not be fetched, for a reason another try may get past. */
+  private async verifyOnce(spec: JobSpec, result: CommittedResult): Promise<{ outcome: ResultOutcome; mayHeal: boolean }> {
     let unavailable: string | undefined
+    // A frame over the job's cap, with the wrong bytes or sent against the protocol is the worker's doing, not the network's: asking again gets the same answer.
+    let mayHeal = true
     const fetchPath = async (f: CommittedFrame, maxBytes: number) => {
       try {
         const remote = remoteCopyOf(f.walrus, f.size)
         return await this.blobs.fetchToPath(toHex(f.blobId), { peers: [result.workerPeer], announce: false, remote, maxBytes, signal: AbortSignal.timeout(this.timeoutMs) })
       } catch (err) {
         unavailable ??= `frame ${f.frame}: ${(err as Error).message}`
+        if (err instanceof BlobTooLargeError || err instanceof BlobHashMismatchError || (err instanceof BlobFetchError && err.badProvider)) mayHeal = false
         throw err
       }
     }
@@ -71,13 +102,14 @@ export class IntegrityVerifier implements Verifier {
     try {
       integrity = await verifyCommittedFrames(committed, spec, { fetchPath })
     } catch (err) {
-      return { accepted: false, unavailable: true, reason: unavailable ?? (err as Error).message }
+      return { outcome: { accepted: false, unavailable: true, reason: unavailable ?? (err as Error).message }, mayHeal: mayHeal && unavailable !== undefined }
     }
-    if (!integrity.ok) return { accepted: false, reason: integrity.reason }
+    if (!integrity.ok) return { outcome: { accepted: false, reason: integrity.reason }, mayHeal: false }
     const frames: Record<string, FrameRecord> = {}
     for (const f of result.frames) {
       frames[f.frame] = { blobId: toHex(f.blobId), pixelHash: toHex(f.pixelHash), worker: result.worker, ...(f.walrus === undefined ? {} : { size: f.size, walrus: f.walrus }) }
     }
-    return { accepted: true, frames, flat: integrity.flat }
+    return { outcome: { accepted: true, frames, flat: integrity.flat }, mayHeal: false }
   }
 }
+

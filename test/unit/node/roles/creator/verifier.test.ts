@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import sharp from 'sharp'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BlobTooLargeError, type NetworkedGetOptions } from '../../../../../node/blobs/index.ts'
+import { BlobFetchError, BlobTooLargeError, type NetworkedGetOptions } from '../../../../../node/blobs/index.ts'
 import { decodePng, maxFrameBytes, pixelHash } from '../../../../../node/images/index.ts'
 import type { CommittedResult } from '../../../../../node/roles/creator/committed-result.ts'
 import { IntegrityVerifier } from '../../../../../node/roles/creator/verifier.ts'
@@ -74,5 +74,43 @@ describe('IntegrityVerifier fetch cap', () => {
     const huge = { frame: 2, bytes: new Uint8Array(maxFrameBytes('PNG', 64, 36) + 1), pixelHash: new Uint8Array(32) }
     const outcome = await new IntegrityVerifier(blobs).verify(spec, await result([{ frame: 1, ...honest }, huge], files))
     expect(outcome).toMatchObject({ accepted: false, unavailable: true, reason: expect.stringMatching(/^frame 2: .*over the limit of \d+/) })
+  })
+
+  it('a result whose frames could not be fetched is asked for again after each pause, and accepted once they come', async () => {
+    const files = new Map<string, string>()
+    const blobs = store(files)
+    let failuresLeft = 2
+    const flaky = {
+      fetchToPath: async (id: string, options?: NetworkedGetOptions) => {
+        if (failuresLeft-- > 0) throw new BlobFetchError(id, 'could not open a blob stream to peer worker')
+        return blobs.fetchToPath(id, options)
+      }
+    }
+    const verifier = new IntegrityVerifier(flaky, { refetchDelaysMs: [1, 1, 1] })
+    const outcome = await verifier.verify(spec, await result([{ frame: 1, ...(await frame(1)) }, { frame: 2, ...(await frame(2)) }], files))
+    expect(outcome).toMatchObject({ accepted: true })
+    expect(blobs.asked).toHaveLength(2)
+  })
+
+  it('a worker that never delivers is asked once per pause and once more, then its result is unavailable', async () => {
+    let asked = 0
+    const never = {
+      fetchToPath: async (id: string) => {
+        asked++
+        throw new BlobFetchError(id, 'no peer delivered it (1 tried)')
+      }
+    }
+    const outcome = await new IntegrityVerifier(never, { refetchDelaysMs: [1, 1] }).verify(spec, await result([{ frame: 1, ...(await frame(1)) }], new Map()))
+    expect(outcome).toMatchObject({ accepted: false, unavailable: true, reason: expect.stringMatching(/^frame 1: .*no peer delivered it/) })
+    expect(asked).toBe(3)
+  })
+
+  it('a frame over the cap is not asked for again: the same worker would send the same bytes', async () => {
+    const files = new Map<string, string>()
+    const blobs = store(files)
+    const huge = { frame: 1, bytes: new Uint8Array(maxFrameBytes('PNG', 64, 36) + 1), pixelHash: new Uint8Array(32) }
+    const outcome = await new IntegrityVerifier(blobs, { refetchDelaysMs: [1, 1, 1] }).verify(spec, await result([huge], files))
+    expect(outcome).toMatchObject({ accepted: false, unavailable: true })
+    expect(blobs.asked).toHaveLength(1)
   })
 })
