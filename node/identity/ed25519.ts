@@ -7,6 +7,8 @@ const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
 const privateKeys = new Map<string, KeyObject>()
+/** The public halves of privateKeys, raw. */
+const ownPublicKeys = new Map<string, Uint8Array>()
 /** Peers' keys, kept because every gossip message is verified; bounded, oldest dropped first. */
 const publicKeys = new Map<string, KeyObject>()
 const MAX_PUBLIC_KEYS = 4096
@@ -36,8 +38,16 @@ function privateKeyOf(seed: Uint8Array): KeyObject {
 
 export const nodeEd25519 = {
   publicKey(seed: Uint8Array): Uint8Array {
-    const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' })
-    return new Uint8Array(der.subarray(der.length - 32))
+    // Every signed envelope carries it: derived once per key, a copy handed out each time.
+    const hex = Buffer.from(seed).toString('hex')
+    let raw = ownPublicKeys.get(hex)
+    if (raw === undefined) {
+      const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' })
+      raw = new Uint8Array(der.subarray(der.length - 32))
+      if (ownPublicKeys.size > 16) ownPublicKeys.clear()
+      ownPublicKeys.set(hex, raw)
+    }
+    return raw.slice()
   },
   sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
     return new Uint8Array(sign(null, message, privateKeyOf(seed)))

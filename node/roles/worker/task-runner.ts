@@ -31,7 +31,7 @@ export interface TaskRunnerDeps {
   client: TaskClient
   renderer: Renderer
   blobs: {
-    putFile(path: string, options?: BlobPutOptions): Promise<BlobStat>
+    put(bytes: Uint8Array, options?: BlobPutOptions): Promise<BlobStat>
     /** Stores the frames on the remote backend (Walrus) too; undefined when there is none. */
     publish?(ids: string[], options?: { signal?: AbortSignal }): Promise<Map<string, RemoteRef> | undefined>
   }
@@ -196,12 +196,14 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
   const format = formatOf(a)
   const results = await mapLimit(outputs, STORE_CONCURRENCY, async (out): Promise<FrameResult> => {
     signal.throwIfAborted()
+    // Read once: the bytes are decoded and stored from memory (a frame is bounded by the job's size).
+    const bytes = new Uint8Array(await readFile(out.path, { signal }))
     const [decoded, stat] = await Promise.all([
       // The checker hashes decoded pixels too, so a frame that does not decode
       // in the job's format at its exact size is our failure to find now, not theirs later.
-      readFile(out.path).then((bytes) => decodeFrame(bytes, format, { width: a.width, height: a.height })),
+      decodeFrame(bytes, format, { width: a.width, height: a.height }),
       // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
-      deps.blobs.putFile(out.path, { signal, announce: false, durable: false })
+      deps.blobs.put(bytes, { signal, announce: false, durable: false })
     ])
     return { frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size }
   })

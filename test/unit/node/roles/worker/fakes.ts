@@ -153,16 +153,19 @@ export function sha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest())
 }
 
-/** Blob store on a Map: putFile hashes the file; getFile writes a known scene. */
+/** Blob store on a Map: put / putFile hash the bytes; getFile writes a known scene. */
 export class MapBlobs {
   readonly blobs = new Map<string, Uint8Array>()
   fetched: { id: string; peers?: PeerId[] }[] = []
 
-  async putFile(path: string) {
-    const bytes = new Uint8Array(await readFile(path))
+  async put(bytes: Uint8Array) {
     const id = Buffer.from(sha256(bytes)).toString('hex')
     this.blobs.set(id, bytes)
     return { id, size: bytes.byteLength }
+  }
+
+  async putFile(path: string) {
+    return this.put(new Uint8Array(await readFile(path)))
   }
 
   async getFile(id: string, path: string, options: { peers?: PeerId[] } = {}) {

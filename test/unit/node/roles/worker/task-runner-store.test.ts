@@ -22,17 +22,18 @@ class CountingBlobs extends MapBlobs {
   maxInFlight = 0
   stored = 0
   options: (BlobPutOptions | undefined)[] = []
-  failFrame?: string
+  /** The put that fails, counted from 1 in the order puts arrive. */
+  failPut?: number
 
-  override async putFile(path: string, options?: BlobPutOptions) {
-    this.options.push(options)
+  override async put(bytes: Uint8Array, options?: BlobPutOptions) {
+    const arrival = this.options.push(options)
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     try {
       // Let the other puts start before this one ends.
       await new Promise((resolve) => setTimeout(resolve, 5))
-      if (this.failFrame !== undefined && path.includes(this.failFrame)) throw new Error('disk full')
-      const stat = await super.putFile(path)
+      if (arrival === this.failPut) throw new Error('disk full')
+      const stat = await super.put(bytes)
       this.stored++
       return stat
     } finally {
@@ -85,7 +86,7 @@ describe('task runner storing and hand-offs', () => {
   })
 
   it('fails the task on a frame it cannot store, commits nothing, and leaves no store running', async () => {
-    blobs.failFrame = '000002'
+    blobs.failPut = 2
     let rendered = false
     const outcome = await runTask(deps, job(), leaseFor(WORKER_KEY, { frameStart: 1, frameEnd: 6 }), { signal: new AbortController().signal, onRendered: () => (rendered = true) })
     expect(outcome.status).toBe('failed')
