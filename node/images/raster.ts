@@ -3,9 +3,10 @@
 // SVG or a TIFF named .png never reaches its loader, and the loader that
 // ran is checked again), the pixel limit is the exact expected size (no
 // decompression bombs), and truncated files fail instead of decoding
-// partially (failOn 'error').
+// partially (failOn 'error'). Simple PNGs skip sharp (png-simple.ts).
 import { ImageError } from './errors.ts'
 import type { DecodedFrame } from './frame.ts'
+import { decodeSimplePng } from './png-simple.ts'
 import { loadSharp } from './sharp.ts'
 
 const SIGNATURES = {
@@ -18,6 +19,10 @@ export type RasterFormat = keyof typeof SIGNATURES
 export async function decodeRaster(input: Uint8Array, format: RasterFormat, expected: { width: number; height: number }): Promise<DecodedFrame> {
   const signature = SIGNATURES[format]
   if (input.length < signature.length || !Buffer.from(signature).equals(Buffer.from(input.subarray(0, signature.length)))) throw new ImageError(`not a ${format.toUpperCase()} file`)
+  if (format === 'png') {
+    const simple = decodeSimplePng(input, expected)
+    if (simple !== undefined) return simple
+  }
   const sharp = await loadSharp()
   try {
     const image = sharp(input, { limitInputPixels: expected.width * expected.height, failOn: 'error' })
