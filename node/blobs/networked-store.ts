@@ -103,6 +103,20 @@ export interface NetworkedGetOptions extends BlobGetOptions {
   maxBytes?: number
   /** fsync what is fetched (default true); false for bytes that can be fetched or made again. */
   durable?: boolean
+  /**
+   * When to announce this node as a provider after the fetch (`announce`
+   * false still means never). 'always' (the default): at once.
+   * 'sourceBusy': only if a peer answered busy during the fetch, that is
+   * when the blob is asked for faster than its providers serve it, and at a
+   * random moment within `announceWithinMs`. For a blob many peers fetch
+   * together, such as a job's scene: fifty workers announcing it at once
+   * are fifty sets of DHT walks at once, just as they all start the job,
+   * and they buy nothing while the creator keeps up.
+   */
+  announceWhen?: 'always' | 'sourceBusy'
+  announceWithinMs?: number
+  /** A blob smaller than this is not announced: serving it costs its providers less than a DHT announcement costs the network. */
+  announceMinBytes?: number
 }
 
 interface SharedFetch {
@@ -126,6 +140,8 @@ export class NetworkedBlobStore implements BlobStore {
   /** Peers that broke the protocol for a blob (R73), by blob id; insertion order is age. */
   private readonly badProviders = new Map<BlobId, Set<string>>()
   private readonly provides = new Map<BlobId, Promise<void>>()
+  /** Announcements spread over time (announceWithinMs), cancelled on stop. */
+  private readonly laterProvides = new Set<ReturnType<typeof setTimeout>>()
   private lifetime = new AbortController()
 
   constructor(components: NetworkedBlobStoreComponents, init: NetworkedBlobStoreInit = {}) {
@@ -148,6 +164,8 @@ export class NetworkedBlobStore implements BlobStore {
 
   async stop(): Promise<void> {
     this.lifetime.abort(new Error('blob store stopping'))
+    for (const timer of this.laterProvides) clearTimeout(timer)
+    this.laterProvides.clear()
     await this.server.stop()
   }
 
@@ -252,6 +270,23 @@ export class NetworkedBlobStore implements BlobStore {
     return promise
   }
 
+  /** After a fetch: announce now, later (announceWithinMs), or never (announce false, a blob under announceMinBytes, or no source busy with announceWhen 'sourceBusy'). */
+  private announceFetched(id: BlobId, size: number, options: NetworkedGetOptions, sourceBusy: boolean): void {
+    if (options.announce === false || size < (options.announceMinBytes ?? 0)) return
+    if (options.announceWhen === 'sourceBusy' && !sourceBusy) return
+    const within = options.announceWithinMs ?? 0
+    if (within <= 0) {
+      void this.provide(id)
+      return
+    }
+    const timer = setTimeout(() => {
+      this.laterProvides.delete(timer)
+      void this.provide(id)
+    }, Math.floor(Math.random() * within))
+    timer.unref()
+    this.laterProvides.add(timer)
+  }
+
   /** The remote copy first (it answers without a peer search), then peers: a bad remote read only costs time. */
   private async fetchFromPeers(id: BlobId, options: NetworkedGetOptions & { signal: AbortSignal }): Promise<BlobStat> {
     const { signal } = options
@@ -263,7 +298,7 @@ export class NetworkedBlobStore implements BlobStore {
       try {
         const stat = await this.remote.fetchInto(options.remote.ref, id, options.remote.size, { signal, onProgress: options.onProgress })
         this.log.debug('fetched blob from the remote store', { id, remote: this.remote.name, size: stat.size })
-        if (options.announce !== false) void this.provide(id)
+        this.announceFetched(id, stat.size, options, false)
         return stat
       } catch (err) {
         if (signal.aborted) throw signal.reason
@@ -281,6 +316,8 @@ export class NetworkedBlobStore implements BlobStore {
     const again: Candidate[] = []
     // A busy named peer, asked again before anyone else.
     let retryNow: Candidate | undefined
+    // Some peer answered busy: the blob is in demand beyond what its providers serve.
+    let sourceBusy = false
     const next = async () => {
       const busy = retryNow
       retryNow = undefined
@@ -299,10 +336,11 @@ export class NetworkedBlobStore implements BlobStore {
             durable: options.durable
           })
           this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
-          if (options.announce !== false) void this.provide(id)
+          this.announceFetched(id, stat.size, options, sourceBusy)
           return stat
         } catch (err) {
           if (signal.aborted) throw signal.reason
+          if (err instanceof BlobPeerBusyError) sourceBusy = true
           if (err instanceof BlobPeerBusyError && !viaDht && (candidate.busyRetries ?? 0) < BUSY_RETRIES) {
             const busyRetries = (candidate.busyRetries ?? 0) + 1
             await raceAbort(new Promise((resolve) => setTimeout(resolve, busyPauseMs(busyRetries))), signal)

@@ -9,13 +9,24 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { raceAbort } from '../../abort.ts'
 import { materialiseProject } from '../../blobs/project-tree.ts'
+import type { NetworkedGetOptions } from '../../blobs/index.ts'
 import type { BlobGetOptions, RemoteCopy } from '../../blobs/types.ts'
 import type { Logger } from '../../log.ts'
 
 /** The part of the blob store the cache uses; NetworkedBlobStore takes `peers` to try before the DHT. */
 export interface SceneBlobSource {
-  getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[]; remote?: RemoteCopy }): Promise<void>
+  getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[]; remote?: RemoteCopy } & Pick<NetworkedGetOptions, 'announceWhen' | 'announceWithinMs' | 'announceMinBytes'>): Promise<void>
 }
+
+/**
+ * A fetched scene is announced (this worker then serves it to later
+ * workers) only when it is large and its source answered busy, at a random
+ * moment within a minute. Every worker of a job fetches the scene as the
+ * job starts; their announcements, four DHT walks each, all at once kept a
+ * 51-node swarm's event loop full for ~20 s, and while the creator keeps
+ * up, or the scene is small enough to serve in moments, they buy nothing.
+ */
+export const SCENE_ANNOUNCE = { announceWhen: 'sourceBusy', announceWithinMs: 60_000, announceMinBytes: 4 * 1024 * 1024 } as const
 
 /** The scene a job announces: its blob, and where else that blob lives. */
 export interface SceneRef {
@@ -116,14 +127,15 @@ export class SceneCache {
     const started = Date.now()
     const signal = this.lifetime.signal
     if (!scene.project) {
-      await this.blobs.getFile(id, base, { peers: [creator], signal, remote: scene.remote })
+      await this.blobs.getFile(id, base, { peers: [creator], signal, remote: scene.remote, ...SCENE_ANNOUNCE })
       this.logger.debug('scene fetched', { id, ms: Date.now() - started })
       return base
     }
     const manifest = `${base}.manifest`
     try {
-      await this.blobs.getFile(id, manifest, { peers: [creator], signal, remote: scene.remote })
-      const main = await materialiseProject(manifest, base, (file, dest, remote) => this.blobs.getFile(file.sha256, dest, { peers: [creator], signal, remote }), { signal })
+      const spread = { peers: [creator], signal, ...SCENE_ANNOUNCE }
+      await this.blobs.getFile(id, manifest, { ...spread, remote: scene.remote })
+      const main = await materialiseProject(manifest, base, (file, dest, remote) => this.blobs.getFile(file.sha256, dest, { ...spread, remote }), { signal })
       this.logger.debug('project scene fetched', { id, ms: Date.now() - started })
       return main
     } finally {

@@ -114,6 +114,50 @@ describe('NetworkedBlobStore DHT fallback', () => {
     expect(provided.sort()).toEqual(providerKeys(id).map(String).sort())
   })
 
+  it('announces a fetched blob at a random moment within announceWithinMs, and not once the store stopped', async () => {
+    const [source] = await peers(1)
+    const first = await providerStore.put(randomBytes(500))
+    const { store, provided } = setup(new Map(), new Map([[source!.toString(), honest()]]))
+    await store.fetch(first.id, { peers: [source!], announceWithinMs: 50 })
+    // Not at once: the fetch is done, the announcement still to come.
+    expect(provided).toEqual([])
+    while (provided.length < providerKeys(first.id).length) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(provided.sort()).toEqual(providerKeys(first.id).map(String).sort())
+
+    const second = await providerStore.put(randomBytes(500))
+    const later = setup(new Map(), new Map([[source!.toString(), honest()]]))
+    await later.store.fetch(second.id, { peers: [source!], announceWithinMs: 100 })
+    await later.store.stop()
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect(later.provided).toEqual([])
+  })
+
+  it("with announceWhen 'sourceBusy', announces only a blob whose source answered busy during the fetch", async () => {
+    const [source] = await peers(1)
+    const serve = honest()
+    let requests = 0
+    const busyOnce: Handler = async (stream) => (++requests === 1 ? answering(BLOB_CODES.busy)(stream) : serve(stream))
+    const quiet = await providerStore.put(randomBytes(500))
+    const a = setup(new Map(), new Map([[source!.toString(), serve]]))
+    await a.store.fetch(quiet.id, { peers: [source!], announceWhen: 'sourceBusy', announceWithinMs: 1 })
+    const busy = await providerStore.put(randomBytes(500))
+    const b = setup(new Map(), new Map([[source!.toString(), busyOnce]]))
+    await b.store.fetch(busy.id, { peers: [source!], announceWhen: 'sourceBusy', announceWithinMs: 1 })
+    while (b.provided.length < providerKeys(busy.id).length) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(requests).toBe(2)
+    expect(b.provided.sort()).toEqual(providerKeys(busy.id).map(String).sort())
+    expect(a.provided).toEqual([])
+
+    // Busy too, but smaller than announceMinBytes: not announced.
+    requests = 0
+    const small = await providerStore.put(randomBytes(500))
+    const c = setup(new Map(), new Map([[source!.toString(), busyOnce]]))
+    await c.store.fetch(small.id, { peers: [source!], announceWhen: 'sourceBusy', announceWithinMs: 1, announceMinBytes: 501 })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(requests).toBe(2)
+    expect(c.provided).toEqual([])
+  })
+
   it('gets past 20 dead and 15 not-found providers to the honest one on a replica key', async () => {
     const bytes = randomBytes(30_000)
     const { id } = await providerStore.put(bytes)
