@@ -62,6 +62,8 @@ interface MemberKind<T> {
   libp2p(member: T): PictorLibp2p
   /** Its gossip mesh size on each topic it subscribes. */
   meshSizes(member: T): number[]
+  /** Its peers subscribed to each of those topics, in the same order. */
+  subscriberCounts(member: T): number[]
 }
 
 type MeshView = { getMeshPeers(topic: string): string[] }
@@ -128,7 +130,8 @@ export async function startPictorSwarm(specs: readonly SwarmNodeSpec[], options:
       return node
     },
     libp2p: (node) => node.context.libp2p,
-    meshSizes: (node) => node.context.gossip.topics.map((topic) => node.context.gossip.meshPeers(topic).length)
+    meshSizes: (node) => node.context.gossip.topics.map((topic) => node.context.gossip.meshPeers(topic).length),
+    subscriberCounts: (node) => node.context.gossip.topics.map((topic) => node.context.gossip.subscribers(topic).length)
   }
   try {
     return { nodes, ...(await launch(kind, specs.length, nodes, options)), stop }
@@ -154,7 +157,8 @@ export async function startBareSwarm(count: number, options: SwarmOptions & { sa
     },
     libp2p: (host) => host,
     // getMeshPeers is on the implementation, not on the GossipSub interface.
-    meshSizes: (host) => TOPIC_IDS.map((topic) => (host.services.pubsub as unknown as MeshView).getMeshPeers(topic).length)
+    meshSizes: (host) => TOPIC_IDS.map((topic) => (host.services.pubsub as unknown as MeshView).getMeshPeers(topic).length),
+    subscriberCounts: (host) => TOPIC_IDS.map((topic) => host.services.pubsub.getSubscribers(topic).length)
   }
   try {
     return { hosts, ...(await launch(kind, count, hosts, options)), stop }
@@ -165,19 +169,20 @@ export async function startBareSwarm(count: number, options: SwarmOptions & { sa
 }
 
 /**
- * Every member has min(4, its connections - 1) mesh peers, and at least one,
- * on every topic (D_lo is 4): before that, a message may reach only part of
- * the swarm. Less one: a peer many members connect to (node 0, the
- * bootstrap) prunes its mesh down to D_hi, and a pruned member backs off
- * from grafting it again for a minute.
+ * Every member has min(4, its subscribed peers - 1) mesh peers, and at
+ * least one, on every topic (D_lo is 4): before that, a message may reach
+ * only part of the swarm. Counted against the peers that subscribe to the
+ * topic (a connection made for the DHT alone carries no gossip), less one:
+ * a peer many members connect to (node 0, the bootstrap) prunes its mesh
+ * down to D_hi, and a pruned member backs off from grafting it again for a
+ * minute.
  */
 async function waitForGossipMesh<T>(kind: MemberKind<T>, members: readonly T[], timeoutMs: number): Promise<{ ms: number; formed: boolean }> {
   const start = performance.now()
   for (;;) {
     const formed = members.every((member) => {
-      const connections = kind.libp2p(member).getConnections().length
-      const want = Math.max(1, Math.min(4, connections - 1))
-      return connections > 0 && kind.meshSizes(member).every((size) => size >= want)
+      const subscribers = kind.subscriberCounts(member)
+      return kind.meshSizes(member).every((size, i) => subscribers[i]! > 0 && size >= Math.max(1, Math.min(4, subscribers[i]! - 1)))
     })
     const ms = Math.round(performance.now() - start)
     if (formed || ms > timeoutMs) return { ms, formed }
