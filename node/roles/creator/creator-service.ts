@@ -294,7 +294,12 @@ export class CreatorService implements NodeService {
 
   private async verify(result: CommittedResult): Promise<void> {
     const job = this.jobs.get(result.jobId)
-    if (job === undefined || job.banned?.includes(result.worker)) return
+    if (job === undefined) return
+    // A worker excluded while its commitment was being acknowledged (the task
+    // assigned on the ledger meanwhile) still committed there: the chain's
+    // drawn checker must still give that task its verdict, or the worker's
+    // stake stays locked until the verdict timeout. The outcome is ignored here.
+    if (job.banned?.includes(result.worker) && (this.c.ledger === undefined || job.ledger === undefined)) return
     const chain = await this.drawOnChain(job, result)
     const check = { jobFrames: job.frames, announcement: this.announcer.signed(job), reputation: this.reputation.get(result.worker), chain, level: tierOf(job.spec.tier)?.verification }
     const outcome = await this.verifier.verify(job.spec, result, check).catch((err: Error): ResultOutcome => ({ accepted: false, reason: err.message }))
