@@ -6,9 +6,9 @@
 // (reset, busy, stalled) is asked once more when the others are used up.
 // One that broke the protocol (R73: wrong bytes, more or fewer than
 // announced, a malformed header) is also disconnected and never asked for
-// that blob again. Whatever this node
-// stores, it then announces as a provider under each of the blob's provider
-// keys (R74a), best effort and off the hot path; a search asks all of them.
+// that blob again. Whatever this node stores, it then announces as a
+// provider (provider-announcements.ts: under each of the blob's provider
+// keys, R74a, off the hot path); a search asks all of them.
 
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -19,6 +19,7 @@ import { LIMITS } from '../../protocol/index.ts'
 import { BlobFetchError, BlobNotFoundError, BlobPeerBusyError, BlobPeerUnreachableError, BlobTooLargeError, isBadProvider } from './errors.ts'
 import { assertBlobId } from './ids.ts'
 import type { LocalBlobStore } from './local-store.ts'
+import { type AnnounceOptions, ProviderAnnouncements } from './provider-announcements.ts'
 import { providerKeys } from './provider-keys.ts'
 import { ProviderLookup } from './provider-lookup.ts'
 import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
@@ -87,11 +88,9 @@ export interface NetworkedBlobStoreInit extends BlobServerInit {
   maxBytes?: number
 }
 
-export interface NetworkedGetOptions extends BlobGetOptions {
+export interface NetworkedGetOptions extends BlobGetOptions, AnnounceOptions {
   /** Peers to try before asking the DHT, e.g. the job's creator. */
   peers?: PeerId[]
-  /** Announce this node as a provider once fetched (default true). */
-  announce?: boolean
   /** Where the blob also lives remotely, and its size: read from there first, then from peers. */
   remote?: RemoteCopy
   /**
@@ -103,20 +102,6 @@ export interface NetworkedGetOptions extends BlobGetOptions {
   maxBytes?: number
   /** fsync what is fetched (default true); false for bytes that can be fetched or made again. */
   durable?: boolean
-  /**
-   * When to announce this node as a provider after the fetch (`announce`
-   * false still means never). 'always' (the default): at once.
-   * 'sourceBusy': only if a peer answered busy during the fetch, that is
-   * when the blob is asked for faster than its providers serve it, and at a
-   * random moment within `announceWithinMs`. For a blob many peers fetch
-   * together, such as a job's scene: fifty workers announcing it at once
-   * are fifty sets of DHT walks at once, just as they all start the job,
-   * and they buy nothing while the creator keeps up.
-   */
-  announceWhen?: 'always' | 'sourceBusy'
-  announceWithinMs?: number
-  /** A blob smaller than this is not announced: serving it costs its providers less than a DHT announcement costs the network. */
-  announceMinBytes?: number
 }
 
 interface SharedFetch {
@@ -139,9 +124,7 @@ export class NetworkedBlobStore implements BlobStore {
   private readonly fetches = new Map<BlobId, SharedFetch>()
   /** Peers that broke the protocol for a blob (R73), by blob id; insertion order is age. */
   private readonly badProviders = new Map<BlobId, Set<string>>()
-  private readonly provides = new Map<BlobId, Promise<void>>()
-  /** Announcements spread over time (announceWithinMs), cancelled on stop. */
-  private readonly laterProvides = new Set<ReturnType<typeof setTimeout>>()
+  private readonly announcements: ProviderAnnouncements
   private lifetime = new AbortController()
 
   constructor(components: NetworkedBlobStoreComponents, init: NetworkedBlobStoreInit = {}) {
@@ -150,6 +133,7 @@ export class NetworkedBlobStore implements BlobStore {
     this.libp2p = components.libp2p
     this.log = components.logger ?? createLogger('blobs:net')
     this.server = new BlobServer({ libp2p: this.libp2p, store: this.local, logger: this.log.child('server') }, init)
+    this.announcements = new ProviderAnnouncements(this.libp2p, this.log)
     this.maxPeersPerBlob = init.maxPeersPerBlob ?? 8
     this.findProvidersTimeoutMs = init.findProvidersTimeoutMs ?? 30_000
     this.fetchIdleTimeoutMs = init.fetchIdleTimeoutMs ?? 30_000
@@ -159,13 +143,13 @@ export class NetworkedBlobStore implements BlobStore {
 
   async start(): Promise<void> {
     this.lifetime = new AbortController()
+    this.announcements.start()
     await this.server.start()
   }
 
   async stop(): Promise<void> {
     this.lifetime.abort(new Error('blob store stopping'))
-    for (const timer of this.laterProvides) clearTimeout(timer)
-    this.laterProvides.clear()
+    this.announcements.stop()
     await this.server.stop()
   }
 
@@ -256,35 +240,7 @@ export class NetworkedBlobStore implements BlobStore {
    * announcement; ends with the store's lifetime.
    */
   provide(id: BlobId): Promise<void> {
-    const pending = this.provides.get(id)
-    if (pending !== undefined) return pending
-    const signal = this.lifetime.signal
-    const promise = Promise.all(
-      providerKeys(id).map((key) =>
-        this.libp2p.contentRouting.provide(key, { signal }).catch((err: unknown) => this.log.debug('provide failed', { id, key: key.toString(), err }))
-      )
-    )
-      .then(() => {})
-      .finally(() => this.provides.delete(id))
-    this.provides.set(id, promise)
-    return promise
-  }
-
-  /** After a fetch: announce now, later (announceWithinMs), or never (announce false, a blob under announceMinBytes, or no source busy with announceWhen 'sourceBusy'). */
-  private announceFetched(id: BlobId, size: number, options: NetworkedGetOptions, sourceBusy: boolean): void {
-    if (options.announce === false || size < (options.announceMinBytes ?? 0)) return
-    if (options.announceWhen === 'sourceBusy' && !sourceBusy) return
-    const within = options.announceWithinMs ?? 0
-    if (within <= 0) {
-      void this.provide(id)
-      return
-    }
-    const timer = setTimeout(() => {
-      this.laterProvides.delete(timer)
-      void this.provide(id)
-    }, Math.floor(Math.random() * within))
-    timer.unref()
-    this.laterProvides.add(timer)
+    return this.announcements.provide(id)
   }
 
   /** The remote copy first (it answers without a peer search), then peers: a bad remote read only costs time. */
@@ -298,7 +254,7 @@ export class NetworkedBlobStore implements BlobStore {
       try {
         const stat = await this.remote.fetchInto(options.remote.ref, id, options.remote.size, { signal, onProgress: options.onProgress })
         this.log.debug('fetched blob from the remote store', { id, remote: this.remote.name, size: stat.size })
-        this.announceFetched(id, stat.size, options, false)
+        this.announcements.afterFetch(id, stat.size, options, false)
         return stat
       } catch (err) {
         if (signal.aborted) throw signal.reason
@@ -336,7 +292,7 @@ export class NetworkedBlobStore implements BlobStore {
             durable: options.durable
           })
           this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
-          this.announceFetched(id, stat.size, options, sourceBusy)
+          this.announcements.afterFetch(id, stat.size, options, sourceBusy)
           return stat
         } catch (err) {
           if (signal.aborted) throw signal.reason

@@ -1,6 +1,7 @@
 // The blobs a LocalBlobStore hashed since it started, so a read of an
 // unchanged file need not hash it again (BlobVerify 'once').
 import type { BigIntStats } from 'node:fs'
+import { RecentMap } from '../net/recent-map.ts'
 import type { BlobId } from './types.ts'
 
 /**
@@ -10,17 +11,14 @@ import type { BlobId } from './types.ts'
  * oldest entry goes first, and a forgotten file is simply hashed again.
  */
 export class VerifiedFiles {
-  private readonly files = new Map<BlobId, FileIdentity>()
-  private readonly max: number
+  private readonly files: RecentMap<BlobId, FileIdentity>
 
   constructor(max: number) {
-    this.max = max
+    this.files = new RecentMap(max)
   }
 
   remember(id: BlobId, st: BigIntStats): void {
-    this.files.delete(id)
-    if (this.files.size >= this.max) this.files.delete(this.files.keys().next().value!)
-    this.files.set(id, identityOf(st))
+    this.files.update(id, () => identityOf(st))
   }
 
   matches(id: BlobId, st: BigIntStats): boolean {

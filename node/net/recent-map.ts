@@ -41,6 +41,11 @@ export class RecentMap<K, V> {
     return true
   }
 
+  /** Forgets the entry; false when the key is not held. */
+  delete(key: K): boolean {
+    return this.entries.delete(key)
+  }
+
   /** Up to `limit` values, most recently updated first. */
   newest(limit = this.max): V[] {
     const out: V[] = []

@@ -9,13 +9,13 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { raceAbort } from '../../abort.ts'
 import { materialiseProject } from '../../blobs/project-tree.ts'
-import type { NetworkedGetOptions } from '../../blobs/index.ts'
+import type { AnnounceOptions } from '../../blobs/provider-announcements.ts'
 import type { BlobGetOptions, RemoteCopy } from '../../blobs/types.ts'
 import type { Logger } from '../../log.ts'
 
 /** The part of the blob store the cache uses; NetworkedBlobStore takes `peers` to try before the DHT. */
 export interface SceneBlobSource {
-  getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[]; remote?: RemoteCopy } & Pick<NetworkedGetOptions, 'announceWhen' | 'announceWithinMs' | 'announceMinBytes'>): Promise<void>
+  getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[]; remote?: RemoteCopy } & AnnounceOptions): Promise<void>
 }
 
 /**
@@ -26,7 +26,7 @@ export interface SceneBlobSource {
  * 51-node swarm's event loop full for ~20 s, and while the creator keeps
  * up, or the scene is small enough to serve in moments, they buy nothing.
  */
-export const SCENE_ANNOUNCE = { announceWhen: 'sourceBusy', announceWithinMs: 60_000, announceMinBytes: 4 * 1024 * 1024 } as const
+const SCENE_ANNOUNCE = { announceWhen: 'sourceBusy', announceWithinMs: 60_000, announceMinBytes: 4 * 1024 * 1024 } as const
 
 /** The scene a job announces: its blob, and where else that blob lives. */
 export interface SceneRef {

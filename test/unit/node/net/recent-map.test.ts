@@ -66,4 +66,15 @@ describe('RecentMap', () => {
     expect(map.newest(1)).toEqual([3])
     expect(() => new RecentMap(0)).toThrow(RangeError)
   })
+
+  it('forgets a deleted entry, which then leaves room for another', () => {
+    const map = new RecentMap<string, number>(2)
+    map.update('a', () => 1)
+    map.update('b', () => 2)
+    expect(map.delete('a')).toBe(true)
+    expect(map.delete('a')).toBe(false)
+    map.update('c', () => 3)
+    expect(map.get('a')).toBeUndefined()
+    expect(map.newest()).toEqual([3, 2])
+  })
 })
