@@ -27,6 +27,17 @@ export interface AnnounceOptions {
   announceMinBytes?: number
 }
 
+/**
+ * For a job's inputs and outputs fetched by the peers working on it (the
+ * scene by every worker, frames and scene by checkers): announced only when
+ * large and their source answered busy, at a random moment within a minute.
+ * Every worker of a job fetches the scene as the job starts; their
+ * announcements, four DHT walks each, all at once kept a 51-node swarm's
+ * event loop full for ~20 s, and while the source keeps up, or the blob is
+ * small enough to serve in moments, they buy nothing.
+ */
+export const JOB_BLOB_ANNOUNCE = { announceWhen: 'sourceBusy', announceWithinMs: 60_000, announceMinBytes: 4 * 1024 * 1024 } as const satisfies AnnounceOptions
+
 export class ProviderAnnouncements {
   private readonly libp2p: Pick<Libp2p, 'contentRouting'>
   private readonly log: Logger

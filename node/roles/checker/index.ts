@@ -6,6 +6,7 @@ import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { CHECK_PROTOCOL, CheckReply, decode, LIMITS, ReplayGuard, toHex, VERIFICATION } from '../../../protocol/index.ts'
+import { JOB_BLOB_ANNOUNCE } from '../../blobs/provider-announcements.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { checkPeerKeys } from '../../net/check-peers.ts'
 import { serveRpc } from '../../net/rpc.ts'
@@ -50,7 +51,8 @@ export function createCheckerServices(ctx: NodeContext, deps: CheckerDeps = {}):
       fetcher:
         deps.fetcher ??
         ((peers) => ({
-          fetch: (id, signal, remote, maxBytes) => ctx.blobs.fetchToPath(id, { peers, signal, remote, maxBytes })
+          // Announced as a worker announces a scene: a checker's copies matter only when their source is overwhelmed.
+          fetch: (id, signal, remote, maxBytes) => ctx.blobs.fetchToPath(id, { peers, signal, remote, maxBytes, ...JOB_BLOB_ANNOUNCE })
         })),
       peerIdOf: (publicKey) => peerIdFromPublicKey(publicKeyFromRaw(publicKey)),
       rendererFor: (name) => renderers[name],

@@ -4,6 +4,10 @@
 // changes (at most one a second, changes in between coalesced), to peers
 // that just joined the topic, and unchanged every OFFER_REFRESH_MS so peers
 // keep us: a busy worker's tasks no longer cost the mesh an offer each.
+// Fewer free slots is the one change that is not urgent (nobody is sent
+// work by our offer; a job's bids and claims say what we take on): it
+// waits OFFER_BUSY_DELAY_MS, so a job's start does not have every worker
+// offer at once, and a slot that frees by then costs no offer at all.
 import { type Hardware, LIMITS, type WorkerOffer } from '../../../protocol/index.ts'
 import { OFFER_REFRESH_MS } from '../offer-book.ts'
 export { OFFER_REFRESH_MS, OFFER_TTL_MS, OfferBook, type OfferStats } from '../offer-book.ts'
@@ -65,6 +69,8 @@ const SEQ_KEY = 'offer-seq'
 export const OFFER_SEQ_BLOCK = 3_600_000
 /** At most one offer this often; what changes in between goes out in the next one. */
 export const OFFER_MIN_GAP_MS = 1_000
+/** A slot taken shows in our offer this long after at the latest (sooner if another offer goes out). */
+export const OFFER_BUSY_DELAY_MS = 15_000
 /** Peers that join the topic hear from us within this long, one offer for all who join meanwhile. */
 export const OFFER_JOIN_DELAY_MS = 5_000
 
@@ -82,6 +88,8 @@ export interface OfferPublisherInit {
   minGapMs?: number
   /** Default OFFER_JOIN_DELAY_MS. */
   joinDelayMs?: number
+  /** Default OFFER_BUSY_DELAY_MS. */
+  busyDelayMs?: number
   /** Registers a listener called when peers join the offers topic (they missed our last offer). */
   onJoin?(listener: () => void): void
 }
@@ -96,6 +104,7 @@ export class OfferPublisher {
   private readonly refreshMs: number
   private readonly minGapMs: number
   private readonly joinDelayMs: number
+  private readonly busyDelayMs: number
   private running = false
   private listening = false
   /** When an offer is due whatever it says: the refresh, or sooner for peers that joined. */
@@ -107,8 +116,9 @@ export class OfferPublisher {
   private timer?: NodeJS.Timeout
   private timerAtMs = Number.POSITIVE_INFINITY
   private sending?: Promise<void>
-  /** What the last offer sent said, seq and timestamp aside; undefined after a failed send. */
+  /** What the last offer sent said, seq, timestamp and free slots aside; undefined after a failed send. */
   private lastSaid?: string
+  private lastFreeSlots = 0
   private lastSentMs = Number.NEGATIVE_INFINITY
   private lastSeq?: number
   /** No seq above this may be used before a higher one is stored. */
@@ -119,6 +129,7 @@ export class OfferPublisher {
     this.refreshMs = init.intervalMs ?? OFFER_REFRESH_MS
     this.minGapMs = init.minGapMs ?? OFFER_MIN_GAP_MS
     this.joinDelayMs = init.joinDelayMs ?? OFFER_JOIN_DELAY_MS
+    this.busyDelayMs = init.busyDelayMs ?? OFFER_BUSY_DELAY_MS
   }
 
   async start(): Promise<void> {
@@ -146,12 +157,15 @@ export class OfferPublisher {
   /**
    * Something the offer says may have changed (price, free slots...). If it
    * did, an offer goes out at once, or OFFER_MIN_GAP_MS after the last one
-   * with whatever is true then. Resolves once that is done, or at once when
+   * with whatever is true then; only fewer free slots waits
+   * OFFER_BUSY_DELAY_MS. Resolves once that is done, or at once when
    * nothing changed. Never rejects.
    */
   update(): Promise<void> {
-    if (!this.running || this.said() === this.lastSaid) return Promise.resolve()
-    this.checkAtMs = Math.min(this.checkAtMs, this.lastSentMs + this.minGapMs)
+    const change = this.running ? this.change() : 'none'
+    if (change === 'none') return Promise.resolve()
+    const dueMs = change === 'fewerFreeSlots' ? this.init.now() + this.busyDelayMs : this.lastSentMs + this.minGapMs
+    this.checkAtMs = Math.min(this.checkAtMs, dueMs)
     const looked = new Promise<void>((resolve) => this.waiters.push(resolve))
     this.arm()
     return looked
@@ -180,7 +194,7 @@ export class OfferPublisher {
     if (!this.running) return
     const now = this.init.now()
     const looking = now >= this.checkAtMs
-    if (now >= this.forceAtMs || (looking && this.said() !== this.lastSaid)) {
+    if (now >= this.forceAtMs || (looking && this.change() !== 'none')) {
       // This offer says everything true now: every waiting update() is answered by it.
       this.checkAtMs = Number.POSITIVE_INFINITY
       const waiters = this.waiters.splice(0)
@@ -205,9 +219,11 @@ export class OfferPublisher {
     return this.sending
   }
 
-  /** The offer as it would be sent now, seq and timestamp aside. */
-  private said(): string {
-    return JSON.stringify(buildOfferPayload(this.init.self(), 0, 0))
+  /** How the offer as it would be sent now differs from the last one sent. */
+  private change(): 'none' | 'fewerFreeSlots' | 'other' {
+    const now = buildOfferPayload(this.init.self(), 0, 0)
+    if (saidOf(now) !== this.lastSaid || now.freeSlots > this.lastFreeSlots) return 'other'
+    return now.freeSlots < this.lastFreeSlots ? 'fewerFreeSlots' : 'none'
   }
 
   private async sendOnce(): Promise<void> {
@@ -215,7 +231,9 @@ export class OfferPublisher {
     this.lastSentMs = now
     try {
       const self = this.init.self()
-      this.lastSaid = JSON.stringify(buildOfferPayload(self, 0, 0))
+      const payload = buildOfferPayload(self, 0, 0)
+      this.lastSaid = saidOf(payload)
+      this.lastFreeSlots = payload.freeSlots
       const seq = await this.nextSeq(now)
       await this.init.publish(this.init.sign(buildOfferPayload(self, seq, now)))
     } catch (err) {
@@ -236,4 +254,9 @@ export class OfferPublisher {
     this.lastSeq = seq
     return seq
   }
+}
+
+/** An offer's content, seq, timestamp and free slots aside. */
+function saidOf(offer: WorkerOffer): string {
+  return JSON.stringify({ ...offer, freeSlots: 0 })
 }

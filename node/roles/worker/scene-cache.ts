@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { PeerId } from '@libp2p/interface'
 import { raceAbort } from '../../abort.ts'
 import { materialiseProject } from '../../blobs/project-tree.ts'
-import type { AnnounceOptions } from '../../blobs/provider-announcements.ts'
+import { type AnnounceOptions, JOB_BLOB_ANNOUNCE } from '../../blobs/provider-announcements.ts'
 import type { BlobGetOptions, RemoteCopy } from '../../blobs/types.ts'
 import type { Logger } from '../../log.ts'
 
@@ -18,15 +18,8 @@ export interface SceneBlobSource {
   getFile(id: string, path: string, options?: BlobGetOptions & { peers?: PeerId[]; remote?: RemoteCopy } & AnnounceOptions): Promise<void>
 }
 
-/**
- * A fetched scene is announced (this worker then serves it to later
- * workers) only when it is large and its source answered busy, at a random
- * moment within a minute. Every worker of a job fetches the scene as the
- * job starts; their announcements, four DHT walks each, all at once kept a
- * 51-node swarm's event loop full for ~20 s, and while the creator keeps
- * up, or the scene is small enough to serve in moments, they buy nothing.
- */
-const SCENE_ANNOUNCE = { announceWhen: 'sourceBusy', announceWithinMs: 60_000, announceMinBytes: 4 * 1024 * 1024 } as const
+/** A fetched scene is announced only when large and its source was busy (provider-announcements.ts). */
+const SCENE_ANNOUNCE = JOB_BLOB_ANNOUNCE
 
 /** The scene a job announces: its blob, and where else that blob lives. */
 export interface SceneRef {

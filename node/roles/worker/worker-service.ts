@@ -231,8 +231,10 @@ export class WorkerService implements NodeService {
     if (seen === undefined || !seen.isNew) return
     await this.c.peers.addAddresses(seen.job.creator.peerId, announcement.addrs)
     this.log.info('bidding on job', { job: id, renderer: announcement.renderer, frames: announcement.frameEnd - announcement.frameStart + 1, maxPrice: announcement.maxPrice })
-    await this.bid(seen.job)
+    // A claim carries its own copy of the bid: the slots need not wait for the gossip one to go out.
+    const bidding = this.bid(seen.job)
     this.loops.wake()
+    await bidding
   }
 
   private onOffer(delivery: GossipDelivery<'offers'>): void {

@@ -5,6 +5,7 @@ import {
   buildOfferPayload,
   nextOfferSeq,
   OFFER_JOIN_DELAY_MS,
+  OFFER_BUSY_DELAY_MS,
   OFFER_MIN_GAP_MS,
   OFFER_REFRESH_MS,
   OFFER_SEQ_BLOCK,
@@ -148,17 +149,56 @@ describe('OfferPublisher', () => {
     expect(sent).toHaveLength(2)
     expect(sent[1]).toMatchObject({ freeSlots: 1, price: 900, timestampMs: T0 + OFFER_MIN_GAP_MS })
     // A change right after an offer waits out the gap; one long after goes at once.
-    set({ freeSlots: 0 })
+    set({ price: 800 })
     void publisher.update()
     await advance(OFFER_MIN_GAP_MS - 1)
     expect(sent).toHaveLength(2)
     await advance(1)
-    expect(sent.map((o) => o.freeSlots)).toEqual([3, 1, 0])
+    expect(sent.map((o) => o.price)).toEqual([1500, 900, 800])
     await advance(5_000)
     set({ freeSlots: 3 })
     void publisher.update()
     await advance(0)
     expect(sent.map((o) => o.timestampMs - T0)).toEqual([0, OFFER_MIN_GAP_MS, 2 * OFFER_MIN_GAP_MS, 2 * OFFER_MIN_GAP_MS + 5_000])
+    await publisher.stop()
+  })
+
+  it('reports fewer free slots only after OFFER_BUSY_DELAY_MS, and not at all when a slot frees by then; more free slots at once', async () => {
+    const { publisher, sent, set } = harness()
+    await publisher.start()
+    await advance(5_000)
+    set({ freeSlots: 2 })
+    void publisher.update()
+    await advance(OFFER_BUSY_DELAY_MS - 1)
+    expect(sent).toHaveLength(1)
+    await advance(1)
+    expect(sent.map((o) => o.freeSlots)).toEqual([3, 2])
+    // Taken and freed again within the delay: nothing to say.
+    set({ freeSlots: 1 })
+    void publisher.update()
+    await advance(5_000)
+    set({ freeSlots: 2 })
+    void publisher.update()
+    await advance(OFFER_BUSY_DELAY_MS)
+    expect(sent).toHaveLength(2)
+    // A slot freeing is news: out after the usual gap only.
+    set({ freeSlots: 3 })
+    void publisher.update()
+    await advance(0)
+    expect(sent.map((o) => o.freeSlots)).toEqual([3, 2, 3])
+    // A pending decrease rides along with an urgent change.
+    set({ freeSlots: 0 })
+    void publisher.update()
+    await advance(OFFER_MIN_GAP_MS)
+    set({ price: 700 })
+    void publisher.update()
+    await advance(0)
+    expect(sent.at(-1)).toMatchObject({ freeSlots: 0, price: 700 })
+    expect(sent).toHaveLength(4)
+    await advance(OFFER_BUSY_DELAY_MS)
+    expect(sent).toHaveLength(4)
+    // Well before the refresh, or the refresh would have carried each change.
+    expect(OFFER_BUSY_DELAY_MS + 10_000).toBeLessThan(OFFER_REFRESH_MS)
     await publisher.stop()
   })
 
@@ -252,7 +292,7 @@ describe('OfferPublisher', () => {
     const first = harness(kv)
     await first.publisher.start()
     for (let i = 0; i < 50; i++) {
-      first.set({ freeSlots: i % 4 })
+      first.set({ price: 1000 + i })
       void first.publisher.update()
       await advance(OFFER_MIN_GAP_MS)
     }
