@@ -1,8 +1,15 @@
 // What the node's local HTTP servers (the API and the devchain's JSON-RPC)
 // share: bound to 127.0.0.1 only, stopped without waiting for idle
 // keep-alive connections, request bodies read under a size cap.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+
+// Required, not imported: an ES import of node:http reads every export,
+// including the lazy ones backed by undici (fetch's HTTP client, ~0.75 MB of
+// source), which then stays loaded in a node that never fetches anything:
+// ~3 MiB of an idle worker's resident memory.
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http')
 
 export async function listenOnLoopback(server: Server, port: number): Promise<void> {
   server.headersTimeout = 10_000
