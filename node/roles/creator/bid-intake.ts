@@ -92,7 +92,11 @@ export class BidIntake {
     const job = this.c.jobs.get(id)!
     const decision = shouldAdmit(job, bid, worker, standing)
     if (!decision.admit) return this.c.logger.debug('bid not admitted', { job: id, worker: from, reason: decision.reason })
-    await this.c.jobs.save(withAdmitted(job, worker, from, bid.price, this.c.now()), { tasks: [] })
+    // In force at once (the store's memory): the claim that carried the bid
+    // is answered without waiting for the disk, as the lease it gets is
+    // (task-server.ts). The header goes to disk with this save, or at the
+    // latest with the worker's commitment, whose reply waits for it.
+    this.c.jobs.save(withAdmitted(job, worker, from, bid.price, this.c.now()), { tasks: [] }).catch((err: unknown) => this.c.logger.warn('admission not saved; the next save of the job writes it', { job: id, worker: from, err }))
     this.c.logger.info('bid admitted', { job: job.id, worker: from, price: bid.price })
   }
 
