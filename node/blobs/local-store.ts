@@ -2,26 +2,35 @@
 // metadata: a put writes a temp file, fsyncs it and renames it into place
 // before the index entry is written, so a crash leaves either nothing, a
 // stray temp file (swept by start()), or a complete file without an entry
-// (repaired by stat() and start()). A put with `durable: false` skips the
+// (repaired by start(), or by stat() in a store that did not write it; see
+// blob-index.ts for what a store remembers). A put with `durable: false` skips the
 // fsyncs: after an OS crash or power loss its file may be short or empty,
 // which the next read detects by the hash and removes.
 //
 // The bytes are hashed once, as they arrive, and written in batches of
 // BLOB_CHUNK_BYTES. Reads hash again unless asked to trust a file this store
 // verified since it started (see BlobVerify).
+//
+// A put of bytes the caller read from a file it gives up (`adopt`: a
+// rendered frame) moves that file into place instead of writing a copy,
+// once the rename shows it is still the file that was read.
 
 import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { constants as fsConstants, createReadStream, type BigIntStats } from 'node:fs'
 import { copyFile, type FileHandle, mkdir, open, readdir, rename, rm, stat as fsStat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BatchWriter, writeAll } from './batch-writer.ts'
+import { BlobIndex, type BlobIndexDb } from './blob-index.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, isBlobId } from './ids.ts'
-import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
-import { isNotFound, retryAfterMkdir, statFile, syncDir, syncFile } from './file-ops.ts'
+import type { BlobAdoptFile, BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
+import { isNotFound, lstatFile, retryAfterMkdir, statFile, syncDir, syncFile, writeFileFrom, writeFileVia } from './file-ops.ts'
 import { VerifiedFiles } from './verified-files.ts'
+
+export type { BlobIndexDb, BlobIndexEntry } from './blob-index.ts'
+export { writeFileFrom } from './file-ops.ts'
 
 /**
  * Read and write size: one awaited fs call per MiB (64 KiB chunks made the
@@ -31,22 +40,8 @@ export const BLOB_CHUNK_BYTES = 1024 * 1024
 
 /** Files remembered as verified (an id and four numbers each); the oldest is forgotten first. */
 const MAX_VERIFIED_FILES = 16_384
-
-/**
- * The part of a LevelDB (sub)level the store uses, so the node can hand in
- * `db.sublevel<string, string>('blobs')` and share one database.
- */
-export interface BlobIndexDb {
-  get(key: string): Promise<string | undefined>
-  put(key: string, value: string): Promise<void>
-  del(key: string): Promise<void>
-  keys(): AsyncIterable<string>
-}
-
-export interface BlobIndexEntry {
-  size: number
-  createdMs: number
-}
+/** Index entries remembered as present or absent (blob-index.ts); the oldest is forgotten first. */
+const MAX_KNOWN_ENTRIES = 16_384
 
 export interface LocalBlobStoreInit {
   /** Root folder; blobs live under `<dir>/blobs/<first 2 hex>/<id>`. */
@@ -61,23 +56,24 @@ export interface LocalBlobStoreInit {
 export class LocalBlobStore implements BlobStore {
   readonly root: string
   private readonly tmpDir: string
-  private readonly index: BlobIndexDb
+  private readonly index: BlobIndex
   private readonly maxBytes: number
   private readonly log: Logger
-  private readonly now: () => number
   private readonly verified = new VerifiedFiles(MAX_VERIFIED_FILES)
+  /** Adoptions in flight, by blob id: two files with the same bytes (two black frames) are moved one after the other. */
+  private readonly adoptions = new Map<BlobId, Promise<unknown>>()
 
   constructor(init: LocalBlobStoreInit) {
     this.root = join(init.dir, 'blobs')
     this.tmpDir = join(this.root, 'tmp')
-    this.index = init.index
     this.maxBytes = init.maxBytes ?? LIMITS.maxBlobBytes
     this.log = init.logger ?? createLogger('blobs:local')
-    this.now = init.now ?? Date.now
+    this.index = new BlobIndex(init.index, init.now ?? Date.now, MAX_KNOWN_ENTRIES)
   }
 
   /** Sweeps temp files of interrupted puts and reconciles the index with the files. */
   async start(): Promise<void> {
+    await this.index.load()
     await rm(this.tmpDir, { recursive: true, force: true })
     await mkdir(this.tmpDir, { recursive: true })
     let repaired = 0
@@ -85,9 +81,9 @@ export class LocalBlobStore implements BlobStore {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue
       for (const name of await readdir(join(this.root, shard))) {
         if (!isBlobId(name) || name.slice(0, 2) !== shard) continue
-        if ((await this.readIndex(name)) !== undefined) continue
+        if (await this.index.has(name)) continue
         const st = await fsStat(join(this.root, shard, name))
-        await this.writeIndex(name, st.size)
+        await this.index.ensure(name, st.size)
         repaired++
       }
     }
@@ -110,15 +106,16 @@ export class LocalBlobStore implements BlobStore {
     return (await this.stat(id)) !== undefined
   }
 
+  /** The file says whether the blob is here; the index is read only for an entry this store does not remember. */
   async stat(id: BlobId): Promise<BlobStat | undefined> {
     assertBlobId(id)
-    const [entry, st] = await Promise.all([this.readIndex(id), statFile(this.pathOf(id))])
+    const st = await statFile(this.pathOf(id))
     if (st === undefined) {
-      if (entry !== undefined) await this.index.del(id)
+      await this.index.drop(id)
       return undefined
     }
     // A crash between rename and index write leaves a complete file without an entry.
-    if (entry === undefined) await this.writeIndex(id, st.size)
+    await this.index.ensure(id, st.size)
     return { id, size: st.size }
   }
 
@@ -156,7 +153,7 @@ export class LocalBlobStore implements BlobStore {
       const hash = options.verify === 'once' && this.verified.matches(id, st) ? undefined : createHash('sha256')
       let bytes = 0
       next = readChunk(fh, 0, total)
-      while (true) {
+      while (next !== undefined) {
         options.signal?.throwIfAborted()
         const chunk = await next
         next = undefined
@@ -164,8 +161,12 @@ export class LocalBlobStore implements BlobStore {
         bytes += chunk.byteLength
         // The next read runs while the consumer handles this chunk; its
         // failure is handled when it is awaited (or in finally), never unhandled.
-        next = readChunk(fh, bytes, total)
-        next.catch(() => {})
+        // A trusted file ends at its verified size: no probe past it (a hashed
+        // one is read to its end, so that bytes added behind our back fail the check).
+        if (hash !== undefined || bytes < total) {
+          next = readChunk(fh, bytes, total)
+          next.catch(() => {})
+        }
         hash?.update(chunk)
         yield chunk
         options.onProgress?.({ bytes, total })
@@ -217,7 +218,7 @@ export class LocalBlobStore implements BlobStore {
     } catch (err) {
       if (!isNotFound(err)) throw err
       this.verified.forget(id)
-      await this.index.del(id)
+      await this.index.drop(id)
       throw new BlobNotFoundError(id)
     }
   }
@@ -234,17 +235,73 @@ export class LocalBlobStore implements BlobStore {
     throw new BlobHashMismatchError(id, actual, `blob ${id} is corrupted on disk`)
   }
 
-  /** A buffer the caller owns: hashed and written as it is, without a copy. */
+  /** A buffer the caller owns: hashed and written as it is, without a copy (or its file moved into place, see adopt). */
   private async putBytes(bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
     const maxBytes = this.limit(options)
     if (bytes.byteLength > maxBytes) throw new BlobTooLargeError(maxBytes)
+    const id = createHash('sha256').update(bytes).digest('hex')
+    if (options.adopt !== undefined) return this.adoptFile(id, bytes, options.adopt, options)
+    return this.writeBytes(id, bytes, options)
+  }
+
+  private async writeBytes(id: BlobId, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
     return this.writeBlob(options, async (fh) => {
       options.signal?.throwIfAborted()
-      const id = createHash('sha256').update(bytes).digest('hex')
       await writeAll(fh, bytes, 0)
       options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
       return { id, size: bytes.byteLength }
     })
+  }
+
+  /**
+   * Moves the file the bytes were read from to the blob's path: one rename
+   * instead of a temp file's open, write, close and rename. The rename keeps
+   * the inode, size and mtime, so a file that is still the one the caller
+   * read (its `read` stat) holds the bytes that were hashed. One that is not
+   * (replaced, written to, linked elsewhere, a symlink), or cannot be moved
+   * (another file system), is replaced or skipped by a copy of the bytes.
+   * Until then the moved file is neither indexed nor remembered as
+   * verified, so a reader that gets to it first hashes it.
+   */
+  private async adoptFile(id: BlobId, bytes: Uint8Array, adopt: BlobAdoptFile, options: BlobPutOptions): Promise<BlobStat> {
+    if (options.expectedId !== undefined) {
+      assertBlobId(options.expectedId)
+      if (id !== options.expectedId) throw new BlobHashMismatchError(options.expectedId, id)
+    }
+    const move = () => this.moveIntoPlace(id, bytes, adopt, options)
+    const previous = this.adoptions.get(id)
+    // The same bytes are being moved in already: after that, whatever its outcome.
+    const adoption = previous === undefined ? move() : previous.then(move, move)
+    this.adoptions.set(id, adoption)
+    try {
+      return await adoption
+    } finally {
+      if (this.adoptions.get(id) === adoption) this.adoptions.delete(id)
+    }
+  }
+
+  private async moveIntoPlace(id: BlobId, bytes: Uint8Array, adopt: BlobAdoptFile, options: BlobPutOptions): Promise<BlobStat> {
+    options.signal?.throwIfAborted()
+    const durable = options.durable ?? true
+    const final = this.pathOf(id)
+    try {
+      if (durable) await syncFile(adopt.path)
+      await retryAfterMkdir(dirname(final), () => rename(adopt.path, final))
+    } catch (err) {
+      this.log.debug('cannot move the file into the store, writing a copy', { path: adopt.path, err })
+      return this.writeBytes(id, bytes, options)
+    }
+    const st = await lstatFile(final)
+    if (st === undefined || !isFileAsRead(st, adopt.read, bytes.byteLength)) {
+      this.log.warn('the file moved into the store is not the one that was read; storing the bytes that were read instead', { id, path: adopt.path })
+      // The copy's rename replaces what was moved; a folder it cannot replace goes first.
+      if (st?.isDirectory()) await rm(final, { recursive: true, force: true })
+      return this.writeBytes(id, bytes, options)
+    }
+    if (durable) await syncDir(dirname(final))
+    await this.settle(id, bytes.byteLength, st)
+    options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
+    return { id, size: bytes.byteLength }
   }
 
   /** Hashes each chunk as it arrives and writes in batches; stops at the first byte past the limit. */
@@ -295,10 +352,7 @@ export class LocalBlobStore implements BlobStore {
       // Renaming over an existing copy is harmless (same bytes) and heals a corrupted one.
       await retryAfterMkdir(dirname(final), () => rename(tmp, final))
       if (durable) await syncDir(dirname(final))
-      // The bytes were hashed on their way to disk: this file is verified.
-      const st = await statFile(final, { bigint: true })
-      if (st !== undefined) this.verified.remember(id, st)
-      if ((await this.readIndex(id)) === undefined) await this.writeIndex(id, size)
+      await this.settle(id, size, await statFile(final, { bigint: true }))
       return { id, size }
     } catch (err) {
       if (handleOpen) await fh.close().catch(() => {})
@@ -307,49 +361,16 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  private async readIndex(id: BlobId): Promise<BlobIndexEntry | undefined> {
-    const value = await this.index.get(id)
-    if (value === undefined) return undefined
-    try {
-      return JSON.parse(value) as BlobIndexEntry
-    } catch {
-      return undefined
-    }
-  }
-
-  private async writeIndex(id: BlobId, size: number): Promise<void> {
-    const entry: BlobIndexEntry = { size, createdMs: this.now() }
-    await this.index.put(id, JSON.stringify(entry))
+  /** A file now in place whose bytes were hashed on their way (st: its stat after the rename, which changed its ctime): verified, then indexed. */
+  private async settle(id: BlobId, size: number, st: BigIntStats | undefined): Promise<void> {
+    if (st !== undefined) this.verified.remember(id, st)
+    await this.index.ensure(id, size)
   }
 }
 
-/**
- * Writes a stream to `path` through a temp file in the same folder, renamed
- * only once the source finished without error: readers never see a partial
- * or unverified file.
- */
-export async function writeFileFrom(path: string, source: AsyncIterable<Uint8Array>): Promise<void> {
-  await writeFileVia(path, async (tmp) => {
-    const fh = await open(tmp, 'wx', 0o644)
-    try {
-      for await (const chunk of source) await writeAll(fh, chunk)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-  })
-}
-
-/** `fill` creates and fsyncs the temp file; it is then renamed to `path`, or removed if anything failed. */
-async function writeFileVia(path: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    await fill(tmp)
-    await rename(tmp, path)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
+/** The file the caller read: same inode, size and mtime (a rename changes none of them), a plain file with no other name. */
+function isFileAsRead(st: BigIntStats, read: BlobAdoptFile['read'], size: number): boolean {
+  return st.isFile() && st.nlink === 1n && st.dev === read.dev && st.ino === read.ino && st.size === read.size && st.size === BigInt(size) && st.mtimeNs === read.mtimeNs
 }
 
 /**

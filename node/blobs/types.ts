@@ -25,6 +25,23 @@ export interface BlobPutOptions {
   durable?: boolean
   /** Bytes the source is expected to yield, when known: sizes write buffers. Not a limit (maxBytes is). */
   sizeHint?: number
+  /**
+   * With a Uint8Array source: the file these bytes were just read from,
+   * which the caller gives up (a rendered frame in a folder it owns). A
+   * local store moves it into place instead of writing a copy, if it is
+   * still the file that was read; otherwise it writes the bytes as usual.
+   * The file is gone or moved once the put settles. Nothing may write to it
+   * meanwhile: a write that keeps its size within the mtime's granularity
+   * would go unseen. Ignored for streams, and by stores without files.
+   */
+  adopt?: BlobAdoptFile
+}
+
+/** A file a put may move into the store (BlobPutOptions.adopt). */
+export interface BlobAdoptFile {
+  path: string
+  /** The file's stat (bigint) through the handle its bytes were read from, taken before the read. */
+  read: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint }
 }
 
 /**

@@ -10,8 +10,15 @@
 // Frames are stored without fsync (`durable: false`): a frame can be
 // rendered again, and the commitment goes out only once every frame is
 // stored and readable, so a crash before it loses at most the lease.
-import { mkdirSync } from 'node:fs'
-import { readFile, rm } from 'node:fs/promises'
+//
+// Each frame file is read once; the blob store then moves that file into
+// place (`adopt`) rather than writing a copy of the bytes. This relies on
+// the renderer being done with the folder when renderFrames resolves
+// (nothing writes to a frame file after that), and the store checks the
+// file is still the one read (inode, size, mtime), copying the bytes if not.
+// The task folder is then empty, and removing it takes one rmdir.
+import { type BigIntStats, mkdirSync } from 'node:fs'
+import { open, rm, rmdir } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
 import { remoteCopyOf } from '../../blobs/index.ts'
@@ -166,7 +173,17 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
     return failed
   } finally {
     await keeper.stop()
-    await rm(dir, { recursive: true, force: true }).catch((err) => log.warn('cannot remove task folder', { dir, err }))
+    await removeTaskDir(dir).catch((err) => log.warn('cannot remove task folder', { dir, err }))
+  }
+}
+
+/** Empty once every frame was moved into the blob store: one rmdir. Whatever is left (a failed task's frames) goes with it. */
+async function removeTaskDir(dir: string): Promise<void> {
+  try {
+    await rmdir(dir)
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return
+    await rm(dir, { recursive: true, force: true })
   }
 }
 
@@ -196,18 +213,42 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
   const format = formatOf(a)
   const results = await mapLimit(outputs, STORE_CONCURRENCY, async (out): Promise<FrameResult> => {
     signal.throwIfAborted()
-    // Read once: the bytes are decoded and stored from memory (a frame is bounded by the job's size).
-    const bytes = new Uint8Array(await readFile(out.path, { signal }))
+    // Read once: the bytes are decoded and hashed from memory (a frame is bounded by the job's size).
+    const { bytes, read } = await readFrame(out.path)
     const [decoded, stat] = await Promise.all([
       // The checker hashes decoded pixels too, so a frame that does not decode
       // in the job's format at its exact size is our failure to find now, not theirs later.
       decodeFrame(bytes, format, { width: a.width, height: a.height }),
       // The creator and checkers fetch frames from this worker by name: no DHT announcement needed.
-      deps.blobs.put(bytes, { signal, announce: false, durable: false })
+      // The file is ours and the renderer is done with it: the store may move it instead of copying.
+      deps.blobs.put(bytes, { signal, announce: false, durable: false, adopt: { path: out.path, read } })
     ])
     return { frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size }
   })
   return await withRemoteRefs(deps, results, signal)
+}
+
+/**
+ * A frame file's bytes, and its stat taken before they were read (what the
+ * blob store checks before it keeps the file itself). The same calls as
+ * readFile: open, fstat, read, close.
+ */
+async function readFrame(path: string): Promise<{ bytes: Uint8Array; read: BigIntStats }> {
+  const fh = await open(path, 'r')
+  try {
+    const read = await fh.stat({ bigint: true })
+    const bytes = new Uint8Array(Number(read.size))
+    let at = 0
+    while (at < bytes.byteLength) {
+      const { bytesRead } = await fh.read(bytes, at, bytes.byteLength - at, at)
+      if (bytesRead === 0) break
+      at += bytesRead
+    }
+    // A file cut short since its stat: what was read is what gets stored (the store sees the size differ and copies it).
+    return { bytes: at === bytes.byteLength ? bytes : bytes.subarray(0, at), read }
+  } finally {
+    await fh.close()
+  }
 }
 
 /**

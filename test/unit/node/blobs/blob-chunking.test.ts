@@ -264,6 +264,28 @@ describe("verify: 'once'", () => {
     await expect(collect(restarted.get(id, { verify: 'once' }))).rejects.toBeInstanceOf(BlobHashMismatchError)
   })
 
+  it('a trusted read ends at the verified size; a hashed one reads on to the end of the file', async () => {
+    const probe = await open(tmpdir(), 'r')
+    const reads = vi.spyOn(Object.getPrototypeOf(probe), 'read')
+    await probe.close()
+    try {
+      for (const size of [0, 500, CHUNK, 2 * CHUNK + 3]) {
+        const bytes = bytesOf(size, size + 1)
+        const { id } = await store.put(bytes)
+        reads.mockClear()
+        expect(Buffer.compare(await collect(store.get(id, { verify: 'once' })), bytes)).toBe(0)
+        const trusted = reads.mock.calls.length
+        reads.mockClear()
+        expect(Buffer.compare(await collect(store.get(id)), bytes)).toBe(0)
+        // One read per chunk trusted (one for the empty blob); hashed, one more to find the end.
+        expect(trusted).toBe(Math.max(1, Math.ceil(size / CHUNK)))
+        expect(reads.mock.calls.length).toBe(Math.ceil(size / CHUNK) + 1)
+      }
+    } finally {
+      reads.mockRestore()
+    }
+  })
+
   it('getFile copies a verified file whole, through a temp file', async () => {
     const bytes = bytesOf(2 * CHUNK + 77, 6)
     const { id } = await store.put(bytes)

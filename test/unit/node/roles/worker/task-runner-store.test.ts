@@ -1,12 +1,17 @@
 // The task runner's side of the pipelined worker: frames stored a few at a
 // time and without fsync, the commitment only after every frame is stored,
-// the claim loop told when the renderer is free, and a lease prefetched by
-// the claim loop taken over with its keeper.
-import { mkdtemp, rm } from 'node:fs/promises'
+// the claim loop told when the renderer is free, a lease prefetched by the
+// claim loop taken over with its keeper, and frame files moved into the
+// blob store rather than copied.
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { BlobIndexDb } from '../../../../../node/blobs/index.ts'
+import { LocalBlobStore } from '../../../../../node/blobs/local-store.ts'
 import type { BlobPutOptions } from '../../../../../node/blobs/types.ts'
+import { frameFileName } from '../../../../../node/renderers/types.ts'
 import { LeaseKeeper } from '../../../../../node/roles/worker/lease-keeper.ts'
 import { SceneCache } from '../../../../../node/roles/worker/scene-cache.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
@@ -22,11 +27,13 @@ class CountingBlobs extends MapBlobs {
   maxInFlight = 0
   stored = 0
   options: (BlobPutOptions | undefined)[] = []
+  sizes: number[] = []
   /** The put that fails, counted from 1 in the order puts arrive. */
   failPut?: number
 
   override async put(bytes: Uint8Array, options?: BlobPutOptions) {
     const arrival = this.options.push(options)
+    this.sizes.push(bytes.byteLength)
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     try {
@@ -81,8 +88,37 @@ describe('task runner storing and hand-offs', () => {
     expect(outcome.frames?.map((f) => f.frame)).toEqual([1, 2, 3, 4, 5, 6])
     expect(blobs.maxInFlight).toBe(STORE_CONCURRENCY)
     expect(blobs.options.every((o) => o?.durable === false && o.announce === false)).toBe(true)
+    // Each put offers the frame file it was read from, with its stat from before the read.
+    for (const [i, o] of blobs.options.entries()) {
+      expect(o?.adopt?.path.startsWith(join(dir, 'tasks'))).toBe(true)
+      expect(o?.adopt?.read.size).toBe(BigInt(blobs.sizes[i]!))
+    }
     expect(storedAtCommit).toBe(6)
     expect(events).toEqual(['frame 1', 'frame 2', 'frame 3', 'frame 4', 'frame 5', 'frame 6', 'rendered', 'commit'])
+  })
+
+  it('moves each frame file into a local blob store (no copy) and removes the then empty task folder', async () => {
+    const local = new LocalBlobStore({ dir: join(dir, 'store'), index: memoryIndex(), logger })
+    await local.start()
+    deps.blobs = { put: (bytes, options) => local.put(bytes, options) }
+    const inodes = new Map<number, bigint>()
+    renderer.between = async (frame, request) => void inodes.set(frame, (await stat(join(request.outDir, frameFileName(frame)), { bigint: true })).ino)
+    const outcome = await runTask(deps, job(), leaseFor(WORKER_KEY, { frameStart: 1, frameEnd: 5 }), { signal: new AbortController().signal })
+    expect(outcome.status).toBe('committed')
+    for (const f of outcome.frames!) {
+      const id = Buffer.from(f.blobId).toString('hex')
+      const path = local.pathOf(id)
+      expect((await stat(path, { bigint: true })).ino).toBe(inodes.get(f.frame))
+      expect(createHash('sha256').update(await readFile(path)).digest('hex')).toBe(id)
+    }
+    expect(await readdir(join(dir, 'tasks'))).toEqual([])
+  })
+
+  it('removes the task folder with the frames still in it when the task fails', async () => {
+    renderer.skipFrame = 3
+    const outcome = await runTask(deps, job(), leaseFor(WORKER_KEY, { frameStart: 1, frameEnd: 4 }), { signal: new AbortController().signal })
+    expect(outcome.status).toBe('failed')
+    expect(await readdir(join(dir, 'tasks'))).toEqual([])
   })
 
   it('fails the task on a frame it cannot store, commits nothing, and leaves no store running', async () => {
@@ -137,3 +173,15 @@ describe('task runner storing and hand-offs', () => {
     expect(await runTask(deps, job(), lost, { signal: new AbortController().signal, keeper: losing })).toMatchObject({ status: 'lost', code: 'notLeaseHolder' })
   })
 })
+
+function memoryIndex(): BlobIndexDb {
+  const map = new Map<string, string>()
+  return {
+    get: async (key) => map.get(key),
+    put: async (key, value) => void map.set(key, value),
+    del: async (key) => void map.delete(key),
+    keys: async function* () {
+      yield* map.keys()
+    }
+  }
+}
