@@ -13,6 +13,8 @@ export const KAD_PROTOCOL = protocolId('kad', '1.0.0')
 export const TASK_PROTOCOL = protocolId('task', '1.0.0')
 /** Blob fetch by content id. */
 export const BLOB_PROTOCOL = protocolId('blob', '1.0.0')
+/** Blob fetch, several blobs one after another on one stream (SPEC R70a); providers serve both. */
+export const BLOB_PROTOCOL_1_1 = protocolId('blob', '1.1.0')
 /** Creator -> checker: verify one committed task (SPEC section 10). */
 export const CHECK_PROTOCOL = protocolId('check', '1.0.0')
 

@@ -1,34 +1,60 @@
-// The blob fetch protocol (/pictor/blob/1.0.0), one blob per stream:
+// The blob fetch protocol, provider side (the fetcher is blob-client.ts).
+// /pictor/blob/1.0.0, one blob per stream:
 //   client -> server  varint-length-prefixed BlobRequest { blobId, offset }
-//   client            closes its write end
 //   server -> client  varint-length-prefixed BlobHeader { code, size }
 //   server -> client  when code is ok: size = length - offset, then the raw
 //                     bytes [offset, length), then close (SPEC R70)
-// The client trusts nothing: size is checked against its limit before any
-// byte is read, and the bytes against the requested id before they are kept.
-// A provider that breaks the protocol fails with an error isBadProvider()
-// recognises, so the caller can drop it (R73).
+// /pictor/blob/1.1.0, the same exchange repeated on one stream: after a
+// header (and, when ok, exactly `size` raw bytes) the client may write its
+// next request, or close its write side to end the stream (R70a). A stream
+// carries at most maxRequestsPerStream requests and waits idleTimeoutMs for
+// each after the first; then the provider ends it. Opening a stream and
+// negotiating its protocol costs ~10 times a request on an open one, and a
+// creator fetches every frame of every result from the same worker.
+// Busy and concurrency rules are per request, as in 1.0.0: an idle stream
+// serves nothing and counts only against maxInboundStreams.
 
-import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { lpStream } from '@libp2p/utils'
-import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader, BlobRequest, bytesEqual, LIMITS } from '../../protocol/index.ts'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { BLOB_CODES, BLOB_PROTOCOL, BLOB_PROTOCOL_1_1, BlobHeader, BlobRequest, bytesEqual } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
-import { BlobError, BlobFetchError, BlobHashMismatchError, BlobNotFoundError, BlobPeerBusyError, BlobPeerUnreachableError, BlobTooLargeError } from './errors.ts'
-import { assertBlobId, blobIdFromBytes, blobIdToBytes } from './ids.ts'
-import { readChunks, sendPaced, StreamClosedError } from './stream-io.ts'
-import type { BlobId, BlobProgress, BlobStat, BlobStore } from './types.ts'
+import { BlobError } from './errors.ts'
+import { blobIdFromBytes } from './ids.ts'
+import { lengthPrefixed, sendPaced, StreamClosedError } from './stream-io.ts'
+import type { BlobId, BlobStore } from './types.ts'
 
 /** A request is a 32-byte id and a varint; anything longer is not one. */
-const MAX_REQUEST_BYTES = 64
-const MAX_HEADER_BYTES = 32
+export const MAX_REQUEST_BYTES = 64
+export const MAX_HEADER_BYTES = 32
+/**
+ * Requests one 1.1.0 stream carries before the provider ends it: a stream
+ * does not live for ever, and a client that wants more opens another.
+ */
+export const MAX_REQUESTS_PER_STREAM = 256
+/**
+ * How long a provider keeps a 1.1.0 stream open for the next request. An
+ * idle stream costs a slot of maxInboundStreams; clients drop theirs sooner
+ * (BLOB_CLIENT_IDLE_MS), so a request rarely meets a stream being ended.
+ */
+export const BLOB_IDLE_TIMEOUT_MS = 5_000
+/**
+ * A body up to this size is read whole before anything is sent, and goes
+ * out with its header in one write: one frame on the connection instead of
+ * two for the small blobs (frames) that make up most requests.
+ */
+const SMALL_BODY_BYTES = 64 * 1024
 
 export interface BlobServerInit {
   /** Blobs being streamed at once, over all peers; beyond it a request gets `busy`. */
   maxConcurrentServes?: number
-  /** Streams of this protocol one connection may hold open (libp2p resets the rest). */
+  /** Streams of each blob protocol one connection may hold open (libp2p resets the rest). */
   maxInboundStreams?: number
   /** Time a client has to send its request after opening the stream. */
   requestTimeoutMs?: number
+  /** 1.1.0: time a client has to send its next request after a blob; then the stream is reset. */
+  idleTimeoutMs?: number
+  /** 1.1.0: requests one stream may carry; after the last answer the stream is closed. */
+  maxRequestsPerStream?: number
   /** Time a served stream may take to flush and close. */
   closeTimeoutMs?: number
 }
@@ -40,6 +66,13 @@ export interface BlobServerComponents {
   logger?: Logger
 }
 
+/** A stream that waited past the idle timeout for its next request: routine, not worth a log line. */
+class StreamIdleError extends BlobError {
+  constructor() {
+    super('ERR_BLOB_STREAM_IDLE', 'blob stream idle')
+  }
+}
+
 export class BlobServer {
   private readonly libp2p: BlobServerComponents['libp2p']
   private readonly store: BlobStore
@@ -47,6 +80,8 @@ export class BlobServer {
   private readonly maxConcurrentServes: number
   private readonly maxInboundStreams: number
   private readonly requestTimeoutMs: number
+  private readonly idleTimeoutMs: number
+  private readonly maxRequestsPerStream: number
   private readonly closeTimeoutMs: number
   private readonly inFlight = new Set<AbortController>()
   private serving = 0
@@ -58,67 +93,42 @@ export class BlobServer {
     this.maxConcurrentServes = init.maxConcurrentServes ?? 16
     this.maxInboundStreams = init.maxInboundStreams ?? 16
     this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
+    this.idleTimeoutMs = init.idleTimeoutMs ?? BLOB_IDLE_TIMEOUT_MS
+    this.maxRequestsPerStream = init.maxRequestsPerStream ?? MAX_REQUESTS_PER_STREAM
     this.closeTimeoutMs = init.closeTimeoutMs ?? 30_000
   }
 
   async start(): Promise<void> {
-    await this.libp2p.handle(BLOB_PROTOCOL, (stream, connection) => this.serve(stream, connection), {
-      maxInboundStreams: this.maxInboundStreams
-    })
+    const handler = (stream: Stream, connection: Connection) => this.serve(stream, connection)
+    await this.libp2p.handle([BLOB_PROTOCOL_1_1, BLOB_PROTOCOL], handler, { maxInboundStreams: this.maxInboundStreams })
   }
 
   async stop(): Promise<void> {
-    await this.libp2p.unhandle(BLOB_PROTOCOL)
+    await this.libp2p.unhandle([BLOB_PROTOCOL_1_1, BLOB_PROTOCOL])
     for (const controller of this.inFlight) controller.abort(new StreamClosedError('blob server stopping'))
   }
 
-  /** Never throws: every outcome ends with the stream closed or aborted. */
+  /**
+   * Answers the stream's requests: one on 1.0.0 (and on a stream without a
+   * negotiated protocol), up to maxRequestsPerStream on 1.1.0. Never
+   * throws: every outcome ends with the stream closed or aborted.
+   */
   async serve(stream: Stream, connection: Connection): Promise<void> {
     const controller = new AbortController()
     this.inFlight.add(controller)
     const signal = controller.signal
+    const maxRequests = stream.protocol === BLOB_PROTOCOL_1_1 ? this.maxRequestsPerStream : 1
     let failure: Error | undefined
     try {
       const lp = lpStream(stream, { maxDataLength: MAX_REQUEST_BYTES })
-      const bytes = (await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(this.requestTimeoutMs)]) })).subarray()
-      const request = BlobRequest.decode(bytes)
-      // The decoder skips fields of an unexpected wire type; only the one encoding of a request is one.
-      if (!bytesEqual(BlobRequest.encode(request), bytes)) throw new BlobError('ERR_BLOB_BAD_REQUEST', 'blob request is not canonically encoded')
-      const id = blobIdFromBytes(request.blobId)
-      if (this.serving >= this.maxConcurrentServes) {
-        await lp.write(BlobHeader.encode({ code: BLOB_CODES.busy, size: 0 }), { signal })
-        return
-      }
-      this.serving++
-      try {
-        const stat = await this.store.stat(id)
-        if (stat === undefined) {
-          await lp.write(BlobHeader.encode({ code: BLOB_CODES.notFound, size: 0 }), { signal })
-          return
-        }
-        if (request.offset > stat.size) throw new BlobError('ERR_BLOB_BAD_REQUEST', `offset ${request.offset} past the end`)
-        // R70: size counts the bytes that follow, not the whole blob.
-        await lp.write(BlobHeader.encode({ code: BLOB_CODES.ok, size: stat.size - request.offset }), { signal })
-        const raw = lp.unwrap()
-        let skip = request.offset
-        // The client hashes what it receives. get() re-hashes a copy this store
-        // has not verified since it started; a corrupted one ends in an abort, never a clean close.
-        for await (const chunk of this.store.get(id, { signal, verify: 'once' })) {
-          if (stream.remoteReadStatus === 'closed') throw new StreamClosedError('client stopped reading')
-          if (skip >= chunk.byteLength) {
-            skip -= chunk.byteLength
-            continue
-          }
-          await sendPaced(raw, skip > 0 ? chunk.subarray(skip) : chunk, { signal })
-          skip = 0
-        }
-        this.log.debug('served blob', { id, size: stat.size, peer: connection.remotePeer.toString() })
-      } finally {
-        this.serving--
+      for (let n = 0; n < maxRequests; n++) {
+        const request = await this.readRequest(lp, stream, n, controller)
+        if (request === undefined) break
+        await this.answer(request, lp, stream, connection, signal)
       }
     } catch (err) {
-      failure = err instanceof Error ? err : new Error(String(err))
-      this.log.debug('blob serve failed', { err: failure, peer: connection.remotePeer.toString() })
+      failure = signal.reason instanceof StreamIdleError ? signal.reason : err instanceof Error ? err : new Error(String(err))
+      if (!(failure instanceof StreamIdleError)) this.log.debug('blob serve failed', { err: failure, peer: connection.remotePeer.toString() })
     } finally {
       this.inFlight.delete(controller)
       // Returning from a handler does not close the stream; a leaked one counts against maxInboundStreams.
@@ -126,139 +136,101 @@ export class BlobServer {
       else await stream.close({ signal: AbortSignal.timeout(this.closeTimeoutMs) }).catch((err: Error) => stream.abort(err))
     }
   }
-}
 
-export interface FetchBlobOptions {
-  signal?: AbortSignal
-  onProgress?: (progress: BlobProgress) => void
-  /** Refuse a blob announced or sent larger than this. */
-  maxBytes?: number
-  /** Give up on a peer that sends nothing for this long. */
-  idleTimeoutMs?: number
-  /** Give up on a peer not dialled within this long (a provider found in the DHT may be a dead address); the idle timeout otherwise. */
-  dialTimeoutMs?: number
-  /** Passed to the store's put (default true). */
-  durable?: boolean
-}
+  /** The n-th request's bytes; undefined when the client closed its write side after a complete exchange. */
+  private async readRequest(lp: LengthPrefixedStream<Stream>, stream: Stream, n: number, controller: AbortController): Promise<Uint8Array | undefined> {
+    // A late request ends the stream, so the timer aborts the stream's own controller: no signal to combine per request.
+    const timer =
+      n === 0
+        ? setTimeout(() => controller.abort(new BlobError('ERR_BLOB_BAD_REQUEST', 'request not read in time')), this.requestTimeoutMs)
+        : setTimeout(() => controller.abort(new StreamIdleError()), this.idleTimeoutMs)
+    try {
+      return (await lp.read({ signal: controller.signal })).subarray()
+    } catch (err) {
+      // The end of a 1.1.0 stream: the client closed its write side between exchanges.
+      if (n > 0 && stream.remoteWriteStatus === 'closed' && err instanceof Error && err.name === 'UnexpectedEOFError') return undefined
+      throw err
+    } finally {
+      clearTimeout(timer)
+    }
+  }
 
-/**
- * Fetches one blob from one peer into `store`. Resolves only once the bytes
- * hashed to `id` and were stored; a peer that lies (wrong bytes, more bytes
- * than announced) gives BlobHashMismatchError and leaves nothing behind.
- */
-export async function fetchBlobFromPeer(
-  libp2p: Pick<Libp2p, 'dialProtocol'>,
-  store: BlobStore,
-  peer: PeerId,
-  id: BlobId,
-  options: FetchBlobOptions = {}
-): Promise<BlobStat> {
-  assertBlobId(id)
-  const maxBytes = options.maxBytes ?? LIMITS.maxBlobBytes
-  const idle = new IdleTimeout(options.idleTimeoutMs ?? 30_000, () => new BlobFetchError(id, `peer ${peer} stalled`))
-  const signal = options.signal === undefined ? idle.signal : AbortSignal.any([options.signal, idle.signal])
-  let stream: Stream | undefined
-  try {
-    stream = await dial(libp2p, peer, id, signal, options.dialTimeoutMs)
-    const lp = lpStream(stream, { maxDataLength: MAX_HEADER_BYTES })
-    await lp.write(BlobRequest.encode({ blobId: blobIdToBytes(id), offset: 0 }), { signal })
-    // No half-close here: a fast server can finish its side first, and a
-    // stream closed at both ends then refuses the data still in flight
-    // ("Cannot push data onto a stream that is closed"). We close after the body.
-    const header = await readHeader(lp, id, peer, signal)
-    idle.touch()
-    if (header.code === BLOB_CODES.notFound) throw new BlobNotFoundError(id)
-    if (header.code === BLOB_CODES.busy) throw new BlobPeerBusyError(id, `peer ${peer} is busy`)
-    if (header.code !== BLOB_CODES.ok) throw new BlobFetchError(id, `peer ${peer} replied with unknown code ${header.code}`, { badProvider: true })
-    if (header.size > maxBytes) throw new BlobTooLargeError(maxBytes, `peer ${peer} announced ${header.size} bytes, over the limit of ${maxBytes}`)
-    const body = exactly(readChunks(lp.unwrap(), { signal }), header.size, id, idle)
-    const onProgress = options.onProgress
-    const stat = await store.put(body, {
-      expectedId: id,
-      maxBytes,
-      sizeHint: header.size,
-      durable: options.durable,
-      signal,
-      onProgress: onProgress && ((p) => onProgress({ bytes: p.bytes, total: header.size }))
-    })
-    await stream.close({ signal }).catch((err: Error) => stream?.abort(err))
-    return stat
-  } catch (err) {
-    stream?.abort(err instanceof Error ? err : new Error(String(err)))
-    if (idle.signal.aborted) throw idle.signal.reason
-    if (options.signal?.aborted) throw options.signal.reason
-    if (err instanceof BlobError) throw err
-    throw new BlobFetchError(id, `transfer from peer ${peer} failed`, { cause: err })
-  } finally {
-    idle.clear()
+  /** One request's header and body; throws (and the stream is aborted) on a request that is not one. */
+  private async answer(bytes: Uint8Array, lp: LengthPrefixedStream<Stream>, stream: Stream, connection: Connection, signal: AbortSignal): Promise<void> {
+    const request = BlobRequest.decode(bytes)
+    // The decoder skips fields of an unexpected wire type; only the one encoding of a request is one.
+    if (!bytesEqual(BlobRequest.encode(request), bytes)) throw new BlobError('ERR_BLOB_BAD_REQUEST', 'blob request is not canonically encoded')
+    const id = blobIdFromBytes(request.blobId)
+    if (this.serving >= this.maxConcurrentServes) {
+      await lp.write(BlobHeader.encode({ code: BLOB_CODES.busy, size: 0 }), { signal })
+      return
+    }
+    this.serving++
+    try {
+      const stat = await this.store.stat(id)
+      if (stat === undefined) {
+        await lp.write(BlobHeader.encode({ code: BLOB_CODES.notFound, size: 0 }), { signal })
+        return
+      }
+      if (request.offset > stat.size) throw new BlobError('ERR_BLOB_BAD_REQUEST', `offset ${request.offset} past the end`)
+      // R70: size counts the bytes that follow, not the whole blob.
+      const size = stat.size - request.offset
+      const header = BlobHeader.encode({ code: BLOB_CODES.ok, size })
+      if (size <= SMALL_BODY_BYTES) {
+        const body = await this.readBody(id, request.offset, size, signal)
+        if (stream.remoteReadStatus === 'closed') throw new StreamClosedError('client stopped reading')
+        await sendPaced(stream, concat([lengthPrefixed(header), ...body]), { signal })
+      } else {
+        await lp.write(header, { signal })
+        for await (const piece of this.body(id, request.offset, size, signal)) {
+          if (stream.remoteReadStatus === 'closed') throw new StreamClosedError('client stopped reading')
+          await sendPaced(stream, piece, { signal })
+        }
+      }
+      this.log.debug('served blob', { id, size: stat.size, peer: connection.remotePeer.toString() })
+    } finally {
+      this.serving--
+    }
+  }
+
+  /** A small body, whole, before any of it is sent. */
+  private async readBody(id: BlobId, offset: number, size: number, signal: AbortSignal): Promise<Uint8Array[]> {
+    const pieces: Uint8Array[] = []
+    for await (const piece of this.body(id, offset, size, signal)) pieces.push(piece)
+    return pieces
+  }
+
+  /**
+   * The blob's bytes from `offset`, exactly `size` of them or a throw (the
+   * header is a promise, and on 1.1.0 the next header follows the body).
+   * The client hashes what it receives. get() re-hashes a copy this store
+   * has not verified since it started; a corrupted one ends in an abort, never a clean close.
+   */
+  private async *body(id: BlobId, offset: number, size: number, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+    let skip = offset
+    let sent = 0
+    for await (const chunk of this.store.get(id, { signal, verify: 'once' })) {
+      if (skip >= chunk.byteLength) {
+        skip -= chunk.byteLength
+        continue
+      }
+      const piece = skip > 0 ? chunk.subarray(skip) : chunk
+      skip = 0
+      if (sent + piece.byteLength > size) throw new BlobError('ERR_BLOB_CHANGED', `blob ${id} grew while being served`)
+      sent += piece.byteLength
+      yield piece
+    }
+    if (sent !== size) throw new BlobError('ERR_BLOB_CHANGED', `blob ${id} shrank while being served`)
   }
 }
 
-/** Opens the blob stream; a failed or timed-out dial is BlobPeerUnreachableError, an abort of `signal` its reason. */
-async function dial(libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, id: BlobId, signal: AbortSignal, timeoutMs: number | undefined): Promise<Stream> {
-  try {
-    return await libp2p.dialProtocol(peer, BLOB_PROTOCOL, { signal: timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) })
-  } catch (err) {
-    if (signal.aborted) throw err
-    throw new BlobPeerUnreachableError(id, `could not open a blob stream to peer ${peer}`, { cause: err })
+function concat(pieces: Uint8Array[]): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0))
+  let at = 0
+  for (const p of pieces) {
+    out.set(p, at)
+    at += p.byteLength
   }
-}
-
-/** lpStream's errors for a length prefix that is not one, or over maxDataLength. */
-const BAD_LENGTH_ERRORS = new Set(['InvalidMessageLengthError', 'InvalidDataLengthError', 'InvalidDataLengthLengthError'])
-
-/** The provider's header; one that does not decode as a BlobHeader within its cap marks the provider bad (R73). */
-async function readHeader(lp: ReturnType<typeof lpStream>, id: BlobId, peer: PeerId, signal: AbortSignal): Promise<BlobHeader> {
-  let bytes: Uint8Array
-  try {
-    bytes = (await lp.read({ signal })).subarray()
-  } catch (err) {
-    if (err instanceof Error && BAD_LENGTH_ERRORS.has(err.name)) throw new BlobFetchError(id, `peer ${peer} sent a malformed header`, { cause: err, badProvider: true })
-    throw err
-  }
-  try {
-    return BlobHeader.decode(bytes)
-  } catch (err) {
-    throw new BlobFetchError(id, `peer ${peer} sent a malformed header`, { cause: err, badProvider: true })
-  }
-}
-
-/** Passes the body through, failing as soon as the peer breaks its announced size. */
-async function* exactly(source: AsyncIterable<Uint8Array>, size: number, id: BlobId, idle: IdleTimeout): AsyncGenerator<Uint8Array> {
-  let received = 0
-  for await (const chunk of source) {
-    idle.touch()
-    received += chunk.byteLength
-    if (received > size) throw new BlobHashMismatchError(id, undefined, `peer sent more than the ${size} bytes it announced for ${id}`)
-    yield chunk
-  }
-  // A clean end short of the announced size is a lie; a reset or abort throws above instead.
-  if (received < size) throw new BlobFetchError(id, `stream ended after ${received} of ${size} bytes`, { badProvider: true })
-}
-
-/** An abort signal that fires after `ms` without a touch(): a slow transfer is fine, a stalled one is not. */
-class IdleTimeout {
-  private readonly controller = new AbortController()
-  private readonly ms: number
-  private readonly reason: () => Error
-  private timer: ReturnType<typeof setTimeout> | undefined
-
-  constructor(ms: number, reason: () => Error) {
-    this.ms = ms
-    this.reason = reason
-    this.touch()
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal
-  }
-
-  touch(): void {
-    clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.controller.abort(this.reason()), this.ms)
-  }
-
-  clear(): void {
-    clearTimeout(this.timer)
-  }
+  return out
 }

@@ -21,15 +21,12 @@ export {
 export { assertBlobId, blobCid, blobIdFromBytes, blobIdToBytes, isBlobId } from './ids.ts'
 export { PROVIDER_REPLICA_KEYS, providerKeys } from './provider-keys.ts'
 export { BLOB_CHUNK_BYTES, type BlobIndexDb, type BlobIndexEntry, LocalBlobStore, type LocalBlobStoreInit } from './local-store.ts'
-export {
-  BlobServer,
-  type BlobServerComponents,
-  type BlobServerInit,
-  type FetchBlobOptions,
-  fetchBlobFromPeer
-} from './blob-protocol.ts'
+export { BlobServer, type BlobServerComponents, type BlobServerInit } from './blob-protocol.ts'
+export { type FetchBlobOptions, type FetchedBlob, fetchBlobFromPeer, MAX_IN_MEMORY_BLOB_BYTES } from './blob-client.ts'
+export { BlobSessions } from './blob-sessions.ts'
 export {
   type BlobLibp2p,
+  type LocalBlob,
   MAX_BAD_PROVIDER_BLOBS,
   NetworkedBlobStore,
   type NetworkedBlobStoreComponents,

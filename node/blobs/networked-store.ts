@@ -14,7 +14,9 @@ import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import { raceAbort } from '../abort.ts'
 import { createLogger, type Logger } from '../log.ts'
-import { BlobServer, type BlobServerInit, fetchBlobFromPeer } from './blob-protocol.ts'
+import { type FetchedBlob, fetchBlobFromPeer } from './blob-client.ts'
+import { BlobServer, type BlobServerInit } from './blob-protocol.ts'
+import { BlobSessions } from './blob-sessions.ts'
 import { LIMITS } from '../../protocol/index.ts'
 import { BlobFetchError, BlobNotFoundError, BlobPeerBusyError, BlobPeerUnreachableError, BlobTooLargeError, isBadProvider } from './errors.ts'
 import { assertBlobId } from './ids.ts'
@@ -104,8 +106,16 @@ export interface NetworkedGetOptions extends BlobGetOptions, AnnounceOptions {
   durable?: boolean
 }
 
+/** A blob made local, and its bytes when it came over the network into memory (NetworkedBlobStore.fetchWithBytes). */
+export interface LocalBlob {
+  /** The store's file: read it, never write, move or delete it. */
+  path: string
+  /** Already checked against the id; read them, never change them. */
+  bytes?: Uint8Array
+}
+
 interface SharedFetch {
-  promise: Promise<BlobStat>
+  promise: Promise<FetchedBlob>
   controller: AbortController
   waiters: number
 }
@@ -125,6 +135,8 @@ export class NetworkedBlobStore implements BlobStore {
   /** Peers that broke the protocol for a blob (R73), by blob id; insertion order is age. */
   private readonly badProviders = new Map<BlobId, Set<string>>()
   private readonly announcements: ProviderAnnouncements
+  /** Blob streams to peers kept open between fetches (1.1.0). */
+  private readonly sessions: BlobSessions
   private lifetime = new AbortController()
 
   constructor(components: NetworkedBlobStoreComponents, init: NetworkedBlobStoreInit = {}) {
@@ -134,6 +146,7 @@ export class NetworkedBlobStore implements BlobStore {
     this.log = components.logger ?? createLogger('blobs:net')
     this.server = new BlobServer({ libp2p: this.libp2p, store: this.local, logger: this.log.child('server') }, init)
     this.announcements = new ProviderAnnouncements(this.libp2p, this.log)
+    this.sessions = new BlobSessions(this.libp2p)
     this.maxPeersPerBlob = init.maxPeersPerBlob ?? 8
     this.findProvidersTimeoutMs = init.findProvidersTimeoutMs ?? 30_000
     this.fetchIdleTimeoutMs = init.fetchIdleTimeoutMs ?? 30_000
@@ -150,6 +163,7 @@ export class NetworkedBlobStore implements BlobStore {
   async stop(): Promise<void> {
     this.lifetime.abort(new Error('blob store stopping'))
     this.announcements.stop()
+    this.sessions.close()
     await this.server.stop()
   }
 
@@ -187,12 +201,46 @@ export class NetworkedBlobStore implements BlobStore {
     await this.local.getFile(id, path, fetched ? { signal: options.signal, verify: 'once' } : options)
   }
 
+  /** Makes the blob local; concurrent calls for one id share one transfer (fetchShared). */
+  async fetch(id: BlobId, options: NetworkedGetOptions = {}): Promise<BlobStat> {
+    const fetched = await this.fetchShared(id, options, false)
+    return { id: fetched.id, size: fetched.size }
+  }
+
+  /**
+   * Makes the blob local and returns the path of the stored file, for a
+   * reader that needs a file (a renderer, a size check before decoding).
+   * The file belongs to the store: read it, never write, move or delete it.
+   */
+  async fetchToPath(id: BlobId, options: NetworkedGetOptions = {}): Promise<string> {
+    await this.fetch(id, options)
+    return this.local.pathOf(id)
+  }
+
+  /**
+   * fetchToPath for a reader that wants the bytes (a frame to decode): a
+   * blob of at most MAX_IN_MEMORY_BLOB_BYTES fetched from a peer is
+   * received into memory, checked against its id there, stored from there
+   * and handed back with its bytes, so the file is not read back. A blob
+   * already here, read from the remote copy, or larger comes back with its
+   * path only.
+   */
+  async fetchWithBytes(id: BlobId, options: NetworkedGetOptions = {}): Promise<LocalBlob> {
+    const fetched = await this.fetchShared(id, options, true)
+    return { path: this.local.pathOf(id), ...(fetched.bytes === undefined ? {} : { bytes: fetched.bytes }) }
+  }
+
+  /** Blob streams opened to peers (a stream reused for another blob opens none): for tests and benches. */
+  get streamsOpened(): number {
+    return this.sessions.opened
+  }
+
   /**
    * Makes the blob local. Concurrent calls for one id share one transfer
-   * (the first caller's peers and progress callback are used); it is
-   * aborted only once every caller has given up.
+   * (the first caller's peers, progress callback and inMemory are used); it
+   * is aborted only once every caller has given up.
    */
-  async fetch(id: BlobId, options: NetworkedGetOptions = {}): Promise<BlobStat> {
+  private async fetchShared(id: BlobId, options: NetworkedGetOptions, inMemory: boolean): Promise<FetchedBlob> {
     assertBlobId(id)
     const held = await this.local.stat(id)
     if (held !== undefined) return held
@@ -200,7 +248,7 @@ export class NetworkedBlobStore implements BlobStore {
     if (shared === undefined) {
       const controller = new AbortController()
       const signal = AbortSignal.any([controller.signal, this.lifetime.signal])
-      const promise = this.fetchFromPeers(id, { ...options, signal }).finally(() => this.fetches.delete(id))
+      const promise = this.fetchFromPeers(id, { ...options, signal }, inMemory).finally(() => this.fetches.delete(id))
       // Callers may all abort; the shared promise must not become an unhandled rejection.
       promise.catch(() => {})
       shared = { promise, controller, waiters: 0 }
@@ -213,16 +261,6 @@ export class NetworkedBlobStore implements BlobStore {
       shared.waiters--
       if (shared.waiters === 0 && options.signal?.aborted) shared.controller.abort(options.signal.reason)
     }
-  }
-
-  /**
-   * Makes the blob local and returns the path of the stored file, for a
-   * reader that needs a file (a renderer, a size check before decoding).
-   * The file belongs to the store: read it, never write, move or delete it.
-   */
-  async fetchToPath(id: BlobId, options: NetworkedGetOptions = {}): Promise<string> {
-    await this.fetch(id, options)
-    return this.local.pathOf(id)
   }
 
   /**
@@ -244,7 +282,7 @@ export class NetworkedBlobStore implements BlobStore {
   }
 
   /** The remote copy first (it answers without a peer search), then peers: a bad remote read only costs time. */
-  private async fetchFromPeers(id: BlobId, options: NetworkedGetOptions & { signal: AbortSignal }): Promise<BlobStat> {
+  private async fetchFromPeers(id: BlobId, options: NetworkedGetOptions & { signal: AbortSignal }, inMemory: boolean): Promise<FetchedBlob> {
     const { signal } = options
     const failures: unknown[] = []
     const maxBytes = Math.min(this.maxBytes ?? LIMITS.maxBlobBytes, options.maxBytes ?? Number.POSITIVE_INFINITY)
@@ -289,7 +327,9 @@ export class NetworkedBlobStore implements BlobStore {
             onProgress: options.onProgress,
             idleTimeoutMs: this.fetchIdleTimeoutMs,
             dialTimeoutMs: viaDht ? this.dhtDialTimeoutMs : undefined,
-            durable: options.durable
+            durable: options.durable,
+            sessions: this.sessions,
+            inMemory
           })
           this.log.debug('fetched blob', { id, peer: peer.toString(), size: stat.size })
           this.announcements.afterFetch(id, stat.size, options, sourceBusy)

@@ -7,6 +7,7 @@ export {
   type CommittedFrames,
   checkRevealedFrame,
   duplicateGroups,
+  type FetchedFrame,
   type FrameIntegrity,
   type FrameShape,
   type FramesIntegrity,

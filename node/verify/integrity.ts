@@ -90,14 +90,24 @@ export type FramesIntegrity =
     }
   | { ok: false; reason: string }
 
+/**
+ * A frame's blob made local: the store's file, and the bytes when the fetch
+ * received them into memory (they are then checked from there, not read back).
+ */
+export interface FetchedFrame {
+  path: string
+  bytes?: Uint8Array
+}
+
 export interface VerifyFramesOptions {
   /**
-   * Makes a frame's blob local and returns its path; throws when no one
-   * delivers it (that error propagates). `maxBytes` is the largest file a
-   * frame of the job can honestly be (maxFrameBytes): the fetch must refuse
-   * more, so a hostile provider cannot make it pull up to the blob cap.
+   * Makes a frame's blob local and returns its path (or a FetchedFrame);
+   * throws when no one delivers it (that error propagates). `maxBytes` is
+   * the largest file a frame of the job can honestly be (maxFrameBytes): the
+   * fetch must refuse more, so a hostile provider cannot make it pull up to
+   * the blob cap.
    */
-  fetchPath(frame: CommittedFrame, maxBytes: number): Promise<string>
+  fetchPath(frame: CommittedFrame, maxBytes: number): Promise<string | FetchedFrame>
   signal?: AbortSignal
   /** Frames fetched at once. */
   concurrency?: number
@@ -120,18 +130,32 @@ export async function verifyCommittedFrames(committed: CommittedFrames, shape: F
   } catch (err) {
     return { ok: false, reason: (err as Error).message }
   }
-  const fetched = await mapLimit(committed.frames, options.concurrency ?? FETCH_CONCURRENCY, (f) => options.fetchPath(f, maxBytes))
+  const fetched = await mapLimit(committed.frames, options.concurrency ?? FETCH_CONCURRENCY, async (f) => {
+    const got = await options.fetchPath(f, maxBytes)
+    const local = typeof got === 'string' ? { path: got } : got
+    // Bytes in hand are checked at once and dropped with their pixels, so at
+    // most `concurrency` frames are held; the verdict waits for the loop below,
+    // so a frame that cannot be fetched still makes the result unavailable.
+    const verdict = local.bytes === undefined ? undefined : withoutPixels(await inspectFrame(local.bytes, f, shape))
+    return { path: local.path, verdict }
+  })
   const paths = new Map<number, string>()
   const flat: number[] = []
-  // One frame decoded at a time: a 1,000-frame 4K task must not sit in memory whole.
+  // One file decoded at a time: a 1,000-frame 4K task must not sit in memory whole.
   for (const [i, f] of committed.frames.entries()) {
     options.signal?.throwIfAborted()
-    const result = await inspectFrameFile(fetched[i]!, f, shape)
+    const { path, verdict } = fetched[i]!
+    const result = verdict ?? (await inspectFrameFile(path, f, shape))
     if (!result.ok) return { ok: false, reason: result.reason }
-    paths.set(f.frame, fetched[i]!)
+    paths.set(f.frame, path)
     if (result.flat) flat.push(f.frame)
   }
   return { ok: true, paths, flat }
+}
+
+/** A frame's verdict without its decoded pixels, which may be held no longer. */
+function withoutPixels(result: FrameIntegrity): { ok: true; flat: boolean } | { ok: false; reason: string } {
+  return result.ok ? { ok: true, flat: result.flat } : { ok: false, reason: result.reason }
 }
 
 /** Every pixel the same: a blank (black, white, any colour) frame. */

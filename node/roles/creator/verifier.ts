@@ -5,7 +5,7 @@
 import { type JobSpec, type LevelName, toHex, type WorkerReputation } from '../../../protocol/index.ts'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BlobFetchError, BlobHashMismatchError, BlobTooLargeError, type NetworkedBlobStore, remoteCopyOf } from '../../blobs/index.ts'
-import { type CommittedFrame, verifyCommittedFrames } from '../../verify/index.ts'
+import { type CommittedFrame, type FetchedFrame, verifyCommittedFrames } from '../../verify/index.ts'
 import type { CommittedResult } from './committed-result.ts'
 import type { FrameRecord } from './job-record.ts'
 
@@ -61,13 +61,20 @@ export interface IntegrityVerifierOptions {
   refetchDelaysMs?: readonly number[]
 }
 
+/**
+ * The blob store as the verifier uses it. With fetchWithBytes (a
+ * NetworkedBlobStore has it), a small frame is checked from the bytes that
+ * came over the wire instead of being read back from its file.
+ */
+export type VerifierBlobs = Pick<NetworkedBlobStore, 'fetchToPath'> & Partial<Pick<NetworkedBlobStore, 'fetchWithBytes'>>
+
 /** Every frame fetched from the worker, then checked as node/verify checks committed frames. */
 export class IntegrityVerifier implements Verifier {
-  private readonly blobs: Pick<NetworkedBlobStore, 'fetchToPath'>
+  private readonly blobs: VerifierBlobs
   private readonly timeoutMs: number
   private readonly refetchDelaysMs: readonly number[]
 
-  constructor(blobs: Pick<NetworkedBlobStore, 'fetchToPath'>, options: IntegrityVerifierOptions = {}) {
+  constructor(blobs: VerifierBlobs, options: IntegrityVerifierOptions = {}) {
     this.blobs = blobs
     this.timeoutMs = options.timeoutMs ?? 60_000
     this.refetchDelaysMs = options.refetchDelaysMs ?? REFETCH_DELAYS_MS
@@ -87,10 +94,11 @@ export class IntegrityVerifier implements Verifier {
     let unavailable: string | undefined
     // A frame over the job's cap, with the wrong bytes or sent against the protocol is the worker's doing, not the network's: asking again gets the same answer.
     let mayHeal = true
-    const fetchPath = async (f: CommittedFrame, maxBytes: number) => {
+    const fetchPath = async (f: CommittedFrame, maxBytes: number): Promise<string | FetchedFrame> => {
       try {
-        const remote = remoteCopyOf(f.walrus, f.size)
-        return await this.blobs.fetchToPath(toHex(f.blobId), { peers: [result.workerPeer], announce: false, remote, maxBytes, signal: AbortSignal.timeout(this.timeoutMs) })
+        const options = { peers: [result.workerPeer], announce: false, remote: remoteCopyOf(f.walrus, f.size), maxBytes, signal: AbortSignal.timeout(this.timeoutMs) }
+        const id = toHex(f.blobId)
+        return this.blobs.fetchWithBytes === undefined ? await this.blobs.fetchToPath(id, options) : await this.blobs.fetchWithBytes(id, options)
       } catch (err) {
         unavailable ??= `frame ${f.frame}: ${(err as Error).message}`
         if (err instanceof BlobTooLargeError || err instanceof BlobHashMismatchError || (err instanceof BlobFetchError && err.badProvider)) mayHeal = false

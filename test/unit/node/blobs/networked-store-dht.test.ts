@@ -20,7 +20,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type BlobLibp2p, BlobServer, LocalBlobStore, NetworkedBlobStore } from '../../../../node/blobs/index.ts'
 import { providerKeys } from '../../../../node/blobs/provider-keys.ts'
 import { silentLogger } from '../../../../node/log.ts'
-import { BLOB_CODES, BLOB_PROTOCOL, BlobHeader } from '../../../../protocol/index.ts'
+import { BLOB_CODES, BLOB_PROTOCOL, BLOB_PROTOCOL_1_1, BlobHeader } from '../../../../protocol/index.ts'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
@@ -67,8 +67,9 @@ describe('NetworkedBlobStore DHT fallback', () => {
       handle: async () => {},
       unhandle: async () => {},
       hangUp: async () => {},
-      dialProtocol: async (peer: PeerId, protocol: string, options: { signal: AbortSignal }) => {
-        expect(protocol).toBe(BLOB_PROTOCOL)
+      dialProtocol: async (peer: PeerId, protocols: string[], options: { signal: AbortSignal }) => {
+        // 1.1.0 first, 1.0.0 for a provider that predates it; these streams negotiate neither, so 1.0.0 framing is spoken.
+        expect(protocols).toEqual([BLOB_PROTOCOL_1_1, BLOB_PROTOCOL])
         dials.push(peer.toString())
         if (hang.some((h) => h.equals(peer))) {
           await new Promise((_, reject) => options.signal.addEventListener('abort', () => reject(options.signal.reason), { once: true }))

@@ -1,0 +1,159 @@
+// The fetcher's blob streams. A stream is opened with /pictor/blob/1.1.0
+// first and 1.0.0 as the fallback (a provider that predates 1.1.0); a 1.1.0
+// stream that finished an exchange cleanly is kept for the next fetch from
+// that peer, as RpcSessions keeps task RPC streams (node/net/rpc-sessions.ts):
+// a creator fetches every frame of every result from the same worker, and
+// a request on an open stream costs a round trip instead of a new stream
+// and its protocol negotiation. A stream carries one exchange at a time;
+// at most `maxIdleStreams` per peer wait between fetches, for `idleMs`,
+// well within the provider's own idle timeout. One that failed in any way,
+// or holds bytes nobody asked for, is aborted, never reused.
+
+import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { BLOB_PROTOCOL, BLOB_PROTOCOL_1_1 } from '../../protocol/index.ts'
+import { StreamReader } from './stream-io.ts'
+
+/** Below the provider's BLOB_IDLE_TIMEOUT_MS (5 s), so that the fetcher, not the provider, ends an idle stream. */
+export const BLOB_CLIENT_IDLE_MS = 2_000
+/** Streams kept open per peer between fetches: a result's frames are fetched 4 at a time, and the next result's check often starts before the last one ends. */
+export const BLOB_MAX_IDLE_STREAMS = 8
+
+/** One open blob stream and its reader, which lives as long as the stream. */
+export interface BlobChannel {
+  readonly peer: string
+  readonly stream: Stream
+  readonly reader: StreamReader
+  /** Negotiated 1.1.0: it may carry another request once this exchange is complete. */
+  readonly multi: boolean
+}
+
+export interface BlobSessionsInit {
+  idleMs?: number
+  maxIdleStreams?: number
+}
+
+/** Opens a blob stream to `peer`: 1.1.0 where the peer speaks it, else 1.0.0. */
+export async function openBlobChannel(libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId, signal: AbortSignal): Promise<BlobChannel> {
+  const stream = await libp2p.dialProtocol(peer, [BLOB_PROTOCOL_1_1, BLOB_PROTOCOL], { signal })
+  return { peer: peer.toString(), stream, reader: new StreamReader(stream), multi: stream.protocol === BLOB_PROTOCOL_1_1 }
+}
+
+/** Ends a channel after a complete exchange: closes our write side, and the provider then ends the stream. */
+export function closeBlobChannel(channel: BlobChannel): void {
+  channel.reader.dispose()
+  if (channel.stream.status !== 'open') return
+  channel.stream.close().catch((err: Error) => channel.stream.abort(err))
+}
+
+/** Ends a channel whose exchange failed: aborted, never reused. */
+export function abortBlobChannel(channel: BlobChannel, err: unknown): void {
+  channel.reader.dispose()
+  channel.stream.abort(err instanceof Error ? err : new Error(String(err)))
+}
+
+interface Idle {
+  channel: BlobChannel
+  timer: NodeJS.Timeout
+  onEnd: () => void
+  onUnasked: () => void
+}
+
+export class BlobSessions {
+  private readonly libp2p: Pick<Libp2p, 'dialProtocol'>
+  private readonly idleMs: number
+  private readonly maxIdleStreams: number
+  /** Idle channels per peer, the most recently used last. */
+  private readonly idle = new Map<string, Idle[]>()
+  /** Streams opened, for tests and benches: a reused stream opens none. */
+  opened = 0
+
+  constructor(libp2p: Pick<Libp2p, 'dialProtocol'>, init: BlobSessionsInit = {}) {
+    this.libp2p = libp2p
+    this.idleMs = init.idleMs ?? BLOB_CLIENT_IDLE_MS
+    this.maxIdleStreams = init.maxIdleStreams ?? BLOB_MAX_IDLE_STREAMS
+  }
+
+  /** Open streams waiting for a request, all peers together. */
+  get idleStreams(): number {
+    let n = 0
+    for (const list of this.idle.values()) n += list.length
+    return n
+  }
+
+  /** The most recently used idle channel to `peer` that can still carry a request, taken out of the pool. */
+  take(peer: PeerId): BlobChannel | undefined {
+    const key = peer.toString()
+    const list = this.idle.get(key)
+    while (list !== undefined && list.length > 0) {
+      const entry = list.pop()!
+      this.unwatch(entry)
+      if (reusable(entry.channel)) {
+        if (list.length === 0) this.idle.delete(key)
+        return entry.channel
+      }
+      abortBlobChannel(entry.channel, new Error('blob stream no longer usable'))
+    }
+    this.idle.delete(key)
+    return undefined
+  }
+
+  async open(peer: PeerId, signal: AbortSignal): Promise<BlobChannel> {
+    const channel = await openBlobChannel(this.libp2p, peer, signal)
+    this.opened++
+    return channel
+  }
+
+  /** After a complete exchange: kept for the next fetch from that peer when it can carry one and there is room, else closed. */
+  release(channel: BlobChannel): void {
+    const list = this.idle.get(channel.peer) ?? []
+    if (!channel.multi || !reusable(channel) || list.length >= this.maxIdleStreams) {
+      if (channel.reader.buffered > 0) abortBlobChannel(channel, new Error('provider sent bytes nobody asked for'))
+      else closeBlobChannel(channel)
+      return
+    }
+    const entry: Idle = {
+      channel,
+      timer: setTimeout(() => this.drop(entry, false), this.idleMs),
+      onEnd: () => this.drop(entry, false),
+      onUnasked: () => this.drop(entry, true)
+    }
+    entry.timer.unref()
+    // The provider ended it (its idle timeout, its request cap, a restart) or the connection went: never hand it out again.
+    channel.stream.addEventListener('close', entry.onEnd)
+    channel.stream.addEventListener('remoteCloseWrite', entry.onEnd)
+    // Bytes on an idle stream are bytes nobody asked for.
+    channel.stream.addEventListener('message', entry.onUnasked)
+    list.push(entry)
+    this.idle.set(channel.peer, list)
+  }
+
+  /** Closes every idle stream (a stopping store); fetches in flight finish on theirs. */
+  close(): void {
+    for (const list of [...this.idle.values()]) for (const entry of [...list]) this.drop(entry, false)
+  }
+
+  /** Out of the pool and ended: aborted if the provider sent bytes nobody asked for, else closed. */
+  private drop(entry: Idle, unasked: boolean): void {
+    this.unwatch(entry)
+    const list = this.idle.get(entry.channel.peer)
+    const at = list?.indexOf(entry) ?? -1
+    if (at >= 0) {
+      list!.splice(at, 1)
+      if (list!.length === 0) this.idle.delete(entry.channel.peer)
+    }
+    if (unasked || entry.channel.reader.buffered > 0) abortBlobChannel(entry.channel, new Error('provider sent bytes nobody asked for'))
+    else closeBlobChannel(entry.channel)
+  }
+
+  private unwatch(entry: Idle): void {
+    clearTimeout(entry.timer)
+    entry.channel.stream.removeEventListener('close', entry.onEnd)
+    entry.channel.stream.removeEventListener('remoteCloseWrite', entry.onEnd)
+    entry.channel.stream.removeEventListener('message', entry.onUnasked)
+  }
+}
+
+function reusable(channel: BlobChannel): boolean {
+  const s = channel.stream
+  return s.status === 'open' && s.writeStatus === 'writable' && s.remoteWriteStatus === 'writable' && channel.reader.buffered === 0
+}
