@@ -35,7 +35,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'task-cpu', timeoutMs: 300_000 },
   // The creator's job store, per-task keys against the old whole-record layout, 250 and 2,500 tasks.
   { name: 'job-store', timeoutMs: 120_000 },
-  { name: 'blob-throughput', timeoutMs: 90_000 },
+  { name: 'blob-throughput', timeoutMs: 180_000 },
   { name: 'verification', timeoutMs: 120_000 },
   { name: 'blender-overhead', timeoutMs: 180_000 },
   // Six `npm start` demos (~25 s each) are most of it.
