@@ -68,6 +68,7 @@ export async function fetchBlobFromPeer(
   const idle = new IdleTimeout(options.idleTimeoutMs ?? 30_000, () => new BlobFetchError(id, `peer ${peer} stalled`))
   const signal = options.signal === undefined ? idle.signal : AbortSignal.any([options.signal, idle.signal])
   const exchange: Exchange = { store, peer, id, maxBytes: options.maxBytes ?? LIMITS.maxBlobBytes, idle, signal, options }
+  const turnOver = await options.sessions?.turn(peer, signal)
   try {
     const reused = options.sessions?.take(peer)
     if (reused !== undefined) {
@@ -82,6 +83,7 @@ export async function fetchBlobFromPeer(
     if (err instanceof BlobError) throw err
     throw new BlobFetchError(id, `transfer from peer ${peer} failed`, { cause: err })
   } finally {
+    turnOver?.()
     idle.clear()
   }
 }

@@ -47,7 +47,7 @@ const SMALL_BODY_BYTES = 64 * 1024
 export interface BlobServerInit {
   /** Blobs being streamed at once, over all peers; beyond it a request gets `busy`. */
   maxConcurrentServes?: number
-  /** Streams of each blob protocol one connection may hold open (libp2p resets the rest). */
+  /** Streams of each blob protocol one connection may hold open, default 64 (libp2p resets the rest; fetchers keep theirs well under it, BLOB_MAX_ACTIVE_PER_PEER). */
   maxInboundStreams?: number
   /** Time a client has to send its request after opening the stream. */
   requestTimeoutMs?: number
@@ -91,7 +91,7 @@ export class BlobServer {
     this.store = components.store
     this.log = components.logger ?? createLogger('blobs:server')
     this.maxConcurrentServes = init.maxConcurrentServes ?? 16
-    this.maxInboundStreams = init.maxInboundStreams ?? 16
+    this.maxInboundStreams = init.maxInboundStreams ?? 64
     this.requestTimeoutMs = init.requestTimeoutMs ?? 10_000
     this.idleTimeoutMs = init.idleTimeoutMs ?? BLOB_IDLE_TIMEOUT_MS
     this.maxRequestsPerStream = init.maxRequestsPerStream ?? MAX_REQUESTS_PER_STREAM

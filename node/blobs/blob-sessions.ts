@@ -18,6 +18,14 @@ export const BLOB_CLIENT_IDLE_MS = 2_000
 /** Streams kept open per peer between fetches: a result's frames are fetched 4 at a time, and the next result's check often starts before the last one ends. */
 export const BLOB_MAX_IDLE_STREAMS = 8
 
+/**
+ * Exchanges in flight to one peer at once; more wait for one to end. Open
+ * streams to a provider (these, the idle ones, those still closing) must
+ * stay under its maxInboundStreams, or it resets the next one: a creator
+ * checking many results of one worker at once overran it.
+ */
+export const BLOB_MAX_ACTIVE_PER_PEER = 8
+
 /** One open blob stream and its reader, which lives as long as the stream. */
 export interface BlobChannel {
   readonly peer: string
@@ -66,6 +74,8 @@ export class BlobSessions {
   private readonly idle = new Map<string, Idle[]>()
   /** Streams opened, for tests and benches: a reused stream opens none. */
   opened = 0
+  /** Exchanges in flight per peer, and those waiting for one to end. */
+  private readonly active = new Map<string, { count: number; waiting: Array<() => void> }>()
 
   constructor(libp2p: Pick<Libp2p, 'dialProtocol'>, init: BlobSessionsInit = {}) {
     this.libp2p = libp2p
@@ -78,6 +88,42 @@ export class BlobSessions {
     let n = 0
     for (const list of this.idle.values()) n += list.length
     return n
+  }
+
+  /** A turn for one exchange with `peer` (at most BLOB_MAX_ACTIVE_PER_PEER at once); call the result when it is over. */
+  async turn(peer: PeerId, signal: AbortSignal): Promise<() => void> {
+    const key = peer.toString()
+    let slot = this.active.get(key)
+    if (slot === undefined) {
+      slot = { count: 0, waiting: [] }
+      this.active.set(key, slot)
+    }
+    while (slot.count >= BLOB_MAX_ACTIVE_PER_PEER) {
+      signal.throwIfAborted()
+      const s = slot
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          s.waiting.splice(s.waiting.indexOf(wake), 1)
+          reject(signal.reason)
+        }
+        const wake = () => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        }
+        s.waiting.push(wake)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    }
+    slot.count++
+    let over = false
+    return () => {
+      if (over) return
+      over = true
+      slot.count--
+      const next = slot.waiting.shift()
+      if (next !== undefined) next()
+      else if (slot.count === 0) this.active.delete(key)
+    }
   }
 
   /** The most recently used idle channel to `peer` that can still carry a request, taken out of the pool. */
