@@ -15,6 +15,7 @@ import {
   LocalBlobStore
 } from '../../../../node/blobs/index.ts'
 import { silentLogger } from '../../../../node/log.ts'
+import { spyOnFileSync } from './fsync-spy.ts'
 
 const CHUNK = BLOB_CHUNK_BYTES
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
@@ -184,10 +185,7 @@ describe('durable: false', () => {
   let syncs: ReturnType<typeof vi.spyOn>
 
   beforeAll(async () => {
-    // Every FileHandle shares one prototype: count the fsyncs a put asks for.
-    const probe = await open(tmpdir(), 'r')
-    syncs = vi.spyOn(Object.getPrototypeOf(probe), 'sync')
-    await probe.close()
+    syncs = await spyOnFileSync()
   })
 
   afterAll(() => syncs.mockRestore())

@@ -13,6 +13,7 @@ import { type BlobIndexDb, BlobHashMismatchError, LocalBlobStore } from '../../.
 import type { BlobAdoptFile } from '../../../../node/blobs/types.ts'
 import { VerifiedFiles } from '../../../../node/blobs/verified-files.ts'
 import { silentLogger } from '../../../../node/log.ts'
+import { spyOnFileSync } from './fsync-spy.ts'
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
@@ -219,10 +220,7 @@ describe('LocalBlobStore adopt, durable', () => {
   let syncs: ReturnType<typeof vi.spyOn>
 
   beforeAll(async () => {
-    // Every FileHandle shares one prototype: count the fsyncs a put asks for.
-    const probe = await open(tmpdir(), 'r')
-    syncs = vi.spyOn(Object.getPrototypeOf(probe), 'sync')
-    await probe.close()
+    syncs = await spyOnFileSync()
   })
 
   afterAll(() => syncs.mockRestore())
