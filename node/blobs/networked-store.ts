@@ -20,6 +20,7 @@ import { BlobSessions } from './blob-sessions.ts'
 import { LIMITS } from '../../protocol/index.ts'
 import { BlobFetchError, BlobNotFoundError, BlobPeerBusyError, BlobPeerUnreachableError, BlobTooLargeError, isBadProvider } from './errors.ts'
 import { assertBlobId } from './ids.ts'
+import { BadProviders, BUSY_RETRIES, busyPauseMs } from './fetch-policy.ts'
 import type { LocalBlobStore } from './local-store.ts'
 import { type AnnounceOptions, ProviderAnnouncements } from './provider-announcements.ts'
 import { providerKeys } from './provider-keys.ts'
@@ -27,16 +28,10 @@ import { ProviderLookup } from './provider-lookup.ts'
 import type { BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore, RemoteBlobs, RemoteCopy, RemoteRef } from './types.ts'
 
 /** The host the store runs on; `services.dht` is pictor's kad-dht (R4), asked directly by the provider lookup. */
+export { busyPauseMs, MAX_BAD_PROVIDER_BLOBS } from './fetch-policy.ts'
+
 export type BlobLibp2p = Pick<Libp2p<{ dht: Pick<KadDHT, 'getClosestPeers'> }>, 'peerId' | 'handle' | 'unhandle' | 'dialProtocol' | 'hangUp' | 'contentRouting' | 'peerStore' | 'services'>
 
-/**
- * Blobs for which bad providers are remembered; the oldest entry goes first.
- * Bounded so that a flood of lies for random ids cannot grow it, while a
- * blob being fetched now keeps its entry.
- */
-export const MAX_BAD_PROVIDER_BLOBS = 1024
-/** Bad providers remembered per blob: a fetch gives up after maxPeersPerBlob failed answers, so this is several fetches' worth of liars. */
-const MAX_BAD_PROVIDERS_PER_BLOB = 64
 /**
  * How long dialling a provider found in the DHT may take. Its record may
  * name a dead or unroutable address (junk costs an attacker nothing), and a
@@ -45,23 +40,6 @@ const MAX_BAD_PROVIDERS_PER_BLOB = 64
  * worth fetching over.
  */
 const DHT_DIAL_TIMEOUT_MS = 2_000
-/**
- * A peer the caller named that answers `busy` (its concurrent-serve cap: 50
- * workers fetching a job's scene from its creator at once) is asked again
- * after a jittered pause doubling from BUSY_PAUSE_MS, up to BUSY_RETRIES
- * times (about 5 s in all), before the DHT: it very likely holds the blob,
- * and a provider search by every waiting worker costs the network far more.
- */
-const BUSY_RETRIES = 8
-const BUSY_PAUSE_MS = 50
-const BUSY_PAUSE_MAX_MS = 1_000
-
-/** The pause before busy retry `attempt` (1-based): doubling, capped, with jitter so waiters spread out. */
-export function busyPauseMs(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(BUSY_PAUSE_MAX_MS, BUSY_PAUSE_MS * 2 ** (attempt - 1))
-  return Math.round(base * (0.5 + random()))
-}
-
 export interface NetworkedBlobStoreComponents {
   libp2p: BlobLibp2p
   /** Started and stopped by its owner; this store only wraps it. */
@@ -133,7 +111,7 @@ export class NetworkedBlobStore implements BlobStore {
   private readonly maxBytes: number | undefined
   private readonly fetches = new Map<BlobId, SharedFetch>()
   /** Peers that broke the protocol for a blob (R73), by blob id; insertion order is age. */
-  private readonly badProviders = new Map<BlobId, Set<string>>()
+  private readonly badProviders = new BadProviders()
   private readonly announcements: ProviderAnnouncements
   /** Blob streams to peers kept open between fetches (1.1.0). */
   private readonly sessions: BlobSessions
@@ -365,13 +343,7 @@ export class NetworkedBlobStore implements BlobStore {
   /** R73: close the connection to a peer that broke the protocol, and never ask it for this blob again. */
   private dropBadProvider(id: BlobId, peer: PeerId, err: unknown): void {
     this.log.warn('blob provider broke the protocol: disconnecting it', { id, peer: peer.toString(), err })
-    let bad = this.badProviders.get(id)
-    if (bad === undefined) {
-      if (this.badProviders.size >= MAX_BAD_PROVIDER_BLOBS) this.badProviders.delete(this.badProviders.keys().next().value!)
-      bad = new Set()
-      this.badProviders.set(id, bad)
-    }
-    if (bad.size < MAX_BAD_PROVIDERS_PER_BLOB) bad.add(peer.toString())
+    this.badProviders.add(id, peer.toString())
     void this.libp2p.hangUp(peer, { signal: this.lifetime.signal }).catch((hangUpErr: unknown) => this.log.debug('hang up failed', { peer: peer.toString(), err: hangUpErr }))
   }
 
@@ -383,7 +355,7 @@ export class NetworkedBlobStore implements BlobStore {
    * the search's time.
    */
   private candidates(id: BlobId, known: PeerId[], signal: AbortSignal): { next(): Promise<Candidate | undefined>; close(): void } {
-    const skip = new Set<string>([this.libp2p.peerId.toString(), ...(this.badProviders.get(id) ?? [])])
+    const skip = new Set<string>([this.libp2p.peerId.toString(), ...this.badProviders.of(id)])
     const named: PeerId[] = []
     for (const peer of known) {
       if (named.length >= this.maxPeersPerBlob) break
