@@ -16,6 +16,7 @@
 
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import { concat } from 'uint8arrays/concat'
 import { BLOB_CODES, BLOB_PROTOCOL, BLOB_PROTOCOL_1_1, BlobHeader, BlobRequest, bytesEqual } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BlobError } from './errors.ts'
@@ -222,15 +223,4 @@ export class BlobServer {
     }
     if (sent !== size) throw new BlobError('ERR_BLOB_CHANGED', `blob ${id} shrank while being served`)
   }
-}
-
-function concat(pieces: Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of pieces) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
 }
