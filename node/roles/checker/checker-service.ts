@@ -54,7 +54,7 @@ export const DEFAULT_CHECKER_OPTIONS: CheckerOptions = {
   thresholds: {},
   maxEscalations: 2,
   price: DEFAULT_CONFIG.price,
-  // One check per creator at a time: a creator with many results queues them on busy retries (1 s apart); another creator is not kept waiting.
+  // One check per creator at a time: a creator sends its results one after another (checked-verifier.ts); another creator is not kept waiting.
   maxInFlightPerPeer: 1,
   // A creator's burst of results gets through; a peer that sends more than one request a second for long is answered busy.
   peerBurst: 20,

@@ -31,6 +31,7 @@ import {
 } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { suiAddressOf } from '../../identity/keys.ts'
+import { KeyedQueue } from '../../keyed-queue.ts'
 import { callRpc } from '../../net/rpc.ts'
 import type { Logger } from '../../log.ts'
 import type { CommittedResult } from './committed-result.ts'
@@ -72,6 +73,8 @@ function uncheckedOf(integrity: Extract<ResultOutcome, { accepted: true }>): Res
 export class CheckedVerifier implements Verifier {
   private readonly ctx: CheckedVerifierComponents
   private readonly init: CheckedVerifierInit
+  /** A checker takes one request per peer at a time (R103h): ours to one checker go one after another, not into busy retries. */
+  private readonly perChecker = new KeyedQueue()
 
   constructor(components: CheckedVerifierComponents, init: CheckedVerifierInit) {
     this.ctx = components
@@ -159,10 +162,15 @@ export class CheckedVerifier implements Verifier {
   }
 
   /**
-   * Asks one checker, retrying while it is busy (each retry signed anew: a
-   * resent request is a replay). Undefined when it could not answer.
+   * Asks one checker once our earlier requests to it are answered, retrying
+   * while it is busy with others' work (each retry signed anew: a resent
+   * request is a replay). Undefined when it could not answer.
    */
-  private async ask(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined> {
+  private ask(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined> {
+    return this.perChecker.run(checker, () => this.askUntilFree(checker, req))
+  }
+
+  private async askUntilFree(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined> {
     for (let attempt = 1; attempt <= BUSY_RETRIES; attempt++) {
       const answer = await this.askOnce(checker, req)
       if (answer !== 'busy') return answer

@@ -1,0 +1,78 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { KeyedQueue } from '../../../node/keyed-queue.ts'
+
+/** A promise settled from outside. */
+function gate() {
+  let open!: () => void
+  let fail!: (err: Error) => void
+  const promise = new Promise<void>((resolve, reject) => {
+    open = resolve
+    fail = reject
+  })
+  return { promise, open, fail }
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('keyed queue', () => {
+  it('runs calls of one key one after another, in call order, and calls of other keys at once', async () => {
+    const queue = new KeyedQueue()
+    const started: string[] = []
+    const gates = [gate(), gate(), gate()]
+    const a1 = queue.run('a', async () => (started.push('a1'), gates[0]!.promise))
+    const a2 = queue.run('a', async () => (started.push('a2'), gates[1]!.promise))
+    const b1 = queue.run('b', async () => (started.push('b1'), gates[2]!.promise))
+    await flush()
+    expect(started).toEqual(['a1', 'b1'])
+    gates[0]!.open()
+    await a1
+    await flush()
+    expect(started).toEqual(['a1', 'b1', 'a2'])
+    gates[1]!.open()
+    gates[2]!.open()
+    await Promise.all([a2, b1])
+    await flush()
+    expect(queue.size).toBe(0)
+  })
+
+  it('goes on after a failure, which reaches only its own caller', async () => {
+    const queue = new KeyedQueue()
+    const first = gate()
+    const failed = queue.run('a', () => first.promise)
+    const next = queue.run('a', async () => 'ran')
+    first.fail(new Error('checker gone'))
+    await expect(failed).rejects.toThrow('checker gone')
+    await expect(next).resolves.toBe('ran')
+  })
+
+  it('never overlaps two calls of a key and runs every call once, in order (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.nat(3), fc.boolean()), { maxLength: 30 }), async (calls) => {
+        const queue = new KeyedQueue()
+        const running = new Map<string, number>()
+        const order = new Map<string, number[]>()
+        let overlaps = 0
+        const all = calls.map(([key, ticks, fails], i) =>
+          queue
+            .run(key, async () => {
+              running.set(key, (running.get(key) ?? 0) + 1)
+              if ((running.get(key) ?? 0) > 1) overlaps++
+              order.set(key, [...(order.get(key) ?? []), i])
+              for (let t = 0; t < ticks; t++) await flush()
+              running.set(key, (running.get(key) ?? 1) - 1)
+              if (fails) throw new Error(`call ${i}`)
+              return i
+            })
+            .catch(() => -1)
+        )
+        await Promise.all(all)
+        await flush()
+        expect(overlaps).toBe(0)
+        for (const [key, seen] of order) expect(seen).toEqual(calls.flatMap(([k], i) => (k === key ? [i] : [])))
+        expect(queue.size).toBe(0)
+      }),
+      { numRuns: 60 }
+    )
+  })
+})
