@@ -20,9 +20,13 @@ describe('keyed queue', () => {
     const queue = new KeyedQueue()
     const started: string[] = []
     const gates = [gate(), gate(), gate()]
-    const a1 = queue.run('a', async () => (started.push('a1'), gates[0]!.promise))
-    const a2 = queue.run('a', async () => (started.push('a2'), gates[1]!.promise))
-    const b1 = queue.run('b', async () => (started.push('b1'), gates[2]!.promise))
+    const call = (name: string, g: ReturnType<typeof gate>) => async () => {
+      started.push(name)
+      await g.promise
+    }
+    const a1 = queue.run('a', call('a1', gates[0]!))
+    const a2 = queue.run('a', call('a2', gates[1]!))
+    const b1 = queue.run('b', call('b1', gates[2]!))
     await flush()
     expect(started).toEqual(['a1', 'b1'])
     gates[0]!.open()
