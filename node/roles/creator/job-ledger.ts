@@ -51,13 +51,17 @@ export async function assignOnChain(ledger: Ledger, jobId: string, spec: JobSpec
   })
 }
 
+/** The worker commits on chain right after our acknowledgement: the first reads come soon, later ones at most every CHAIN_POLL_MAX_MS. */
+const CHAIN_POLL_FIRST_MS = 25
+const CHAIN_POLL_MAX_MS = 250
+
 /** Waits for the worker's on-chain commitment; returns the beacon and checker address the chain drew. */
 export async function chainDraw(ledger: Ledger, jobId: string, taskIndex: number, merkleRoot: string, timeoutMs: number): Promise<{ beacon: string; checker: string } | undefined> {
   const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
+  for (let waitMs = CHAIN_POLL_FIRST_MS; Date.now() < deadline; waitMs = Math.min(2 * waitMs, CHAIN_POLL_MAX_MS)) {
     const task = await ledger.task(jobId, taskIndex)
     if ((task.state === 'committed' || task.state === 'verified') && task.merkleRoot === merkleRoot) return { beacon: task.beacon, checker: task.checker }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    await pause(waitMs)
   }
   return undefined
 }
