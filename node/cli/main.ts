@@ -1,7 +1,14 @@
 // `pictor <command> [flags]`. Bad input prints one line and exits 2; an
 // unexpected failure prints one line and exits 1 (PICTOR_DEBUG=1 adds the stack).
+import { enableCompileCache } from 'node:module'
 import { ApiError, UserError } from '../errors.ts'
 import { type Command, UsageError } from './args.ts'
+
+// Node keeps the compiled (and type-stripped) code of every module loaded from
+// here on in its compile cache (a folder under the system temp folder, checked
+// on read; NODE_DISABLE_COMPILE_CACHE=1 turns it off): loading `pictor start`'s
+// modules took 0.35 s of CPU with it and 0.65 s without.
+enableCompileCache()
 
 // Each command's module loads only when it runs: `pictor start` does not pay
 // for the ledger, Walrus, dashboard and render commands' code and packages
