@@ -6,47 +6,45 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
+/**
+ * A node signs with one or two keys, but one process may host a whole
+ * testnet (the benches run 51 nodes in one): a cache of 16 that was cleared
+ * when full re-imported a key for most signatures there.
+ */
+const MAX_OWN_KEYS = 256
 const privateKeys = new Map<string, KeyObject>()
 /** The public halves of privateKeys, raw. */
 const ownPublicKeys = new Map<string, Uint8Array>()
-/** Peers' keys, kept because every gossip message is verified; bounded, oldest dropped first. */
+/** Peers' keys, kept because every gossip message is verified. */
 const publicKeys = new Map<string, KeyObject>()
 const MAX_PUBLIC_KEYS = 4096
 
-function publicKeyOf(raw: Uint8Array): KeyObject {
-  const hex = Buffer.from(raw).toString('hex')
-  let key = publicKeys.get(hex)
-  if (key === undefined) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
-    if (publicKeys.size >= MAX_PUBLIC_KEYS) publicKeys.delete(publicKeys.keys().next().value!)
-    publicKeys.set(hex, key)
+/** The entry under `hex`, made once; past `max` entries the oldest goes. */
+function cached<T>(cache: Map<string, T>, hex: string, max: number, make: () => T): T {
+  let value = cache.get(hex)
+  if (value === undefined) {
+    value = make()
+    if (cache.size >= max) cache.delete(cache.keys().next().value!)
+    cache.set(hex, value)
   }
-  return key
+  return value
+}
+
+function publicKeyOf(raw: Uint8Array): KeyObject {
+  return cached(publicKeys, Buffer.from(raw).toString('hex'), MAX_PUBLIC_KEYS, () => createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' }))
 }
 
 function privateKeyOf(seed: Uint8Array): KeyObject {
-  const hex = Buffer.from(seed).toString('hex')
-  let key = privateKeys.get(hex)
-  if (key === undefined) {
-    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
-    // A node signs with one or two keys; the cache stays tiny.
-    if (privateKeys.size > 16) privateKeys.clear()
-    privateKeys.set(hex, key)
-  }
-  return key
+  return cached(privateKeys, Buffer.from(seed).toString('hex'), MAX_OWN_KEYS, () => createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }))
 }
 
 export const nodeEd25519 = {
   publicKey(seed: Uint8Array): Uint8Array {
     // Every signed envelope carries it: derived once per key, a copy handed out each time.
-    const hex = Buffer.from(seed).toString('hex')
-    let raw = ownPublicKeys.get(hex)
-    if (raw === undefined) {
+    const raw = cached(ownPublicKeys, Buffer.from(seed).toString('hex'), MAX_OWN_KEYS, () => {
       const der = createPublicKey(privateKeyOf(seed)).export({ format: 'der', type: 'spki' })
-      raw = new Uint8Array(der.subarray(der.length - 32))
-      if (ownPublicKeys.size > 16) ownPublicKeys.clear()
-      ownPublicKeys.set(hex, raw)
-    }
+      return new Uint8Array(der.subarray(der.length - 32))
+    })
     return raw.slice()
   },
   sign(seed: Uint8Array, message: Uint8Array): Uint8Array {

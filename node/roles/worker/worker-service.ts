@@ -4,7 +4,6 @@
 // it with fakes; index.ts builds the real components from a NodeContext.
 import type { PeerId } from '@libp2p/interface'
 import { type Ed25519, type Hardware, type Lease, signEnvelope, toHex, type WorkerOffer } from '../../../protocol/index.ts'
-import { remoteCopyOf } from '../../blobs/index.ts'
 import type { Logger } from '../../log.ts'
 import type { GossipDelivery, GossipService } from '../../net/gossip.ts'
 import type { NodeService } from '../../node.ts'
@@ -53,8 +52,6 @@ export interface WorkerComponents {
 
 /** A notAdmitted reply from every slot should not turn into one bid each. */
 const MIN_REBID_MS = 1_000
-/** Scenes up to this size are fetched when we bid, not at the first lease (SPEC R53 step 2a). */
-export const SCENE_PREFETCH_MAX_BYTES = 16 * 1024 * 1024
 const PRUNE_EVERY_MS = 30_000
 
 export class WorkerService implements NodeService {
@@ -237,24 +234,7 @@ export class WorkerService implements NodeService {
     // A claim carries its own copy of the bid: the slots need not wait for the gossip one to go out.
     const bidding = this.bid(seen.job)
     this.loops.wake()
-    this.prefetchScene(seen.job)
     await bidding
-  }
-
-  /**
-   * SPEC R53 step 2a: a small scene is fetched as soon as we bid, while the claim is
-   * on its way, and the cache keeps it for the job's first task. A larger one
-   * waits for a lease: a bidder that gets no task should not have cost the
-   * creator its upload.
-   */
-  private prefetchScene(job: KnownJob): void {
-    const a = job.announcement
-    if (a.sceneSize > SCENE_PREFETCH_MAX_BYTES) return
-    const ref = { id: toHex(a.sceneBlob), project: a.sceneProject, remote: remoteCopyOf(a.sceneWalrus, a.sceneSize) }
-    this.scenes.acquire(ref, job.creator.peerId).then(
-      (lease) => lease.release(),
-      (err) => this.log.debug('scene prefetch failed', { job: job.id, err })
-    )
   }
 
   private onOffer(delivery: GossipDelivery<'offers'>): void {

@@ -9,7 +9,7 @@ import type { GossipHandler } from '../../../../../node/net/gossip.ts'
 import { BENCH_REFERENCE_SECONDS, BENCH_SETTINGS } from '../../../../../node/renderers/builtin/bench-scene.ts'
 import { memoryKv } from '../../../../../node/roles/worker/kv.ts'
 import { estimatedEarningsPerHour, parseSettingsChange, referenceFramesPerHour } from '../../../../../node/roles/worker/settings.ts'
-import { SCENE_PREFETCH_MAX_BYTES, type WorkerComponents, WorkerService } from '../../../../../node/roles/worker/worker-service.ts'
+import { type WorkerComponents, WorkerService } from '../../../../../node/roles/worker/worker-service.ts'
 import { gpuNamesOf, parseDeviceReport } from '../../../../../node/renderers/blender/detect.ts'
 import { parseNvidiaSmi } from '../../../../../node/roles/worker/gpus.ts'
 import { BLENDER_REPORT_2X3090, BLENDER_REPORT_CPU, NVIDIA_SMI_2X3090 } from './gpu-fixtures.ts'
@@ -154,23 +154,6 @@ describe('WorkerService', () => {
       expect(gossip.payloads('bids')).toHaveLength(0)
       expect((gossip.payloads('offers')[0] as WorkerOffer).hardware).toMatchObject({ gpuCount: 0, gpuModel: '' })
     })
-  })
-
-  it('fetches a small scene when it bids, before any lease; a larger one waits for a lease (R53 step 2a)', async () => {
-    const blobs = new MapBlobs()
-    worker = workerWith({ blobs })
-    await worker.start()
-    // No task for us: whatever is fetched, the bid alone fetched it.
-    creator.onClaim = () => 'noTask'
-    const small = announcement({ jobId: new Uint8Array(32).fill(3), sceneBlob: new Uint8Array(32).fill(4), sceneSize: SCENE_PREFETCH_MAX_BYTES, timestampMs: Date.now() })
-    const large = announcement({ jobId: new Uint8Array(32).fill(5), sceneBlob: new Uint8Array(32).fill(6), sceneSize: SCENE_PREFETCH_MAX_BYTES + 1, timestampMs: Date.now() })
-    await gossip.deliver('jobs', creator.seed, signEnvelope(ed, creator.seed, 'JobAnnouncement', small))
-    await gossip.deliver('jobs', creator.seed, signEnvelope(ed, creator.seed, 'JobAnnouncement', large))
-    await until(() => blobs.fetched.length > 0)
-    expect(gossip.payloads('bids')).toHaveLength(2)
-    expect(blobs.fetched.map((f) => f.id)).toEqual([toHex(small.sceneBlob)])
-    // From the job's creator first, as a lease's fetch is.
-    expect(blobs.fetched[0]!.peers?.map(String)).toEqual([peerIdFromPublicKey(publicKeyFromRaw(ed.publicKey(creator.seed))).toString()])
   })
 
   it('reports settings with the network average and the earnings estimate', async () => {
