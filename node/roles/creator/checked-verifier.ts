@@ -164,10 +164,19 @@ export class CheckedVerifier implements Verifier {
   /**
    * Asks one checker once our earlier requests to it are answered, retrying
    * while it is busy with others' work (each retry signed anew: a resent
-   * request is a replay). Undefined when it could not answer.
+   * request is a replay). Undefined when it could not answer, or when our
+   * turn did not come within the time a busy checker is retried for (one
+   * stuck check must not hold every later result for its whole timeout).
    */
-  private ask(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined> {
-    return this.perChecker.run(checker, () => this.askUntilFree(checker, req))
+  private async ask(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined> {
+    const turnWait = AbortSignal.timeout(BUSY_RETRIES * BUSY_BACKOFF_MS)
+    try {
+      return await this.perChecker.run(checker, () => this.askUntilFree(checker, req), turnWait)
+    } catch (err) {
+      if (err !== turnWait.reason) throw err
+      this.ctx.logger.warn('checker stayed busy with our earlier requests', { checker })
+      return undefined
+    }
   }
 
   private async askUntilFree(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined> {

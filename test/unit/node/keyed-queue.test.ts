@@ -40,6 +40,20 @@ describe('keyed queue', () => {
     expect(queue.size).toBe(0)
   })
 
+  it('refuses at once a call whose signal aborted before it was made', async () => {
+    const queue = new KeyedQueue()
+    let ran = false
+    const call = queue.run(
+      'a',
+      async () => {
+        ran = true
+      },
+      AbortSignal.abort(new Error('gone'))
+    )
+    await expect(call).rejects.toThrow('gone')
+    expect(ran).toBe(false)
+  })
+
   it('goes on after a failure, which reaches only its own caller', async () => {
     const queue = new KeyedQueue()
     const first = gate()
@@ -48,6 +62,30 @@ describe('keyed queue', () => {
     first.fail(new Error('checker gone'))
     await expect(failed).rejects.toThrow('checker gone')
     await expect(next).resolves.toBe('ran')
+  })
+
+  it('gives up waiting for a turn when the signal aborts, and never runs that call; a started call runs on', async () => {
+    const queue = new KeyedQueue()
+    const first = gate()
+    const startedFirst = new AbortController()
+    const running = queue.run('a', () => first.promise, startedFirst.signal)
+    startedFirst.abort(new Error('too late for a started call'))
+    const impatient = new AbortController()
+    let ran = false
+    const waiting = queue.run(
+      'a',
+      async () => {
+        ran = true
+      },
+      impatient.signal
+    )
+    const after = queue.run('a', async () => 'after')
+    impatient.abort(new Error('waited too long'))
+    await expect(waiting).rejects.toThrow('waited too long')
+    first.open()
+    await expect(running).resolves.toBeUndefined()
+    await expect(after).resolves.toBe('after')
+    expect(ran).toBe(false)
   })
 
   it('never overlaps two calls of a key and runs every call once, in order (property)', async () => {
