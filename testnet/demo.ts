@@ -66,7 +66,8 @@ async function main(): Promise<number> {
     })
     if (tty) process.stdout.write('\n')
     if (done.status !== 'completed') throw new Error(`job ended ${done.status}`)
-    const renderS = (Date.now() - submittedAt) / 1000
+    // Submission to the creator's acceptance of the last frame (its clock is this machine's), not to when the poll above noticed it.
+    const renderS = ((done.completedMs ?? Date.now()) - submittedAt) / 1000
     await rm(OUT, { recursive: true, force: true })
     const frames = await downloadFrames(client, done, join(OUT, 'frames'))
     await writeContactSheet(frames, join(OUT, 'contact-sheet.png'))
