@@ -11,6 +11,7 @@
 
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { BLOB_PROTOCOL, BLOB_PROTOCOL_1_1 } from '../../protocol/index.ts'
+import { type IdleEndReason, IdlePool } from '../net/idle-pool.ts'
 import { StreamReader } from './stream-io.ts'
 
 /** Below the provider's BLOB_IDLE_TIMEOUT_MS (5 s), so that the fetcher, not the provider, ends an idle stream. */
@@ -59,19 +60,17 @@ export function abortBlobChannel(channel: BlobChannel, err: unknown): void {
   channel.stream.abort(err instanceof Error ? err : new Error(String(err)))
 }
 
-interface Idle {
-  channel: BlobChannel
-  timer: NodeJS.Timeout
+/** How an idle channel watches its stream while it waits. */
+interface Watch {
   onEnd: () => void
   onUnasked: () => void
 }
 
 export class BlobSessions {
   private readonly libp2p: Pick<Libp2p, 'dialProtocol'>
-  private readonly idleMs: number
-  private readonly maxIdleStreams: number
-  /** Idle channels per peer, the most recently used last. */
-  private readonly idle = new Map<string, Idle[]>()
+  /** Idle channels per peer. */
+  private readonly idle: IdlePool<BlobChannel>
+  private readonly watches = new Map<BlobChannel, Watch>()
   /** Streams opened, for tests and benches: a reused stream opens none. */
   opened = 0
   /** Exchanges in flight per peer, and those waiting for one to end. */
@@ -79,15 +78,18 @@ export class BlobSessions {
 
   constructor(libp2p: Pick<Libp2p, 'dialProtocol'>, init: BlobSessionsInit = {}) {
     this.libp2p = libp2p
-    this.idleMs = init.idleMs ?? BLOB_CLIENT_IDLE_MS
-    this.maxIdleStreams = init.maxIdleStreams ?? BLOB_MAX_IDLE_STREAMS
+    this.idle = new IdlePool<BlobChannel>({
+      idleMs: init.idleMs ?? BLOB_CLIENT_IDLE_MS,
+      maxPerKey: init.maxIdleStreams ?? BLOB_MAX_IDLE_STREAMS,
+      usable: reusable,
+      end: endIdle,
+      left: (channel) => this.unwatch(channel)
+    })
   }
 
   /** Open streams waiting for a request, all peers together. */
   get idleStreams(): number {
-    let n = 0
-    for (const list of this.idle.values()) n += list.length
-    return n
+    return this.idle.size
   }
 
   /** A turn for one exchange with `peer` (at most BLOB_MAX_ACTIVE_PER_PEER at once); call the result when it is over. */
@@ -128,19 +130,7 @@ export class BlobSessions {
 
   /** The most recently used idle channel to `peer` that can still carry a request, taken out of the pool. */
   take(peer: PeerId): BlobChannel | undefined {
-    const key = peer.toString()
-    const list = this.idle.get(key)
-    while (list !== undefined && list.length > 0) {
-      const entry = list.pop()!
-      this.unwatch(entry)
-      if (reusable(entry.channel)) {
-        if (list.length === 0) this.idle.delete(key)
-        return entry.channel
-      }
-      abortBlobChannel(entry.channel, new Error('blob stream no longer usable'))
-    }
-    this.idle.delete(key)
-    return undefined
+    return this.idle.take(peer.toString())
   }
 
   async open(peer: PeerId, signal: AbortSignal): Promise<BlobChannel> {
@@ -151,52 +141,45 @@ export class BlobSessions {
 
   /** After a complete exchange: kept for the next fetch from that peer when it can carry one and there is room, else closed. */
   release(channel: BlobChannel): void {
-    const list = this.idle.get(channel.peer) ?? []
-    if (!channel.multi || !reusable(channel) || list.length >= this.maxIdleStreams) {
-      if (channel.reader.buffered > 0) abortBlobChannel(channel, new Error('provider sent bytes nobody asked for'))
-      else closeBlobChannel(channel)
+    if (!channel.multi) {
+      endIdle(channel, 'full')
       return
     }
-    const entry: Idle = {
-      channel,
-      timer: setTimeout(() => this.drop(entry, false), this.idleMs),
-      onEnd: () => this.drop(entry, false),
-      onUnasked: () => this.drop(entry, true)
+    if (!this.idle.keep(channel.peer, channel)) return
+    const watch: Watch = {
+      onEnd: () => this.idle.remove(channel.peer, channel) && endIdle(channel, 'closed'),
+      onUnasked: () => this.idle.remove(channel.peer, channel) && abortBlobChannel(channel, new Error(UNASKED))
     }
-    entry.timer.unref()
     // The provider ended it (its idle timeout, its request cap, a restart) or the connection went: never hand it out again.
-    channel.stream.addEventListener('close', entry.onEnd)
-    channel.stream.addEventListener('remoteCloseWrite', entry.onEnd)
+    channel.stream.addEventListener('close', watch.onEnd)
+    channel.stream.addEventListener('remoteCloseWrite', watch.onEnd)
     // Bytes on an idle stream are bytes nobody asked for.
-    channel.stream.addEventListener('message', entry.onUnasked)
-    list.push(entry)
-    this.idle.set(channel.peer, list)
+    channel.stream.addEventListener('message', watch.onUnasked)
+    this.watches.set(channel, watch)
   }
 
   /** Closes every idle stream (a stopping store); fetches in flight finish on theirs. */
   close(): void {
-    for (const list of [...this.idle.values()]) for (const entry of [...list]) this.drop(entry, false)
+    this.idle.close()
   }
 
-  /** Out of the pool and ended: aborted if the provider sent bytes nobody asked for, else closed. */
-  private drop(entry: Idle, unasked: boolean): void {
-    this.unwatch(entry)
-    const list = this.idle.get(entry.channel.peer)
-    const at = list?.indexOf(entry) ?? -1
-    if (at >= 0) {
-      list!.splice(at, 1)
-      if (list!.length === 0) this.idle.delete(entry.channel.peer)
-    }
-    if (unasked || entry.channel.reader.buffered > 0) abortBlobChannel(entry.channel, new Error('provider sent bytes nobody asked for'))
-    else closeBlobChannel(entry.channel)
+  private unwatch(channel: BlobChannel): void {
+    const watch = this.watches.get(channel)
+    if (watch === undefined) return
+    this.watches.delete(channel)
+    channel.stream.removeEventListener('close', watch.onEnd)
+    channel.stream.removeEventListener('remoteCloseWrite', watch.onEnd)
+    channel.stream.removeEventListener('message', watch.onUnasked)
   }
+}
 
-  private unwatch(entry: Idle): void {
-    clearTimeout(entry.timer)
-    entry.channel.stream.removeEventListener('close', entry.onEnd)
-    entry.channel.stream.removeEventListener('remoteCloseWrite', entry.onEnd)
-    entry.channel.stream.removeEventListener('message', entry.onUnasked)
-  }
+const UNASKED = 'provider sent bytes nobody asked for'
+
+/** A channel let go: one kept but no longer usable is aborted, as is one holding bytes nobody asked for; else closed. */
+function endIdle(channel: BlobChannel, why: IdleEndReason): void {
+  if (why === 'stale') abortBlobChannel(channel, new Error('blob stream no longer usable'))
+  else if (channel.reader.buffered > 0) abortBlobChannel(channel, new Error(UNASKED))
+  else closeBlobChannel(channel)
 }
 
 function reusable(channel: BlobChannel): boolean {

@@ -14,6 +14,7 @@
 import type { PeerId, Stream } from '@libp2p/interface'
 import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
 import type { PictorLibp2p } from './host.ts'
+import { IdlePool } from './idle-pool.ts'
 import { deadline, type RpcOptions, timeoutError } from './rpc.ts'
 
 /** Below the server's RPC_IDLE_TIMEOUT_MS (5 s), so that the client, not the server, ends an idle stream. */
@@ -30,29 +31,28 @@ interface Session {
   key: string
   stream: Stream
   lp: LengthPrefixedStream<Stream>
-  idleTimer?: NodeJS.Timeout
 }
 
 export class RpcSessions {
   private readonly libp2p: Pick<PictorLibp2p, 'dialProtocol'>
-  private readonly idleMs: number
-  private readonly maxIdleStreams: number
-  /** Idle streams per key, the most recently used last. */
-  private readonly idle = new Map<string, Session[]>()
+  /** Idle streams per key. */
+  private readonly idle: IdlePool<Session>
   /** Streams opened, for tests and benches: a reused stream opens none. */
   opened = 0
 
   constructor(libp2p: Pick<PictorLibp2p, 'dialProtocol'>, init: RpcSessionsInit = {}) {
     this.libp2p = libp2p
-    this.idleMs = init.idleMs ?? RPC_CLIENT_IDLE_MS
-    this.maxIdleStreams = init.maxIdleStreams ?? RPC_MAX_IDLE_STREAMS
+    this.idle = new IdlePool<Session>({
+      idleMs: init.idleMs ?? RPC_CLIENT_IDLE_MS,
+      maxPerKey: init.maxIdleStreams ?? RPC_MAX_IDLE_STREAMS,
+      usable: (session) => reusable(session.stream),
+      end: (session) => end(session)
+    })
   }
 
   /** Open streams waiting for a request, all peers together. */
   get idleStreams(): number {
-    let n = 0
-    for (const list of this.idle.values()) n += list.length
-    return n
+    return this.idle.size
   }
 
   async call(peer: PeerId, protocol: string, request: Uint8Array, options: RpcOptions): Promise<Uint8Array> {
@@ -60,7 +60,7 @@ export class RpcSessions {
     const key = `${peer.toString()} ${protocol} ${options.maxReplyBytes}`
     const timer = deadline(options.timeoutMs, timeoutError(`no reply on ${protocol} within ${options.timeoutMs} ms`))
     try {
-      const reused = this.take(key)
+      const reused = this.idle.take(key)
       if (reused !== undefined) {
         try {
           return await this.exchange(reused, request, timer.signal)
@@ -78,14 +78,21 @@ export class RpcSessions {
 
   /** Closes every idle stream (a stopping node); calls in flight finish on theirs. */
   close(): void {
-    for (const list of [...this.idle.values()]) for (const session of [...list]) this.drop(session)
+    this.idle.close()
   }
 
   private session(key: string, stream: Stream, options: RpcOptions): Session {
     const session: Session = { key, stream, lp: lpStream(stream, { maxDataLength: options.maxReplyBytes }) }
     // The server reset it (idle timeout, shutdown) or ended it: never hand it out again.
-    stream.addEventListener('close', () => this.forget(session), { once: true })
-    stream.addEventListener('remoteCloseWrite', () => this.drop(session), { once: true })
+    stream.addEventListener('close', () => this.idle.remove(key, session), { once: true })
+    stream.addEventListener(
+      'remoteCloseWrite',
+      () => {
+        this.idle.remove(key, session)
+        end(session)
+      },
+      { once: true }
+    )
     return session
   }
 
@@ -93,7 +100,7 @@ export class RpcSessions {
     try {
       await session.lp.write(request, { signal })
       const reply = (await session.lp.read({ signal })).subarray()
-      this.keep(session)
+      this.idle.keep(session.key, session)
       return reply
     } catch (err) {
       session.stream.abort(err as Error)
@@ -101,54 +108,12 @@ export class RpcSessions {
     }
   }
 
-  /** The most recently used idle stream that can still carry a request. */
-  private take(key: string): Session | undefined {
-    const list = this.idle.get(key)
-    while (list !== undefined && list.length > 0) {
-      const session = list.pop()!
-      clearTimeout(session.idleTimer)
-      if (reusable(session.stream)) {
-        if (list.length === 0) this.idle.delete(key)
-        return session
-      }
-      this.drop(session)
-    }
-    this.idle.delete(key)
-    return undefined
-  }
+}
 
-  private keep(session: Session): void {
-    const list = this.idle.get(session.key) ?? []
-    if (!reusable(session.stream) || list.length >= this.maxIdleStreams) {
-      this.end(session)
-      return
-    }
-    list.push(session)
-    this.idle.set(session.key, list)
-    session.idleTimer = setTimeout(() => this.drop(session), this.idleMs)
-    session.idleTimer.unref()
-  }
-
-  /** Out of the idle list (if there) and closed. */
-  private drop(session: Session): void {
-    this.forget(session)
-    this.end(session)
-  }
-
-  private forget(session: Session): void {
-    clearTimeout(session.idleTimer)
-    const list = this.idle.get(session.key)
-    const at = list?.indexOf(session) ?? -1
-    if (at < 0) return
-    list!.splice(at, 1)
-    if (list!.length === 0) this.idle.delete(session.key)
-  }
-
-  /** Closes our write side; the server then ends the stream. */
-  private end(session: Session): void {
-    if (session.stream.status !== 'open') return
-    session.stream.close().catch((err: Error) => session.stream.abort(err))
-  }
+/** Closes our write side; the server then ends the stream. */
+function end(session: Session): void {
+  if (session.stream.status !== 'open') return
+  session.stream.close().catch((err: Error) => session.stream.abort(err))
 }
 
 function reusable(stream: Stream): boolean {
