@@ -65,11 +65,18 @@ export async function findExecutable(name: string, env: NodeJS.ProcessEnv = proc
   return undefined
 }
 
+/** Version probes before a Blender counts as missing: one start that fails on a loaded machine (seen once in a full test run) must not. */
+const VERSION_ATTEMPTS = 2
+
 export async function blenderVersion(path: string): Promise<string | undefined> {
   const home = await mkdtemp(join(tmpdir(), 'pictor-blender-version-'))
   try {
-    const result = await execa(path, ['--factory-startup', '--version'], { env: blenderEnv(process.env, home, home), extendEnv: false, cwd: home, reject: false, timeout: 30_000, stdin: 'ignore' })
-    return VERSION.exec(String(result.stdout))?.[1]
+    for (let attempt = 1; attempt <= VERSION_ATTEMPTS; attempt++) {
+      const result = await execa(path, ['--factory-startup', '--version'], { env: blenderEnv(process.env, home, home), extendEnv: false, cwd: home, reject: false, timeout: 30_000, stdin: 'ignore' })
+      const version = VERSION.exec(String(result.stdout))?.[1]
+      if (version !== undefined) return version
+    }
+    return undefined
   } finally {
     await rm(home, { recursive: true, force: true })
   }

@@ -1,5 +1,8 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { gpuNamesOf, parseDeviceReport } from '../../../../../node/renderers/blender/detect.ts'
+import { blenderVersion, gpuNamesOf, parseDeviceReport } from '../../../../../node/renderers/blender/detect.ts'
 import { BLENDER_REPORT_2X3090, BLENDER_REPORT_CPU, BLENDER_REPORT_METAL } from '../../roles/worker/gpu-fixtures.ts'
 
 describe("Blender's device report", () => {
@@ -21,5 +24,27 @@ describe("Blender's device report", () => {
     expect(parseDeviceReport(odd)).toEqual({ engines: ['CYCLES'], devices: ['CPU'], gpus: [] })
     expect(parseDeviceReport('PICTOR-DEVICES {"engines": [}')).toBeUndefined()
     expect(parseDeviceReport('Blender quit')).toBeUndefined()
+  })
+})
+
+describe("Blender's version probe", () => {
+  /** A stand-in `blender` that fails its first `failures` starts, then prints a version. */
+  async function flakyBlender(dir: string, failures: number): Promise<string> {
+    const path = join(dir, 'blender')
+    const count = join(dir, 'starts')
+    await writeFile(path, `#!/bin/sh\necho x >> '${count}'\nif [ "$(wc -l < '${count}')" -le ${failures} ]; then exit 1; fi\necho 'Blender 4.2.3'\n`)
+    await chmod(path, 0o755)
+    return path
+  }
+
+  it('tries a second start before calling Blender missing, and no third', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pictor-flaky-blender-'))
+    try {
+      expect(await blenderVersion(await flakyBlender(dir, 1))).toBe('4.2.3')
+      const twice = await mkdtemp(join(dir, 'b-'))
+      expect(await blenderVersion(await flakyBlender(twice, 2))).toBeUndefined()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
