@@ -16,8 +16,8 @@
 // once the rename shows it is still the file that was read.
 
 import { createHash, type Hash, randomBytes } from 'node:crypto'
-import { constants as fsConstants, createReadStream, type BigIntStats } from 'node:fs'
-import { copyFile, type FileHandle, mkdir, open, readdir, rename, rm, stat as fsStat } from 'node:fs/promises'
+import { type BigIntStats, closeSync, constants as fsConstants, createReadStream, fstatSync, openSync, renameSync, rmSync } from 'node:fs'
+import { copyFile, type FileHandle, mkdir, open, readdir, rm, stat as fsStat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
@@ -26,7 +26,7 @@ import { BlobIndex, type BlobIndexDb } from './blob-index.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, isBlobId } from './ids.ts'
 import type { BlobAdoptFile, BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
-import { isNotFound, lstatFile, retryAfterMkdir, statFile, syncDir, syncFile, writeFileFrom, writeFileVia } from './file-ops.ts'
+import { isNotFound, lstatFile, readAllSync, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
 import { VerifiedFiles } from './verified-files.ts'
 
 export type { BlobIndexDb, BlobIndexEntry } from './blob-index.ts'
@@ -145,6 +145,13 @@ export class LocalBlobStore implements BlobStore {
    */
   async *get(id: BlobId, options: BlobGetOptions = {}): AsyncGenerator<Uint8Array> {
     assertBlobId(id)
+    const small = await this.readSmall(id, options)
+    if (small !== undefined) {
+      options.signal?.throwIfAborted()
+      if (small.byteLength > 0) yield small
+      options.onProgress?.({ bytes: small.byteLength, total: small.byteLength })
+      return
+    }
     const fh = await this.openBlob(id)
     let next: Promise<Uint8Array> | undefined
     try {
@@ -216,11 +223,43 @@ export class LocalBlobStore implements BlobStore {
     try {
       return await open(this.pathOf(id), 'r')
     } catch (err) {
-      if (!isNotFound(err)) throw err
-      this.verified.forget(id)
-      await this.index.drop(id)
-      throw new BlobNotFoundError(id)
+      throw await this.notFound(id, err)
     }
+  }
+
+  private async notFound(id: BlobId, err: unknown): Promise<unknown> {
+    if (!isNotFound(err)) return err
+    this.verified.forget(id)
+    await this.index.drop(id)
+    return new BlobNotFoundError(id)
+  }
+
+  /**
+   * A blob of at most SYNC_IO_BYTES, read whole with synchronous calls and
+   * checked before anything is handed out; undefined for a larger one (get
+   * streams it). A hashed read asks for one byte more than the stat says, so
+   * bytes added behind our back fail the check.
+   */
+  private async readSmall(id: BlobId, options: BlobGetOptions): Promise<Uint8Array | undefined> {
+    let fd: number
+    try {
+      fd = openSync(this.pathOf(id), 'r')
+    } catch (err) {
+      throw await this.notFound(id, err)
+    }
+    let st: BigIntStats
+    let bytes: Uint8Array
+    try {
+      st = fstatSync(fd, { bigint: true })
+      if (st.size > BigInt(SYNC_IO_BYTES)) return undefined
+      const trusted = options.verify === 'once' && this.verified.matches(id, st)
+      bytes = readAllSync(fd, Number(st.size) + (trusted ? 0 : 1))
+      if (trusted) return bytes
+    } finally {
+      closeSync(fd)
+    }
+    await this.checkRead(id, createHash('sha256').update(bytes), st)
+    return bytes
   }
 
   /** After a full read: remembers a good file, removes a corrupted one. */
@@ -245,12 +284,32 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private async writeBytes(id: BlobId, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
+    if (bytes.byteLength <= SYNC_IO_BYTES) return this.writeSmall(id, bytes, options)
     return this.writeBlob(options, async (fh) => {
       options.signal?.throwIfAborted()
       await writeAll(fh, bytes, 0)
       options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
       return { id, size: bytes.byteLength }
     })
+  }
+
+  /** writeBlob for a small buffer: the same steps, with synchronous calls except the fsync. */
+  private async writeSmall(id: BlobId, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
+    if (options.expectedId !== undefined) assertBlobId(options.expectedId)
+    options.signal?.throwIfAborted()
+    const tmp = this.tempPath()
+    const fd = await retryAfterMkdir(this.tmpDir, async () => openSync(tmp, 'wx', 0o644))
+    try {
+      writeAllSync(fd, bytes)
+      if (options.durable ?? true) await syncFd(fd)
+    } catch (err) {
+      closeSync(fd)
+      rmSync(tmp, { force: true })
+      throw err
+    }
+    closeSync(fd)
+    options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
+    return this.placeTemp(tmp, { id, size: bytes.byteLength }, options)
   }
 
   /**
@@ -286,7 +345,7 @@ export class LocalBlobStore implements BlobStore {
     const final = this.pathOf(id)
     try {
       if (durable) await syncFile(adopt.path)
-      await retryAfterMkdir(dirname(final), () => rename(adopt.path, final))
+      await retryAfterMkdir(dirname(final), async () => renameSync(adopt.path, final))
     } catch (err) {
       this.log.debug('cannot move the file into the store, writing a copy', { path: adopt.path, err })
       return this.writeBytes(id, bytes, options)
@@ -330,33 +389,44 @@ export class LocalBlobStore implements BlobStore {
   }
 
   /**
-   * Runs `fill` on a new temp file, then makes it the blob: fsync (unless
-   * `durable` is false), check against expectedId, rename into place, index.
-   * Any failure removes the temp file.
+   * Runs `fill` on a new temp file, fsyncs it (unless `durable` is false)
+   * and places it (placeTemp). Any failure removes the temp file.
    */
   private async writeBlob(options: BlobPutOptions, fill: (fh: FileHandle) => Promise<BlobStat>): Promise<BlobStat> {
     if (options.expectedId !== undefined) assertBlobId(options.expectedId)
-    const durable = options.durable ?? true
-    // Same folder tree as the blobs, so the final rename never crosses a filesystem.
-    const tmp = join(this.tmpDir, `${randomBytes(8).toString('hex')}.tmp`)
+    const tmp = this.tempPath()
     const fh = await retryAfterMkdir(this.tmpDir, () => open(tmp, 'wx', 0o644))
-    let handleOpen = true
+    let written: BlobStat
     try {
-      const { id, size } = await fill(fh)
+      written = await fill(fh)
       options.signal?.throwIfAborted()
-      if (durable) await fh.sync()
-      handleOpen = false
-      await fh.close()
+      if (options.durable ?? true) await syncFd(fh.fd)
+    } catch (err) {
+      await fh.close().catch(() => {})
+      rmSync(tmp, { force: true })
+      throw err
+    }
+    await fh.close()
+    return this.placeTemp(tmp, written, options)
+  }
+
+  /** Same folder tree as the blobs, so the final rename never crosses a filesystem. */
+  private tempPath(): string {
+    return join(this.tmpDir, `${randomBytes(8).toString('hex')}.tmp`)
+  }
+
+  /** A complete (and, when durable, fsynced) temp file becomes the blob: check against expectedId, rename into place, index. Any failure removes it. */
+  private async placeTemp(tmp: string, { id, size }: BlobStat, options: BlobPutOptions): Promise<BlobStat> {
+    try {
       if (options.expectedId !== undefined && id !== options.expectedId) throw new BlobHashMismatchError(options.expectedId, id)
       const final = this.pathOf(id)
       // Renaming over an existing copy is harmless (same bytes) and heals a corrupted one.
-      await retryAfterMkdir(dirname(final), () => rename(tmp, final))
-      if (durable) await syncDir(dirname(final))
+      await retryAfterMkdir(dirname(final), async () => renameSync(tmp, final))
+      if (options.durable ?? true) await syncDir(dirname(final))
       await this.settle(id, size, await statFile(final, { bigint: true }))
       return { id, size }
     } catch (err) {
-      if (handleOpen) await fh.close().catch(() => {})
-      await rm(tmp, { force: true })
+      rmSync(tmp, { force: true })
       throw err
     }
   }

@@ -17,10 +17,11 @@
 // (nothing writes to a frame file after that), and the store checks the
 // file is still the one read (inode, size, mtime), copying the bytes if not.
 // The task folder is then empty, and removing it takes one rmdir.
-import { type BigIntStats, mkdirSync } from 'node:fs'
-import { open, rm, rmdir } from 'node:fs/promises'
+import { mkdirSync, rmdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
+import { readWholeFile } from '../../blobs/file-ops.ts'
 import { remoteCopyOf } from '../../blobs/index.ts'
 import type { BlobPutOptions, BlobStat, RemoteRef } from '../../blobs/types.ts'
 import { decodeFrame, formatOf, pixelHash } from '../../images/index.ts'
@@ -180,7 +181,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
 /** Empty once every frame was moved into the blob store: one rmdir. Whatever is left (a failed task's frames) goes with it. */
 async function removeTaskDir(dir: string): Promise<void> {
   try {
-    await rmdir(dir)
+    rmdirSync(dir)
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') return
     await rm(dir, { recursive: true, force: true })
@@ -214,7 +215,7 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
   const results = await mapLimit(outputs, STORE_CONCURRENCY, async (out): Promise<FrameResult> => {
     signal.throwIfAborted()
     // Read once: the bytes are decoded and hashed from memory (a frame is bounded by the job's size).
-    const { bytes, read } = await readFrame(out.path)
+    const { bytes, st: read } = await readWholeFile(out.path)
     const [decoded, stat] = await Promise.all([
       // The checker hashes decoded pixels too, so a frame that does not decode
       // in the job's format at its exact size is our failure to find now, not theirs later.
@@ -226,29 +227,6 @@ async function storeFrames(deps: TaskRunnerDeps, outputs: RenderedFrame[], a: Jo
     return { frame: out.frame, blobId: fromHex(stat.id) as Uint8Array<ArrayBuffer>, pixelHash: pixelHash(decoded) as Uint8Array<ArrayBuffer>, size: stat.size }
   })
   return await withRemoteRefs(deps, results, signal)
-}
-
-/**
- * A frame file's bytes, and its stat taken before they were read (what the
- * blob store checks before it keeps the file itself). The same calls as
- * readFile: open, fstat, read, close.
- */
-async function readFrame(path: string): Promise<{ bytes: Uint8Array; read: BigIntStats }> {
-  const fh = await open(path, 'r')
-  try {
-    const read = await fh.stat({ bigint: true })
-    const bytes = new Uint8Array(Number(read.size))
-    let at = 0
-    while (at < bytes.byteLength) {
-      const { bytesRead } = await fh.read(bytes, at, bytes.byteLength - at, at)
-      if (bytesRead === 0) break
-      at += bytesRead
-    }
-    // A file cut short since its stat: what was read is what gets stored (the store sees the size differ and copies it).
-    return { bytes: at === bytes.byteLength ? bytes : bytes.subarray(0, at), read }
-  } finally {
-    await fh.close()
-  }
 }
 
 /**

@@ -3,10 +3,11 @@
 // are those of the bytes, and a failed put leaves nothing.
 import { createHash } from 'node:crypto'
 import { mkdtemp, open, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises'
+import { fsync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   BLOB_CHUNK_BYTES,
   type BlobIndexDb,
@@ -14,8 +15,10 @@ import {
   BlobTooLargeError,
   LocalBlobStore
 } from '../../../../node/blobs/index.ts'
+import { SYNC_IO_BYTES } from '../../../../node/blobs/file-ops.ts'
 import { silentLogger } from '../../../../node/log.ts'
-import { spyOnFileSync } from './fsync-spy.ts'
+
+vi.mock('node:fs', async (original) => (await import('./fsync-spy.ts')).withCountedFsync(await original()))
 
 const CHUNK = BLOB_CHUNK_BYTES
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
@@ -182,13 +185,7 @@ describe('blob put/get chunking', () => {
 describe('durable: false', () => {
   let dir: string
   let store: LocalBlobStore
-  let syncs: ReturnType<typeof vi.spyOn>
-
-  beforeAll(async () => {
-    syncs = await spyOnFileSync()
-  })
-
-  afterAll(() => syncs.mockRestore())
+  const syncs = vi.mocked(fsync)
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-durable-'))
@@ -262,12 +259,34 @@ describe("verify: 'once'", () => {
     await expect(collect(restarted.get(id, { verify: 'once' }))).rejects.toBeInstanceOf(BlobHashMismatchError)
   })
 
+  it('a small blob is read whole and checked before any of it is handed out', async () => {
+    for (const size of [0, 500, SYNC_IO_BYTES]) {
+      const bytes = bytesOf(size, size + 2)
+      const { id } = await store.put(bytes)
+      expect(Buffer.compare(await collect(store.get(id)), bytes)).toBe(0)
+      expect(Buffer.compare(await collect(store.get(id, { verify: 'once' })), bytes)).toBe(0)
+    }
+    const bytes = bytesOf(500, 9)
+    const { id } = await store.put(bytes)
+    // One byte more than was stored: a hashed read sees it, hands out nothing and removes the file.
+    await writeFile(fileOf(dir, id), Buffer.concat([bytes, Buffer.from([1])]))
+    const handedOut: Uint8Array[] = []
+    await expect(
+      (async () => {
+        for await (const chunk of store.get(id)) handedOut.push(chunk)
+      })()
+    ).rejects.toBeInstanceOf(BlobHashMismatchError)
+    expect(handedOut).toEqual([])
+    await expect(store.has(id)).resolves.toBe(false)
+  })
+
   it('a trusted read ends at the verified size; a hashed one reads on to the end of the file', async () => {
     const probe = await open(tmpdir(), 'r')
     const reads = vi.spyOn(Object.getPrototypeOf(probe), 'read')
     await probe.close()
     try {
-      for (const size of [0, 500, CHUNK, 2 * CHUNK + 3]) {
+      // Blobs over SYNC_IO_BYTES are streamed through a file handle, one read per chunk.
+      for (const size of [SYNC_IO_BYTES + 1, CHUNK, 2 * CHUNK + 3]) {
         const bytes = bytesOf(size, size + 1)
         const { id } = await store.put(bytes)
         reads.mockClear()
@@ -275,8 +294,8 @@ describe("verify: 'once'", () => {
         const trusted = reads.mock.calls.length
         reads.mockClear()
         expect(Buffer.compare(await collect(store.get(id)), bytes)).toBe(0)
-        // One read per chunk trusted (one for the empty blob); hashed, one more to find the end.
-        expect(trusted).toBe(Math.max(1, Math.ceil(size / CHUNK)))
+        // One read per chunk trusted; hashed, one more to find the end.
+        expect(trusted).toBe(Math.ceil(size / CHUNK))
         expect(reads.mock.calls.length).toBe(Math.ceil(size / CHUNK) + 1)
       }
     } finally {

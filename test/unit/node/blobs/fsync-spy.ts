@@ -1,12 +1,10 @@
-// Counts the fsyncs blob-store writes ask for: every FileHandle shares one
-// prototype, so a spy on its `sync` sees them all.
-import { open } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+// Counts the fsyncs blob-store writes ask for: every one goes through
+// syncFd (node/blobs/file-ops.ts), which calls node:fs fsync. vi.mock is
+// hoisted above imports, so a test file that counts them declares
+//   vi.mock('node:fs', async (original) => (await import('./fsync-spy.ts')).withCountedFsync(await original()))
+// and reads the count from `vi.mocked(fsync)`.
 import { vi } from 'vitest'
 
-export async function spyOnFileSync() {
-  const probe = await open(tmpdir(), 'r')
-  const spy = vi.spyOn(Object.getPrototypeOf(probe), 'sync')
-  await probe.close()
-  return spy
+export function withCountedFsync<T extends { fsync: (...args: never[]) => unknown }>(fs: T): T {
+  return { ...fs, fsync: vi.fn(fs.fsync) }
 }

@@ -4,16 +4,17 @@
 // system) gets a copy of the bytes that were read, and the store never
 // keeps or trusts a file whose bytes are not its id.
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, fsync, statSync } from 'node:fs'
 import { appendFile, link, lstat, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type BlobIndexDb, BlobHashMismatchError, LocalBlobStore } from '../../../../node/blobs/index.ts'
 import type { BlobAdoptFile } from '../../../../node/blobs/types.ts'
 import { VerifiedFiles } from '../../../../node/blobs/verified-files.ts'
 import { silentLogger } from '../../../../node/log.ts'
-import { spyOnFileSync } from './fsync-spy.ts'
+
+vi.mock('node:fs', async (original) => (await import('./fsync-spy.ts')).withCountedFsync(await original()))
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
@@ -217,13 +218,7 @@ describe('LocalBlobStore adopt', () => {
 
 describe('LocalBlobStore adopt, durable', () => {
   let dir: string
-  let syncs: ReturnType<typeof vi.spyOn>
-
-  beforeAll(async () => {
-    syncs = await spyOnFileSync()
-  })
-
-  afterAll(() => syncs.mockRestore())
+  const syncs = vi.mocked(fsync)
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-adopt-durable-'))
