@@ -15,7 +15,15 @@
 // swarm's own CPU, measured before submission, is reported beside it: it is
 // part of each figure, and how much of it per task is idleCpuMsPerTask.
 //
+// Baseline in the same run: W = 1 again with the data folders in memory
+// (/dev/shm, where there is one). The difference is what the disk's file
+// system costs per task: each task creates files (the worker's task folder,
+// the creator's copies of the frames), and on a file system without a
+// journal ext4 looks past every inode deleted in the last minutes before it
+// hands out a new one (perf: find_inode_bit, recently_deleted).
+//
 // `node scripts/bench/task-cpu.ts [--frames N] [--frame-ms N] [W ...]`.
+import { accessSync, constants } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { tolerateKnownFaults } from './lib/known-faults.ts'
 import { progress, runBench } from './lib/report.ts'
@@ -46,6 +54,18 @@ const CAP_MS = 20_000
 /** ...unless fewer results than this were accepted by then: then they run on until there are, or this long. */
 const MIN_TASKS = 25
 const MAX_MS = 60_000
+
+/** A memory file system for the baseline run, if this machine has one we may write to. */
+const MEMORY_FS = '/dev/shm'
+
+function memoryFs(): string | undefined {
+  try {
+    accessSync(MEMORY_FS, constants.W_OK)
+    return MEMORY_FS
+  } catch {
+    return undefined
+  }
+}
 
 /** Process CPU less the renderers', per accepted result, between two samples. */
 function window(samples: readonly CpuSample[]) {
@@ -86,31 +106,37 @@ function summariseRun(r: SyntheticJobRun) {
   }
 }
 
+async function measure(workers: number, parentDir?: string) {
+  const run = await runSyntheticJob({
+    bench: BENCH,
+    workers,
+    frameMs: FRAME_MS,
+    frames: FRAMES,
+    framesPerTask: FRAMES_PER_TASK,
+    size: SIZE,
+    seed: 0xc9a + workers,
+    capMs: workers === 1 ? CAP_W1_MS : CAP_MS,
+    minVerified: MIN_TASKS,
+    maxMs: MAX_MS,
+    idleMs: IDLE_MS,
+    parentDir
+  })
+  const summary = summariseRun(run)
+  progress(
+    BENCH,
+    `W=${workers}${parentDir === undefined ? '' : ` in ${parentDir}`}: ${run.completed ? 'completed' : 'cut'} after ${run.elapsedMs} ms at ${run.verifiedTasks}/${run.tasks} tasks; ${summary.cpuMsPerTask} ms CPU per task (whole run ${summary.cpuMsPerTaskWholeRun}), idle swarm ${summary.idleCpuCores} cores`
+  )
+  return summary
+}
+
 await runBench(BENCH, async () => {
   const runs: ReturnType<typeof summariseRun>[] = []
   const faults = tolerateKnownFaults()
+  const memoryDir = WORKER_COUNTS.includes(1) ? memoryFs() : undefined
+  let inMemory: ReturnType<typeof summariseRun> | undefined
   try {
-    for (const workers of WORKER_COUNTS) {
-      const run = await runSyntheticJob({
-        bench: BENCH,
-        workers,
-        frameMs: FRAME_MS,
-        frames: FRAMES,
-        framesPerTask: FRAMES_PER_TASK,
-        size: SIZE,
-        seed: 0xc9a + workers,
-        capMs: workers === 1 ? CAP_W1_MS : CAP_MS,
-        minVerified: MIN_TASKS,
-        maxMs: MAX_MS,
-        idleMs: IDLE_MS
-      })
-      const summary = summariseRun(run)
-      progress(
-        BENCH,
-        `W=${workers}: ${run.completed ? 'completed' : 'cut'} after ${run.elapsedMs} ms at ${run.verifiedTasks}/${run.tasks} tasks; ${summary.cpuMsPerTask} ms CPU per task (whole run ${summary.cpuMsPerTaskWholeRun}), idle swarm ${summary.idleCpuCores} cores`
-      )
-      runs.push(summary)
-    }
+    for (const workers of WORKER_COUNTS) runs.push(await measure(workers))
+    if (memoryDir !== undefined) inMemory = await measure(1, memoryDir)
   } finally {
     faults.dispose()
   }
@@ -127,6 +153,14 @@ await runBench(BENCH, async () => {
     /** Node faults survived (lib/known-faults.ts); each would have crashed the process. */
     knownFaults: faults.counts,
     goals: { 'cpuMsPerTask.w1': '<= 10', 'growthOverW1.w10': '<= 1.1', 'growthOverW1.w50': '<= 1.1' },
-    baseline: { rendererCpuMsPerTask: byW((r) => r.rendererCpuMsPerTask), idleCpuCores: byW((r) => r.idleCpuCores) }
+    baseline: {
+      rendererCpuMsPerTask: byW((r) => r.rendererCpuMsPerTask),
+      idleCpuCores: byW((r) => r.idleCpuCores),
+      /** W = 1 with the data folders in memory, and what the disk added per task over it. */
+      memoryFs:
+        inMemory === undefined
+          ? { dir: null, why: `no writable ${MEMORY_FS}, or W = 1 not run` }
+          : { dir: memoryDir, cpuMsPerTask: inMemory.cpuMsPerTask, diskMsPerTask: w1 === undefined || w1 === null || inMemory.cpuMsPerTask === null ? null : round(w1 - inMemory.cpuMsPerTask, 2), run: inMemory }
+    }
   }
 })

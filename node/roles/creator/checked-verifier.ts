@@ -43,7 +43,7 @@ const BUSY_RETRIES = 120
 const BUSY_BACKOFF_MS = 1000
 
 interface CheckRequestParts {
-  announcement: Uint8Array
+  announcement: () => Uint8Array
   commitment: Envelope
   beacon: Uint8Array
   sample: Sample
@@ -191,7 +191,7 @@ export class CheckedVerifier implements Verifier {
 
   private async askOnce(checker: string, req: CheckRequestParts): Promise<Uint8Array | undefined | 'busy'> {
     const request = signEnvelope(nodeEd25519, this.ctx.identity.seed, 'CheckRequest', {
-      jobAnnouncement: req.announcement as Uint8Array<ArrayBuffer>,
+      jobAnnouncement: req.announcement() as Uint8Array<ArrayBuffer>,
       beacon: req.beacon as Uint8Array<ArrayBuffer>,
       commitment: req.commitment,
       frames: req.sample.frames,

@@ -252,7 +252,7 @@ export class CreatorService implements NodeService {
   private async runDispute(id: string, d: Dispute): Promise<void> {
     const job = this.jobs.get(id)!
     const result = committedOf(id, d.taskIndex, job.verified![d.taskIndex]!)
-    const check = { jobFrames: job.frames, announcement: this.announcer.signed(job), dispute: { excludeCheckers: earlierCheckers(job, d.taskIndex) } }
+    const check = { jobFrames: job.frames, announcement: () => this.announcer.signed(job), dispute: { excludeCheckers: earlierCheckers(job, d.taskIndex) } }
     const outcome = await this.verifier.verify(job.spec, result, check).catch((err: Error): ResultOutcome => ({ accepted: false, unavailable: true, reason: err.message }))
     const settled = settleDispute(this.jobs.get(id)!, d, outcome, this.c.now())
     if (settled.upheld) {
@@ -301,7 +301,7 @@ export class CreatorService implements NodeService {
     // stake stays locked until the verdict timeout. The outcome is ignored here.
     if (job.banned?.includes(result.worker) && (this.c.ledger === undefined || job.ledger === undefined)) return
     const chain = await this.drawOnChain(job, result)
-    const check = { jobFrames: job.frames, announcement: this.announcer.signed(job), reputation: this.reputation.get(result.worker), chain, level: tierOf(job.spec.tier)?.verification }
+    const check = { jobFrames: job.frames, announcement: () => this.announcer.signed(job), reputation: this.reputation.get(result.worker), chain, level: tierOf(job.spec.tier)?.verification }
     const outcome = await this.verifier.verify(job.spec, result, check).catch((err: Error): ResultOutcome => ({ accepted: false, reason: err.message }))
     const settled = settleResult(this.jobs.get(result.jobId)!, result, outcome, this.c.now())
     const { settlement } = settled

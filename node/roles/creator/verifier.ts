@@ -29,8 +29,8 @@ export type ResultOutcome =
 export interface CheckContext {
   /** Frames of the job accepted so far (duplicate detection). */
   jobFrames: Record<string, FrameRecord>
-  /** The creator-signed JobAnnouncement envelope the checker verifies the job against. */
-  announcement: Uint8Array
+  /** Signs the JobAnnouncement envelope the checker verifies the job against: only when a checker is asked, fresh each time. */
+  announcement: () => Uint8Array
   reputation?: WorkerReputation
   /** On a ledger: the beacon (hex) and the checker's address the chain drew for this commitment. */
   chain?: { beacon: string; checker: string }

@@ -37,6 +37,8 @@ export interface SwarmOptions {
   random: () => number
   /** Give up waiting for gossip meshes after this long (the swarm still works, just slower at first). */
   meshTimeoutMs?: number
+  /** Where the nodes' data folders go (default: the system temp folder). */
+  parentDir?: string
 }
 
 /** How long a swarm took to start, then to form gossip meshes. */
@@ -108,7 +110,7 @@ async function launch<T>(kind: MemberKind<T>, count: number, members: T[], optio
 }
 
 export async function startPictorSwarm(specs: readonly SwarmNodeSpec[], options: SwarmOptions): Promise<PictorSwarm> {
-  const base = await mkdtemp(join(tmpdir(), 'pictor-bench-swarm-'))
+  const base = await mkdtemp(join(options.parentDir ?? tmpdir(), 'pictor-bench-swarm-'))
   const nodes: PictorNode[] = []
   const stop = async () => {
     await Promise.allSettled(nodes.map((n) => n.stop()))

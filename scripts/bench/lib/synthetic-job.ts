@@ -42,6 +42,8 @@ export interface SyntheticJobInit {
   maxMs?: number
   /** Before submitting, measure the idle swarm's CPU for this long (0: not measured). */
   idleMs?: number
+  /** Where the nodes' data folders go (default: the system temp folder). */
+  parentDir?: string
 }
 
 /** Process CPU when the n-th result was accepted. */
@@ -156,7 +158,7 @@ export async function runSyntheticJob(init: SyntheticJobInit): Promise<Synthetic
       }
     })
   }
-  const swarm = await startPictorSwarm(specs, { random: seededRandom(init.seed), meshTimeoutMs: 5_000 })
+  const swarm = await startPictorSwarm(specs, { random: seededRandom(init.seed), meshTimeoutMs: 5_000, parentDir: init.parentDir })
   try {
     progress(bench, `W=${workers}: ${swarm.nodes.length} nodes up in ${swarm.startMs} ms, gossip mesh ${swarm.meshFormed ? 'formed' : 'NOT formed'} after ${swarm.meshMs} ms`)
     let idleCpuCores: number | null = null

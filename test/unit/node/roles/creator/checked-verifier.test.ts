@@ -22,7 +22,7 @@ describe('checked verifier', () => {
     // A network with no peer serving the check protocol.
     const components = { identity: { publicKey: new Uint8Array(32).fill(9), seed: new Uint8Array(32) }, libp2p: { peerStore: { all: async () => [] } }, now: () => 1, logger: silentLogger } as unknown as CheckedVerifierComponents
     const verifier = new CheckedVerifier(components, { integrity, level: 'standard' })
-    const outcome = await verifier.verify(newJob().spec, result, { jobFrames: {}, announcement: new Uint8Array() })
+    const outcome = await verifier.verify(newJob().spec, result, { jobFrames: {}, announcement: () => new Uint8Array() })
     expect(outcome).toMatchObject({ accepted: true, checkedBy: [] })
     if (!outcome.accepted) throw new Error(outcome.reason)
     expect(Object.values(outcome.frames).map((f) => [f.checkedBy, f.unchecked])).toEqual([
