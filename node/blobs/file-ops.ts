@@ -3,14 +3,17 @@
 // folder swept behind the store's back, a file written whole or not at all,
 // and a whole small file read through one descriptor.
 //
-// Metadata calls (open, stat, rename, mkdir, close) and reads and writes of
-// small files are synchronous: each takes microseconds, while the same call
-// through the thread pool costs ~60 µs of CPU on its own (hand-off,
-// wake-ups) and was the largest single cost per blob in the task-cpu
-// profile. fsync and large reads and writes stay asynchronous.
+// Stat, rename, close and reads and writes of small files are synchronous:
+// each takes microseconds, while the same call through the thread pool
+// costs ~60 µs of CPU on its own (hand-off, wake-ups) and was the largest
+// single cost per blob in the task-cpu profile. What can take long stays
+// in the thread pool, off the event loop: fsync, large reads and writes, and
+// creating a file or folder (a file system without a journal may look
+// through many recently freed inodes first: up to ~1 ms each here, 30% of
+// the event loop of a 51-node bench when it was synchronous).
 import { randomBytes } from 'node:crypto'
-import { type BigIntStats, closeSync, fstatSync, fsync, lstatSync, mkdirSync, openSync, read, readSync, renameSync, statSync, writeSync } from 'node:fs'
-import { open, rm } from 'node:fs/promises'
+import { type BigIntStats, closeSync, fstatSync, fsync, lstatSync, open as openCallback, openSync, read, readSync, renameSync, statSync, writeSync } from 'node:fs'
+import { mkdir, open, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { writeAll } from './batch-writer.ts'
@@ -20,13 +23,16 @@ export const SYNC_IO_BYTES = 256 * 1024
 
 const readFd = promisify(read)
 
+/** Opens (and with 'wx' creates) a file in the thread pool; the descriptor is then used with synchronous calls. */
+export const openFd: (path: string, flags: string, mode?: number) => Promise<number> = promisify(openCallback)
+
 /** Runs `op`; if it fails because `dir` is missing (swept or deleted behind our back), creates it and tries once more. */
 export async function retryAfterMkdir<T>(dir: string, op: () => Promise<T>): Promise<T> {
   try {
     return await op()
   } catch (err) {
     if (!isNotFound(err)) throw err
-    mkdirSync(dir, { recursive: true })
+    await mkdir(dir, { recursive: true })
     return await op()
   }
 }

@@ -26,7 +26,7 @@ import { BlobIndex, type BlobIndexDb } from './blob-index.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, isBlobId } from './ids.ts'
 import type { BlobAdoptFile, BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
-import { isNotFound, lstatFile, readAllSync, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
+import { isNotFound, lstatFile, openFd, readAllSync, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
 import { VerifiedFiles } from './verified-files.ts'
 
 export type { BlobIndexDb, BlobIndexEntry } from './blob-index.ts'
@@ -293,12 +293,12 @@ export class LocalBlobStore implements BlobStore {
     })
   }
 
-  /** writeBlob for a small buffer: the same steps, with synchronous calls except the fsync. */
+  /** writeBlob for a small buffer: the same steps, with synchronous writes and close. */
   private async writeSmall(id: BlobId, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
     if (options.expectedId !== undefined) assertBlobId(options.expectedId)
     options.signal?.throwIfAborted()
     const tmp = this.tempPath()
-    const fd = await retryAfterMkdir(this.tmpDir, async () => openSync(tmp, 'wx', 0o644))
+    const fd = await retryAfterMkdir(this.tmpDir, () => openFd(tmp, 'wx', 0o644))
     try {
       writeAllSync(fd, bytes)
       if (options.durable ?? true) await syncFd(fd)

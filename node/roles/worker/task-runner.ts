@@ -17,8 +17,8 @@
 // (nothing writes to a frame file after that), and the store checks the
 // file is still the one read (inode, size, mtime), copying the bytes if not.
 // The task folder is then empty, and removing it takes one rmdir.
-import { mkdirSync, rmdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { mkdirSync } from 'node:fs'
+import { rm, rmdir } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
 import { type FrameResult, fromHex, type JobAnnouncement, type Lease, merkleRoot, type ReplyCodeName, toHex } from '../../../protocol/index.ts'
 import { readWholeFile } from '../../blobs/file-ops.ts'
@@ -181,7 +181,7 @@ export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; 
 /** Empty once every frame was moved into the blob store: one rmdir. Whatever is left (a failed task's frames) goes with it. */
 async function removeTaskDir(dir: string): Promise<void> {
   try {
-    rmdirSync(dir)
+    await rmdir(dir)
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ENOENT') return
     await rm(dir, { recursive: true, force: true })

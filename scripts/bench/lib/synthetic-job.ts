@@ -44,6 +44,8 @@ export interface SyntheticJobInit {
   idleMs?: number
   /** Where the nodes' data folders go (default: the system temp folder). */
   parentDir?: string
+  /** Renderers write their frames from the thread pool (untimed), as a renderer process would: see SyntheticFrames. */
+  rendererWritesOffLoop?: boolean
 }
 
 /** Process CPU when the n-th result was accepted. */
@@ -135,7 +137,7 @@ export async function runSyntheticJob(init: SyntheticJobInit): Promise<Synthetic
   let creator: CreatorService | undefined
   const verify: VerifyProbe = { spans: [], inFlight: 0 }
   const probes: WorkerProbe[] = []
-  const frames = new SyntheticFrames()
+  const frames = new SyntheticFrames({ offLoop: init.rendererWritesOffLoop })
   frames.prime(init.size, init.size, init.seed, Array.from({ length: init.frames }, (_, i) => i + 1))
   const specs: SwarmNodeSpec[] = [
     {
