@@ -19,8 +19,8 @@
 // (/dev/shm, where there is one). The difference is what the disk's file
 // system costs per task: each task creates files (the worker's task folder,
 // the creator's copies of the frames), and on a file system without a
-// journal ext4 looks past every inode deleted in the last minutes before it
-// hands out a new one (perf: find_inode_bit, recently_deleted).
+// journal ext4 skips every inode freed in the last one to five minutes
+// before it hands out a new one (perf: find_inode_bit, recently_deleted).
 //
 // `node scripts/bench/task-cpu.ts [--frames N] [--frame-ms N] [W ...]`.
 import { accessSync, constants } from 'node:fs'
