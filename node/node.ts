@@ -63,10 +63,11 @@ export interface PictorNodeInit {
 
 /** The Walrus backend the settings describe, beside the local store (sha256 -> Walrus ref kept in LevelDB); its code loads only for a node that uses it. */
 async function walrusBlobsOf(config: NodeConfig, local: LocalBlobStore, db: NodeContext['db'], logger: Logger): Promise<WalrusBlobs> {
-  const { WalrusBlobs, WalrusHttpClient } = await import('./blobs/walrus/index.ts')
+  const { WalrusBlobs, WalrusHttpClient, warmBlobIds } = await import('./blobs/walrus/index.ts')
   // Reads fail over to peers after ~20 s of a silent aggregator; stores wait longer (a publisher certifies before answering).
   const client = new WalrusHttpClient({ publisherUrl: config.walrusPublisher, aggregatorUrl: config.walrusAggregator, epochs: config.walrusEpochs, readTimeoutMs: 10_000, readRetries: 1, logger })
   const index = db.sublevel<string, string>('walrus', { valueEncoding: 'utf8' })
+  warmBlobIds()
   return new WalrusBlobs({ client, local, shards: config.walrusShards, maxPartBytes: config.walrusPartMib * 1024 * 1024, index, logger })
 }
 

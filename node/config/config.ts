@@ -221,7 +221,8 @@ const PARSERS: Record<Key, Parser> = {
   walrusPublisher: httpUrl({ trimSlash: true }),
   walrusAggregator: httpUrl({ trimSlash: true }),
   walrusEpochs: integer(1, 200),
-  walrusShards: integer(1, 4096),
+  // MIN_SHARDS and MAX_SHARDS of blobs/walrus/blob-id.ts (not imported: the Walrus code loads only when used).
+  walrusShards: integer(4, 4096),
   walrusPartMib: integer(1, LIMITS.maxWalrusBlobBytes / (1024 * 1024)),
   checkFor: peerIdList
 }

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { closeServer } from '../api/loopback-http.ts'
+import { warmBlobIds } from '../blobs/walrus/blob-id.ts'
 import { UserError } from '../errors.ts'
 import { type Logger, silentLogger } from '../log.ts'
 import { handleRead } from './aggregator.ts'
@@ -59,6 +60,8 @@ export async function startWalrusDevServer(init: WalrusDevServerInit): Promise<W
   const logger = init.logger ?? silentLogger
   const host = init.host ?? '127.0.0.1'
   const store = await WalrusDevStore.open({ dir: init.dir, shards: init.shards, now: clock(), logger })
+  // The publisher names every stored blob by its id: the encoder is ready before the first upload.
+  warmBlobIds()
   const epochMs = init.epochMs
   const closing = new AbortController()
   const ctx: WalrusDevContext = {

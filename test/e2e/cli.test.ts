@@ -60,7 +60,7 @@ describe('pictor CLI', () => {
       [['start', '--ledger', 'ftp://x', '--data-dir', data], /--ledger: must be dev:<url> of a pictor devchain/],
       [['start', '--blobs', 'walrus', '--data-dir', data], /--blobs walrus: needs --walrus-publisher URL and --walrus-aggregator URL/],
       [['start', '--blobs', 'walrus', '--walrus-publisher', 'ftp://x', '--data-dir', data], /--walrus-publisher: must be an http\(s\) URL/],
-      [['start', '--walrus-shards', '0', '--data-dir', data], /--walrus-shards: must be an integer from 1 to 4096/],
+      [['start', '--walrus-shards', '0', '--data-dir', data], /--walrus-shards: must be an integer from 4 to 4096/],
       [['job', 'submit', join(ROOT, 'testnet/scenes'), '--frames', '1-4', '--max-price', '100', '--data-dir', data], /\.blend/],
       [['start', '--ledger', 'sui', '--data-dir', data], /^pictor: --ledger sui needs --sui-package \(.* and --sui-registry/],
       [['start', '--ledger', 'sui', '--sui-package', '0x2', '--data-dir', data], /--sui-package: must be the package id: 0x and 64 hex characters/],

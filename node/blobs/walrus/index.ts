@@ -3,7 +3,7 @@
 // the local store and a LevelDB sublevel, to WalrusBlobs, which the
 // NetworkedBlobStore takes as its `remote`.
 
-export { computeWalrusBlobId, MAX_SHARDS, WALRUS_MAINNET_SHARDS } from './blob-id.ts'
+export { computeWalrusBlobId, MAX_SHARDS, MIN_SHARDS, WALRUS_MAINNET_SHARDS, warmBlobIds } from './blob-id.ts'
 export {
   WalrusBlobIdMismatchError,
   WalrusConfigError,

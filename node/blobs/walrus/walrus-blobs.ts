@@ -19,7 +19,7 @@ import { BlobHashMismatchError, BlobNotFoundError } from '../errors.ts'
 import { assertBlobId } from '../ids.ts'
 import type { BlobIndexDb, LocalBlobStore } from '../local-store.ts'
 import type { BlobGetOptions, BlobId, BlobStat, RemoteBlobs, RemoteRef } from '../types.ts'
-import { computeWalrusBlobId, MAX_SHARDS } from './blob-id.ts'
+import { computeWalrusBlobId, MAX_SHARDS, MIN_SHARDS } from './blob-id.ts'
 import { WalrusBlobIdMismatchError, WalrusConfigError, WalrusRefError, WalrusResponseError } from './errors.ts'
 import type { WalrusHttpClient } from './http-client.ts'
 
@@ -96,7 +96,7 @@ export class WalrusBlobs implements RemoteBlobs {
     this.client = init.client
     this.local = init.local
     this.index = init.index
-    this.shards = setting('shards', init.shards, 1, MAX_SHARDS)
+    this.shards = setting('shards', init.shards, MIN_SHARDS, MAX_SHARDS)
     this.maxPartBytes = setting('maxPartBytes', init.maxPartBytes ?? 10 * 1024 * 1024, 1, LIMITS.maxWalrusBlobBytes)
     this.epochMs = setting('epochMs', init.epochMs ?? 24 * 3600_000, 1, Number.MAX_SAFE_INTEGER)
     this.minLifetimeMs = setting('minLifetimeMs', init.minLifetimeMs ?? 3600_000, 0, Number.MAX_SAFE_INTEGER)

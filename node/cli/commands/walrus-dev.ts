@@ -2,7 +2,7 @@
 // both) that stores blobs in a folder, until Ctrl-C. What `pictor devchain`
 // is to the ledger, this is to Walrus: nodes and tests use it instead of
 // Walrus testnet.
-import { MAX_SHARDS } from '../../blobs/walrus/blob-id.ts'
+import { MAX_SHARDS, MIN_SHARDS } from '../../blobs/walrus/blob-id.ts'
 import { createLogger } from '../../log.ts'
 import { defaultDataDir } from '../../store/data-dir.ts'
 import { startWalrusDevServer } from '../../walrus-dev/index.ts'
@@ -60,7 +60,7 @@ export const walrusDevCommand: Command = {
     })
     if (values.dir !== undefined && values['data-dir'] !== undefined) throw new UsageError('give --dir or --data-dir, not both')
     const dir = values.dir ?? values['data-dir'] ?? defaultWalrusDevDir()
-    const shards = wholeNumber('shards', values.shards, 1, MAX_SHARDS, DEFAULT_WALRUS_DEV_SHARDS)!
+    const shards = wholeNumber('shards', values.shards, MIN_SHARDS, MAX_SHARDS, DEFAULT_WALRUS_DEV_SHARDS)!
     const maxBodyMib = wholeNumber('max-body-mib', values['max-body-mib'], 1, MAX_BODY_MIB, 10)!
     const logger = createLogger('walrus-dev')
     const server = await startWalrusDevServer({

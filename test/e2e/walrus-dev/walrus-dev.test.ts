@@ -63,6 +63,6 @@ describe('pictor walrus-dev (separate process)', () => {
   it('refuses bad flags with one line and exit code 2', async () => {
     const { code, stderr } = await pictor(['walrus-dev', '--shards', '5000', '--dir', join(dir, 'other')])
     expect(code).toBe(2)
-    expect(stderr.trim()).toBe('pictor: --shards must be a whole number from 1 to 4096, got "5000"')
+    expect(stderr.trim()).toBe('pictor: --shards must be a whole number from 4 to 4096, got "5000"')
   })
 })

@@ -71,7 +71,9 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ flags: { blobs: 'walrus', walrusPublisher: 'http://127.0.0.1:1' } })).toThrow('--blobs walrus: needs --walrus-publisher URL and --walrus-aggregator URL')
     expect(() => resolveConfig({ flags: { blobs: 'ipfs' } })).toThrow('--blobs: must be one of p2p, walrus, got "ipfs"')
     expect(() => resolveConfig({ flags: { walrusAggregator: 'file:///etc/passwd' } })).toThrow(/^--walrus-aggregator: must be an http\(s\) URL/)
-    expect(() => resolveConfig({ flags: { walrusShards: '0' } })).toThrow('--walrus-shards: must be an integer from 1 to 4096, got "0"')
+    expect(() => resolveConfig({ flags: { walrusShards: '0' } })).toThrow('--walrus-shards: must be an integer from 4 to 4096, got "0"')
+    // Walrus's encoder needs 4 shards at least (3f + 1): fewer fail here, not at the first publish.
+    expect(() => resolveConfig({ flags: { walrusShards: '3' } })).toThrow('--walrus-shards: must be an integer from 4 to 4096, got "3"')
     expect(() => resolveConfig({ flags: { walrusPartMib: '65' } })).toThrow('--walrus-part-mib: must be an integer from 1 to 64, got "65"')
   })
 
