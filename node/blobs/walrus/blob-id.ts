@@ -48,7 +48,7 @@ function worker(): Worker {
 /**
  * Starts the thread and loads the encoder now, with one tiny id, so the
  * first real call does not wait for them. Starting a thread and loading the
- * encoder took ~0.3-0.4 s of CPU per process (profiles of `npm start`),
+ * encoder took ~0.4-0.6 s of CPU per process (profiles of `npm start`),
  * which a node paid at its first publish, in the middle of its first task.
  * A failure here shows again at the first real call.
  */
