@@ -10,13 +10,10 @@
 // buffer it yielded once it is asked for the next chunk.
 
 import { createHash } from 'node:crypto'
-import { write } from 'node:fs'
-import { promisify } from 'node:util'
-
-const writeFd = promisify(write)
+import type { FileHandle } from 'node:fs/promises'
 
 export class BatchWriter {
-  private readonly fd: number
+  private readonly fh: FileHandle
   private readonly batchBytes: number
   private readonly hash = createHash('sha256')
   /** Size of the first buffer: a small blob does not get a full batch allocated. */
@@ -30,8 +27,8 @@ export class BatchWriter {
   private inFlight: Promise<unknown> | undefined
 
   /** `expectedBytes`, when known, sizes the first buffer (a hint: more bytes just take more batches). */
-  constructor(fd: number, batchBytes: number, expectedBytes?: number) {
-    this.fd = fd
+  constructor(fh: FileHandle, batchBytes: number, expectedBytes?: number) {
+    this.fh = fh
     this.batchBytes = batchBytes
     if (expectedBytes !== undefined) this.firstBytes = Math.max(1, Math.min(batchBytes, expectedBytes))
   }
@@ -89,7 +86,7 @@ export class BatchWriter {
     this.position += this.filled
     this.batch = undefined
     this.filled = 0
-    this.inFlight = writeAll(this.fd, bytes, position).then(
+    this.inFlight = writeAll(this.fh, bytes, position).then(
       () => {
         // Only full-size buffers are worth keeping for the next batch.
         if (batch.byteLength === this.batchBytes) this.spare = batch
@@ -100,11 +97,11 @@ export class BatchWriter {
   }
 }
 
-/** All of `bytes` at `position` (or the file's current offset), through the thread pool: a write may take less than asked. */
-export async function writeAll(fd: number, bytes: Uint8Array, position: number | null = null): Promise<void> {
+/** FileHandle.write may write less than asked. */
+export async function writeAll(fh: FileHandle, bytes: Uint8Array, position: number | null = null): Promise<void> {
   let offset = 0
   while (offset < bytes.byteLength) {
-    const { bytesWritten } = await writeFd(fd, bytes, offset, bytes.byteLength - offset, position === null ? null : position + offset)
+    const { bytesWritten } = await fh.write(bytes, offset, bytes.byteLength - offset, position === null ? null : position + offset)
     offset += bytesWritten
   }
 }

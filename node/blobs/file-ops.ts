@@ -13,7 +13,7 @@
 // the event loop of a 51-node bench when it was synchronous).
 import { randomBytes } from 'node:crypto'
 import { type BigIntStats, closeSync, fstatSync, fsync, lstatSync, open as openCallback, openSync, read, readSync, renameSync, statSync, writeSync } from 'node:fs'
-import { type FileHandle, mkdir, rm } from 'node:fs/promises'
+import { mkdir, open, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { writeAll } from './batch-writer.ts'
@@ -84,18 +84,18 @@ export async function readWholeFile(path: string): Promise<{ bytes: Uint8Array; 
   try {
     const st = fstatSync(fd, { bigint: true })
     const size = Number(st.size)
-    return { bytes: await readAll(fd, size, size <= SYNC_IO_BYTES), st }
+    return { bytes: size <= SYNC_IO_BYTES ? readAllSync(fd, size) : await readAllAsync(fd, size), st }
   } finally {
     closeSync(fd)
   }
 }
 
-/** Up to `size` bytes from the start of an open file, fewer if it ends sooner; `sync`: with synchronous calls, else through the thread pool. */
-export async function readAll(fd: number, size: number, sync: boolean): Promise<Uint8Array> {
+/** Up to `size` bytes from the start of an open file; fewer if it ends sooner. */
+export function readAllSync(fd: number, size: number): Uint8Array {
   const bytes = new Uint8Array(size)
   let at = 0
   while (at < size) {
-    const n = sync ? readSync(fd, bytes, at, size - at, at) : (await readFd(fd, bytes, at, size - at, at)).bytesRead
+    const n = readSync(fd, bytes, at, size - at, at)
     if (n === 0) break
     at += n
   }
@@ -108,17 +108,15 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
   while (offset < bytes.byteLength) offset += writeSync(fd, bytes, offset, bytes.byteLength - offset, offset)
 }
 
-/**
- * Reads the next chunk at `position`: what the file should still hold, at
- * most `chunkBytes`; at the expected end a 1-byte probe for EOF; past it
- * (the file grew) full chunks again. A fresh buffer each time: the consumer
- * may keep it.
- */
-export async function readChunk(fh: FileHandle, position: number, total: number, chunkBytes: number): Promise<Uint8Array> {
-  const size = position === total ? 1 : Math.min(chunkBytes, position < total ? total - position : chunkBytes)
-  const buf = Buffer.allocUnsafe(size)
-  const { bytesRead } = await fh.read(buf, 0, size, position)
-  return buf.subarray(0, bytesRead)
+async function readAllAsync(fd: number, size: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(size)
+  let at = 0
+  while (at < size) {
+    const { bytesRead } = await readFd(fd, bytes, at, size - at, at)
+    if (bytesRead === 0) break
+    at += bytesRead
+  }
+  return at === size ? bytes : bytes.subarray(0, at)
 }
 
 export function isNotFound(err: unknown): boolean {
@@ -132,12 +130,12 @@ export function isNotFound(err: unknown): boolean {
  */
 export async function writeFileFrom(path: string, source: AsyncIterable<Uint8Array>): Promise<void> {
   await writeFileVia(path, async (tmp) => {
-    const fd = await openFd(tmp, 'wx', 0o644)
+    const fh = await open(tmp, 'wx', 0o644)
     try {
-      for await (const chunk of source) await writeAll(fd, chunk)
-      await syncFd(fd)
+      for await (const chunk of source) await writeAll(fh, chunk)
+      await syncFd(fh.fd)
     } finally {
-      closeSync(fd)
+      await fh.close()
     }
   })
 }

@@ -13,7 +13,7 @@
 //
 // A put of bytes the caller read from a file it gives up (`adopt`: a
 // rendered frame) moves that file into place instead of writing a copy,
-// once the rename shows it is still the file that was read (adopt-file.ts).
+// once the rename shows it is still the file that was read.
 
 import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { type BigIntStats, closeSync, constants as fsConstants, createReadStream, fstatSync, openSync, renameSync, rmSync } from 'node:fs'
@@ -22,12 +22,11 @@ import { dirname, join } from 'node:path'
 import { LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { BatchWriter, writeAll } from './batch-writer.ts'
-import { type AdoptionStore, moveIntoPlace } from './adopt-file.ts'
 import { BlobIndex, type BlobIndexDb } from './blob-index.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
 import { assertBlobId, isBlobId } from './ids.ts'
 import type { BlobAdoptFile, BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
-import { isNotFound, openFd, readAll, readChunk, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
+import { isNotFound, lstatFile, openFd, readAllSync, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
 import { VerifiedFiles } from './verified-files.ts'
 
 export type { BlobIndexDb, BlobIndexEntry } from './blob-index.ts'
@@ -63,7 +62,6 @@ export class LocalBlobStore implements BlobStore {
   private readonly verified = new VerifiedFiles(MAX_VERIFIED_FILES)
   /** Adoptions in flight, by blob id: two files with the same bytes (two black frames) are moved one after the other. */
   private readonly adoptions = new Map<BlobId, Promise<unknown>>()
-  private readonly adoption: AdoptionStore
 
   constructor(init: LocalBlobStoreInit) {
     this.root = join(init.dir, 'blobs')
@@ -71,12 +69,6 @@ export class LocalBlobStore implements BlobStore {
     this.maxBytes = init.maxBytes ?? LIMITS.maxBlobBytes
     this.log = init.logger ?? createLogger('blobs:local')
     this.index = new BlobIndex(init.index, init.now ?? Date.now, MAX_KNOWN_ENTRIES)
-    this.adoption = {
-      pathOf: (id) => this.pathOf(id),
-      writeBytes: (id, bytes, options) => this.writeBytes(id, bytes, options),
-      settle: (id, size, st) => this.settle(id, size, st),
-      log: this.log
-    }
   }
 
   /** Sweeps temp files of interrupted puts and reconciles the index with the files. */
@@ -167,7 +159,7 @@ export class LocalBlobStore implements BlobStore {
       const total = Number(st.size)
       const hash = options.verify === 'once' && this.verified.matches(id, st) ? undefined : createHash('sha256')
       let bytes = 0
-      next = readChunk(fh, 0, total, BLOB_CHUNK_BYTES)
+      next = readChunk(fh, 0, total)
       while (next !== undefined) {
         options.signal?.throwIfAborted()
         const chunk = await next
@@ -179,7 +171,7 @@ export class LocalBlobStore implements BlobStore {
         // A trusted file ends at its verified size: no probe past it (a hashed
         // one is read to its end, so that bytes added behind our back fail the check).
         if (hash !== undefined || bytes < total) {
-          next = readChunk(fh, bytes, total, BLOB_CHUNK_BYTES)
+          next = readChunk(fh, bytes, total)
           next.catch(() => {})
         }
         hash?.update(chunk)
@@ -261,7 +253,7 @@ export class LocalBlobStore implements BlobStore {
       st = fstatSync(fd, { bigint: true })
       if (st.size > BigInt(SYNC_IO_BYTES)) return undefined
       const trusted = options.verify === 'once' && this.verified.matches(id, st)
-      bytes = await readAll(fd, Number(st.size) + (trusted ? 0 : 1), true)
+      bytes = readAllSync(fd, Number(st.size) + (trusted ? 0 : 1))
       if (trusted) return bytes
     } finally {
       closeSync(fd)
@@ -291,24 +283,51 @@ export class LocalBlobStore implements BlobStore {
     return this.writeBytes(id, bytes, options)
   }
 
-  /** A buffer written as it is: with synchronous calls up to SYNC_IO_BYTES, through the thread pool above. */
   private async writeBytes(id: BlobId, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
-    return this.writeBlob(options, async (fd) => {
+    if (bytes.byteLength <= SYNC_IO_BYTES) return this.writeSmall(id, bytes, options)
+    return this.writeBlob(options, async (fh) => {
       options.signal?.throwIfAborted()
-      if (bytes.byteLength <= SYNC_IO_BYTES) writeAllSync(fd, bytes)
-      else await writeAll(fd, bytes, 0)
+      await writeAll(fh, bytes, 0)
       options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
       return { id, size: bytes.byteLength }
     })
   }
 
-  /** Moves the file the bytes were read from to the blob's path (adopt-file.ts); two files with the same bytes are moved one after the other. */
+  /** writeBlob for a small buffer: the same steps, with synchronous writes and close. */
+  private async writeSmall(id: BlobId, bytes: Uint8Array, options: BlobPutOptions): Promise<BlobStat> {
+    if (options.expectedId !== undefined) assertBlobId(options.expectedId)
+    options.signal?.throwIfAborted()
+    const tmp = this.tempPath()
+    const fd = await retryAfterMkdir(this.tmpDir, () => openFd(tmp, 'wx', 0o644))
+    try {
+      writeAllSync(fd, bytes)
+      if (options.durable ?? true) await syncFd(fd)
+    } catch (err) {
+      closeSync(fd)
+      rmSync(tmp, { force: true })
+      throw err
+    }
+    closeSync(fd)
+    options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
+    return this.placeTemp(tmp, { id, size: bytes.byteLength }, options)
+  }
+
+  /**
+   * Moves the file the bytes were read from to the blob's path: one rename
+   * instead of a temp file's open, write, close and rename. The rename keeps
+   * the inode, size and mtime, so a file that is still the one the caller
+   * read (its `read` stat) holds the bytes that were hashed. One that is not
+   * (replaced, written to, linked elsewhere, a symlink), or cannot be moved
+   * (another file system), is replaced or skipped by a copy of the bytes.
+   * Until then the moved file is neither indexed nor remembered as
+   * verified, so a reader that gets to it first hashes it.
+   */
   private async adoptFile(id: BlobId, bytes: Uint8Array, adopt: BlobAdoptFile, options: BlobPutOptions): Promise<BlobStat> {
     if (options.expectedId !== undefined) {
       assertBlobId(options.expectedId)
       if (id !== options.expectedId) throw new BlobHashMismatchError(options.expectedId, id)
     }
-    const move = () => moveIntoPlace(this.adoption, id, bytes, adopt, options)
+    const move = () => this.moveIntoPlace(id, bytes, adopt, options)
     const previous = this.adoptions.get(id)
     // The same bytes are being moved in already: after that, whatever its outcome.
     const adoption = previous === undefined ? move() : previous.then(move, move)
@@ -320,12 +339,36 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  private async moveIntoPlace(id: BlobId, bytes: Uint8Array, adopt: BlobAdoptFile, options: BlobPutOptions): Promise<BlobStat> {
+    options.signal?.throwIfAborted()
+    const durable = options.durable ?? true
+    const final = this.pathOf(id)
+    try {
+      if (durable) await syncFile(adopt.path)
+      await retryAfterMkdir(dirname(final), async () => renameSync(adopt.path, final))
+    } catch (err) {
+      this.log.debug('cannot move the file into the store, writing a copy', { path: adopt.path, err })
+      return this.writeBytes(id, bytes, options)
+    }
+    const st = await lstatFile(final)
+    if (st === undefined || !isFileAsRead(st, adopt.read, bytes.byteLength)) {
+      this.log.warn('the file moved into the store is not the one that was read; storing the bytes that were read instead', { id, path: adopt.path })
+      // The copy's rename replaces what was moved; a folder it cannot replace goes first.
+      if (st?.isDirectory()) await rm(final, { recursive: true, force: true })
+      return this.writeBytes(id, bytes, options)
+    }
+    if (durable) await syncDir(dirname(final))
+    await this.settle(id, bytes.byteLength, st)
+    options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
+    return { id, size: bytes.byteLength }
+  }
+
   /** Hashes each chunk as it arrives and writes in batches; stops at the first byte past the limit. */
   private async putStream(source: AsyncIterable<Uint8Array>, options: BlobPutOptions, total?: number): Promise<BlobStat> {
     const maxBytes = this.limit(options)
     const expected = total === undefined ? undefined : Math.min(total, maxBytes)
-    return this.writeBlob(options, async (fd) => {
-      const sink = new BatchWriter(fd, BLOB_CHUNK_BYTES, expected)
+    return this.writeBlob(options, async (fh) => {
+      const sink = new BatchWriter(fh, BLOB_CHUNK_BYTES, expected)
       try {
         let size = 0
         for await (const chunk of source) {
@@ -349,22 +392,21 @@ export class LocalBlobStore implements BlobStore {
    * Runs `fill` on a new temp file, fsyncs it (unless `durable` is false)
    * and places it (placeTemp). Any failure removes the temp file.
    */
-  private async writeBlob(options: BlobPutOptions, fill: (fd: number) => Promise<BlobStat>): Promise<BlobStat> {
+  private async writeBlob(options: BlobPutOptions, fill: (fh: FileHandle) => Promise<BlobStat>): Promise<BlobStat> {
     if (options.expectedId !== undefined) assertBlobId(options.expectedId)
     const tmp = this.tempPath()
-    // Created in the thread pool (a new inode can take long); written, fsynced and closed through the descriptor.
-    const fd = await retryAfterMkdir(this.tmpDir, () => openFd(tmp, 'wx', 0o644))
+    const fh = await retryAfterMkdir(this.tmpDir, () => open(tmp, 'wx', 0o644))
     let written: BlobStat
     try {
-      written = await fill(fd)
+      written = await fill(fh)
       options.signal?.throwIfAborted()
-      if (options.durable ?? true) await syncFd(fd)
+      if (options.durable ?? true) await syncFd(fh.fd)
     } catch (err) {
+      await fh.close().catch(() => {})
       rmSync(tmp, { force: true })
       throw err
-    } finally {
-      closeSync(fd)
     }
+    await fh.close()
     return this.placeTemp(tmp, written, options)
   }
 
@@ -394,4 +436,22 @@ export class LocalBlobStore implements BlobStore {
     if (st !== undefined) this.verified.remember(id, st)
     await this.index.ensure(id, size)
   }
+}
+
+/** The file the caller read: same inode, size and mtime (a rename changes none of them), a plain file with no other name. */
+function isFileAsRead(st: BigIntStats, read: BlobAdoptFile['read'], size: number): boolean {
+  return st.isFile() && st.nlink === 1n && st.dev === read.dev && st.ino === read.ino && st.size === read.size && st.size === BigInt(size) && st.mtimeNs === read.mtimeNs
+}
+
+/**
+ * Reads the next chunk at `position`: what the file should still hold, at
+ * most BLOB_CHUNK_BYTES; at the expected end a 1-byte probe for EOF; past it
+ * (the file grew) full chunks again. A fresh buffer each time: the consumer
+ * may keep it.
+ */
+async function readChunk(fh: FileHandle, position: number, total: number): Promise<Uint8Array> {
+  const size = position === total ? 1 : Math.min(BLOB_CHUNK_BYTES, position < total ? total - position : BLOB_CHUNK_BYTES)
+  const buf = Buffer.allocUnsafe(size)
+  const { bytesRead } = await fh.read(buf, 0, size, position)
+  return buf.subarray(0, bytesRead)
 }
