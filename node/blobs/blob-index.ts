@@ -7,6 +7,11 @@
 // load() (at start) reads every key. While all of them fit in memory and
 // none was forgotten since, an id not remembered has no entry, and a put of
 // a new blob (a rendered frame) writes its entry without looking first.
+//
+// Writes are group-committed: those asked for while one is being written go
+// out together as one LevelDB batch when it is done (a worker stores a
+// task's frames at once, a creator fetches them at once). Each caller still
+// resolves only once its own entry is written.
 
 import { RecentMap } from '../net/recent-map.ts'
 import type { BlobId } from './types.ts'
@@ -19,7 +24,27 @@ export interface BlobIndexDb {
   get(key: string): Promise<string | undefined>
   put(key: string, value: string): Promise<void>
   del(key: string): Promise<void>
+  /** Written together, in order: all or none. */
+  batch(ops: BlobIndexOp[]): Promise<void>
   keys(): AsyncIterable<string>
+}
+
+export type BlobIndexOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string }
+
+/** An index in a Map, for tools and tests that do not measure or keep the index. */
+export function memoryBlobIndex(): BlobIndexDb & { map: Map<string, string> } {
+  const map = new Map<string, string>()
+  const apply = (op: BlobIndexOp) => (op.type === 'put' ? void map.set(op.key, op.value) : void map.delete(op.key))
+  return {
+    map,
+    get: async (key) => map.get(key),
+    put: async (key, value) => apply({ type: 'put', key, value }),
+    del: async (key) => apply({ type: 'del', key }),
+    batch: async (ops) => ops.forEach(apply),
+    keys: async function* () {
+      yield* map.keys()
+    }
+  }
 }
 
 export interface BlobIndexEntry {
@@ -36,6 +61,9 @@ export class BlobIndex {
   private readonly reads = new Map<BlobId, PendingRead>()
   /** Every entry is remembered (as true): one that is not has none. Absences are then not stored. */
   private complete = false
+  /** Writes asked for while a batch is being written: the next batch. */
+  private queued: QueuedOp[] = []
+  private writing = false
 
   constructor(db: BlobIndexDb, now: () => number, max: number) {
     this.db = db
@@ -65,7 +93,7 @@ export class BlobIndex {
   async ensure(id: BlobId, size: number): Promise<void> {
     if (await this.has(id)) return
     const entry: BlobIndexEntry = { size, createdMs: this.now() }
-    await this.db.put(id, JSON.stringify(entry))
+    await this.commit({ type: 'put', key: id, value: JSON.stringify(entry) })
     this.wrote(id, true)
   }
 
@@ -76,7 +104,7 @@ export class BlobIndex {
 
   /** Removes the entry, whatever this store remembers of it (remembered as gone once it is). */
   async del(id: BlobId): Promise<void> {
-    await this.db.del(id)
+    await this.commit({ type: 'del', key: id })
     this.wrote(id, false)
   }
 
@@ -109,6 +137,30 @@ export class BlobIndex {
     return this.db.keys()
   }
 
+  /** Resolves once `op` is written: at once when nothing else is being written, else in the next batch. */
+  private commit(op: BlobIndexOp): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ op, resolve, reject })
+      if (!this.writing) void this.writeQueued()
+    })
+  }
+
+  /** Writes batch after batch while writes keep coming; each batch's callers hear its outcome. */
+  private async writeQueued(): Promise<void> {
+    this.writing = true
+    while (this.queued.length > 0) {
+      const batch = this.queued
+      this.queued = []
+      try {
+        await this.db.batch(batch.map((queued) => queued.op))
+        for (const queued of batch) queued.resolve()
+      } catch (err) {
+        for (const queued of batch) queued.reject(err)
+      }
+    }
+    this.writing = false
+  }
+
   private async read(id: BlobId): Promise<BlobIndexEntry | undefined> {
     const value = await this.db.get(id)
     if (value === undefined) return undefined
@@ -137,6 +189,12 @@ export class BlobIndex {
     if (this.known.size === this.known.max && this.known.get(id) === undefined) this.complete = false
     this.known.update(id, () => present)
   }
+}
+
+interface QueuedOp {
+  op: BlobIndexOp
+  resolve: () => void
+  reject: (err: unknown) => void
 }
 
 interface PendingRead {

@@ -30,7 +30,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Libp2p } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p } from 'libp2p'
-import { BLOB_CHUNK_BYTES, BlobServer, type BlobIndexDb, createLocalBlobStore, fetchBlobFromPeer, type LocalBlobStore } from '../../node/blobs/index.ts'
+import { BLOB_CHUNK_BYTES, BlobServer, createLocalBlobStore, memoryBlobIndex, fetchBlobFromPeer, type LocalBlobStore } from '../../node/blobs/index.ts'
 import { sendPaced } from '../../node/blobs/stream-io.ts'
 import { silentLogger } from '../../node/log.ts'
 import { type BenchHost, connect, startHosts, stopHosts } from './lib/hosts.ts'
@@ -44,24 +44,8 @@ const MIB = 1024 * 1024
 const BLOB_MIB = 100
 const RUNS = 5
 
-/** The index is not what is measured: a Map stands in for the node's LevelDB sublevel. */
-function memoryIndex(): BlobIndexDb {
-  const map = new Map<string, string>()
-  return {
-    get: async (key) => map.get(key),
-    put: async (key, value) => {
-      map.set(key, value)
-    },
-    del: async (key) => {
-      map.delete(key)
-    },
-    keys: async function* () {
-      yield* map.keys()
-    }
-  }
-}
 
-const store = (dir: string): Promise<LocalBlobStore> => createLocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
+const store = (dir: string): Promise<LocalBlobStore> => createLocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
 
 interface Sample {
   mibs: number

@@ -10,11 +10,15 @@ export interface KvRange {
   limit?: number
 }
 
+export type KvOp = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string }
+
 export interface WorkerKv {
   /** undefined when the key is absent. */
   get(key: string): Promise<unknown>
   put(key: string, value: unknown): Promise<void>
   del(key: string): Promise<void>
+  /** The puts and deletes written together, in order: all or none. */
+  batch(ops: KvOp[]): Promise<void>
   /** [key, value] pairs with gte <= key < lt, in key order. */
   iterator(range: KvRange): AsyncIterable<[string, unknown]>
 }
@@ -29,6 +33,12 @@ export function memoryKv(): WorkerKv & { data: Map<string, unknown> } {
     },
     del: async (key) => {
       data.delete(key)
+    },
+    batch: async (ops) => {
+      for (const op of ops) {
+        if (op.type === 'put') data.set(op.key, op.value)
+        else data.delete(op.key)
+      }
     },
     async *iterator(range) {
       // Sorted by UTF-16 code units, which is LevelDB's byte order for the ASCII keys we use.

@@ -6,7 +6,7 @@
 import { type Lease, type PricedFrames, taskCost, toHex } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import { WorkerError } from './errors.ts'
-import type { WorkerKv } from './kv.ts'
+import type { KvOp, WorkerKv } from './kv.ts'
 import type { TaskOutcome, TaskPhase } from './task-runner.ts'
 
 export interface TaskRecord {
@@ -116,7 +116,7 @@ export class TaskLog {
       startedMs: now
     }
     this.running.add(record)
-    await this.save(record)
+    await this.write([putRecord(record)])
     return record
   }
 
@@ -133,9 +133,12 @@ export class TaskLog {
     else if (outcome.status !== 'stopped') this.totals.failed++
     this.done.unshift(record)
     const dropped = this.done.length > this.keep ? this.done.splice(this.keep) : []
-    await this.save(record)
-    await this.write(TOTALS_KEY, this.totals)
-    for (const old of dropped) await this.kv.del(keyOf(old)).catch((err) => this.log.warn('old task record not deleted', { err }))
+    // One write: the record, the totals, and the records that fell out of the history.
+    await this.write([
+      putRecord(record),
+      { type: 'put', key: TOTALS_KEY, value: { ...this.totals } },
+      ...dropped.map((old): KvOp => ({ type: 'del', key: keyOf(old) }))
+    ])
   }
 
   get runningCount(): number {
@@ -147,17 +150,17 @@ export class TaskLog {
     return { current: [...this.running].map((r) => ({ ...r })), recent: this.done.slice(0, limit).map((r) => ({ ...r })), totals: { ...this.totals } }
   }
 
-  private save(record: TaskRecord): Promise<void> {
-    // A copy: progress updates mutate the live record, and an in-memory kv would keep the reference.
-    return this.write(keyOf(record), { ...record })
-  }
-
   /** A failed write costs history, never the task: the render and its commitment matter more. */
-  private async write(key: string, value: unknown): Promise<void> {
+  private async write(ops: KvOp[]): Promise<void> {
     try {
-      await this.kv.put(key, value)
+      await this.kv.batch(ops)
     } catch (err) {
-      this.log.warn('task history not saved', { key, err })
+      this.log.warn('task history not saved', { key: ops[0]?.key, err })
     }
   }
+}
+
+/** A copy: progress updates mutate the live record, and an in-memory kv would keep the reference. */
+function putRecord(record: TaskRecord): KvOp {
+  return { type: 'put', key: keyOf(record), value: { ...record } }
 }

@@ -10,7 +10,7 @@ import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   BLOB_CHUNK_BYTES,
-  type BlobIndexDb,
+  memoryBlobIndex,
   BlobHashMismatchError,
   BlobTooLargeError,
   LocalBlobStore
@@ -23,21 +23,6 @@ vi.mock('node:fs', async (original) => (await import('./fsync-spy.ts')).withCoun
 const CHUNK = BLOB_CHUNK_BYTES
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
-function memoryIndex(): BlobIndexDb {
-  const map = new Map<string, string>()
-  return {
-    get: async (key) => map.get(key),
-    put: async (key, value) => {
-      map.set(key, value)
-    },
-    del: async (key) => {
-      map.delete(key)
-    },
-    keys: async function* () {
-      yield* map.keys()
-    }
-  }
-}
 
 /** Deterministic bytes (cheap to make, different at every offset). */
 function bytesOf(size: number, seed: number): Uint8Array {
@@ -89,7 +74,7 @@ describe('blob put/get chunking', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-chunking-'))
-    store = new LocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
+    store = new LocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
     await store.start()
   })
 
@@ -189,7 +174,7 @@ describe('durable: false', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-durable-'))
-    store = new LocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
+    store = new LocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
     await store.start()
     syncs.mockClear()
   })
@@ -229,7 +214,7 @@ describe("verify: 'once'", () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-verify-once-'))
-    store = new LocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
+    store = new LocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
     await store.start()
   })
 
@@ -254,7 +239,7 @@ describe("verify: 'once'", () => {
     const corrupted = Uint8Array.from(bytes)
     corrupted[10]! ^= 0xff
     await writeFile(fileOf(dir, id), corrupted)
-    const restarted = new LocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
+    const restarted = new LocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
     await restarted.start()
     await expect(collect(restarted.get(id, { verify: 'once' }))).rejects.toBeInstanceOf(BlobHashMismatchError)
   })

@@ -7,19 +7,31 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { BlobIndex, type BlobIndexDb } from '../../../../node/blobs/blob-index.ts'
+import { BlobIndex, type BlobIndexDb, type BlobIndexOp } from '../../../../node/blobs/blob-index.ts'
 import { LocalBlobStore } from '../../../../node/blobs/index.ts'
 import { silentLogger } from '../../../../node/log.ts'
 
 const idOf = (n: number) => createHash('sha256').update(String(n)).digest('hex')
 
-/** A LevelDB stand-in that counts its calls; `hold` makes the next get wait until released. */
+/** A LevelDB stand-in that counts its calls (puts and dels one per entry, batched or not); `hold` makes the next get wait until released, `holdWrites` every write. */
 class CountingDb implements BlobIndexDb {
   readonly map = new Map<string, string>()
   gets = 0
   puts = 0
   dels = 0
+  batches: BlobIndexOp[][] = []
+  failNextBatch = false
   private held?: { release: () => void; waiting: Promise<void> }
+  private writesHeld?: Promise<void>
+
+  holdWrites(): () => void {
+    let release!: () => void
+    this.writesHeld = new Promise<void>((resolve) => (release = resolve))
+    return () => {
+      this.writesHeld = undefined
+      release()
+    }
+  }
 
   hold(): () => void {
     let release!: () => void
@@ -45,6 +57,16 @@ class CountingDb implements BlobIndexDb {
   async del(key: string) {
     this.dels++
     this.map.delete(key)
+  }
+
+  async batch(ops: BlobIndexOp[]) {
+    this.batches.push(ops)
+    await this.writesHeld
+    if (this.failNextBatch) {
+      this.failNextBatch = false
+      throw new Error('disk full')
+    }
+    for (const op of ops) await (op.type === 'put' ? this.put(op.key, op.value) : this.del(op.key))
   }
 
   async *keys() {
@@ -107,6 +129,47 @@ describe('BlobIndex', () => {
     expect(await again).toBe(true)
     expect(await index.has(idOf(1))).toBe(false)
     expect(db.gets).toBe(1)
+  })
+
+  it('writes asked for while one is written go out as one batch, in order, each caller resolved once its own entry is written', async () => {
+    const db = new CountingDb()
+    const index = new BlobIndex(db, () => 1, 16)
+    await index.load()
+    const release = db.holdWrites()
+    const first = index.ensure(idOf(1), 1)
+    await new Promise((resolve) => setImmediate(resolve))
+    let laterDone = false
+    const later = Promise.all([index.del(idOf(1)), index.ensure(idOf(2), 2), index.ensure(idOf(3), 3)]).then(() => (laterDone = true))
+    await new Promise((resolve) => setImmediate(resolve))
+    // Only the first write has started; the rest wait for it, unwritten.
+    expect(laterDone).toBe(false)
+    expect(db.batches.map((ops) => ops.map((op) => `${op.type} ${op.key.slice(0, 4)}`))).toEqual([[`put ${idOf(1).slice(0, 4)}`]])
+    expect(db.map.size).toBe(0)
+    release()
+    await first
+    await later
+    expect(laterDone).toBe(true)
+    expect(db.batches.map((ops) => ops.map((op) => `${op.type} ${op.key.slice(0, 4)}`))).toEqual([
+      [`put ${idOf(1).slice(0, 4)}`],
+      [`del ${idOf(1).slice(0, 4)}`, `put ${idOf(2).slice(0, 4)}`, `put ${idOf(3).slice(0, 4)}`]
+    ])
+    expect([...db.map.keys()].sort()).toEqual([idOf(2), idOf(3)].sort())
+    expect(await index.has(idOf(1))).toBe(false)
+  })
+
+  it('a failed batch fails its callers and is not remembered; the next write goes out on its own', async () => {
+    const db = new CountingDb()
+    const index = new BlobIndex(db, () => 1, 16)
+    await index.load()
+    const release = db.holdWrites()
+    const first = index.ensure(idOf(1), 1)
+    db.failNextBatch = true
+    release()
+    await expect(first).rejects.toThrow('disk full')
+    expect(await index.has(idOf(1))).toBe(false)
+    await index.ensure(idOf(2), 2)
+    expect(db.map.has(idOf(2))).toBe(true)
+    expect(db.batches).toHaveLength(2)
   })
 
   it('remembers at most max entries, and nothing after forgetAll', async () => {

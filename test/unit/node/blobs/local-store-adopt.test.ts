@@ -9,7 +9,7 @@ import { appendFile, link, lstat, mkdir, mkdtemp, open, readdir, readFile, renam
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { type BlobIndexDb, BlobHashMismatchError, LocalBlobStore } from '../../../../node/blobs/index.ts'
+import { BlobHashMismatchError, LocalBlobStore, memoryBlobIndex } from '../../../../node/blobs/index.ts'
 import type { BlobAdoptFile } from '../../../../node/blobs/types.ts'
 import { VerifiedFiles } from '../../../../node/blobs/verified-files.ts'
 import { silentLogger } from '../../../../node/log.ts'
@@ -21,18 +21,6 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /** A folder on another file system than the temp folder (Linux's /dev/shm), where there is one. */
 const OTHER_FILE_SYSTEM = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev ? '/dev/shm' : undefined
 
-function memoryIndex(): BlobIndexDb & { map: Map<string, string> } {
-  const map = new Map<string, string>()
-  return {
-    map,
-    get: async (key) => map.get(key),
-    put: async (key, value) => void map.set(key, value),
-    del: async (key) => void map.delete(key),
-    keys: async function* () {
-      yield* map.keys()
-    }
-  }
-}
 
 async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = []
@@ -55,7 +43,7 @@ async function readAsWorker(path: string): Promise<{ bytes: Uint8Array; adopt: B
 describe('LocalBlobStore adopt', () => {
   let dir: string
   let work: string
-  let index: ReturnType<typeof memoryIndex>
+  let index: ReturnType<typeof memoryBlobIndex>
   let store: LocalBlobStore
   let remembered: ReturnType<typeof vi.spyOn>
 
@@ -66,7 +54,7 @@ describe('LocalBlobStore adopt', () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-adopt-'))
     work = join(dir, 'work')
     await mkdir(work)
-    index = memoryIndex()
+    index = memoryBlobIndex()
     store = new LocalBlobStore({ dir, index, logger: silentLogger, now: () => 1234 })
     await store.start()
     remembered = vi.spyOn(VerifiedFiles.prototype, 'remember')
@@ -229,7 +217,7 @@ describe('LocalBlobStore adopt, durable', () => {
   })
 
   it('fsyncs the file before the move and the folder after it, and nothing when not durable', async () => {
-    const store = new LocalBlobStore({ dir, index: memoryIndex(), logger: silentLogger })
+    const store = new LocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
     await store.start()
     const write = async (name: string) => {
       const path = join(dir, name)

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ApiClient } from '../../../../node/api/client.ts'
 import { ApiServer } from '../../../../node/api/server.ts'
-import { type BlobIndexDb, LocalBlobStore, type RemoteRef } from '../../../../node/blobs/index.ts'
+import { LocalBlobStore, memoryBlobIndex, type RemoteRef } from '../../../../node/blobs/index.ts'
 import { silentLogger } from '../../../../node/log.ts'
 import { MetricsRegistry } from '../../../../node/metrics/index.ts'
 import type { CreatorComponents } from '../../../../node/roles/creator/index.ts'
@@ -20,22 +20,11 @@ export interface ProjectNode {
   stop(): Promise<void>
 }
 
-function mapIndex(): BlobIndexDb {
-  const m = new Map<string, string>()
-  return {
-    get: async (k) => m.get(k),
-    put: async (k, v) => void m.set(k, v),
-    del: async (k) => void m.delete(k),
-    keys: async function* () {
-      yield* m.keys()
-    }
-  }
-}
 
 /** `publish` stands in for the remote store (Walrus); leave it out for a peer-to-peer node. */
 export async function startProjectNode(publish?: (ids: string[]) => Promise<Map<string, RemoteRef> | undefined>): Promise<ProjectNode> {
   const dir = await mkdtemp(join(tmpdir(), 'pictor-project-node-'))
-  const store = new LocalBlobStore({ dir, index: mapIndex(), logger: silentLogger })
+  const store = new LocalBlobStore({ dir, index: memoryBlobIndex(), logger: silentLogger })
   await store.start()
   const blobs = {
     put: (source, options) => store.put(source, options),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Level } from 'level'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { taskCost } from '../../../../../protocol/index.ts'
+import { taskCost, toHex } from '../../../../../protocol/index.ts'
 import type { WorkerKv } from '../../../../../node/roles/worker/kv.ts'
 import { parseTaskLimit, TaskLog } from '../../../../../node/roles/worker/task-log.ts'
 import type { TaskOutcome } from '../../../../../node/roles/worker/task-runner.ts'
@@ -90,6 +90,33 @@ describe('TaskLog on LevelDB', () => {
     await smaller.load()
     expect(smaller.snapshot().recent.map((r) => r.taskIndex)).toEqual([4])
     expect(await kv.keys({ gte: 'task:', lt: 'task;' }).all()).toHaveLength(1)
+  })
+
+  it('writes a finish in one batch; a failed write costs the history, never the task', async () => {
+    const kv = await open()
+    const log = new TaskLog({ kv, logger, keep: 1 })
+    await log.load()
+    const first = await log.begin(leaseFor(seedOf(1), { taskIndex: 0 }), JOB, 1_000)
+    await log.finish(first, committed, 1_500)
+    const batches: string[][] = []
+    const counted: WorkerKv = { ...kv, get: (k) => kv.get(k), iterator: (r) => kv.iterator(r), put: (k, v) => kv.put(k, v), del: (k) => kv.del(k), batch: (ops) => {
+      batches.push(ops.map((op) => op.type))
+      return kv.batch(ops)
+    } }
+    const second = new TaskLog({ kv: counted, logger, keep: 1 })
+    await second.load()
+    const r = await second.begin(leaseFor(seedOf(1), { taskIndex: 1, leaseId: new Uint8Array(16).fill(2) }), JOB, 2_000)
+    await second.finish(r, lost, 2_500)
+    // begin; then the record, the totals and the record that fell out, together.
+    expect(batches).toEqual([['put'], ['put', 'put', 'del']])
+
+    const failing = new TaskLog({ kv: { ...counted, batch: async () => Promise.reject(new Error('disk full')) }, logger, keep: 1 })
+    await failing.load()
+    const t = await failing.begin(leaseFor(seedOf(1), { taskIndex: 2, leaseId: new Uint8Array(16).fill(3) }), JOB, 3_000)
+    await expect(failing.finish(t, committed, 3_500)).resolves.toBeUndefined()
+    // Counted in memory; on disk the history is as it was.
+    expect(failing.snapshot().totals).toEqual({ committed: 2, failed: 0, lost: 1 })
+    expect((await kv.keys({ gte: 'task:', lt: 'task;' }).all()).map((key) => key.endsWith(toHex(new Uint8Array(16).fill(2))))).toEqual([true])
   })
 
   it('skips a damaged record instead of failing the list', async () => {

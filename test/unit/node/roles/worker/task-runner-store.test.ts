@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { BlobIndexDb } from '../../../../../node/blobs/index.ts'
+import { memoryBlobIndex } from '../../../../../node/blobs/index.ts'
 import { LocalBlobStore } from '../../../../../node/blobs/local-store.ts'
 import type { BlobPutOptions } from '../../../../../node/blobs/types.ts'
 import { frameFileName } from '../../../../../node/renderers/types.ts'
@@ -98,7 +98,7 @@ describe('task runner storing and hand-offs', () => {
   })
 
   it('moves each frame file into a local blob store (no copy) and removes the then empty task folder', async () => {
-    const local = new LocalBlobStore({ dir: join(dir, 'store'), index: memoryIndex(), logger })
+    const local = new LocalBlobStore({ dir: join(dir, 'store'), index: memoryBlobIndex(), logger })
     await local.start()
     deps.blobs = { put: (bytes, options) => local.put(bytes, options) }
     const inodes = new Map<number, bigint>()
@@ -174,14 +174,3 @@ describe('task runner storing and hand-offs', () => {
   })
 })
 
-function memoryIndex(): BlobIndexDb {
-  const map = new Map<string, string>()
-  return {
-    get: async (key) => map.get(key),
-    put: async (key, value) => void map.set(key, value),
-    del: async (key) => void map.delete(key),
-    keys: async function* () {
-      yield* map.keys()
-    }
-  }
-}
