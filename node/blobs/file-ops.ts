@@ -13,7 +13,7 @@
 // the event loop of a 51-node bench when it was synchronous).
 import { randomBytes } from 'node:crypto'
 import { type BigIntStats, closeSync, fstatSync, fsync, lstatSync, open as openCallback, openSync, read, readSync, renameSync, statSync, writeSync } from 'node:fs'
-import { mkdir, open, rm } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { writeAll } from './batch-writer.ts'
@@ -150,4 +150,17 @@ export async function writeFileVia(path: string, fill: (tmp: string) => Promise<
     await rm(tmp, { force: true })
     throw err
   }
+}
+
+/**
+ * Reads the next chunk at `position`: what the file should still hold, at
+ * most `chunkBytes`; at the expected end a 1-byte probe for EOF; past it
+ * (the file grew) full chunks again. A fresh buffer each time: the consumer
+ * may keep it.
+ */
+export async function readChunk(fh: FileHandle, position: number, total: number, chunkBytes: number): Promise<Uint8Array> {
+  const size = position === total ? 1 : Math.min(chunkBytes, position < total ? total - position : chunkBytes)
+  const buf = Buffer.allocUnsafe(size)
+  const { bytesRead } = await fh.read(buf, 0, size, position)
+  return buf.subarray(0, bytesRead)
 }

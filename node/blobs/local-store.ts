@@ -13,20 +13,22 @@
 //
 // A put of bytes the caller read from a file it gives up (`adopt`: a
 // rendered frame) moves that file into place instead of writing a copy,
-// once the rename shows it is still the file that was read.
+// once the rename shows it is still the file that was read (adopt-file.ts).
 
 import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { type BigIntStats, closeSync, constants as fsConstants, createReadStream, fstatSync, openSync, renameSync, rmSync } from 'node:fs'
-import { copyFile, type FileHandle, mkdir, open, readdir, rm, stat as fsStat } from 'node:fs/promises'
+import { copyFile, type FileHandle, mkdir, open, rm, stat as fsStat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { LIMITS } from '../../protocol/index.ts'
 import { createLogger, type Logger } from '../log.ts'
+import { type AdoptionStore, moveIntoPlace } from './adopt-file.ts'
 import { BatchWriter, writeAll } from './batch-writer.ts'
 import { BlobIndex, type BlobIndexDb } from './blob-index.ts'
+import { reconcileIndex } from './reconcile-index.ts'
 import { BlobHashMismatchError, BlobNotFoundError, BlobTooLargeError } from './errors.ts'
-import { assertBlobId, isBlobId } from './ids.ts'
+import { assertBlobId } from './ids.ts'
 import type { BlobAdoptFile, BlobGetOptions, BlobId, BlobPutOptions, BlobStat, BlobStore } from './types.ts'
-import { isNotFound, lstatFile, openFd, readAllSync, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
+import { isNotFound, openFd, readAllSync, readChunk, retryAfterMkdir, statFile, SYNC_IO_BYTES, syncDir, syncFd, syncFile, writeAllSync, writeFileFrom, writeFileVia } from './file-ops.ts'
 import { VerifiedFiles } from './verified-files.ts'
 
 export type { BlobIndexDb, BlobIndexEntry } from './blob-index.ts'
@@ -62,6 +64,7 @@ export class LocalBlobStore implements BlobStore {
   private readonly verified = new VerifiedFiles(MAX_VERIFIED_FILES)
   /** Adoptions in flight, by blob id: two files with the same bytes (two black frames) are moved one after the other. */
   private readonly adoptions = new Map<BlobId, Promise<unknown>>()
+  private readonly adoption: AdoptionStore
 
   constructor(init: LocalBlobStoreInit) {
     this.root = join(init.dir, 'blobs')
@@ -69,6 +72,12 @@ export class LocalBlobStore implements BlobStore {
     this.maxBytes = init.maxBytes ?? LIMITS.maxBlobBytes
     this.log = init.logger ?? createLogger('blobs:local')
     this.index = new BlobIndex(init.index, init.now ?? Date.now, MAX_KNOWN_ENTRIES)
+    this.adoption = {
+      pathOf: (id) => this.pathOf(id),
+      writeBytes: (id, bytes, options) => this.writeBytes(id, bytes, options),
+      settle: (id, size, st) => this.settle(id, size, st),
+      log: this.log
+    }
   }
 
   /** Sweeps temp files of interrupted puts and reconciles the index with the files. */
@@ -76,23 +85,7 @@ export class LocalBlobStore implements BlobStore {
     await this.index.load()
     await rm(this.tmpDir, { recursive: true, force: true })
     await mkdir(this.tmpDir, { recursive: true })
-    let repaired = 0
-    for (const shard of await readdir(this.root)) {
-      if (!/^[0-9a-f]{2}$/.test(shard)) continue
-      for (const name of await readdir(join(this.root, shard))) {
-        if (!isBlobId(name) || name.slice(0, 2) !== shard) continue
-        if (await this.index.has(name)) continue
-        const st = await fsStat(join(this.root, shard, name))
-        await this.index.ensure(name, st.size)
-        repaired++
-      }
-    }
-    for await (const id of this.index.keys()) {
-      if (!isBlobId(id) || (await statFile(this.pathOf(id))) === undefined) {
-        await this.index.del(id)
-        repaired++
-      }
-    }
+    const repaired = await reconcileIndex(this.index, this.root, (id) => this.pathOf(id))
     if (repaired > 0) this.log.warn('repaired blob index', { entries: repaired })
   }
 
@@ -159,7 +152,7 @@ export class LocalBlobStore implements BlobStore {
       const total = Number(st.size)
       const hash = options.verify === 'once' && this.verified.matches(id, st) ? undefined : createHash('sha256')
       let bytes = 0
-      next = readChunk(fh, 0, total)
+      next = readChunk(fh, 0, total, BLOB_CHUNK_BYTES)
       while (next !== undefined) {
         options.signal?.throwIfAborted()
         const chunk = await next
@@ -171,7 +164,7 @@ export class LocalBlobStore implements BlobStore {
         // A trusted file ends at its verified size: no probe past it (a hashed
         // one is read to its end, so that bytes added behind our back fail the check).
         if (hash !== undefined || bytes < total) {
-          next = readChunk(fh, bytes, total)
+          next = readChunk(fh, bytes, total, BLOB_CHUNK_BYTES)
           next.catch(() => {})
         }
         hash?.update(chunk)
@@ -312,22 +305,13 @@ export class LocalBlobStore implements BlobStore {
     return this.placeTemp(tmp, { id, size: bytes.byteLength }, options)
   }
 
-  /**
-   * Moves the file the bytes were read from to the blob's path: one rename
-   * instead of a temp file's open, write, close and rename. The rename keeps
-   * the inode, size and mtime, so a file that is still the one the caller
-   * read (its `read` stat) holds the bytes that were hashed. One that is not
-   * (replaced, written to, linked elsewhere, a symlink), or cannot be moved
-   * (another file system), is replaced or skipped by a copy of the bytes.
-   * Until then the moved file is neither indexed nor remembered as
-   * verified, so a reader that gets to it first hashes it.
-   */
+  /** Moves the file the bytes were read from to the blob's path (adopt-file.ts); two files with the same bytes are moved one after the other. */
   private async adoptFile(id: BlobId, bytes: Uint8Array, adopt: BlobAdoptFile, options: BlobPutOptions): Promise<BlobStat> {
     if (options.expectedId !== undefined) {
       assertBlobId(options.expectedId)
       if (id !== options.expectedId) throw new BlobHashMismatchError(options.expectedId, id)
     }
-    const move = () => this.moveIntoPlace(id, bytes, adopt, options)
+    const move = () => moveIntoPlace(this.adoption, id, bytes, adopt, options)
     const previous = this.adoptions.get(id)
     // The same bytes are being moved in already: after that, whatever its outcome.
     const adoption = previous === undefined ? move() : previous.then(move, move)
@@ -337,30 +321,6 @@ export class LocalBlobStore implements BlobStore {
     } finally {
       if (this.adoptions.get(id) === adoption) this.adoptions.delete(id)
     }
-  }
-
-  private async moveIntoPlace(id: BlobId, bytes: Uint8Array, adopt: BlobAdoptFile, options: BlobPutOptions): Promise<BlobStat> {
-    options.signal?.throwIfAborted()
-    const durable = options.durable ?? true
-    const final = this.pathOf(id)
-    try {
-      if (durable) await syncFile(adopt.path)
-      await retryAfterMkdir(dirname(final), async () => renameSync(adopt.path, final))
-    } catch (err) {
-      this.log.debug('cannot move the file into the store, writing a copy', { path: adopt.path, err })
-      return this.writeBytes(id, bytes, options)
-    }
-    const st = await lstatFile(final)
-    if (st === undefined || !isFileAsRead(st, adopt.read, bytes.byteLength)) {
-      this.log.warn('the file moved into the store is not the one that was read; storing the bytes that were read instead', { id, path: adopt.path })
-      // The copy's rename replaces what was moved; a folder it cannot replace goes first.
-      if (st?.isDirectory()) await rm(final, { recursive: true, force: true })
-      return this.writeBytes(id, bytes, options)
-    }
-    if (durable) await syncDir(dirname(final))
-    await this.settle(id, bytes.byteLength, st)
-    options.onProgress?.({ bytes: bytes.byteLength, total: bytes.byteLength })
-    return { id, size: bytes.byteLength }
   }
 
   /** Hashes each chunk as it arrives and writes in batches; stops at the first byte past the limit. */
@@ -436,22 +396,4 @@ export class LocalBlobStore implements BlobStore {
     if (st !== undefined) this.verified.remember(id, st)
     await this.index.ensure(id, size)
   }
-}
-
-/** The file the caller read: same inode, size and mtime (a rename changes none of them), a plain file with no other name. */
-function isFileAsRead(st: BigIntStats, read: BlobAdoptFile['read'], size: number): boolean {
-  return st.isFile() && st.nlink === 1n && st.dev === read.dev && st.ino === read.ino && st.size === read.size && st.size === BigInt(size) && st.mtimeNs === read.mtimeNs
-}
-
-/**
- * Reads the next chunk at `position`: what the file should still hold, at
- * most BLOB_CHUNK_BYTES; at the expected end a 1-byte probe for EOF; past it
- * (the file grew) full chunks again. A fresh buffer each time: the consumer
- * may keep it.
- */
-async function readChunk(fh: FileHandle, position: number, total: number): Promise<Uint8Array> {
-  const size = position === total ? 1 : Math.min(BLOB_CHUNK_BYTES, position < total ? total - position : BLOB_CHUNK_BYTES)
-  const buf = Buffer.allocUnsafe(size)
-  const { bytesRead } = await fh.read(buf, 0, size, position)
-  return buf.subarray(0, bytesRead)
 }
