@@ -8,9 +8,17 @@
 // <= 10 ms at W = 1, and no growth with W up to 50.
 //
 // cpuMsPerTask is read in the steady part of the run: process CPU between
-// the acceptance of the first tenth of the results and the last acceptance,
-// over the results accepted in between (start-up, admission and the tail
-// are left out; a run cut at its cap is measured the same way).
+// the acceptance of the first tenth of the results and the last acceptance
+// before the last render ended, over the results accepted in between (a run
+// cut at its cap is measured the same way). Left out: the start
+// (announcement, bids, admission, scene fetches) and the end, where the
+// creator drains results rendered and committed earlier: with the last
+// acceptance as its end, the window counted those results without the CPU
+// that made them, and W = 50 showed 1.7 ms per task against 21 over the
+// whole run. Results still in flight when the window ends cost CPU in it
+// but do not count, so the figure errs high. Every worker gets at least
+// MIN_TASKS_PER_WORKER tasks (more frames for large W), so the window is
+// long against what is in flight.
 // cpuMsPerTaskWholeRun is submit -> end over all accepted results. The idle
 // swarm's own CPU, measured before submission, is reported beside it: it is
 // part of each figure, and how much of it per task is idleCpuMsPerTask.
@@ -32,6 +40,7 @@
 import { accessSync, constants } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { tmpdir } from 'node:os'
+import { OFFER_JOIN_DELAY_MS } from '../../node/roles/worker/offers.ts'
 import { dataFsOf } from './lib/data-fs.ts'
 import { tolerateKnownFaults } from './lib/known-faults.ts'
 import { progress, runBench } from './lib/report.ts'
@@ -42,8 +51,18 @@ const BENCH = 'task-cpu'
 const FRAMES_PER_TASK = 4
 const SIZE = 16
 const IDLE_MS = 2_000
+/**
+ * A swarm of more than two nodes is still busy with its own start for a few
+ * seconds after its mesh forms: peers that join the offers topic hear from
+ * every worker OFFER_JOIN_DELAY_MS later. That traffic is not the tasks'
+ * and once cost W = 10 as much CPU per task as the tasks did, so the job
+ * waits for it to pass.
+ */
+const SETTLE_MS = OFFER_JOIN_DELAY_MS + 1_000
 /** The steady window starts once this share of the results were accepted. */
 const WARMUP_SHARE = 0.1
+/** The job has at least this many tasks per worker. */
+const MIN_TASKS_PER_WORKER = 20
 /** Fewer results than this in the window give no figure. */
 const MIN_WINDOW_TASKS = 5
 /** W = 1 runs (on disk, and again in memory) whose medians are its figures. */
@@ -77,10 +96,12 @@ function memoryFs(): string | undefined {
   }
 }
 
-/** Process CPU less the renderers', per accepted result, between two samples. */
-function window(samples: readonly CpuSample[]) {
+const framesFor = (workers: number) => Math.max(FRAMES, workers * MIN_TASKS_PER_WORKER * FRAMES_PER_TASK)
+
+/** Process CPU less the renderers', per accepted result, between two samples: the steady window (see the top). */
+function window(samples: readonly CpuSample[], rendersEndMs: number) {
   const first = samples[Math.max(0, Math.ceil(samples.length * WARMUP_SHARE) - 1)]
-  const last = samples.at(-1)
+  const last = samples.findLast((sample) => sample.atMs <= rendersEndMs)
   if (first === undefined || last === undefined || last.accepted - first.accepted < MIN_WINDOW_TASKS) return undefined
   const tasks = last.accepted - first.accepted
   return {
@@ -92,7 +113,7 @@ function window(samples: readonly CpuSample[]) {
 }
 
 function summariseRun(r: SyntheticJobRun) {
-  const steady = window(r.cpuSamples)
+  const steady = window(r.cpuSamples, Math.max(...r.probes.flatMap((probe) => probe.renders.map((span) => span.endMs))))
   return {
     workers: r.workers,
     tasks: r.tasks,
@@ -121,13 +142,14 @@ async function measure(workers: number, parentDir?: string) {
     bench: BENCH,
     workers,
     frameMs: FRAME_MS,
-    frames: FRAMES,
+    frames: framesFor(workers),
     framesPerTask: FRAMES_PER_TASK,
     size: SIZE,
     seed: 0xc9a + workers,
     capMs: workers === 1 ? CAP_W1_MS : CAP_MS,
     minVerified: MIN_TASKS,
     maxMs: MAX_MS,
+    settleMs: workers > 1 ? SETTLE_MS : 0,
     idleMs: IDLE_MS,
     parentDir
   })
@@ -177,7 +199,7 @@ await runBench(BENCH, async () => {
   const diskMsPerTask = summarise(onDisk.flatMap((disk, i) => (disk.cpuMsPerTask === null || inMemory[i]?.cpuMsPerTask == null ? [] : [disk.cpuMsPerTask - inMemory[i].cpuMsPerTask])))
   return {
     bench: BENCH,
-    params: { frameMs: FRAME_MS, frames: FRAMES, framesPerTask: FRAMES_PER_TASK, size: `${SIZE}x${SIZE}`, slotsPerWorker: 1, workerCounts: WORKER_COUNTS, w1Runs: W1_RUNS, capMs: { w1: CAP_W1_MS, other: CAP_MS, untilTasks: MIN_TASKS, atMost: MAX_MS }, warmupShare: WARMUP_SHARE },
+    params: { settleMs: SETTLE_MS, frameMs: FRAME_MS, frames: FRAMES, framesPerTask: FRAMES_PER_TASK, size: `${SIZE}x${SIZE}`, slotsPerWorker: 1, workerCounts: WORKER_COUNTS, framesByW: Object.fromEntries(WORKER_COUNTS.map((w) => [`w${w}`, framesFor(w)])), w1Runs: W1_RUNS, capMs: { w1: CAP_W1_MS, other: CAP_MS, untilTasks: MIN_TASKS, atMost: MAX_MS }, warmupShare: WARMUP_SHARE },
     /** Process CPU per task beyond the render, steady window, per worker count (W = 1: the median run). */
     cpuMsPerTask: byW((r) => r.cpuMsPerTask),
     /** Each worker count's cpuMsPerTask over W = 1's. */

@@ -40,6 +40,8 @@ export interface SyntheticJobInit {
   /** ...unless fewer tasks than this are verified by then: then go on until they are, or until maxMs. */
   minVerified?: number
   maxMs?: number
+  /** Before submitting, let the swarm's start-up gossip pass for this long (then the idle measurement, if any). */
+  settleMs?: number
   /** Before submitting, measure the idle swarm's CPU for this long (0: not measured). */
   idleMs?: number
   /** Where the nodes' data folders go (default: the system temp folder). */
@@ -164,6 +166,7 @@ export async function runSyntheticJob(init: SyntheticJobInit): Promise<Synthetic
   try {
     progress(bench, `W=${workers}: ${swarm.nodes.length} nodes up in ${swarm.startMs} ms, gossip mesh ${swarm.meshFormed ? 'formed' : 'NOT formed'} after ${swarm.meshMs} ms`)
     let idleCpuCores: number | null = null
+    await sleep(init.settleMs ?? 0)
     if ((init.idleMs ?? 0) > 0) {
       const [cpu0, t0] = [cpuNowMs(), performance.now()]
       await sleep(init.idleMs ?? 0)
