@@ -1,0 +1,135 @@
+// The simulator's network: who can reach whom, how long a message takes,
+// and which ones are lost. Each node sits in a region; a message waits for
+// its sender's uplink (bytes / bandwidth, one message after another, as on
+// a real link), then travels the regions' one-way latency plus a random
+// jitter; it is lost with probability `loss`, and dropped when its ends are
+// on different sides of a partition or either end is offline. Every random
+// draw comes from the seeded generator, in the order of the sends, so one
+// seed gives one history.
+import type { VirtualClock } from './virtual-clock.ts'
+
+export interface NetworkModelInit {
+  clock: VirtualClock
+  /** Uniform in [0, 1): seededRandom(seed). */
+  random: () => number
+  /** One-way latency within a region and between two regions. */
+  latencyMs: { same: number; cross: number }
+  /** Up to this share of the latency is added at random to each message. */
+  jitter: number
+  /** Each node's uplink. */
+  uplinkBytesPerS: number
+  /** Probability that a message is lost. */
+  loss: number
+}
+
+export interface NetworkStats {
+  messages: number
+  bytes: number
+  delivered: number
+  lost: number
+  partitioned: number
+  offline: number
+}
+
+interface NetNode {
+  region: string
+  online: boolean
+  /** When the uplink is free for the next message. */
+  uplinkFreeMs: number
+}
+
+export class NetworkModel {
+  readonly stats: NetworkStats = { messages: 0, bytes: 0, delivered: 0, lost: 0, partitioned: 0, offline: 0 }
+  private readonly init: NetworkModelInit
+  private readonly nodes = new Map<string, NetNode>()
+  /** Partition side of each node while a partition holds; nodes not in it reach everyone. */
+  private sides = new Map<string, number>()
+
+  constructor(init: NetworkModelInit) {
+    for (const [name, value] of Object.entries({ ...init.latencyMs, uplinkBytesPerS: init.uplinkBytesPerS })) {
+      if (!Number.isFinite(value) || value < 0) throw new RangeError(`network ${name} must be a finite number >= 0, got ${value}`)
+    }
+    if (init.uplinkBytesPerS === 0) throw new RangeError('network uplinkBytesPerS must be above 0')
+    for (const [name, value] of Object.entries({ jitter: init.jitter, loss: init.loss })) {
+      if (!(value >= 0 && value <= 1)) throw new RangeError(`network ${name} must be from 0 to 1, got ${value}`)
+    }
+    this.init = init
+  }
+
+  /** A node joins (or comes back) in `region`. */
+  add(id: string, region: string): void {
+    const known = this.nodes.get(id)
+    if (known !== undefined) {
+      known.online = true
+      known.region = region
+      return
+    }
+    this.nodes.set(id, { region, online: true, uplinkFreeMs: 0 })
+  }
+
+  /** The node leaves or crashes: what is sent to it from now on, or is still on its way, is dropped. */
+  setOffline(id: string): void {
+    const node = this.nodes.get(id)
+    if (node !== undefined) node.online = false
+  }
+
+  isOnline(id: string): boolean {
+    return this.nodes.get(id)?.online === true
+  }
+
+  /** Cuts the network into sides: nodes on different sides cannot reach each other until heal(). */
+  partition(sides: readonly (readonly string[])[]): void {
+    this.sides = new Map()
+    sides.forEach((side, i) => {
+      for (const id of side) this.sides.set(id, i)
+    })
+  }
+
+  heal(): void {
+    this.sides = new Map()
+  }
+
+  /**
+   * Sends `bytes` from one node to another; `deliver` runs when it arrives,
+   * unless it is lost on the way. Returns whether it was sent at all (its
+   * sender online and its receiver reachable now).
+   */
+  send(from: string, to: string, bytes: number, deliver: () => void): boolean {
+    const sender = this.nodes.get(from)
+    const receiver = this.nodes.get(to)
+    if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`message size must be an integer >= 0, got ${bytes}`)
+    this.stats.messages++
+    this.stats.bytes += bytes
+    if (sender === undefined || receiver === undefined || !sender.online || !receiver.online) {
+      this.stats.offline++
+      return false
+    }
+    if (!this.reachable(from, to)) {
+      this.stats.partitioned++
+      return false
+    }
+    const { clock, random, latencyMs, jitter, uplinkBytesPerS, loss } = this.init
+    const now = clock.now()
+    const departs = Math.max(now, sender.uplinkFreeMs) + (bytes / uplinkBytesPerS) * 1000
+    sender.uplinkFreeMs = departs
+    const latency = sender.region === receiver.region ? latencyMs.same : latencyMs.cross
+    const arrives = departs + latency * (1 + jitter * random())
+    const lost = random() < loss
+    clock.setTimeout(() => {
+      // Lost, or the receiver went away (or was cut off) while it travelled.
+      if (lost) this.stats.lost++
+      else if (!receiver.online) this.stats.offline++
+      else if (!this.reachable(from, to)) this.stats.partitioned++
+      else {
+        this.stats.delivered++
+        deliver()
+      }
+    }, arrives - now)
+    return true
+  }
+
+  private reachable(a: string, b: string): boolean {
+    const [sa, sb] = [this.sides.get(a), this.sides.get(b)]
+    return sa === undefined || sb === undefined || sa === sb
+  }
+}

@@ -1,0 +1,175 @@
+// The simulator's clock: a discrete-event scheduler on virtual time. Code
+// under simulation asks it for the time and for timers, as a node asks the
+// system; run() fires the timers in order of time, then of scheduling
+// (so the same calls give the same order every run), and between two
+// timers lets every promise chain the last one started settle, so time
+// moves only once the simulated world is waiting on a timer again.
+//
+// Nothing here reads the wall clock but run()'s own report of how fast it
+// went (simulated seconds per wall second).
+
+/** Timers the simulation may hold at once: a runaway loop that schedules without end is stopped, not left to fill memory. */
+export const MAX_PENDING_TIMERS = 10_000_000
+
+export interface TimerHandle {
+  readonly id: number
+}
+
+interface Timer {
+  id: number
+  atMs: number
+  callback: () => void
+}
+
+export interface RunOptions {
+  /** Stop before firing a timer due after this time (it stays pending). */
+  untilMs?: number
+  /** Stop after this many timers. */
+  maxEvents?: number
+}
+
+export interface RunReport {
+  events: number
+  /** Virtual time when run() returned. */
+  nowMs: number
+  /** Why it returned: nothing left to fire, the time limit, or the event limit. */
+  stopped: 'idle' | 'until' | 'maxEvents'
+  wallMs: number
+}
+
+export class VirtualClock {
+  private time = 0
+  private nextId = 1
+  /** A binary min-heap on (atMs, id). */
+  private readonly heap: Timer[] = []
+  /** Ids of timers neither fired nor cleared. */
+  private readonly live = new Set<number>()
+
+  constructor(startMs = 0) {
+    if (!Number.isFinite(startMs) || startMs < 0) throw new RangeError(`clock start must be a finite time >= 0, got ${startMs}`)
+    this.time = startMs
+  }
+
+  now(): number {
+    return this.time
+  }
+
+  get pending(): number {
+    return this.live.size
+  }
+
+  /** Calls `callback` `ms` from now (0 or less: at the current time, after what is already due then). */
+  setTimeout(callback: () => void, ms: number): TimerHandle {
+    if (!Number.isFinite(ms)) throw new RangeError(`timer delay must be finite, got ${ms}`)
+    if (this.live.size >= MAX_PENDING_TIMERS) throw new RangeError(`more than ${MAX_PENDING_TIMERS} timers pending`)
+    const timer: Timer = { id: this.nextId++, atMs: this.time + Math.max(0, ms), callback }
+    this.push(timer)
+    this.live.add(timer.id)
+    return { id: timer.id }
+  }
+
+  clearTimeout(handle: TimerHandle | undefined): void {
+    // A cleared timer stays in the heap and is skipped when it comes up.
+    if (handle !== undefined) this.live.delete(handle.id)
+  }
+
+  /** Resolves `ms` from now; rejects with the signal's reason if it is aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason)
+        return
+      }
+      const onAbort = () => {
+        this.clearTimeout(handle)
+        reject(signal?.reason)
+      }
+      const handle = this.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  /** Fires due timers in order until none is left or a limit is reached. */
+  async run(options: RunOptions = {}): Promise<RunReport> {
+    const started = performance.now()
+    const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY
+    let events = 0
+    let stopped: RunReport['stopped'] = 'idle'
+    await settle()
+    for (;;) {
+      const next = this.peekLive()
+      if (next === undefined) break
+      if (options.untilMs !== undefined && next.atMs > options.untilMs) {
+        this.time = Math.max(this.time, options.untilMs)
+        stopped = 'until'
+        break
+      }
+      if (events >= maxEvents) {
+        stopped = 'maxEvents'
+        break
+      }
+      this.pop()
+      this.live.delete(next.id)
+      this.time = next.atMs
+      events++
+      next.callback()
+      await settle()
+    }
+    if (stopped === 'idle' && options.untilMs !== undefined) this.time = Math.max(this.time, options.untilMs)
+    return { events, nowMs: this.time, stopped, wallMs: performance.now() - started }
+  }
+
+  private peekLive(): Timer | undefined {
+    for (;;) {
+      const top = this.heap[0]
+      if (top === undefined || this.live.has(top.id)) return top
+      this.pop()
+    }
+  }
+
+  private push(timer: Timer): void {
+    const heap = this.heap
+    heap.push(timer)
+    let i = heap.length - 1
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!before(heap[i]!, heap[parent]!)) break
+      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
+      i = parent
+    }
+  }
+
+  private pop(): Timer | undefined {
+    const heap = this.heap
+    const top = heap[0]
+    const last = heap.pop()
+    if (top === undefined || last === undefined || heap.length === 0) return top
+    heap[0] = last
+    let i = 0
+    for (;;) {
+      const [l, r] = [2 * i + 1, 2 * i + 2]
+      let smallest = i
+      if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l
+      if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r
+      if (smallest === i) return top
+      ;[heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!]
+      i = smallest
+    }
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.atMs < b.atMs || (a.atMs === b.atMs && a.id < b.id)
+}
+
+/**
+ * Lets every promise chain started so far run to its next wait: a real
+ * macrotask turn runs all microtasks first. Simulated code does no real
+ * I/O, so nothing else is waiting in that turn.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
