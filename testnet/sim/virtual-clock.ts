@@ -5,15 +5,13 @@
 // timers lets every promise chain the last one started settle, so time
 // moves only once the simulated world is waiting on a timer again.
 //
-// Nothing here reads the wall clock but run()'s own report of how fast it
-// went (simulated seconds per wall second).
+// It implements node/clock.ts's Clock, the port role code takes its time
+// and timers from. Nothing here reads the wall clock but run()'s own report
+// of how fast it went (simulated seconds per wall second).
+import { type Clock, type ClockTimer, timeoutError } from '../../node/clock.ts'
 
 /** Timers the simulation may hold at once: a runaway loop that schedules without end is stopped, not left to fill memory. */
 export const MAX_PENDING_TIMERS = 10_000_000
-
-export interface TimerHandle {
-  readonly id: number
-}
 
 interface Timer {
   id: number
@@ -37,7 +35,7 @@ export interface RunReport {
   wallMs: number
 }
 
-export class VirtualClock {
+export class VirtualClock implements Clock {
   private time = 0
   private nextId = 1
   /** A binary min-heap on (atMs, id). */
@@ -59,18 +57,32 @@ export class VirtualClock {
   }
 
   /** Calls `callback` `ms` from now (0 or less: at the current time, after what is already due then). */
-  setTimeout(callback: () => void, ms: number): TimerHandle {
+  setTimeout(callback: () => void, ms: number): ClockTimer {
     if (!Number.isFinite(ms)) throw new RangeError(`timer delay must be finite, got ${ms}`)
     if (this.live.size >= MAX_PENDING_TIMERS) throw new RangeError(`more than ${MAX_PENDING_TIMERS} timers pending`)
     const timer: Timer = { id: this.nextId++, atMs: this.time + Math.max(0, ms), callback }
     this.push(timer)
     this.live.add(timer.id)
-    return { id: timer.id }
+    // A cancelled timer stays in the heap and is skipped when it comes up.
+    return { cancel: () => this.live.delete(timer.id) }
   }
 
-  clearTimeout(handle: TimerHandle | undefined): void {
-    // A cleared timer stays in the heap and is skipped when it comes up.
-    if (handle !== undefined) this.live.delete(handle.id)
+  /** Calls `callback` every `ms` (at least 1) until cancelled, the first time `ms` from now. */
+  setInterval(callback: () => void, ms: number): ClockTimer {
+    const period = Math.max(1, ms)
+    let next: ClockTimer
+    const tick = () => {
+      next = this.setTimeout(tick, period)
+      callback()
+    }
+    next = this.setTimeout(tick, period)
+    return { cancel: () => next.cancel() }
+  }
+
+  timeoutSignal(ms: number): AbortSignal {
+    const controller = new AbortController()
+    this.setTimeout(() => controller.abort(timeoutError(ms)), ms)
+    return controller.signal
   }
 
   /** Resolves `ms` from now; rejects with the signal's reason if it is aborted first. */
@@ -81,10 +93,10 @@ export class VirtualClock {
         return
       }
       const onAbort = () => {
-        this.clearTimeout(handle)
+        timer.cancel()
         reject(signal?.reason)
       }
-      const handle = this.setTimeout(() => {
+      const timer = this.setTimeout(() => {
         signal?.removeEventListener('abort', onAbort)
         resolve()
       }, ms)

@@ -64,7 +64,7 @@ describe('parseScenario', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         try {
-          parseScenario(JSON.stringify({ nodes: value, network: { regions: [{ name: 'a', share: 1 }], [String(value)]: 1 } }))
+          parseScenario(JSON.stringify({ nodes: value, network: { regions: [{ name: 'a', share: 1 }], [JSON.stringify(value) ?? "x"]: 1 } }))
         } catch (err) {
           expect(err).toBeInstanceOf(ScenarioError)
           expect((err as Error).message).not.toContain('\n')

@@ -36,8 +36,7 @@ describe('VirtualClock', () => {
   it('a cleared timer never fires; an aborted sleep rejects with the reason and leaves nothing pending', async () => {
     const clock = new VirtualClock()
     let fired = false
-    const handle = clock.setTimeout(() => (fired = true), 5)
-    clock.clearTimeout(handle)
+    clock.setTimeout(() => (fired = true), 5).cancel()
     const controller = new AbortController()
     const sleeping = clock.sleep(1_000, controller.signal).then(
       () => 'slept',
@@ -63,6 +62,23 @@ describe('VirtualClock', () => {
     expect(await clock.run({ maxEvents: 3 })).toMatchObject({ events: 3, nowMs: 8_000, stopped: 'maxEvents' })
     expect(ticks).toBe(9)
     expect(clock.pending).toBe(1)
+  })
+
+  it('an interval repeats until cancelled, also from inside itself; a timeout signal aborts with a TimeoutError on virtual time', async () => {
+    const clock = new VirtualClock(1_000)
+    const ticks: number[] = []
+    const interval = clock.setInterval(() => {
+      ticks.push(clock.now())
+      if (ticks.length === 3) interval.cancel()
+    }, 250)
+    const signal = clock.timeoutSignal(600)
+    let abortedAt = -1
+    signal.addEventListener('abort', () => (abortedAt = clock.now()))
+    await clock.run()
+    expect(ticks).toEqual([1_250, 1_500, 1_750])
+    expect(abortedAt).toBe(1_600)
+    expect((signal.reason as DOMException).name).toBe('TimeoutError')
+    expect(clock.pending).toBe(0)
   })
 
   it('refuses a start or delay that is not a finite time', () => {
