@@ -1,5 +1,6 @@
 // A pictor node: opens the data dir's LevelDB, starts the libp2p host, gossip
 // and the local API, then the role's services; stops them in reverse order.
+import { type Clock, systemClock } from './clock.ts'
 import { rm } from 'node:fs/promises'
 import { Level } from 'level'
 import { nodeEd25519 } from './identity/ed25519.ts'
@@ -48,6 +49,8 @@ export interface NodeContext {
   metrics: MetricsRegistry
   logger: Logger
   now: () => number
+  /** Timers and sleeps for the roles (the system clock; a simulator passes its virtual one). */
+  clock: Clock
 }
 
 /** Builds the role's services once the shared parts are up. */
@@ -59,6 +62,7 @@ export interface PictorNodeInit {
   logger?: Logger
   services?: ServiceFactory
   now?: () => number
+  clock?: Clock
 }
 
 /** The Walrus backend the settings describe, beside the local store (sha256 -> Walrus ref kept in LevelDB); its code loads only for a node that uses it. */
@@ -89,7 +93,8 @@ export class PictorNode {
   async start(): Promise<void> {
     const { dataDir, config } = this.init
     const logger = this.init.logger ?? createLogger('pictor', { level: config.logLevel })
-    const now = this.init.now ?? Date.now
+    const clock = this.init.clock ?? systemClock
+    const now = this.init.now ?? (() => clock.now())
     const identity = await identityFromSeed(dataDir.seed)
     // A ledger setting that does not hold is one line before anything opens (LevelDB opens as soon as it is built), registers or listens.
     let opened: NodeDb | undefined
@@ -129,7 +134,7 @@ export class PictorNode {
     const remote = config.blobs === 'walrus' ? await walrusBlobsOf(config, local, db, logger.child('walrus')) : undefined
     const blobs = createNetworkedBlobStore({ libp2p, local, remote, logger: logger.child('blobs') })
     const registration: LedgerRegistration = { state: 'not registered: not tried yet' }
-    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, registration, metrics, logger, now }
+    const ctx: NodeContext = { identity, config, dataDir, libp2p, gossip, api, db, blobs, ledger, registration, metrics, logger, now, clock }
     this.ctx = ctx
     metrics.collect('pictor_peers', 'Open peer connections', () => libp2p.getConnections().length)
     metrics.collect('process_resident_memory_bytes', 'Resident set size', () => process.memoryUsage.rss())

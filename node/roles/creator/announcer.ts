@@ -1,6 +1,7 @@
 // The job announcement, signed fresh (with the node's current addresses)
 // whenever it is published or handed to a checker, and republished on a
 // timer so that workers joining later hear of active jobs.
+import { type ClockTimer, systemClock } from '../../clock.ts'
 import { announcementOf, LIMITS, signEnvelope } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import type { Logger } from '../../log.ts'
@@ -8,7 +9,7 @@ import type { CreatorComponents } from './components.ts'
 import type { JobRecord } from './job-record.ts'
 import { deadlineOf } from './scheduler.ts'
 
-export interface AnnouncerComponents extends Pick<CreatorComponents, 'identity' | 'libp2p' | 'gossip' | 'now'> {
+export interface AnnouncerComponents extends Pick<CreatorComponents, 'identity' | 'libp2p' | 'gossip' | 'now' | 'clock'> {
   logger: Logger
   jobs(): readonly JobRecord[]
 }
@@ -16,7 +17,7 @@ export interface AnnouncerComponents extends Pick<CreatorComponents, 'identity' 
 export class Announcer {
   private readonly c: AnnouncerComponents
   private readonly everyMs: number
-  private timer?: NodeJS.Timeout
+  private timer?: ClockTimer
 
   constructor(components: AnnouncerComponents, everyMs: number) {
     this.c = components
@@ -24,12 +25,12 @@ export class Announcer {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.announceAll(), this.everyMs)
+    this.timer ??= (this.c.clock ?? systemClock).setInterval(() => void this.announceAll(), this.everyMs, { ref: true })
     void this.announceAll()
   }
 
   stop(): void {
-    clearInterval(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
   }
 

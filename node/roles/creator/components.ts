@@ -3,6 +3,7 @@
 // satisfies it as it is.
 import type { ApiServer } from '../../api/server.ts'
 import type { NetworkedBlobStore } from '../../blobs/index.ts'
+import type { Clock } from '../../clock.ts'
 import type { NodeIdentity } from '../../identity/keys.ts'
 import type { Ledger } from '../../ledger/types.ts'
 import type { Logger } from '../../log.ts'
@@ -23,4 +24,6 @@ export interface CreatorComponents {
   api: Pick<ApiServer, 'route'>
   logger: Logger
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
 }

@@ -5,6 +5,7 @@
 // view (timing.ts decides); a job past its deadline with nothing in flight
 // ends as expired (expireJob). This only runs them on a timer and saves
 // what changed.
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts'
 import type { Logger } from '../../log.ts'
 import type { JobRecord } from './job-record.ts'
 import type { JobChange } from './job-store.ts'
@@ -16,6 +17,8 @@ export interface LeaseExpiryComponents {
   /** `changed.tasks`: the tasks that changed (job-store.ts); every task when absent. */
   save(job: JobRecord, changed?: JobChange): Promise<void>
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   logger: Logger
   /** A job that ended at its deadline, once saved (the creator refunds it on the ledger). */
   onJobExpired?(job: JobRecord): void
@@ -27,7 +30,7 @@ export const LEASE_EXPIRY_TICK_MS = 500
 export class LeaseExpiry {
   private readonly c: LeaseExpiryComponents
   private readonly tickMs: number
-  private timer?: NodeJS.Timeout
+  private timer?: ClockTimer
 
   constructor(components: LeaseExpiryComponents, tickMs = LEASE_EXPIRY_TICK_MS) {
     this.c = components
@@ -35,11 +38,11 @@ export class LeaseExpiry {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.tick(), this.tickMs)
+    this.timer ??= (this.c.clock ?? systemClock).setInterval(() => void this.tick(), this.tickMs, { ref: true })
   }
 
   stop(): void {
-    clearInterval(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
   }
 

@@ -82,6 +82,7 @@ export function createWorkerServices(ctx: NodeContext, deps: WorkerDeps = {}): N
     detectGpus: deps.hardware === undefined ? async () => (await detectGpus()).gpus : undefined,
     workDir: join(ctx.dataDir.paths.work, 'worker'),
     now: ctx.now,
+    clock: ctx.clock,
     logger,
     offerIntervalMs: deps.offerIntervalMs,
     renewEveryMs: deps.renewEveryMs,

@@ -8,6 +8,7 @@
 // work by our offer; a job's bids and claims say what we take on): it
 // waits OFFER_BUSY_DELAY_MS, so a job's start does not have every worker
 // offer at once, and a slot that frees by then costs no offer at all.
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts'
 import { type Hardware, LIMITS, type WorkerOffer } from '../../../protocol/index.ts'
 import { OFFER_REFRESH_MS } from '../offer-book.ts'
 export { OFFER_REFRESH_MS, OFFER_TTL_MS, OfferBook, type OfferStats } from '../offer-book.ts'
@@ -81,6 +82,8 @@ export interface OfferPublisherInit {
   self(): OfferSelf
   kv: WorkerKv
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   logger: Logger
   /** An unchanged offer is sent again this long after the last one (default OFFER_REFRESH_MS). */
   intervalMs?: number
@@ -113,7 +116,7 @@ export class OfferPublisher {
   private checkAtMs = Number.POSITIVE_INFINITY
   /** update() calls waiting for that look (and the offer it sends, if any). */
   private waiters: Array<() => void> = []
-  private timer?: NodeJS.Timeout
+  private timer?: ClockTimer
   private timerAtMs = Number.POSITIVE_INFINITY
   private sending?: Promise<void>
   /** What the last offer sent said, seq, timestamp and free slots aside; undefined after a failed send. */
@@ -147,7 +150,7 @@ export class OfferPublisher {
 
   async stop(): Promise<void> {
     this.running = false
-    clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timer = undefined
     this.timerAtMs = this.forceAtMs = this.checkAtMs = Number.POSITIVE_INFINITY
     for (const settle of this.waiters.splice(0)) settle()
@@ -180,10 +183,9 @@ export class OfferPublisher {
   private arm(): void {
     const atMs = Math.min(this.forceAtMs, this.checkAtMs)
     if (!this.running || !Number.isFinite(atMs) || atMs === this.timerAtMs) return
-    clearTimeout(this.timer)
+    this.timer?.cancel()
     this.timerAtMs = atMs
-    this.timer = setTimeout(() => void this.fire(), Math.max(0, atMs - this.init.now()))
-    this.timer.unref()
+    this.timer = (this.init.clock ?? systemClock).setTimeout(() => void this.fire(), Math.max(0, atMs - this.init.now()))
   }
 
   private async fire(): Promise<void> {

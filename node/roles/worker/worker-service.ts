@@ -2,6 +2,7 @@
 // it can serve, advertises itself, and runs one claim loop per slot.
 // Everything it talks to is passed in (WorkerComponents), so tests can run
 // it with fakes; index.ts builds the real components from a NodeContext.
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts'
 import type { PeerId } from '@libp2p/interface'
 import { type Ed25519, type Hardware, type Lease, signEnvelope, toHex, type WorkerOffer } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
@@ -41,6 +42,8 @@ export interface WorkerComponents {
   /** Scratch root: scenes and per-task folders go below it. */
   workDir: string
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   logger: Logger
   /** Test knobs. */
   offerIntervalMs?: number
@@ -73,7 +76,7 @@ export class WorkerService implements NodeService {
   private price: number
   private running = false
   private subscribed = false
-  private pruneTimer?: NodeJS.Timeout
+  private pruneTimer?: ClockTimer
   private startup = new AbortController()
 
   constructor(components: WorkerComponents) {
@@ -113,6 +116,7 @@ export class WorkerService implements NodeService {
       self: () => this.self(),
       kv: c.kv,
       now: c.now,
+      clock: c.clock,
       logger: c.logger,
       intervalMs: c.offerIntervalMs,
       onJoin: (listener) => c.gossip.onJoin?.('offers', listener)
@@ -137,15 +141,14 @@ export class WorkerService implements NodeService {
     }
     this.loops.start()
     await this.publisher.start()
-    this.pruneTimer = setInterval(() => this.jobs.prune(this.c.now()), PRUNE_EVERY_MS)
-    this.pruneTimer.unref()
+    this.pruneTimer = (this.c.clock ?? systemClock).setInterval(() => this.jobs.prune(this.c.now()), PRUNE_EVERY_MS)
     this.log.info('worker started', { renderer: `${this.caps.name} ${this.caps.version}`, devices: this.caps.devices, gpus: this.hardware.gpuCount, benchScore: this.benchScore, slots: this.c.settings.slots, price: this.price })
   }
 
   async stop(): Promise<void> {
     this.running = false
     this.startup.abort(new Error('worker stopping'))
-    clearInterval(this.pruneTimer)
+    this.pruneTimer?.cancel()
     await this.loops.stop()
     await this.publisher.stop()
     await this.scenes.stop()
