@@ -5,6 +5,7 @@
 // upload, sha256 on download). Network errors, timeouts, 5xx and 429 are
 // retried with exponential backoff and jitter; other 4xx are final.
 
+import { systemClock } from '../../clock.ts'
 import { isWalrusBlobId } from '../../../protocol/index.ts'
 import { createLogger, type Logger } from '../../log.ts'
 import {
@@ -189,7 +190,7 @@ export class WalrusHttpClient {
         if (!(err instanceof WalrusError) || !err.retryable || retry >= limits.retries) throw err
         const waitMs = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** retry) * (0.5 + this.random() / 2)
         this.log.debug('walrus request failed, retrying', { what, retry: retry + 1, waitMs: Math.round(waitMs), err })
-        await sleep(waitMs, signal)
+        await systemClock.sleep(waitMs, signal)
       }
     }
   }
@@ -238,21 +239,6 @@ function baseUrl(role: string, value: string): string {
 function whole(name: string, value: number, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) throw new WalrusConfigError(`walrus ${name} must be a whole number from ${min} to ${max}, got ${value}`)
   return value
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 /** fetch hides the reason (ECONNREFUSED, reset) in `cause`. */

@@ -5,7 +5,8 @@
 // validation at every node of a simulated gossip mesh.
 import { describe, expect, it } from 'vitest'
 import { memoryKv } from '../../../../node/roles/worker/kv.ts'
-import { OFFER_BUSY_DELAY_MS, OFFER_REFRESH_MS, OfferPublisher, type OfferSelf } from '../../../../node/roles/worker/offers.ts'
+import { OFFER_BUSY_DELAY_MS, OFFER_REFRESH_MS, OfferPublisher } from '../../../../node/roles/worker/offers.ts'
+import { offerSelf as self } from '../../node/roles/worker/fakes.ts'
 import { silentLogger } from '../../../../node/log.ts'
 import { signEnvelope, type WorkerOffer } from '../../../../protocol/index.ts'
 import { GossipModel } from '../../../../testnet/sim/gossip-model.ts'
@@ -14,15 +15,6 @@ import { VirtualClock } from '../../../../testnet/sim/virtual-clock.ts'
 import { seededRandom } from '../../../../testnet/seeded-random.ts'
 import { ed, NOW, seedA } from '../../protocol/fixtures.ts'
 
-const self: OfferSelf = {
-  capabilities: { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] },
-  hardware: { cpuModel: 'Sim CPU', cpuCount: 8, gpuModel: '', gpuCount: 0, ramMib: 16384, gpuVendor: '', gpuVramMib: 0 },
-  benchScore: 1000,
-  price: 1500,
-  slots: 2,
-  freeSlots: 2,
-  region: 'eu'
-}
 
 describe('role code on virtual time', () => {
   it("the worker's offer publisher refreshes on schedule and its offers reach a simulated mesh, validated at every node", async () => {

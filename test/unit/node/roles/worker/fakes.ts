@@ -11,9 +11,22 @@ import { announcementOf, encode, Envelope, type JobAnnouncement, type Lease, typ
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
 import { silentLogger } from '../../../../../node/log.ts'
 import type { CreatorRef } from '../../../../../node/roles/worker/job-table.ts'
+import type { OfferSelf } from '../../../../../node/roles/worker/offers.ts'
 import { frameFileName, type RenderedFrame, type Renderer, type RenderFramesRequest } from '../../../../../node/renderers/types.ts'
 
 export const ed = nodeEd25519
+
+/** What a test worker says in its offer. */
+export const offerSelf: OfferSelf = {
+  capabilities: { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] },
+  hardware: { cpuModel: 'Test CPU', cpuCount: 8, gpuModel: '', gpuCount: 0, ramMib: 16384, gpuVendor: '', gpuVramMib: 0 },
+  benchScore: 1000,
+  price: 1500,
+  slots: 4,
+  freeSlots: 3,
+  region: 'eu-west'
+}
+
 export const logger = silentLogger
 
 export function seedOf(byte: number): Uint8Array {

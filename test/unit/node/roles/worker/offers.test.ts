@@ -15,17 +15,8 @@ import {
   type OfferPublisherInit,
   type OfferSelf
 } from '../../../../../node/roles/worker/offers.ts'
-import { ed, logger, seedOf } from './fakes.ts'
+import { ed, logger, offerSelf as self, seedOf } from './fakes.ts'
 
-const self: OfferSelf = {
-  capabilities: { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] },
-  hardware: { cpuModel: 'Test CPU', cpuCount: 8, gpuModel: '', gpuCount: 0, ramMib: 16384, gpuVendor: '', gpuVramMib: 0 },
-  benchScore: 1000,
-  price: 1500,
-  slots: 4,
-  freeSlots: 3,
-  region: 'eu-west'
-}
 
 describe('buildOfferPayload', () => {
   it('describes the worker and passes the network validator', () => {
