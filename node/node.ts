@@ -1,8 +1,8 @@
 // A pictor node: opens the data dir's LevelDB, starts the libp2p host, gossip
 // and the local API, then the role's services; stops them in reverse order.
-import { type Clock, systemClock } from './clock.ts'
 import { rm } from 'node:fs/promises'
 import { Level } from 'level'
+import { type Clock, systemClock } from './clock.ts'
 import { nodeEd25519 } from './identity/ed25519.ts'
 import { type NodeIdentity, identityFromSeed } from './identity/keys.ts'
 import { ReplayGuard } from '../protocol/index.ts'
