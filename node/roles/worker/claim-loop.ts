@@ -14,6 +14,7 @@
 // tasks keep failing here, the worker stops) is released: its keeper stops
 // and the creator leases the task again when it expires (the protocol has
 // no early release).
+import { type Clock, systemClock } from '../../clock.ts'
 import type { Lease } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { JobTable, KnownJob } from './job-table.ts'
@@ -90,6 +91,8 @@ export interface ClaimLoopsInit {
    */
   bidFor?(job: KnownJob): Uint8Array | undefined
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   logger: Logger
   backoff?: Partial<typeof CLAIM_BACKOFF>
   /** Fetch the next lease while rendering (default true). */
@@ -248,7 +251,7 @@ export class ClaimLoops {
     job.claimsInFlight++
     const lease = await this.claim(job, signal)
     if (lease === undefined) return undefined
-    const keeper = new LeaseKeeper({ client: this.init.client, creator: job.creator, lease, now: this.init.now, logger: this.init.logger, renewEveryMs: this.init.renewEveryMs })
+    const keeper = new LeaseKeeper({ client: this.init.client, creator: job.creator, lease, now: this.init.now, clock: this.init.clock, logger: this.init.logger, renewEveryMs: this.init.renewEveryMs })
     keeper.start()
     this.waiting++
     return { job, lease, keeper }
@@ -338,12 +341,12 @@ export class ClaimLoops {
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(timer)
+        timer.cancel()
         this.waiters.delete(done)
         signal.removeEventListener('abort', done)
         resolve()
       }
-      const timer = setTimeout(done, ms)
+      const timer = (this.init.clock ?? systemClock).setTimeout(done, ms, { ref: true })
       this.waiters.add(done)
       signal.addEventListener('abort', done, { once: true })
     })

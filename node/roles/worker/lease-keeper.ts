@@ -3,6 +3,7 @@
 // the lease is no longer ours, or we could not renew it before it ran out,
 // `signal` aborts so the render stops instead of producing frames nobody
 // will accept.
+import { type Clock, type ClockTimer, systemClock } from '../../clock.ts'
 import type { Lease, ReplyCodeName } from '../../../protocol/index.ts'
 import type { Logger } from '../../log.ts'
 import type { CreatorRef } from './job-table.ts'
@@ -19,6 +20,8 @@ export interface LeaseKeeperInit {
   creator: CreatorRef
   lease: Lease
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   logger: Logger
   /** Overrides the renewal period (tests). */
   renewEveryMs?: number
@@ -35,7 +38,7 @@ export class LeaseKeeper {
   private readonly durationMs: number
   /** Local time by which the last granted lease runs out. Our clock, not the creator's: clocks may differ by seconds. */
   private deadline: number
-  private timer?: NodeJS.Timeout
+  private timer?: ClockTimer
   private inFlight?: Promise<void>
   private stopped = false
 
@@ -60,19 +63,23 @@ export class LeaseKeeper {
 
   async stop(): Promise<void> {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.timer?.cancel()
     await this.inFlight
   }
 
   private schedule(): void {
     if (this.stopped || this.controller.signal.aborted) return
     const every = this.init.renewEveryMs ?? Math.max(MIN_RENEW_MS, Math.floor(this.durationMs / 3))
-    this.timer = setTimeout(() => {
-      this.inFlight = this.renew().finally(() => {
-        this.inFlight = undefined
-        this.schedule()
-      })
-    }, every)
+    this.timer = (this.init.clock ?? systemClock).setTimeout(
+      () => {
+        this.inFlight = this.renew().finally(() => {
+          this.inFlight = undefined
+          this.schedule()
+        })
+      },
+      every,
+      { ref: true }
+    )
   }
 
   private async renew(): Promise<void> {

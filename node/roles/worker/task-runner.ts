@@ -17,6 +17,7 @@
 // (nothing writes to a frame file after that), and the store checks the
 // file is still the one read (inode, size, mtime), copying the bytes if not.
 // The task folder is then empty, and removing it takes one rmdir.
+import type { Clock } from '../../clock.ts'
 import { mkdirSync } from 'node:fs'
 import { rm, rmdir } from 'node:fs/promises'
 import { join, relative, isAbsolute } from 'node:path'
@@ -47,6 +48,8 @@ export interface TaskRunnerDeps {
   /** Scratch root; each task renders into its own folder below it. */
   workDir: string
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   logger: Logger
   /** Overrides the renewal period (tests). */
   renewEveryMs?: number
@@ -106,7 +109,7 @@ export function renderCap(deadlineMs: number | undefined, nowMs: number): AbortS
 export async function runTask(deps: TaskRunnerDeps, job: { creator: CreatorRef; announcement: JobAnnouncement; deadlineMs?: number }, lease: Lease, opts: RunTaskOptions): Promise<TaskOutcome> {
   const a = job.announcement
   const log = deps.logger
-  const keeper = opts.keeper ?? new LeaseKeeper({ client: deps.client, creator: job.creator, lease, now: deps.now, logger: log, renewEveryMs: deps.renewEveryMs })
+  const keeper = opts.keeper ?? new LeaseKeeper({ client: deps.client, creator: job.creator, lease, now: deps.now, clock: deps.clock, logger: log, renewEveryMs: deps.renewEveryMs })
   const signal = AbortSignal.any([opts.signal, keeper.signal])
   // Only fetching and rendering are capped: frames already rendered are still stored and committed.
   const cap = renderCap(job.deadlineMs, deps.now())

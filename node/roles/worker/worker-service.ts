@@ -95,6 +95,7 @@ export class WorkerService implements NodeService {
       scenes: this.scenes,
       workDir: `${c.workDir}/tasks`,
       now: c.now,
+      clock: c.clock,
       logger: c.logger,
       renewEveryMs: c.renewEveryMs,
       tamper: c.tamper,
@@ -108,6 +109,7 @@ export class WorkerService implements NodeService {
       rebid: (job) => void this.bid(job),
       bidFor: (job) => this.signedBid(job),
       now: c.now,
+      clock: c.clock,
       logger: c.logger
     })
     this.publisher = new OfferPublisher({
