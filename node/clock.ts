@@ -34,24 +34,32 @@ export const systemClock: Clock = {
   setInterval(callback, ms, options) {
     return systemTimer(setInterval(callback, ms), options)
   },
-  sleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason)
-        return
-      }
-      const onAbort = () => {
-        clearTimeout(timer)
-        reject(signal?.reason)
-      }
-      const timer = setTimeout(() => {
+  sleep: (ms, signal) => sleepOn(systemClock, ms, signal),
+  timeoutSignal: (ms) => AbortSignal.timeout(ms)
+}
+
+/** A sleep on any clock's timers: resolves `ms` from now, rejects with the signal's reason if it aborts first. */
+export function sleepOn(clock: Pick<Clock, 'setTimeout'>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const onAbort = () => {
+      timer.cancel()
+      reject(signal?.reason)
+    }
+    // Ref'd: a sleep is awaited, so the process has something to wait for.
+    const timer = clock.setTimeout(
+      () => {
         signal?.removeEventListener('abort', onAbort)
         resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
-  },
-  timeoutSignal: (ms) => AbortSignal.timeout(ms)
+      },
+      ms,
+      { ref: true }
+    )
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 function systemTimer(timer: NodeJS.Timeout, options: TimerOptions | undefined): ClockTimer {

@@ -2,11 +2,12 @@
 // and every node runs protocol/'s own gossip validation (the one a real
 // node runs before it forwards) on each new message before it hands it to
 // its roles and forwards it to its other mesh peers. Duplicates are
-// recognised by the message id a node uses (sha256 of the bytes) and cost
+// recognised by the message id a node uses (gossipMessageId) and cost
 // a delivery on the wire but no validation. What gossipsub adds around
 // this (IHAVE/IWANT, scores, heartbeats) is not modelled: a message
 // reaches whoever the mesh connects to its publisher.
-import { type OpenedEnvelope, ReplayGuard, sha256, type ValidationContext, validateGossip, type Ed25519, type TopicName } from '../../protocol/index.ts'
+import { gossipMessageId } from '../../node/net/host.ts'
+import { type OpenedEnvelope, ReplayGuard, type ValidationContext, validateGossip, type Ed25519, type TopicName } from '../../protocol/index.ts'
 import type { NetworkModel } from './network-model.ts'
 import type { VirtualClock } from './virtual-clock.ts'
 
@@ -80,14 +81,14 @@ export class GossipModel {
   publish(node: string, topic: TopicName, data: Uint8Array): number {
     const self = this.node(node)
     this.stats.published++
-    self.seen.add(idOf(data))
+    self.seen.add(gossipMessageId(data))
     return this.forward(node, topic, data, undefined)
   }
 
   private receive(node: string, topic: TopicName, data: Uint8Array, from: string): void {
     const self = this.nodes.get(node)
     if (self === undefined) return
-    const id = idOf(data)
+    const id = gossipMessageId(data)
     if (self.seen.has(id)) {
       this.stats.duplicates++
       return
@@ -124,10 +125,6 @@ export class GossipModel {
     }
     return node
   }
-}
-
-function idOf(data: Uint8Array): string {
-  return Buffer.from(sha256(data)).toString('base64')
 }
 
 function remember(seen: Set<string>, id: string): void {

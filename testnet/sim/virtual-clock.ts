@@ -8,7 +8,7 @@
 // It implements node/clock.ts's Clock, the port role code takes its time
 // and timers from. Nothing here reads the wall clock but run()'s own report
 // of how fast it went (simulated seconds per wall second).
-import { type Clock, type ClockTimer, timeoutError } from '../../node/clock.ts'
+import { type Clock, type ClockTimer, sleepOn, timeoutError } from '../../node/clock.ts'
 
 /** Timers the simulation may hold at once: a runaway loop that schedules without end is stopped, not left to fill memory. */
 export const MAX_PENDING_TIMERS = 10_000_000
@@ -87,21 +87,7 @@ export class VirtualClock implements Clock {
 
   /** Resolves `ms` from now; rejects with the signal's reason if it is aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason)
-        return
-      }
-      const onAbort = () => {
-        timer.cancel()
-        reject(signal?.reason)
-      }
-      const timer = this.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    return sleepOn(this, ms, signal)
   }
 
   /** Fires due timers in order until none is left or a limit is reached. */
