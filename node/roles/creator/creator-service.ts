@@ -89,7 +89,7 @@ export class CreatorService implements NodeService {
     this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
     this.expiry = new LeaseExpiry({ jobs, save, now: components.now, clock: components.clock, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job).then(() => this.closer?.close(job.id)) })
     this.bids = new BidIntake({ jobs: this.jobs, ledger: components.ledger, logger: this.log, now: components.now })
-    if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now })
+    if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now, clock: components.clock })
   }
 
   async start(): Promise<void> {
@@ -289,7 +289,7 @@ export class CreatorService implements NodeService {
     if (this.offChain.delete(`${job.id}/${result.taskIndex}/${result.merkleRoot}`)) return undefined
     // With no checker on the network the chain cannot draw one (ENoChecker): do not wait for it.
     if (((await this.verifier.knownCheckers?.())?.length ?? 1) === 0) return undefined
-    return chainDraw(this.c.ledger, job.id, result.taskIndex, result.merkleRoot, 60_000).catch(() => undefined)
+    return chainDraw(this.c.ledger, job.id, result.taskIndex, result.merkleRoot, 60_000, this.c.clock).catch(() => undefined)
   }
 
   private async verify(result: CommittedResult): Promise<void> {

@@ -2,7 +2,7 @@
 // escrow before a job is announced, assign a task on chain when its worker
 // commits, read the beacon and checker the chain drew, close the job for the
 // refund. All amounts in µPIC.
-import { setTimeout as pause } from 'node:timers/promises'
+import { type Clock, systemClock } from '../../clock.ts'
 import { frameCost, type JobSpec } from '../../../protocol/index.ts'
 import { suiAddressOf } from '../../identity/keys.ts'
 import { LedgerError, LedgerUnavailableError } from '../../ledger/errors.ts'
@@ -56,12 +56,12 @@ const CHAIN_POLL_FIRST_MS = 25
 const CHAIN_POLL_MAX_MS = 250
 
 /** Waits for the worker's on-chain commitment; returns the beacon and checker address the chain drew. */
-export async function chainDraw(ledger: Ledger, jobId: string, taskIndex: number, merkleRoot: string, timeoutMs: number): Promise<{ beacon: string; checker: string } | undefined> {
-  const deadline = Date.now() + timeoutMs
-  for (let waitMs = CHAIN_POLL_FIRST_MS; Date.now() < deadline; waitMs = Math.min(2 * waitMs, CHAIN_POLL_MAX_MS)) {
+export async function chainDraw(ledger: Ledger, jobId: string, taskIndex: number, merkleRoot: string, timeoutMs: number, clock: Clock = systemClock): Promise<{ beacon: string; checker: string } | undefined> {
+  const deadline = clock.now() + timeoutMs
+  for (let waitMs = CHAIN_POLL_FIRST_MS; clock.now() < deadline; waitMs = Math.min(2 * waitMs, CHAIN_POLL_MAX_MS)) {
     const task = await ledger.task(jobId, taskIndex)
     if ((task.state === 'committed' || task.state === 'verified') && task.merkleRoot === merkleRoot) return { beacon: task.beacon, checker: task.checker }
-    await pause(waitMs)
+    await clock.sleep(waitMs)
   }
   return undefined
 }
@@ -189,6 +189,8 @@ export interface CloseOptions {
   /** Aborted when the node stops: the wait ends, nothing is recorded. */
   signal?: AbortSignal
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
   /** Each time the ledger still holds tasks back and closing will be tried again. */
   onPending?(settlement: LedgerSettlement): Promise<void> | void
 }
@@ -246,6 +248,6 @@ export async function closeOnChain(ledger: Ledger, jobId: string, opts: CloseOpt
     const retryMs = opts.retryMs ?? 1_000
     // Looking again at least once per patience meanwhile: a verdict may still come first.
     const waitMs = waitForDeadline && due !== undefined ? Math.max(retryMs, Math.min(due - opts.now(), opts.patienceMs)) : retryMs
-    await pause(waitMs, undefined, { signal: opts.signal })
+    await (opts.clock ?? systemClock).sleep(waitMs, opts.signal)
   }
 }

@@ -2,6 +2,7 @@
 // ledger (the refund) and records in the job what the ledger still holds
 // back while it cannot (the job's ledger settlement), so that a job is never
 // reported done while its workers are unpaid there. Resumed after a restart.
+import type { Clock } from '../../clock.ts'
 import type { Ledger } from '../../ledger/types.ts'
 import type { Logger } from '../../log.ts'
 import { closeOnChain } from './job-ledger.ts'
@@ -14,6 +15,8 @@ export interface LedgerCloserComponents {
   save(job: JobRecord, changed?: JobChange): Promise<void>
   logger: Logger
   now(): number
+  /** Timers; the system clock when absent. */
+  clock?: Clock
 }
 
 export interface LedgerCloserOptions {
@@ -61,7 +64,7 @@ export class LedgerCloser {
   private async run(id: string): Promise<void> {
     const { patienceMs, retryMs } = this.options
     try {
-      const { settlement, refunded } = await closeOnChain(this.c.ledger, id, { patienceMs, retryMs, signal: this.stopping.signal, now: this.c.now, onPending: (s) => this.record(id, s) })
+      const { settlement, refunded } = await closeOnChain(this.c.ledger, id, { patienceMs, retryMs, signal: this.stopping.signal, now: this.c.now, clock: this.c.clock, onPending: (s) => this.record(id, s) })
       await this.record(id, settlement, refunded)
       if (settlement.state === 'settled') this.c.logger.info('job closed on the ledger', { job: id, refunded })
       else this.c.logger.error('the ledger did not settle the job', { job: id, unsettled: settlement.unsettledCount, reason: settlement.reason, ...(refunded === undefined ? {} : { refunded }) })

@@ -22,6 +22,8 @@ import { estimatedEarningsPerHour, referenceFramesPerHour, type SettingsChange, 
 import { TaskClient, type TaskRpc } from './task-client.ts'
 import { TaskLog, type TaskRecord, type TaskSnapshot } from './task-log.ts'
 import type { FrameTamper } from './frame-tamper.ts'
+import { type DiskFrameDeps, diskFrames, type FrameProducer } from './disk-frames.ts'
+import { WorkerError } from './errors.ts'
 import { runTask, type TaskRunnerDeps } from './task-runner.ts'
 
 export interface WorkerComponents {
@@ -30,8 +32,12 @@ export interface WorkerComponents {
   gossip: Pick<GossipService, 'on' | 'publish'> & Partial<Pick<GossipService, 'onJoin'>>
   /** Turns an envelope key into a PeerId and makes the creator's addresses dialable. */
   peers: { peerIdOf(publicKey: Uint8Array): PeerId; addAddresses(peer: PeerId, addrs: string[]): Promise<void> }
+  /** Its capabilities and bench score go into offers and bids; it renders through the default frame producer. */
   renderer: Renderer
-  blobs: SceneBlobSource & TaskRunnerDeps['blobs']
+  /** How a lease becomes stored frames; default diskFrames over the renderer, `blobs` and `workDir`. */
+  frames?: FrameProducer
+  /** Scenes are fetched from it and frames stored in it; needed without `frames`. */
+  blobs?: SceneBlobSource & DiskFrameDeps['blobs']
   kv: WorkerKv
   rpc: TaskRpc
   ed: Ed25519
@@ -39,8 +45,8 @@ export interface WorkerComponents {
   hardware: Hardware
   /** The OS's GPUs (gpus.ts); none when absent (tests inject hardware as it is). */
   detectGpus?: () => Promise<GpuInfo[]>
-  /** Scratch root: scenes and per-task folders go below it. */
-  workDir: string
+  /** Scratch root: scenes and per-task folders go below it; needed without `frames`. */
+  workDir?: string
   now(): number
   /** Timers; the system clock when absent. */
   clock?: Clock
@@ -64,7 +70,7 @@ export class WorkerService implements NodeService {
   private readonly c: WorkerComponents
   private readonly log: Logger
   private readonly client: TaskClient
-  private readonly scenes: SceneCache
+  private readonly scenes?: SceneCache
   private readonly loops: ClaimLoops
   private readonly publisher: OfferPublisher
   private readonly declined = new Set<string>()
@@ -87,18 +93,19 @@ export class WorkerService implements NodeService {
     this.hardware = c.hardware
     this.tasks = new TaskLog({ kv: c.kv, logger: c.logger })
     this.client = new TaskClient({ ed: c.ed, seed: c.identity.seed, publicKey: c.identity.publicKey, rpc: c.rpc, now: c.now })
-    this.scenes = new SceneCache({ blobs: c.blobs, dir: `${c.workDir}/scenes`, logger: c.logger })
+    let frames = c.frames
+    if (frames === undefined) {
+      if (c.blobs === undefined || c.workDir === undefined) throw new WorkerError('NO_BLOB_STORE', 'the worker needs a blob store and a work folder to render on disk')
+      this.scenes = new SceneCache({ blobs: c.blobs, dir: `${c.workDir}/scenes`, logger: c.logger })
+      frames = diskFrames({ renderer: c.renderer, blobs: c.blobs, scenes: this.scenes, workDir: `${c.workDir}/tasks`, logger: c.logger, tamper: c.tamper })
+    }
     const runner: TaskRunnerDeps = {
       client: this.client,
-      renderer: c.renderer,
-      blobs: c.blobs,
-      scenes: this.scenes,
-      workDir: `${c.workDir}/tasks`,
+      frames,
       now: c.now,
       clock: c.clock,
       logger: c.logger,
       renewEveryMs: c.renewEveryMs,
-      tamper: c.tamper,
       commitOnChain: c.commitOnChain
     }
     this.loops = new ClaimLoops({
@@ -132,7 +139,7 @@ export class WorkerService implements NodeService {
     const gpus = await this.c.detectGpus?.().catch((err: unknown) => void this.log.warn('GPU detection failed', { err }))
     this.hardware = withGpus(this.c.hardware, gpus ?? [], this.caps.gpus)
     this.benchScore = await cachedBenchScore(this.c.kv, this.c.renderer, this.caps, { now: this.c.now, logger: this.log, signal: this.startup.signal })
-    await this.scenes.start()
+    await this.scenes?.start()
     await this.tasks.load()
     this.running = true
     // GossipService has no off(): subscribe once, and let `running` gate delivery.
@@ -153,7 +160,7 @@ export class WorkerService implements NodeService {
     this.pruneTimer?.cancel()
     await this.loops.stop()
     await this.publisher.stop()
-    await this.scenes.stop()
+    await this.scenes?.stop()
   }
 
   settings(): WorkerSettings {

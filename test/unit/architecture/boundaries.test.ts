@@ -94,10 +94,11 @@ describe('layer boundaries', () => {
   })
 
   it('a ledger is built only by createLedger (node/ledger/factory.ts): the node, CLI and testnet pick it from the settings', () => {
-    // Tests build their own (an in-process chain, a fake Sui transport); nothing else may bypass the settings.
+    // Tests build their own (an in-process chain, a fake Sui transport), and so does the simulator's chain for
+    // each simulated node (it has no settings); nothing else may bypass the settings.
     const builds = (file: string) => /\bnew\s+(DevLedgerClient|DevLedger|SigningLedger|SuiLedger)\s*\(/.test(readFileSync(join(ROOT, file), 'utf8'))
     const builders = ['node', 'testnet', 'scripts', 'bin'].flatMap(sources).filter(builds)
-    expect(builders).toEqual(['node/ledger/factory.ts'])
+    expect(builders).toEqual(['node/ledger/factory.ts', 'testnet/sim/sim-chain.ts'])
   })
 
   it('the checks see the imports they are meant to judge', () => {

@@ -15,10 +15,8 @@ const NOT_MOVED_YET = [
   'checker/checker-service.ts',
   'creator/checked-verifier.ts',
   'creator/job-api.ts',
-  'creator/job-ledger.ts',
   'creator/verifier.ts',
-  'ledger-account.ts',
-  'worker/task-runner.ts'
+  'ledger-account.ts'
 ]
 
 function roleFiles(): string[] {

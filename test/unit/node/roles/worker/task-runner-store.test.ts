@@ -15,7 +15,8 @@ import { frameFileName } from '../../../../../node/renderers/types.ts'
 import { LeaseKeeper } from '../../../../../node/roles/worker/lease-keeper.ts'
 import { SceneCache } from '../../../../../node/roles/worker/scene-cache.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
-import { runTask, STORE_CONCURRENCY, type TaskRunnerDeps } from '../../../../../node/roles/worker/task-runner.ts'
+import { type DiskFrameDeps, STORE_CONCURRENCY } from '../../../../../node/roles/worker/disk-frames.ts'
+import { runTask, type TaskRunnerDeps } from '../../../../../node/roles/worker/task-runner.ts'
 import { announcement, ed, FakeCreator, FakeRenderer, leaseFor, logger, MapBlobs, seedOf } from './fakes.ts'
 
 const WORKER_SEED = seedOf(0x11)
@@ -55,7 +56,7 @@ describe('task runner storing and hand-offs', () => {
   let renderer: FakeRenderer
   let blobs: CountingBlobs
   let client: TaskClient
-  let deps: TaskRunnerDeps
+  let deps: TaskRunnerDeps & DiskFrameDeps
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pictor-worker-store-'))
