@@ -77,12 +77,22 @@ export class GossipModel {
     self.handlers.set(topic, [...(self.handlers.get(topic) ?? []), handler])
   }
 
-  /** Sends `data` to the publisher's mesh peers; returns how many it went to. */
+  /**
+   * Sends `data` to the publisher's mesh peers, or, when it does not
+   * subscribe to the topic, to `degree` of the topic's subscribers drawn at
+   * random (gossipsub's fanout); returns how many it went to.
+   */
   publish(node: string, topic: TopicName, data: Uint8Array): number {
     const self = this.node(node)
     this.stats.published++
     self.seen.add(gossipMessageId(data))
-    return this.forward(node, topic, data, undefined)
+    if (self.mesh.has(topic)) return this.forward(node, topic, data, undefined)
+    const subscribers = this.subscribers.get(topic) ?? []
+    const picks = new Set<string>()
+    while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
+    let sent = 0
+    for (const peer of picks) if (this.init.net.send(node, peer, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(peer, topic, data, node))) sent++
+    return sent
   }
 
   private receive(node: string, topic: TopicName, data: Uint8Array, from: string): void {

@@ -24,6 +24,8 @@ export interface RunOptions {
   untilMs?: number
   /** Stop after this many timers. */
   maxEvents?: number
+  /** Stop as soon as this holds, checked after each timer (the simulated world says it is done). */
+  done?: () => boolean
 }
 
 export interface RunReport {
@@ -31,7 +33,7 @@ export interface RunReport {
   /** Virtual time when run() returned. */
   nowMs: number
   /** Why it returned: nothing left to fire, the time limit, or the event limit. */
-  stopped: 'idle' | 'until' | 'maxEvents'
+  stopped: 'idle' | 'until' | 'maxEvents' | 'done'
   wallMs: number
 }
 
@@ -56,11 +58,11 @@ export class VirtualClock implements Clock {
     return this.live.size
   }
 
-  /** Calls `callback` `ms` from now (0 or less: at the current time, after what is already due then). */
+  /** Calls `callback` `ms` from now, rounded up to a whole ms as Date.now() is (0 or less: at the current time, after what is already due then). */
   setTimeout(callback: () => void, ms: number): ClockTimer {
     if (!Number.isFinite(ms)) throw new RangeError(`timer delay must be finite, got ${ms}`)
     if (this.live.size >= MAX_PENDING_TIMERS) throw new RangeError(`more than ${MAX_PENDING_TIMERS} timers pending`)
-    const timer: Timer = { id: this.nextId++, atMs: this.time + Math.max(0, ms), callback }
+    const timer: Timer = { id: this.nextId++, atMs: this.time + Math.ceil(Math.max(0, ms)), callback }
     this.push(timer)
     this.live.add(timer.id)
     // A cancelled timer stays in the heap and is skipped when it comes up.
@@ -103,6 +105,10 @@ export class VirtualClock implements Clock {
       if (options.untilMs !== undefined && next.atMs > options.untilMs) {
         this.time = Math.max(this.time, options.untilMs)
         stopped = 'until'
+        break
+      }
+      if (options.done?.()) {
+        stopped = 'done'
         break
       }
       if (events >= maxEvents) {

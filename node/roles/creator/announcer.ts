@@ -9,7 +9,9 @@ import type { CreatorComponents } from './components.ts'
 import type { JobRecord } from './job-record.ts'
 import { deadlineOf } from './scheduler.ts'
 
-export interface AnnouncerComponents extends Pick<CreatorComponents, 'identity' | 'libp2p' | 'gossip' | 'now' | 'clock'> {
+export interface AnnouncerComponents extends Pick<CreatorComponents, 'identity' | 'gossip' | 'now' | 'clock'> {
+  /** Only our own addresses, which the announcement carries. */
+  libp2p: Pick<CreatorComponents['libp2p'], 'getMultiaddrs'>
   logger: Logger
   jobs(): readonly JobRecord[]
 }
