@@ -64,7 +64,8 @@ export class Study {
   private readonly others: SimNode[] = []
   private readonly truth = new Map<string, number>()
   private readonly jobs = new Map<string, { submittedMs: number; completedMs?: number; frames: number; idealMs: number; capPerFrame: bigint }>()
-  private readonly verifiedAt: number[] = []
+  /** When each frame was first verified, by job and frame. */
+  private readonly verifiedAt = new Map<string, number>()
   private startMs = 0
   private cheatTasks = 0
   private caught = 0
@@ -129,7 +130,7 @@ export class Study {
       else this.caught++
     } else if (faked === 0 && !outcome.accepted && !unavailable) this.honestRejected++
     // A result of a worker excluded meanwhile is verified on chain but not taken: its frames do not count.
-    if (settlement === 'accepted' || settlement === 'completed') for (let i = 0; i < result.frames.length; i++) this.verifiedAt.push(this.world.clock.now())
+    if (settlement === 'accepted' || settlement === 'completed') for (const f of result.frames) if (!this.verifiedAt.has(`${result.jobId}/${f.frame}`)) this.verifiedAt.set(`${result.jobId}/${f.frame}`, this.world.clock.now())
   }
 
   completed(job: JobRecord): void {
@@ -158,7 +159,7 @@ export class Study {
       seed: this.scenario.seed,
       nodes: { ...this.scenario.nodes, workersJoined: this.workers.size - this.scenario.nodes.workers },
       jobs: { submitted: this.jobs.size, completed: done.length },
-      frames: { total: [...this.jobs.values()].reduce((n, j) => n + j.frames, 0), verified: this.verifiedAt.length },
+      frames: { total: [...this.jobs.values()].reduce((n, j) => n + j.frames, 0), verified: this.verifiedAt.size },
       makespanS: makespanMs === null ? null : round(makespanMs / 1000),
       idealMakespanS: idealMs === null ? null : round(idealMs / 1000),
       makespanOverIdeal: makespanMs === null || idealMs === null ? null : round(makespanMs / idealMs),
@@ -196,7 +197,7 @@ export class Study {
   private curvesOver(first: number, end: number): Curves {
     const step = (end - first) / CURVE_POINTS
     const curves: Curves = { tS: [], utilisation: [], framesVerified: [] }
-    const verified = [...this.verifiedAt].sort((a, b) => a - b)
+    const verified = [...this.verifiedAt.values()].sort((a, b) => a - b)
     let v = 0
     for (let i = 1; i <= CURVE_POINTS; i++) {
       const from = first + (i - 1) * step
