@@ -43,13 +43,13 @@ export function plot(line: ResultLine, curves: Curves): string {
   const top2 = 2 * H - 20
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${top2 + H + 40}" font-family="sans-serif">`,
-    panel(`${escape(line.scenario)}: share of online workers rendering`, curves.utilisation, 30, 1, '#1f77b4'),
+    panel(`${xmlText(line.scenario)}: share of online workers rendering`, curves.utilisation, 30, 1, '#1f77b4'),
     panel(`frames verified (of ${line.frames.total})`, curves.framesVerified, top2, maxF, '#2ca02c'),
     `<text x="${W - pad}" y="${top2 + H + 20}" font-size="10" text-anchor="end">${maxT.toFixed(0)} s simulated</text>`,
     '</svg>'
   ].join('\n')
 }
 
-function escape(text: string): string {
+function xmlText(text: string): string {
   return text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)
 }

@@ -2,7 +2,7 @@
 // onJoin) over the simulated mesh. Subscribing is joining the topic's
 // mesh; a delivery names the signer's PeerId, as the node's does.
 import type { GossipHandler, GossipService } from '../../node/net/gossip.ts'
-import { toHex, type TopicName } from '../../protocol/index.ts'
+import type { TopicName } from '../../protocol/index.ts'
 import type { GossipModel } from './gossip-model.ts'
 import type { SimRpc } from './sim-rpc.ts'
 
@@ -23,6 +23,3 @@ export function simGossip(model: GossipModel, node: string, rpc: SimRpc, hears: 
     onJoin: () => {}
   }
 }
-
-/** Hex of a key, the registry key of the simulation's nodes. */
-export const keyHex = (publicKey: Uint8Array): string => toHex(publicKey)
