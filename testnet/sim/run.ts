@@ -127,7 +127,15 @@ export async function runScenario(scenario: Scenario): Promise<Study> {
     const every = (perHour: number, act: () => void) => {
       if (perHour <= 0) return
       const meanMs = 3_600_000 / (perHour * base)
-      const next = () => timers.push(clock.setTimeout(() => (act(), next()), -Math.log(1 - churnRandom()) * meanMs))
+      const next = (): void => {
+        const wait = -Math.log(1 - churnRandom()) * meanMs
+        timers.push(
+          clock.setTimeout(() => {
+            act()
+            next()
+          }, wait)
+        )
+      }
       next()
     }
     every(scenario.churn.leavePerHour, () => {
