@@ -41,7 +41,9 @@ const BENCHES: BenchSpec[] = [
   // Six `npm start` demos (~25 s each) are most of it.
   { name: 'walrus', timeoutMs: 300_000 },
   // Three `npm start` demos and three `pictor render`s of the same frames.
-  { name: 'demo-overhead', timeoutMs: 300_000 }
+  { name: 'demo-overhead', timeoutMs: 300_000 },
+  // 20 detection seeds (~2 min), then 1,000 and 10,000 simulated nodes.
+  { name: 'simulator', timeoutMs: 1_800_000 }
 ]
 /** How long a bench may take to exit after printing its result. */
 const EXIT_GRACE_MS = 10_000

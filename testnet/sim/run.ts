@@ -45,7 +45,7 @@ export async function runScenario(scenario: Scenario): Promise<Study> {
     checkers.set(node.address, node.id)
     checkerKeys.set(toHex(node.publicKey), node.address)
     study.otherNodes().push(node)
-    serveChecks({ id: node.id, benchScore: scenario.benchScore.median, colluding: i < scenario.colludingCheckers, clock, rpc: world.rpc, ledger: node.ledger, ed: world.ed })
+    serveChecks({ id: node.id, benchScore: scenario.benchScore.median, colluding: i < scenario.colludingCheckers, clock, rpc: world.rpc, ledger: node.ledger, ed: world.ed, onChecked: (c) => study.checked(c) })
     setup.push(world.fund(node, 'checker', CHECKER_STAKES, FUNDS))
   }
   for (let i = 0; i < scenario.nodes.creators; i++) {

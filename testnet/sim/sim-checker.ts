@@ -47,6 +47,8 @@ export interface SimCheckerInit {
   rpc: SimRpc
   ledger: SigningLedger
   ed: Ed25519
+  /** Each check this (honest) checker decided: how many frames it sampled, and its verdict. */
+  onChecked?(check: { worker: string; sampled: number; accepted: boolean }): void
 }
 
 export function serveChecks(init: SimCheckerInit): void {
@@ -75,6 +77,7 @@ async function check(init: SimCheckerInit, raw: Uint8Array): Promise<SimVerdict 
     await init.clock.sleep(frameMs * (INTEGRITY_COST * frames.length + sample.tiles.length / TILES_PER_FRAME + escalated.length))
     const bad = [...sample.frames, ...escalated].find((frame) => !bytesEqual(c.frames.find((f) => f.frame === frame)!.pixelHash, honestPixels(jobId, frame)))
     verdict = bad === undefined ? { accepted: true, reason: `${sample.frames.length} sampled and ${escalated.length} suspicious frames match` } : { accepted: false, reason: `frame ${bad} does not match its re-render` }
+    init.onChecked?.({ worker: toHex(opened.publicKey), sampled: sample.frames.length, accepted: verdict.accepted })
   }
   if (req.onChain) await init.ledger.submitVerdict({ jobId, taskIndex: c.taskIndex, accepted: verdict.accepted })
   return verdict

@@ -8,7 +8,7 @@
 import type { CommittedResult } from '../../node/roles/creator/committed-result.ts'
 import type { JobRecord } from '../../node/roles/creator/job-record.ts'
 import type { ResultOutcome } from '../../node/roles/creator/verifier.ts'
-import { frameCost } from '../../protocol/index.ts'
+import { detectionProbability, frameCost, toHex } from '../../protocol/index.ts'
 import { frameSeconds, type ProducedTask } from './render-model.ts'
 import type { Scenario } from './scenario.ts'
 import type { RunReport } from './virtual-clock.ts'
@@ -41,6 +41,12 @@ export interface ResultLine {
   earnings: { workersPaid: number; min: number; p50: number; max: number; gini: number }
   pricePaidOverCap: number | null
   cheats: { tasks: number; caught: number; missed: number; detectionRate: number | null }
+  /**
+   * Honest checks of cheaters' tasks, faked frames or not: how many were
+   * rejected, and how many docs/verification.md's 1 - (1 - f)^k expects
+   * from each check's sample size k and the cheaters' fake rate f.
+   */
+  sampling: { checks: number; rejected: number; expected: number }
   honestRejected: number
   perTask: { messages: number; bytes: number; chainTx: number }
   simulatedS: number
@@ -63,7 +69,8 @@ export class Study {
   private readonly workers = new Map<string, WorkerRecord>()
   private readonly others: SimNode[] = []
   private readonly truth = new Map<string, number>()
-  private readonly jobs = new Map<string, { submittedMs: number; completedMs?: number; frames: number; idealMs: number; capPerFrame: bigint }>()
+  /** `idealMs`: the job alone on the workers online at its submission; `busyMs`: the same work spread over all of them (for jobs that overlap). */
+  private readonly jobs = new Map<string, { submittedMs: number; completedMs?: number; frames: number; idealMs: number; busyMs: number; capPerFrame: bigint }>()
   /** When each frame was first verified, by job and frame. */
   private readonly verifiedAt = new Map<string, number>()
   private startMs = 0
@@ -72,6 +79,8 @@ export class Study {
   private missed = 0
   private honestRejected = 0
   private tasksSettled = 0
+  private readonly sampling = { checks: 0, rejected: 0, expected: 0 }
+  private readonly cheaterKeys = new Set<string>()
 
   constructor(scenario: Scenario, world: World) {
     this.scenario = scenario
@@ -80,6 +89,7 @@ export class Study {
 
   worker(node: SimNode, benchScore: number, price: number, cheater: boolean): void {
     this.workers.set(node.id, { node, benchScore, price, cheater, busyMs: 0, renders: [], online: [] })
+    if (cheater) this.cheaterKeys.add(toHex(node.publicKey))
   }
 
   benchOf(node: SimNode): number {
@@ -116,8 +126,9 @@ export class Study {
     // All online workers rendering from the start, each frame where it is cheapest: frames / (sum of frames per second), and never less than one task on the fastest.
     const perSecond = benchScores.reduce((sum, score) => sum + 1 / frameSeconds(job.spec, score), 0)
     const fastest = Math.max(...benchScores)
-    const idealMs = 1000 * Math.max(frames / perSecond, Math.min(job.spec.framesPerTask, frames) * frameSeconds(job.spec, fastest))
-    this.jobs.set(job.id, { submittedMs: this.world.clock.now(), frames, idealMs, capPerFrame: frameCost(job.spec.maxPrice, job.spec.width, job.spec.height, job.spec.samples) })
+    const busyMs = (1000 * frames) / perSecond
+    const idealMs = Math.max(busyMs, 1000 * Math.min(job.spec.framesPerTask, frames) * frameSeconds(job.spec, fastest))
+    this.jobs.set(job.id, { submittedMs: this.world.clock.now(), frames, idealMs, busyMs, capPerFrame: frameCost(job.spec.maxPrice, job.spec.width, job.spec.height, job.spec.samples) })
   }
 
   settled(result: CommittedResult, outcome: ResultOutcome, settlement: string): void {
@@ -131,6 +142,13 @@ export class Study {
     } else if (faked === 0 && !outcome.accepted && !unavailable) this.honestRejected++
     // A result of a worker excluded meanwhile is verified on chain but not taken: its frames do not count.
     if (settlement === 'accepted' || settlement === 'completed') for (const f of result.frames) if (!this.verifiedAt.has(`${result.jobId}/${f.frame}`)) this.verifiedAt.set(`${result.jobId}/${f.frame}`, this.world.clock.now())
+  }
+
+  checked(check: { worker: string; sampled: number; accepted: boolean }): void {
+    if (!this.cheaterKeys.has(check.worker)) return
+    this.sampling.checks++
+    if (!check.accepted) this.sampling.rejected++
+    this.sampling.expected += detectionProbability(this.scenario.cheaters.fakeRate, check.sampled)
   }
 
   completed(job: JobRecord): void {
@@ -147,7 +165,9 @@ export class Study {
     const first = Math.min(end - 1, ...[...this.jobs.values()].map((j) => j.submittedMs))
     const done = [...this.jobs.values()].filter((j) => j.completedMs !== undefined)
     const makespanMs = done.length === 0 ? null : Math.max(...done.map((j) => j.completedMs!)) - Math.min(...done.map((j) => j.submittedMs))
-    const idealMs = done.length === 0 ? null : Math.max(...done.map((j) => j.idealMs))
+    // The ideal schedule from the first submission: each job no sooner than alone, and all of them no sooner than their work back to back.
+    const startMs = Math.min(...done.map((j) => j.submittedMs))
+    const idealMs = done.length === 0 ? null : Math.max(...done.map((j) => j.submittedMs - startMs + j.idealMs), done.reduce((sum, j) => sum + j.busyMs, 0))
     const utilisations = [...this.workers.values()].map((w) => busyShare(w, first, end)).filter((u) => u !== undefined)
     const paid = this.payments()
     const earnings = [...this.workers.values()].map((w) => Number(paid.byWorker.get(w.node.address) ?? 0n))
@@ -167,6 +187,7 @@ export class Study {
       earnings: { workersPaid: earnings.filter((e) => e > 0).length, min: Math.min(...earnings), p50: quantile(earnings, 0.5), max: Math.max(...earnings), gini: round(gini(earnings)) },
       pricePaidOverCap: paid.capOfPaid === 0n ? null : round(Number(paid.total) / Number(paid.capOfPaid)),
       cheats: { tasks: this.cheatTasks, caught: this.caught, missed: this.missed, detectionRate: this.cheatTasks === 0 ? null : round(this.caught / this.cheatTasks) },
+      sampling: { ...this.sampling, expected: round(this.sampling.expected) },
       honestRejected: this.honestRejected,
       perTask: { messages: round(net.messages / tasks), bytes: Math.round(net.bytes / tasks), chainTx: round(this.world.chain.transactions / tasks) },
       simulatedS: round(simulatedS),

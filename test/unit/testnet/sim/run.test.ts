@@ -42,3 +42,17 @@ describe('simulated runs', () => {
     expect(line!.honestRejected).toBe(0)
   })
 })
+
+describe('detection in the simulator', () => {
+  it("honest checkers reject cheaters' tasks at the rate 1 - (1 - f)^k of each check's sample", async () => {
+    // Every worker fakes each frame with probability 0.3; 12 one-task jobs of 8 frames, checked until a cheater slips
+    // through (a job whose every worker was excluded stays open: the run stops at 10 simulated minutes).
+    const jobs = Array.from({ length: 12 }, () => ({ frames: 8, framesPerTask: 8, width: 96, height: 54, samples: 8, maxPrice: 1000 }))
+    const { line } = await runScenario(parseScenario(JSON.stringify({ seed: 2, nodes: { creators: 1, workers: 10, checkers: 3 }, jobs, cheaters: { share: 1, strategy: 'noise', fakeRate: 0.3 }, maxSimulatedS: 600 })))
+    const { checks, rejected, expected } = line!.sampling
+    expect(checks).toBeGreaterThan(20)
+    // One seed's worth: within 0.15 of the formula (npm run bench -- simulator measures many seeds against 2 points).
+    expect(Math.abs(rejected / checks - expected / checks)).toBeLessThan(0.15)
+    expect(line!.cheats.caught + line!.cheats.missed).toBe(line!.cheats.tasks)
+  }, 120_000)
+})

@@ -1,0 +1,69 @@
+// The network simulator's own figures (issue 16):
+// - scale: 1,000 nodes rendering a 10,000-frame job, and 10,000 nodes, as
+//   simulated seconds per wall second (the goal: faster than real time, and
+//   10,000 nodes done within 10 minutes);
+// - detection: cheaters faking each frame with probability f, checked over
+//   many seeds, against docs/verification.md's 1 - (1 - f)^k from each
+//   check's own sample size k (the goal: within 2 points).
+// PICTOR_BENCH_SIM_SCALE=0 skips the scale runs (they take minutes).
+import { runScenario } from '../../testnet/sim/run.ts'
+import { parseScenario } from '../../testnet/sim/scenario.ts'
+import type { ResultLine } from '../../testnet/sim/study.ts'
+import { progress, runBench } from './lib/report.ts'
+
+const BENCH = 'simulator'
+const DETECTION_SEEDS = Number(process.env.PICTOR_BENCH_SIM_SEEDS ?? 20)
+const FAKE_RATE = 0.2
+
+async function scale(workers: number, frames: number): Promise<ResultLine> {
+  progress(BENCH, `${workers} workers, ${frames} frames`)
+  const scenario = {
+    name: `scale-${workers}`,
+    seed: 6,
+    nodes: { creators: 1, workers, checkers: Math.max(1, Math.round(workers / 100)) },
+    jobs: [{ frames, framesPerTask: 2, width: 1920, height: 1080, samples: 128, maxPrice: 2000 }],
+    price: { policy: 'random', min: 500, max: 1500 },
+    network: { regions: [{ name: 'eu', share: 0.5 }, { name: 'us', share: 0.5 }] }
+  }
+  const { line } = await runScenario(parseScenario(JSON.stringify(scenario)))
+  progress(BENCH, JSON.stringify(line))
+  return line!
+}
+
+/** Every worker cheats; one 8-frame task per job, so each job is checked until a cheater slips through. */
+async function detection(): Promise<{ checks: number; observed: number; formula: number }> {
+  let checks = 0
+  let rejected = 0
+  let expected = 0
+  for (let seed = 1; seed <= DETECTION_SEEDS; seed++) {
+    const jobs = Array.from({ length: 20 }, () => ({ frames: 8, framesPerTask: 8, width: 96, height: 54, samples: 8, maxPrice: 1000 }))
+    const scenario = { seed, nodes: { creators: 1, workers: 10, checkers: 3 }, jobs, cheaters: { share: 1, strategy: 'noise', fakeRate: FAKE_RATE }, maxSimulatedS: 600 }
+    const { line } = await runScenario(parseScenario(JSON.stringify(scenario)))
+    checks += line!.sampling.checks
+    rejected += line!.sampling.rejected
+    expected += line!.sampling.expected
+  }
+  return { checks, observed: rejected / checks, formula: expected / checks }
+}
+
+await runBench(BENCH, async () => {
+  const found = await detection()
+  const figures: Record<string, unknown> = {
+    detection: { fakeRate: FAKE_RATE, seeds: DETECTION_SEEDS, checks: found.checks, observed: round(found.observed), formula: round(found.formula), differencePoints: round(100 * Math.abs(found.observed - found.formula)) }
+  }
+  if (process.env.PICTOR_BENCH_SIM_SCALE !== '0') {
+    const summary = (l: ResultLine) => ({ completed: l.jobs.completed === l.jobs.submitted, simulatedS: l.simulatedS, wallS: l.wallS, simulatedSPerWallS: l.simulatedSPerWallS, events: l.events, makespanOverIdeal: l.makespanOverIdeal })
+    figures.nodes1000 = summary(await scale(990, 10_000))
+    figures.nodes10000 = summary(await scale(9_900, 20_000))
+  }
+  return {
+    bench: BENCH,
+    ...figures,
+    baseline: { realTime: 'simulatedSPerWallS = 1', formula: 'docs/verification.md: 1 - (1 - f)^k' },
+    goals: { 'nodes1000.simulatedSPerWallS': '>= 1', 'nodes10000.wallS': '<= 600', 'detection.differencePoints': '<= 2' }
+  }
+})
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000
+}
