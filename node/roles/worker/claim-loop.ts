@@ -26,6 +26,13 @@ import type { TaskOutcome, TaskPhase } from './task-runner.ts'
 export const CLAIM_BACKOFF = {
   /** Nothing to hand out now; leased tasks may still come back. */
   noTask: 1_000,
+  /**
+   * Consecutive noTask answers for a job double that wait up to this: at a
+   * job's tail every idle slot of every worker would otherwise claim once a
+   * second (a thousand workers, a thousand claims a second at one creator;
+   * with this, 125).
+   */
+  maxNoTask: 8_000,
   /** The creator saw our bid and would not admit us (or has no bid and we have none to send). */
   notAdmitted: 1_500,
   busy: 2_000,
@@ -281,9 +288,11 @@ export class ClaimLoops {
     switch (answer.code) {
       case 'ok':
         this.leasedFrom.add(job)
+        job.noTasks = 0
         return { wait: 0, lease: answer.lease }
       case 'noTask':
-        return { wait: this.backoff.noTask }
+        job.noTasks++
+        return { wait: Math.min(this.backoff.maxNoTask, this.backoff.noTask * 2 ** (job.noTasks - 1)) }
       case 'notAdmitted': {
         this.leasedFrom.delete(job)
         this.init.rebid(job)

@@ -34,6 +34,8 @@ export interface KnownJob {
   claimsInFlight: number
   /** Failed claims in a row (network errors); drives exponential backoff. */
   errors: number
+  /** noTask answers in a row; drives the noTask backoff (claim-loop.ts). */
+  noTasks: number
   /** Tasks of this job that failed here in a row (a scene we cannot render): after a few, the job is dropped. */
   failures: number
   tasksRun: number
@@ -110,7 +112,7 @@ export class JobTable {
     }
     this.prune(now)
     if (this.jobs.size >= this.opts.maxJobs) return undefined
-    const job: KnownJob = { id, announcement, creator, firstSeenMs: now, lastSeenMs: now, deadlineMs, nextClaimMs: now, starved: false, claimsInFlight: 0, errors: 0, failures: 0, tasksRun: 0 }
+    const job: KnownJob = { id, announcement, creator, firstSeenMs: now, lastSeenMs: now, deadlineMs, nextClaimMs: now, starved: false, claimsInFlight: 0, errors: 0, noTasks: 0, failures: 0, tasksRun: 0 }
     this.jobs.set(id, job)
     return { job, isNew: true }
   }

@@ -4,6 +4,7 @@ import { ClaimLoops } from '../../../../../node/roles/worker/claim-loop.ts'
 import { JobTable, type KnownJob } from '../../../../../node/roles/worker/job-table.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
 import type { TaskOutcome } from '../../../../../node/roles/worker/task-runner.ts'
+import { VirtualClock } from '../../../../../testnet/sim/virtual-clock.ts'
 import { announcement, ed, FakeCreator, leaseFor, logger, seedOf } from './fakes.ts'
 
 const WORKER_SEED = seedOf(0x11)
@@ -95,5 +96,44 @@ describe('claim loops', () => {
     await until(() => s.creator.claims >= 2)
     await s.loops.stop()
     expect(s.ran).toHaveLength(0)
+  })
+})
+
+describe('claim backoff on virtual time', () => {
+  it('noTask answers in a row double the wait up to maxNoTask, and a lease resets it', async () => {
+    const clock = new VirtualClock(Date.now())
+    const creator = new FakeCreator()
+    const jobs = new JobTable()
+    const client = new TaskClient({ ed, seed: WORKER_SEED, publicKey: WORKER_KEY, rpc: creator.rpc, now: () => clock.now() })
+    const claimedAt: number[] = []
+    const answers: ('noTask' | 'ok')[] = ['noTask', 'noTask', 'noTask', 'noTask', 'noTask', 'noTask', 'ok', 'noTask', 'noTask']
+    creator.onClaim = () => {
+      claimedAt.push(clock.now())
+      const answer = answers[claimedAt.length - 1] ?? 'noTask'
+      return answer === 'ok' ? { code: 'ok', lease: leaseFor(WORKER_KEY, { taskIndex: claimedAt.length }) } : 'noTask'
+    }
+    const loops = new ClaimLoops({
+      slots: 1,
+      jobs,
+      client,
+      run: async (): Promise<TaskOutcome> => ({ status: 'committed', reason: '', framesDone: 2 }),
+      rebid: () => {},
+      now: () => clock.now(),
+      clock,
+      logger,
+      prefetch: false,
+      backoff: { noTask: 1_000, maxNoTask: 8_000 }
+    })
+    jobs.observe('j', announcement({ timestampMs: clock.now() }), creator.ref, clock.now())
+    loops.start()
+    await clock.run({ done: () => claimedAt.length >= answers.length })
+    const stopping = loops.stop()
+    await clock.run()
+    await stopping
+    const gaps = claimedAt.slice(1).map((t, i) => t - claimedAt[i]!)
+    // 1, 2, 4, 8 s, then the cap; after the lease the next claim goes at once and the doubling starts again.
+    expect(gaps.slice(0, 5)).toEqual([1_000, 2_000, 4_000, 8_000, 8_000])
+    expect(gaps[6]).toBe(0)
+    expect(gaps[7]).toBe(1_000)
   })
 })
