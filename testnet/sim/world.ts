@@ -44,7 +44,8 @@ export function memoizedEd(ed: Ed25519): Ed25519 {
   return {
     ...ed,
     verify(publicKey, message, signature) {
-      const key = `${Buffer.from(signature).toString('base64')}${Buffer.from(publicKey).toString('base64')}${message.byteLength}`
+      // The whole input is the key: a changed byte anywhere is verified afresh.
+      const key = Buffer.concat([signature, publicKey, message]).toString('base64')
       let ok = known.get(key)
       if (ok === undefined) {
         ok = ed.verify(publicKey, message, signature)
