@@ -23,7 +23,7 @@ export function scenarioPath(given: string): string {
 async function main(args: string[]): Promise<void> {
   const outAt = args.indexOf('--out')
   const out = outAt === -1 ? undefined : args[outAt + 1]
-  const files = args.filter((a, i) => a !== '--out' && i !== outAt + 1)
+  const files = args.filter((_, i) => outAt === -1 || (i !== outAt && i !== outAt + 1))
   if (files.length !== 1 || (outAt !== -1 && out === undefined)) throw new ScenarioError('usage: npm run sim -- <scenario.json> [--out <folder>]')
   const path = scenarioPath(files[0]!)
   if (statSync(path).size > MAX_SCENARIO_BYTES) throw new ScenarioError(`${path}: larger than ${MAX_SCENARIO_BYTES} bytes`)

@@ -36,6 +36,8 @@ export interface GossipStats {
   duplicates: number
   /** Refused by validation, by reason code: never forwarded. */
   refused: Record<string, number>
+  /** Messages put on the wire, by topic (every copy a mesh forwards, duplicates included). */
+  sentByTopic: Partial<Record<TopicName, number>>
 }
 
 interface GossipNode {
@@ -46,7 +48,7 @@ interface GossipNode {
 }
 
 export class GossipModel {
-  readonly stats: GossipStats = { published: 0, delivered: 0, duplicates: 0, refused: {} }
+  readonly stats: GossipStats = { published: 0, delivered: 0, duplicates: 0, refused: {}, sentByTopic: {} }
   private readonly init: GossipModelInit
   private readonly nodes = new Map<string, GossipNode>()
   private readonly subscribers = new Map<TopicName, string[]>()
@@ -91,7 +93,7 @@ export class GossipModel {
     const picks = new Set<string>()
     while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
     let sent = 0
-    for (const peer of picks) if (this.init.net.send(node, peer, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(peer, topic, data, node))) sent++
+    for (const peer of picks) if (this.send(node, peer, topic, data)) sent++
     return sent
   }
 
@@ -118,9 +120,14 @@ export class GossipModel {
     let sent = 0
     for (const peer of this.nodes.get(node)?.mesh.get(topic) ?? []) {
       if (peer === except) continue
-      if (this.init.net.send(node, peer, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(peer, topic, data, node))) sent++
+      if (this.send(node, peer, topic, data)) sent++
     }
     return sent
+  }
+
+  private send(from: string, to: string, topic: TopicName, data: Uint8Array): boolean {
+    this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
+    return this.init.net.send(from, to, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(to, topic, data, from))
   }
 
   private context(self: GossipNode): ValidationContext {

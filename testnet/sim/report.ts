@@ -15,7 +15,7 @@ export function table(line: ResultLine): string {
     ['price paid / cap', pct(line.pricePaidOverCap)],
     ['cheats', `${line.cheats.caught} caught, ${line.cheats.missed} missed of ${line.cheats.tasks} faked tasks (${pct(line.cheats.detectionRate)})`],
     ['honest rejected', String(line.honestRejected)],
-    ['per task', `${line.perTask.messages} messages, ${line.perTask.bytes} bytes, ${line.perTask.chainTx} chain transactions`],
+    ['per task', `${line.perTask.messages} messages (gossip ${Object.entries(line.perTask.gossipByTopic).map(([t, n]) => `${t} ${n}`).join(', ')}), ${line.perTask.bytes} bytes, ${line.perTask.chainTx} chain transactions`],
     ['speed', `${line.simulatedS} simulated s in ${line.wallS} wall s (${line.simulatedSPerWallS}x), ${line.events} events`]
   ]
   const width = Math.max(...rows.map(([k]) => k.length))

@@ -48,7 +48,7 @@ export interface ResultLine {
    */
   sampling: { checks: number; rejected: number; expected: number }
   honestRejected: number
-  perTask: { messages: number; bytes: number; chainTx: number }
+  perTask: { messages: number; bytes: number; chainTx: number; gossipByTopic: Record<string, number> }
   simulatedS: number
   wallS: number
   simulatedSPerWallS: number
@@ -189,7 +189,12 @@ export class Study {
       cheats: { tasks: this.cheatTasks, caught: this.caught, missed: this.missed, detectionRate: this.cheatTasks === 0 ? null : round(this.caught / this.cheatTasks) },
       sampling: { ...this.sampling, expected: round(this.sampling.expected) },
       honestRejected: this.honestRejected,
-      perTask: { messages: round(net.messages / tasks), bytes: Math.round(net.bytes / tasks), chainTx: round(this.world.chain.transactions / tasks) },
+      perTask: {
+        messages: round(net.messages / tasks),
+        bytes: Math.round(net.bytes / tasks),
+        chainTx: round(this.world.chain.transactions / tasks),
+        gossipByTopic: Object.fromEntries(Object.entries(this.world.gossip.stats.sentByTopic).map(([topic, n]) => [topic, round(n / tasks)]))
+      },
       simulatedS: round(simulatedS),
       wallS: round(run.wallMs / 1000),
       simulatedSPerWallS: round(simulatedS / Math.max(run.wallMs / 1000, 1e-3)),

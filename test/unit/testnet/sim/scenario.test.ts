@@ -1,5 +1,7 @@
 // Scenario files: defaults for what is left out, one clear line for the
 // first field that is wrong, and no field accepted past its limits.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseScenario, ScenarioError } from '../../../../testnet/sim/scenario.ts'
@@ -71,5 +73,12 @@ describe('parseScenario', () => {
         }
       })
     )
+  })
+
+  it('parses every shipped scenario (testnet/scenarios), and their names differ', () => {
+    const dir = join(import.meta.dirname, '../../../../testnet/scenarios')
+    const names = readdirSync(dir).map((f) => parseScenario(readFileSync(join(dir, f), 'utf8'), f).name)
+    expect(names).toEqual(expect.arrayContaining(['baseline', 'churn-20-per-hour', 'cheaters-10-percent', 'colluding-checker', 'price-war']))
+    expect(new Set(names).size).toBe(names.length)
   })
 })
