@@ -25,7 +25,9 @@ async function scale(workers: number, frames: number): Promise<ResultLine> {
     price: { policy: 'random', min: 500, max: 1500 },
     network: { regions: [{ name: 'eu', share: 0.5 }, { name: 'us', share: 0.5 }] }
   }
-  const { line } = await runScenario(parseScenario(JSON.stringify(scenario)))
+  const { line } = await runScenario(parseScenario(JSON.stringify(scenario)), {
+    onProgress: (p) => progress(BENCH, `${Math.round(p.simulatedS)} s simulated in ${p.wallS.toFixed(1)} s, ${p.framesVerified} frames verified`)
+  })
   progress(BENCH, JSON.stringify(line))
   return line!
 }

@@ -27,7 +27,10 @@ async function main(args: string[]): Promise<void> {
   if (files.length !== 1 || (outAt !== -1 && out === undefined)) throw new ScenarioError('usage: npm run sim -- <scenario.json> [--out <folder>]')
   const path = scenarioPath(files[0]!)
   if (statSync(path).size > MAX_SCENARIO_BYTES) throw new ScenarioError(`${path}: larger than ${MAX_SCENARIO_BYTES} bytes`)
-  const study = await runScenario(parseScenario(readFileSync(path, 'utf8'), path))
+  const scenario = parseScenario(readFileSync(path, 'utf8'), path)
+  const study = await runScenario(scenario, {
+    onProgress: (p) => process.stderr.write(`[sim] ${Math.round(p.simulatedS)} s simulated in ${p.wallS.toFixed(1)} s, ${p.framesVerified} frames verified\n`)
+  })
   const line = study.line!
   process.stdout.write(`${JSON.stringify(line)}\n`)
   process.stderr.write(`${table(line)}\n`)

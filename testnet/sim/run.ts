@@ -29,7 +29,15 @@ interface LiveWorker {
   online: boolean
 }
 
-export async function runScenario(scenario: Scenario): Promise<Study> {
+/** Simulated time between two progress reports. */
+const PROGRESS_EVERY_MS = 60_000
+
+export interface RunOptions {
+  /** Called every simulated minute (a long run's sign of life on stderr). */
+  onProgress?(p: { simulatedS: number; framesVerified: number; wallS: number }): void
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<Study> {
   const world = new World(scenario)
   const { clock } = world
   const study = new Study(scenario, world)
@@ -114,6 +122,11 @@ export async function runScenario(scenario: Scenario): Promise<Study> {
     for (const c of creators) c.start()
     await Promise.all(workers.map(startWorker))
     study.begin()
+    const onProgress = options.onProgress
+    if (onProgress !== undefined) {
+      const began = { sim: clock.now(), wall: performance.now() }
+      timers.push(clock.setInterval(() => onProgress({ simulatedS: (clock.now() - began.sim) / 1000, framesVerified: study.framesVerified, wallS: (performance.now() - began.wall) / 1000 }), PROGRESS_EVERY_MS))
+    }
     scenario.jobs.forEach((job, index) => {
       timers.push(clock.setTimeout(() => void creators[index % creators.length]!.submit(job, index).then((record) => study.submitted(record, workers.filter((w) => w.online).map((w) => study.benchOf(w.node)))), job.submitAtS * 1000))
     })

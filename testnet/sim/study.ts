@@ -156,6 +156,10 @@ export class Study {
     if (j !== undefined) j.completedMs = this.world.clock.now()
   }
 
+  get framesVerified(): number {
+    return this.verifiedAt.size
+  }
+
   allDone(): boolean {
     return this.jobs.size === this.scenario.jobs.length && [...this.jobs.values()].every((j) => j.completedMs !== undefined)
   }
