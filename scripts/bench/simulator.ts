@@ -1,11 +1,14 @@
 // The network simulator's own figures (issue 16):
-// - scale: 1,000 nodes rendering a 10,000-frame job, and 10,000 nodes, as
+// - scale: testnet/scenarios/scale-1000.json (1,000 nodes, a 10,000-frame
+//   job) and scale-10000.json (10,000 nodes, 50 creators' jobs), as
 //   simulated seconds per wall second (the goal: faster than real time, and
 //   10,000 nodes done within 10 minutes);
 // - detection: cheaters faking each frame with probability f, checked over
 //   many seeds, against docs/verification.md's 1 - (1 - f)^k from each
 //   check's own sample size k (the goal: within 2 points).
 // PICTOR_BENCH_SIM_SCALE=0 skips the scale runs (they take minutes).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { runScenario } from '../../testnet/sim/run.ts'
 import { parseScenario } from '../../testnet/sim/scenario.ts'
 import type { ResultLine } from '../../testnet/sim/study.ts'
@@ -15,17 +18,11 @@ const BENCH = 'simulator'
 const DETECTION_SEEDS = Number(process.env.PICTOR_BENCH_SIM_SEEDS ?? 20)
 const FAKE_RATE = 0.2
 
-async function scale(workers: number, frames: number): Promise<ResultLine> {
-  progress(BENCH, `${workers} workers, ${frames} frames`)
-  const scenario = {
-    name: `scale-${workers}`,
-    seed: 6,
-    nodes: { creators: 1, workers, checkers: Math.max(1, Math.round(workers / 100)) },
-    jobs: [{ frames, framesPerTask: 2, width: 1920, height: 1080, samples: 128, maxPrice: 2000 }],
-    price: { policy: 'random', min: 500, max: 1500 },
-    network: { regions: [{ name: 'eu', share: 0.5 }, { name: 'us', share: 0.5 }] }
-  }
-  const { line } = await runScenario(parseScenario(JSON.stringify(scenario)), {
+/** A shipped scale scenario (testnet/scenarios/scale-*.json), its progress on stderr. */
+async function scale(name: string): Promise<ResultLine> {
+  progress(BENCH, name)
+  const path = join(import.meta.dirname, '../../testnet/scenarios', `${name}.json`)
+  const { line } = await runScenario(parseScenario(readFileSync(path, 'utf8'), path), {
     onProgress: (p) => progress(BENCH, `${Math.round(p.simulatedS)} s simulated in ${p.wallS.toFixed(1)} s, ${p.framesVerified} frames verified`)
   })
   progress(BENCH, JSON.stringify(line))
@@ -55,8 +52,8 @@ await runBench(BENCH, async () => {
   }
   if (process.env.PICTOR_BENCH_SIM_SCALE !== '0') {
     const summary = (l: ResultLine) => ({ completed: l.jobs.completed === l.jobs.submitted, simulatedS: l.simulatedS, wallS: l.wallS, simulatedSPerWallS: l.simulatedSPerWallS, events: l.events, makespanOverIdeal: l.makespanOverIdeal })
-    figures.nodes1000 = summary(await scale(990, 10_000))
-    figures.nodes10000 = summary(await scale(9_900, 20_000))
+    figures.nodes1000 = summary(await scale('scale-1000'))
+    figures.nodes10000 = summary(await scale('scale-10000'))
   }
   return {
     bench: BENCH,
