@@ -87,20 +87,21 @@ export class GossipModel {
   publish(node: string, topic: TopicName, data: Uint8Array): number {
     const self = this.node(node)
     this.stats.published++
-    self.seen.add(gossipMessageId(data))
-    if (self.mesh.has(topic)) return this.forward(node, topic, data, undefined)
+    // One id string per message, shared by every node's seen set.
+    const id = gossipMessageId(data)
+    self.seen.add(id)
+    if (self.mesh.has(topic)) return this.forward(node, topic, data, id, undefined)
     const subscribers = this.subscribers.get(topic) ?? []
     const picks = new Set<string>()
     while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
     let sent = 0
-    for (const peer of picks) if (this.send(node, peer, topic, data)) sent++
+    for (const peer of picks) if (this.send(node, peer, topic, data, id)) sent++
     return sent
   }
 
-  private receive(node: string, topic: TopicName, data: Uint8Array, from: string): void {
+  private receive(node: string, topic: TopicName, data: Uint8Array, id: string, from: string): void {
     const self = this.nodes.get(node)
     if (self === undefined) return
-    const id = gossipMessageId(data)
     if (self.seen.has(id)) {
       this.stats.duplicates++
       return
@@ -113,21 +114,21 @@ export class GossipModel {
     }
     this.stats.delivered++
     for (const handler of self.handlers.get(topic) ?? []) handler(result.message, from)
-    this.forward(node, topic, data, from)
+    this.forward(node, topic, data, id, from)
   }
 
-  private forward(node: string, topic: TopicName, data: Uint8Array, except: string | undefined): number {
+  private forward(node: string, topic: TopicName, data: Uint8Array, id: string, except: string | undefined): number {
     let sent = 0
     for (const peer of this.nodes.get(node)?.mesh.get(topic) ?? []) {
       if (peer === except) continue
-      if (this.send(node, peer, topic, data)) sent++
+      if (this.send(node, peer, topic, data, id)) sent++
     }
     return sent
   }
 
-  private send(from: string, to: string, topic: TopicName, data: Uint8Array): boolean {
+  private send(from: string, to: string, topic: TopicName, data: Uint8Array, id: string): boolean {
     this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
-    return this.init.net.send(from, to, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(to, topic, data, from))
+    return this.init.net.send(from, to, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(to, topic, data, id, from))
   }
 
   private context(self: GossipNode): ValidationContext {
