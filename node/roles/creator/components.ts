@@ -15,7 +15,7 @@ export interface CreatorComponents {
   identity: Pick<NodeIdentity, 'publicKey' | 'seed'>
   /** Serves the task protocol, dials checkers, reads its own addresses and the peers that serve the check protocol. */
   libp2p: PictorLibp2p
-  gossip: Pick<GossipService, 'on' | 'publish'>
+  gossip: Pick<GossipService, 'on' | 'publish'> & Partial<Pick<GossipService, 'onJoin'>>
   db: NodeDb
   /** Scenes uploaded through the API; frames fetched from workers. */
   blobs: Pick<NetworkedBlobStore, 'put' | 'stat' | 'get' | 'fetchToPath' | 'publish'>

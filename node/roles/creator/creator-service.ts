@@ -86,7 +86,7 @@ export class CreatorService implements NodeService {
     this.verifier = init.verifier ?? new CheckedVerifier(components, { integrity: new IntegrityVerifier(components.blobs), level })
     const jobs = () => this.jobs.list()
     const save = (job: JobRecord, changed?: JobChange) => this.jobs.save(job, changed)
-    this.announcer = new Announcer({ ...components, jobs }, init.announceEveryMs ?? 3_000)
+    this.announcer = new Announcer({ ...components, jobs, onJoin: (listener) => components.gossip.onJoin?.('jobs', listener) }, init.announceEveryMs ?? 3_000)
     this.expiry = new LeaseExpiry({ jobs, save, now: components.now, clock: components.clock, logger: this.log, onJobExpired: (job) => void this.endOnLedger(job).then(() => this.closer?.close(job.id)) })
     this.bids = new BidIntake({ jobs: this.jobs, ledger: components.ledger, logger: this.log, now: components.now })
     if (components.ledger !== undefined) this.closer = new LedgerCloser({ ledger: components.ledger, job: (id) => this.jobs.get(id), save, logger: this.log, now: components.now, clock: components.clock })
