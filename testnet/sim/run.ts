@@ -7,6 +7,7 @@ import type { WorkerService } from '../../node/roles/worker/worker-service.ts'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { CommittedResult } from '../../node/roles/creator/committed-result.ts'
 import { fromHex, selectCheckers, toHex } from '../../protocol/index.ts'
+import { seededRandom } from '../seeded-random.ts'
 import type { Scenario } from './scenario.ts'
 import { SimCreator } from './sim-creator.ts'
 import { serveChecks } from './sim-checker.ts'
@@ -45,7 +46,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const checkerKeys = new Map<string, string>()
   const creators: SimCreator[] = []
   const workers: LiveWorker[] = []
-  const churnRandom = world.node('churn', 0).random
+  const churnRandom = seededRandom(scenario.seed ^ 0x5eed0004)
   const setup: Promise<unknown>[] = []
 
   for (let i = 0; i < scenario.nodes.checkers; i++) {
