@@ -42,6 +42,9 @@ describe('npm run sim', () => {
   })
 
   it('finds a shipped scenario under testnet/, and refuses a bad one in one line', async () => {
+    const churn = await sim(['scenarios/churn.json'])
+    expect(churn.code).toBe(0)
+    expect(JSON.parse(churn.stdout.trim())).toMatchObject({ scenario: 'churn-20-per-hour', jobs: { submitted: 1, completed: 1 } })
     const shipped = await sim(['scenarios/no-such.json'])
     expect(shipped.code).toBe(2)
     expect(shipped.stderr.trim()).toBe('pictor sim: scenarios/no-such.json: no such scenario file (looked here and under testnet/)')
