@@ -74,10 +74,11 @@ export class SimCreator {
       job: store.get,
       save: store.save,
       onCommitted: (result) => void this.verify(result),
-      beforeCommitReply: (job, task, worker) => this.assignOnChain(job, task, worker)
+      beforeCommitReply: (job, task, worker) => this.assignOrCheckOffChain(job, task, worker)
     })
     const serve = admittingClaims(this.bids, handler)
     const never = new AbortController().signal
+    // The handlers read only the caller's remotePeer, which the simulated connection carries.
     init.rpc.serve(init.id, TASK_PROTOCOL, (request, from) => serve(request, from as Connection, never))
     init.gossip.on('bids', (d) => this.bids.onBid(d))
   }
@@ -106,7 +107,7 @@ export class SimCreator {
   }
 
   /** As CreatorService.assignOnLedger: a task the chain will not assign (verified there for a worker excluded since) is checked off chain. */
-  private async assignOnChain(job: JobRecord, task: TaskState, worker: Uint8Array): Promise<void> {
+  private async assignOrCheckOffChain(job: JobRecord, task: TaskState, worker: Uint8Array): Promise<void> {
     await assignOnChain(this.init.ledger, job.id, job.spec, task, worker, job.admitted[toHex(worker)]?.price ?? 0).catch(async () => {
       const held = await this.init.ledger.task(job.id, task.index).then((t) => t.state !== 'open' && t.worker === suiAddressOf(worker), () => false)
       if (!held) this.offChain.add(`${job.id}/${task.index}/${task.merkleRoot}`)

@@ -1,7 +1,7 @@
 // The job announcement, signed fresh (with the node's current addresses)
 // whenever it is published or handed to a checker, and republished so that
 // workers joining later hear of active jobs: every few seconds while the
-// job is young (workers starting with it), then every REFRESH_MS, well
+// job is young (workers starting with it), then every ANNOUNCE_REFRESH_MS, well
 // inside the two minutes after which workers drop a job they stopped
 // hearing of, and again soon after a peer joins the topic. A steady 3 s
 // for every job was 92% of all messages per task in the simulator
