@@ -140,13 +140,16 @@ export class ApiServer extends LoopbackHttpServer {
       const status = err instanceof HttpError ? err.status : 500
       if (status === 500) this.init.logger.error('api request failed', { path: url.pathname, err })
       const message = status === 500 ? 'internal error' : (err as Error).message
-      // A body we refused (401, 413, ...) is not read to its end: stop reading it and close the connection
-      // shortly after answering (at once would reset the answer away), so an endless one stops.
+      // A body we refused (401, 413, ...) is not read to its end: what still arrives is discarded for a
+      // short while after the answer, then the connection is closed, so an endless body stops. Closing at
+      // once (as Node does for a response that is not keep-alive) resets the connection with the body
+      // unread, and a reset can discard the answer before the client has read it.
+      // A body that does end meanwhile leaves the connection as usable as any other.
       if (!req.complete) {
-        res.shouldKeepAlive = false
         res.once('finish', () => {
-          req.pause()
-          setTimeout(() => req.destroy(), REFUSED_BODY_LINGER_MS).unref()
+          req.resume()
+          const linger = setTimeout(() => req.destroy(), REFUSED_BODY_LINGER_MS).unref()
+          req.once('end', () => clearTimeout(linger))
         })
       }
       if (!res.headersSent) sendJson(res, status, { error: message })
