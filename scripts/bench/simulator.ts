@@ -13,6 +13,7 @@ import { runScenario } from '../../testnet/sim/run.ts'
 import { parseScenario } from '../../testnet/sim/scenario.ts'
 import type { ResultLine } from '../../testnet/sim/study.ts'
 import { progress, runBench } from './lib/report.ts'
+import { round } from './lib/stats.ts'
 
 const BENCH = 'simulator'
 const DETECTION_SEEDS = Number(process.env.PICTOR_BENCH_SIM_SEEDS ?? 20)
@@ -62,7 +63,3 @@ await runBench(BENCH, async () => {
     goals: { 'nodes1000.simulatedSPerWallS': '>= 1', 'nodes10000.wallS': '<= 600', 'detection.differencePoints': '<= 2' }
   }
 })
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000
-}
