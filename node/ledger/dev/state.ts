@@ -9,6 +9,7 @@ import type { ChainAppeal, ChainJob, ChainNode, ChainTask, ChainVerdict, LedgerE
 import type { Call } from './calls.ts'
 import { HANDLERS } from './handlers.ts'
 import { add, addCount } from './u64.ts'
+import { VersionedMap } from './versioned-map.ts'
 
 export interface Account {
   balance: bigint
@@ -187,12 +188,8 @@ export class Draft {
 
   finish(): ApplyResult {
     const { base, changes } = this
-    const merge = <V>(from: ReadonlyMap<string, V>, writes: Map<string, V>): ReadonlyMap<string, V> => {
-      if (writes.size === 0) return from
-      const out = new Map(from)
-      for (const [k, v] of writes) out.set(k, v)
-      return out
-    }
+    // The written entries alone, not a copy of each map (versioned-map.ts): the old state still reads as it was.
+    const merge = <V>(from: ReadonlyMap<string, V>, writes: Map<string, V>): ReadonlyMap<string, V> => (writes.size === 0 ? from : VersionedMap.of(from).with(writes))
     const state: LedgerState = {
       params: base.params,
       registry: base.registry,

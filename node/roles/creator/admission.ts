@@ -40,6 +40,12 @@ export function shouldAdmit(job: JobRecord, bid: Pick<Bid, 'price' | 'benchScore
   return { admit: true, reason: 'fits' }
 }
 
+/**
+ * The job with the worker admitted at `price`: O(1) however many workers
+ * bid, as the admitted map is the job's own and grows in place
+ * (job-record.ts). Its save names the worker (JobChange.workers).
+ */
 export function withAdmitted(job: JobRecord, worker: string, peerId: string, price: number, nowMs: number): JobRecord {
-  return { ...job, admitted: { ...job.admitted, [worker]: { peerId, price, admittedMs: nowMs } } }
+  job.admitted[worker] = { peerId, price, admittedMs: nowMs }
+  return { ...job }
 }

@@ -94,9 +94,10 @@ export class BidIntake {
     if (!decision.admit) return this.c.logger.debug('bid not admitted', { job: id, worker: from, reason: decision.reason })
     // In force at once (the store's memory): the claim that carried the bid
     // is answered without waiting for the disk, as the lease it gets is
-    // (task-server.ts). The header goes to disk with this save, or at the
-    // latest with the worker's commitment, whose reply waits for it.
-    this.c.jobs.save(withAdmitted(job, worker, from, bid.price, this.c.now()), { tasks: [] }).catch((err: unknown) => this.c.logger.warn('admission not saved; the next save of the job writes it', { job: id, worker: from, err }))
+    // (task-server.ts). The worker's part goes to disk with this save, or,
+    // when that batch fails, with the next one, at the latest the worker's
+    // commitment's, whose reply waits for it (job-store.ts).
+    this.c.jobs.save(withAdmitted(job, worker, from, bid.price, this.c.now()), { tasks: [], workers: [worker] }).catch((err: unknown) => this.c.logger.warn('admission not saved; the next save of the job writes it', { job: id, worker: from, err }))
     this.c.logger.info('bid admitted', { job: job.id, worker: from, price: bid.price })
   }
 

@@ -47,8 +47,8 @@ import { IntegrityVerifier, type ResultOutcome, type Verifier } from './verifier
 /** A save of job-level fields only (job-store.ts). */
 const HEADER_ONLY: JobChange = { tasks: [] }
 
-/** A settled result changes its own task, or with a ban every task of the worker. */
-const changeOf = (settlement: Settlement, taskIndex: number): JobChange | undefined => (settlement === 'banned' ? undefined : { tasks: [taskIndex] })
+/** A settled result changes its own task and its worker's pay, or with a ban every task of the worker. */
+const changeOf = (settlement: Settlement, taskIndex: number, worker: string): JobChange | undefined => (settlement === 'banned' ? undefined : { tasks: [taskIndex], workers: [worker] })
 
 export interface CreatorInit {
   /** How long a lease lasts without a renewal. */
@@ -312,7 +312,7 @@ export class CreatorService implements NodeService {
     if (settlement === 'requeued') this.log.warn('result could not be fetched, task requeued', where)
     if (settlement === 'banned') this.log.warn('result rejected: worker excluded from the job, its tasks requeued', where)
     this.credit(result.worker, outcome.accepted ? { verifiedFrames: result.frames.length, rejectedTasks: 0 } : { verifiedFrames: 0, rejectedTasks: settlement === 'banned' ? 1 : 0 })
-    await this.jobs.save(next, changeOf(settlement, result.taskIndex))
+    await this.jobs.save(next, changeOf(settlement, result.taskIndex, result.worker))
     if (settlement === 'completed') {
       this.log.info('job completed', { job: next.id })
       this.closer?.close(next.id)

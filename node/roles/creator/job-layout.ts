@@ -1,8 +1,11 @@
 // How a JobRecord lies in the node's LevelDB (job-store.ts does the writing):
 // split so that a change to one task costs a write the size of that task,
 // not of the job. Per job:
-//   <id>/h            header: every job-level field (spec, admitted workers,
-//                     payments, disputes, ledger terms…) and the task count
+//   <id>/h            header: every job-level field (spec, disputes, ledger
+//                     terms…) but the per-worker ones, and the task count
+//   <id>/w/<worker>   one worker's admitted bid and what it is owed, so that
+//                     a job with thousands of bidders costs one small write
+//                     per bid or payment, not a header naming all of them
 //   <id>/t/<index>    one task's hot state: its TaskState, its attempt
 //                     timings and the frame records of its frames
 //   <id>/e/<index>    one task's signed results (pending and verified
@@ -14,14 +17,17 @@
 import type { TaskState } from '../../../protocol/index.ts'
 import type { PendingResult } from './committed-result.ts'
 import { JobStoreError } from './errors.ts'
-import type { FrameRecord, JobRecord } from './job-record.ts'
+import type { AdmittedWorker, FrameRecord, JobRecord } from './job-record.ts'
 import type { TaskAttempt } from './timing.ts'
 
 /** The per-task maps of a JobRecord: they live in the task and envelope parts, not the header. */
 type TaskMaps = 'tasks' | 'frames' | 'pending' | 'verified' | 'timings'
+/** The per-worker maps: they live in the worker parts. */
+type WorkerMaps = 'admitted' | 'paid'
 
 export interface JobHeader {
-  job: Omit<JobRecord, TaskMaps>
+  /** Headers written before the worker parts also hold the per-worker maps. */
+  job: Omit<JobRecord, TaskMaps | WorkerMaps> & Partial<Pick<JobRecord, WorkerMaps>>
   taskCount: number
   /** Whether the record has these optional maps at all (absent and empty read back as they were). */
   maps: { verified: boolean; timings: boolean }
@@ -39,7 +45,13 @@ export interface EnvelopePart {
   verified?: PendingResult
 }
 
-export type PartKind = 'h' | 't' | 'e'
+/** Absent fields: not admitted (a bid of an earlier run paid, then banned), or owed nothing. */
+export interface WorkerPart {
+  admitted?: AdmittedWorker
+  paid?: string
+}
+
+export type PartKind = 'h' | 't' | 'e' | 'w'
 
 /** Task indexes are zero-padded so a job's parts list in task order. */
 const INDEX_DIGITS = 8
@@ -47,20 +59,35 @@ const INDEX_DIGITS = 8
 export const headerKey = (id: string): string => `${id}/h`
 export const taskKey = (id: string, index: number): string => `${id}/t/${String(index).padStart(INDEX_DIGITS, '0')}`
 export const envelopeKey = (id: string, index: number): string => `${id}/e/${String(index).padStart(INDEX_DIGITS, '0')}`
+export const workerKey = (id: string, worker: string): string => `${id}/w/${worker}`
 
-/** The job, kind and task index a stored key names; undefined for a key this layout never writes. */
-export function parseKey(key: string): { id: string; kind: PartKind; index: number } | undefined {
-  const [id, kind, index, ...rest] = key.split('/')
+/** What a stored key names: a job's header, a task's part (index) or a worker's part (worker, a hex key); undefined for a key this layout never writes. */
+export type PartName = { id: string; kind: 'h' } | { id: string; kind: 't' | 'e'; index: number } | { id: string; kind: 'w'; worker: string }
+
+export function parseKey(key: string): PartName | undefined {
+  const [id, kind, at, ...rest] = key.split('/')
   if (id === undefined || id === '' || rest.length > 0) return undefined
-  if (kind === 'h' && index === undefined) return { id, kind, index: -1 }
-  if ((kind === 't' || kind === 'e') && index !== undefined && /^\d{1,15}$/.test(index)) return { id, kind, index: Number(index) }
+  if (kind === 'h' && at === undefined) return { id, kind }
+  if ((kind === 't' || kind === 'e') && at !== undefined && /^\d{1,15}$/.test(at)) return { id, kind, index: Number(at) }
+  if (kind === 'w' && at !== undefined && /^[0-9a-f]{2,128}$/.test(at)) return { id, kind, worker: at }
   return undefined
 }
 
 export function headerOf(job: JobRecord): JobHeader {
-  const { tasks, frames: _f, pending: _p, verified, timings, ...rest } = job
+  const { tasks, frames: _f, pending: _p, verified, timings, admitted: _a, paid: _paid, ...rest } = job
   return { job: rest, taskCount: tasks.length, maps: { verified: verified !== undefined, timings: timings !== undefined } }
 }
+
+/** Undefined when the job neither admitted the worker nor owes it anything. */
+export function workerPartOf(job: JobRecord, worker: string): WorkerPart | undefined {
+  const admitted = job.admitted[worker]
+  const paid = job.paid[worker]
+  if (admitted === undefined && paid === undefined) return undefined
+  return { ...(admitted === undefined ? {} : { admitted }), ...(paid === undefined ? {} : { paid }) }
+}
+
+/** Every worker the job has a part for. */
+export const workersOf = (job: Pick<JobRecord, WorkerMaps>): Set<string> => new Set([...Object.keys(job.admitted), ...Object.keys(job.paid)])
 
 export function taskPartOf(job: JobRecord, index: number): TaskPart {
   const task = job.tasks[index]
@@ -88,9 +115,10 @@ export interface JobParts {
   header?: JobHeader
   tasks: Map<number, TaskPart>
   envelopes: Map<number, EnvelopePart>
+  workers: Map<string, WorkerPart>
 }
 
-export const noParts = (): JobParts => ({ tasks: new Map(), envelopes: new Map() })
+export const noParts = (): JobParts => ({ tasks: new Map(), envelopes: new Map(), workers: new Map() })
 
 /**
  * The record the parts were split from. Parts are written in atomic
@@ -115,8 +143,17 @@ export function assembleJob(id: string, parts: JobParts): JobRecord {
     if (envelopes?.pending !== undefined) pending[i] = envelopes.pending
     if (envelopes?.verified !== undefined) verified[i] = envelopes.verified
   }
+  // A header of the earlier layout holds these maps itself (and there are no worker parts yet).
+  const admitted: Record<string, AdmittedWorker> = { ...header.job.admitted }
+  const paid: Record<string, string> = { ...header.job.paid }
+  for (const [worker, part] of parts.workers) {
+    if (part.admitted !== undefined) admitted[worker] = part.admitted
+    if (part.paid !== undefined) paid[worker] = part.paid
+  }
   return {
     ...header.job,
+    admitted,
+    paid,
     tasks,
     frames,
     pending,

@@ -1,7 +1,11 @@
 // The creator's persistent view of one job: everything needed to resume it
 // after a restart. The creator works on it as one plain object, never
-// changed in place (each update is a new object); the job store keeps it in
-// LevelDB in parts, per task, so that an update writes what changed
+// changed in place (each update is a new object), but for its two
+// per-worker maps, `admitted` and `paid`: a job's successive records share
+// them and they are updated in place, an entry replaced whole, so that a
+// bid or a payment costs O(1) and not a copy of every worker's entry (a job
+// may have thousands of bidders). The job store keeps the record in LevelDB
+// in parts, per task and per worker, so that an update writes what changed
 // (job-layout.ts, job-store.ts), atomically.
 import type { JobSpec, TaskState } from '../../../protocol/index.ts'
 import type { RemoteRef } from '../../blobs/index.ts'
@@ -69,11 +73,11 @@ export interface JobRecord {
   createdMs: number
   status: JobStatus
   tasks: TaskState[]
-  /** By worker public key (hex). */
+  /** By worker public key (hex). Shared by the job's records and updated in place (withAdmitted). */
   admitted: Record<string, AdmittedWorker>
   /** By frame number. */
   frames: Record<string, FrameRecord>
-  /** Micro-PIC owed per worker public key (decimal string: may exceed 2^53). */
+  /** Micro-PIC owed per worker public key (decimal string: may exceed 2^53). Shared by the job's records and updated in place (acceptResult). */
   paid: Record<string, string>
   /** Results committed but not yet verified, by task index: re-verified after a restart. */
   pending: Record<string, PendingResult>

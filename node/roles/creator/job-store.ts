@@ -9,11 +9,13 @@
 // requested in the same tick, or while a write is in flight, go out
 // together as one batch, and a batch is atomic: a job on disk is always one
 // that was saved, never half of one. One batch is written at a time, so
-// writes land in the order they were made. A save names the tasks it
-// changed; one that names none has every task written (rare paths:
-// submission, cancellation, a banned worker). Records are never changed in
-// place (the scheduler returns new objects), which is how a task's results
-// are known to be unchanged: by reference, without serialising them.
+// writes land in the order they were made. A save names the tasks and the
+// workers it changed; one that names no tasks has every task and every
+// worker written (rare paths: submission, cancellation, a banned worker).
+// Tasks are never changed in place (the scheduler returns new objects),
+// which is how a task's results are known to be unchanged: by reference,
+// without serialising them. The per-worker maps are changed in place
+// (job-record.ts), so a change to them is known only by its name.
 //
 // What must be durable before a reply (task-server.ts): a commitment's
 // reply waits for its save, which holds the committed task and its pending
@@ -31,17 +33,22 @@ import type { BatchOperation } from 'level'
 import type { NodeDb } from '../../node.ts'
 import type { PendingResult } from './committed-result.ts'
 import { JobStoreError } from './errors.ts'
-import { assembleJob, envelopeKey, envelopePartOf, headerKey, headerOf, type JobParts, noParts, parseKey, taskKey, taskPartOf } from './job-layout.ts'
+import { assembleJob, envelopeKey, envelopePartOf, headerKey, headerOf, type JobParts, noParts, parseKey, taskKey, taskPartOf, type WorkerPart, workerKey, workerPartOf, workersOf } from './job-layout.ts'
 import type { JobRecord } from './job-record.ts'
 
-/** Which tasks a save changed (the header is compared and written when it changed). */
+/**
+ * Which tasks a save changed, and which workers' admission or pay (hex
+ * public keys); the header is compared and written when it changed.
+ */
 export interface JobChange {
   tasks?: readonly number[]
+  workers?: readonly string[]
 }
 
 interface Dirty {
   all: boolean
   tasks: Set<number>
+  workers: Set<string>
 }
 
 /** A task's results as last written, by reference. */
@@ -50,10 +57,13 @@ interface WrittenResults {
   verified?: PendingResult
 }
 
-/** What is on disk for a job: its header as written and each task's results (tasks without results are absent). */
+/** What is on disk for a job: its header as written, each task's results (tasks without results are absent) and each worker's part. */
 interface Written {
   header: string
   results: Map<number, WrittenResults>
+  workers: Map<string, WorkerPart>
+  /** The header is of the earlier layout, holding the per-worker maps: the next save writes every worker's part. */
+  inlineWorkers: boolean
 }
 
 interface Waiters {
@@ -107,15 +117,19 @@ export class JobStore {
       if (at.kind === 'h') {
         parts.header = value as JobParts['header']
         headers.set(at.id, text)
-      } else if (at.kind === 't') parts.tasks.set(at.index, value as never)
+      } else if (at.kind === 'w') parts.workers.set(at.worker, value as never)
+      else if (at.kind === 't') parts.tasks.set(at.index, value as never)
       else parts.envelopes.set(at.index, value as never)
     }
     for (const [id, parts] of found) {
       const job = assembleJob(id, parts)
       const results = new Map<number, WrittenResults>()
       for (const index of parts.envelopes.keys()) if (index < job.tasks.length) results.set(index, { pending: job.pending[index], verified: job.verified?.[index] })
+      const workers = new Map<string, WorkerPart>()
+      for (const worker of parts.workers.keys()) workers.set(worker, { admitted: job.admitted[worker], paid: job.paid[worker] })
+      const inlineWorkers = parts.header?.job.admitted !== undefined || parts.header?.job.paid !== undefined
       this.jobs.set(id, job)
-      this.written.set(id, { header: headers.get(id)!, results })
+      this.written.set(id, { header: headers.get(id)!, results, workers, inlineWorkers })
     }
     for await (const [id, job] of this.whole.iterator()) {
       this.legacy.add(id)
@@ -145,7 +159,7 @@ export class JobStore {
     // A verification that finishes after close() must not write to the closed database.
     if (this.closed) return Promise.resolve()
     this.jobs.set(job.id, job)
-    this.markDirty(job.id, changed?.tasks === undefined ? { all: true, tasks: new Set() } : { all: false, tasks: new Set(changed.tasks) })
+    this.markDirty(job.id, changed?.tasks === undefined ? { all: true, tasks: new Set(), workers: new Set() } : { all: false, tasks: new Set(changed.tasks), workers: new Set(changed.workers) })
     this.next ??= waiters()
     this.flushing ??= this.drain()
     return this.next.promise
@@ -163,6 +177,7 @@ export class JobStore {
     else {
       dirty.all ||= change.all
       for (const index of change.tasks) dirty.tasks.add(index)
+      for (const worker of change.workers) dirty.workers.add(worker)
     }
   }
 
@@ -219,17 +234,41 @@ export class JobStore {
       else if (before !== undefined) ops.push({ type: 'del', sublevel: this.parts, key: envelopeKey(id, index) })
       results.push([index, part === undefined ? undefined : now])
     }
+    const workers = this.workerOps(id, job, all || known?.inlineWorkers === true ? undefined : change.workers, known, ops)
     if (migrating) ops.push({ type: 'del', sublevel: this.whole, key: id })
     return () => {
-      const written = known ?? { header, results: new Map() }
+      const written = known ?? { header, results: new Map(), workers: new Map(), inlineWorkers: false }
       written.header = header
+      written.inlineWorkers = false
       for (const [index, r] of results) {
         if (r === undefined) written.results.delete(index)
         else written.results.set(index, r)
       }
+      for (const [worker, part] of workers) {
+        if (part === undefined) written.workers.delete(worker)
+        else written.workers.set(worker, part)
+      }
       this.written.set(id, written)
       this.legacy.delete(id)
     }
+  }
+
+  /**
+   * Adds the parts of the named workers (every worker when undefined) that
+   * changed since written; returns them, undefined for a part deleted.
+   */
+  private workerOps(id: string, job: JobRecord, named: Set<string> | undefined, known: Written | undefined, ops: BatchOp[]): [string, WorkerPart | undefined][] {
+    const names = named ?? new Set([...workersOf(job), ...(known?.workers.keys() ?? [])])
+    const changed: [string, WorkerPart | undefined][] = []
+    for (const worker of names) {
+      const before = known?.workers.get(worker)
+      const part = workerPartOf(job, worker)
+      if (before?.admitted === part?.admitted && before?.paid === part?.paid) continue
+      if (part !== undefined) ops.push({ type: 'put', sublevel: this.parts, key: workerKey(id, worker), value: JSON.stringify(part) })
+      else ops.push({ type: 'del', sublevel: this.parts, key: workerKey(id, worker) })
+      changed.push([worker, part])
+    }
+    return changed
   }
 }
 

@@ -83,7 +83,7 @@ export function expireLeases(job: JobRecord, nowMs: number): JobRecord | undefin
   return expired.reduce((next, t) => withAttemptMarked(next, t.index, t.attempts, { expiredMs: nowMs }), { ...job, tasks })
 }
 
-/** Records a verified result: frames, payment at the admitted price, completion. */
+/** Records a verified result: frames, payment at the admitted price, completion. Its save names the task and its worker. */
 export function acceptResult(job: JobRecord, taskIndex: number, root: string, frames: Record<string, FrameRecord>, nowMs: number): JobRecord {
   const task = job.tasks[taskIndex]
   if (task.status !== 'committed' || task.merkleRoot !== root) return job
@@ -94,7 +94,9 @@ export function acceptResult(job: JobRecord, taskIndex: number, root: string, fr
   const owed = BigInt(job.paid[worker] ?? '0') + taskCost(price, job.spec, frameCount)
   const result = job.pending[taskIndex]
   const kept = result === undefined ? job.verified : { ...job.verified, [taskIndex]: result }
-  const paidJob = withTask({ ...job, frames: { ...job.frames, ...frames }, paid: { ...job.paid, [worker]: owed.toString() }, pending: withoutPending(job, taskIndex), verified: kept }, verified)
+  // In place, as the job's records share it (job-record.ts): O(1) however many workers the job pays.
+  job.paid[worker] = owed.toString()
+  const paidJob = withTask({ ...job, frames: { ...job.frames, ...frames }, pending: withoutPending(job, taskIndex), verified: kept }, verified)
   const next = withAttemptMarked(paidJob, taskIndex, task.attempts, { decidedMs: nowMs, outcome: 'accepted' })
   if (next.tasks.every((t) => t.status === 'verified')) return { ...next, status: 'completed', completedMs: nowMs }
   return next

@@ -47,7 +47,7 @@ export function applyOp(job: JobRecord, op: JobOp, nowMs: number): { job: JobRec
     const claimed = claimTask(job, WORKERS[op.worker], `lease-${nowMs}`, nowMs + 1_000, nowMs)
     return isRefusal(claimed) ? undefined : { job: claimed.job, changed: { tasks: [claimed.task.index] } }
   }
-  if (op.kind === 'admit') return { job: withAdmitted(job, WORKERS[op.worker], `peer-${op.worker}`, 10 + nowMs, nowMs), changed: { tasks: [] } }
+  if (op.kind === 'admit') return { job: withAdmitted(job, WORKERS[op.worker], `peer-${op.worker}`, 10 + nowMs, nowMs), changed: { tasks: [], workers: [WORKERS[op.worker]] } }
   if (op.kind === 'expire') {
     const expired = expireLeases(job, nowMs + 10_000)
     return expired === undefined ? undefined : { job: expired, changed: { tasks: changedTasks(job, expired) } }
@@ -82,7 +82,7 @@ export function applyOp(job: JobRecord, op: JobOp, nowMs: number): { job: JobRec
       const { frames } = resultOf(job, index, nowMs)
       const outcome = op.kind === 'accept' ? { accepted: true as const, frames } : { accepted: false as const, unavailable: op.kind === 'unavailable', reason: 'no' }
       const settled = settleResult(job, { taskIndex: index, merkleRoot: task.merkleRoot!, worker: task.worker! }, outcome, nowMs)
-      return { job: finishRerender(settled.job, index), changed: settled.settlement === 'banned' ? undefined : changed }
+      return { job: finishRerender(settled.job, index), changed: settled.settlement === 'banned' ? undefined : { ...changed, workers: [task.worker!] } }
     }
     case 'revoke':
       return task.status === 'verified' ? { job: revokeTask(job, index, 'disputed'), changed } : undefined

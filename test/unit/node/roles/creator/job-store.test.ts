@@ -6,9 +6,10 @@ import { Level } from 'level'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { NodeDb } from '../../../../../node/node.ts'
 import { JobStoreError } from '../../../../../node/roles/creator/errors.ts'
-import { taskKey } from '../../../../../node/roles/creator/job-layout.ts'
+import { headerKey, headerOf, taskKey } from '../../../../../node/roles/creator/job-layout.ts'
 import type { JobRecord } from '../../../../../node/roles/creator/job-record.ts'
 import { JobStore } from '../../../../../node/roles/creator/job-store.ts'
+import { withAdmitted } from '../../../../../node/roles/creator/admission.ts'
 import { claimTask, isRefusal } from '../../../../../node/roles/creator/scheduler.ts'
 import { applyOp, jobOp, WORKERS } from './job-changes.ts'
 import { newJob, W1, W2, withVerifiedTask } from './fixtures.ts'
@@ -190,8 +191,18 @@ describe('creator job store (LevelDB)', () => {
     await store.save(renewed, { tasks: [2] })
     // The task's entry alone: the header and the results of other tasks are unchanged.
     expect(spy.batches).toEqual([1])
-    await store.save({ ...renewed, paid: { ...renewed.paid, [W1]: '1' } }, { tasks: [] })
+    // A worker's pay: its own part, not the header.
+    renewed.paid[W1] = '1'
+    await store.save({ ...renewed }, { tasks: [], workers: [W1] })
     expect(spy.batches).toEqual([1, 1])
+    // A bid: the bidder's part alone, however many workers the job admitted.
+    let many = renewed
+    for (let i = 0; i < 200; i++) many = withAdmitted(many, i.toString(16).padStart(64, '0'), `p${i}`, 10, 1)
+    await store.save(many, { tasks: [], workers: ['c7'.padStart(64, '0')] })
+    expect(spy.batches).toEqual([1, 1, 1])
+    // A save naming no task writes every task and each worker not yet written.
+    await store.save(many)
+    expect(spy.batches).toEqual([1, 1, 1, many.tasks.length + 199])
     await store.close()
     await db.close()
   })
@@ -242,6 +253,31 @@ describe('creator job store (LevelDB)', () => {
     store = reopened.store
     reopened = await reopen(store, reopened.db, dir)
     expect(reopened.store.get(old.id)).toEqual(claimed.job)
+    await reopened.store.close()
+    await reopened.db.close()
+  })
+
+  it('loads a header of the earlier layout, which held the admitted workers and their pay, and writes them in parts on its next save', async () => {
+    const { db, dir } = await openDb()
+    const job = busyJob()
+    const parts = db.sublevel<string, string>('job-parts', { valueEncoding: 'utf8' })
+    let store = new JobStore(db)
+    await store.save(job)
+    await store.close()
+    // The header as it was written before worker parts, and no worker parts.
+    for await (const key of parts.keys()) if (key.includes('/w/')) await parts.del(key)
+    const header = headerOf(job)
+    await parts.put(headerKey(job.id), JSON.stringify({ ...header, job: { ...header.job, admitted: job.admitted, paid: job.paid } }))
+    let reopened = await reopen(store, db, dir)
+    expect(reopened.store.get(job.id)).toEqual(job)
+    // A save naming one task moves every worker out of the header.
+    const renewed = { ...job, tasks: job.tasks.map((t) => (t.index === 1 ? { ...t, expiresMs: 9_000 } : t)) }
+    await reopened.store.save(renewed, { tasks: [1] })
+    store = reopened.store
+    reopened = await reopen(store, reopened.db, dir)
+    expect(reopened.store.get(job.id)).toEqual(renewed)
+    const stored = JSON.parse((await reopened.db.sublevel<string, string>('job-parts', { valueEncoding: 'utf8' }).get(headerKey(job.id)))!)
+    expect(stored.job.admitted).toBeUndefined()
     await reopened.store.close()
     await reopened.db.close()
   })
