@@ -8,16 +8,17 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
 
 /**
  * A node signs with one or two keys, but one process may host a whole
- * testnet (the benches run 51 nodes in one): a cache of 16 that was cleared
- * when full re-imported a key for most signatures there.
+ * testnet (the benches run 51 nodes in one) or a whole simulated network
+ * (testnet/sim: 10,000 nodes): a cache smaller than the keys in use
+ * re-imports a key for most signatures. A key object is a few hundred bytes.
  */
-const MAX_OWN_KEYS = 256
+const MAX_OWN_KEYS = 16_384
 const privateKeys = new Map<string, KeyObject>()
 /** The public halves of privateKeys, raw. */
 const ownPublicKeys = new Map<string, Uint8Array>()
-/** Peers' keys, kept because every gossip message is verified. */
+/** Peers' keys, kept because every gossip message is verified (as many as a simulated network has nodes). */
 const publicKeys = new Map<string, KeyObject>()
-const MAX_PUBLIC_KEYS = 4096
+const MAX_PUBLIC_KEYS = 16_384
 
 /** The entry under `hex`, made once; past `max` entries the oldest goes. */
 function cached<T>(cache: Map<string, T>, hex: string, max: number, make: () => T): T {

@@ -1,13 +1,26 @@
 // Gossip in the simulator: each topic is a mesh over the network model,
 // and every node runs protocol/'s own gossip validation (the one a real
 // node runs before it forwards) on each new message before it hands it to
-// its roles and forwards it to its other mesh peers. Duplicates are
-// recognised by the message id a node uses (gossipMessageId) and cost
-// a delivery on the wire but no validation. What gossipsub adds around
-// this (IHAVE/IWANT, scores, heartbeats) is not modelled: a message
-// reaches whoever the mesh connects to its publisher.
+// its roles. Duplicates are recognised by the message id a node uses
+// (gossipMessageId) and cost a delivery on the wire but no validation.
+//
+// A message's spread is worked out when it is published, as a flood over
+// the mesh in order of arrival: each node forwards the first copy it gets
+// to its other mesh peers, each hop waiting for the sender's uplink and
+// the link's latency, so every later copy is a duplicate. Only the first
+// arrival at each node becomes an event (grouped by millisecond), which
+// keeps a 10,000-node mesh from costing a timer per hop. A node forwards
+// a message that passes validation: as every node's validator gives a new
+// message the same verdict, that verdict is taken once, at publication,
+// with a fresh replay guard; each node then validates its own copy again
+// on arrival with its own guard, before its roles see it. Who is online or
+// cut off is taken when the message is published, for every hop (a flood
+// lasts well under a second); the arrival checks the receiver again. What
+// gossipsub adds around this (IHAVE/IWANT, scores, heartbeats) is not
+// modelled: a message reaches whoever the mesh connects to its publisher.
 import { gossipMessageId } from '../../node/net/host.ts'
 import { type OpenedEnvelope, ReplayGuard, type ValidationContext, validateGossip, type Ed25519, type TopicName } from '../../protocol/index.ts'
+import { MinHeap } from './min-heap.ts'
 import type { NetworkModel } from './network-model.ts'
 import type { VirtualClock } from './virtual-clock.ts'
 
@@ -39,6 +52,16 @@ export interface GossipStats {
   /** Messages put on the wire, by topic (every copy a mesh forwards, duplicates included). */
   sentByTopic: Partial<Record<TopicName, number>>
 }
+
+/** A copy of a message on its way in a flood. */
+interface Hop {
+  atMs: number
+  seq: number
+  to: string
+  from: string
+}
+
+const earlier = (a: Hop, b: Hop) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq)
 
 interface GossipNode {
   replay: ReplayGuard
@@ -90,13 +113,59 @@ export class GossipModel {
     // One id string per message, shared by every node's seen set.
     const id = gossipMessageId(data)
     self.seen.add(id)
-    if (self.mesh.has(topic)) return this.forward(node, topic, data, id, undefined)
-    const subscribers = this.subscribers.get(topic) ?? []
-    const picks = new Set<string>()
-    while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
-    let sent = 0
-    for (const peer of picks) if (this.send(node, peer, topic, data, id)) sent++
+    let firstHops = [...(self.mesh.get(topic) ?? [])]
+    if (!self.mesh.has(topic)) {
+      const subscribers = this.subscribers.get(topic) ?? []
+      const picks = new Set<string>()
+      while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
+      firstHops = [...picks]
+    }
+    const forwarded = validateGossip(topic, data, this.context(undefined)).action === 'ACCEPT'
+    const { sent, arrivals } = this.flood(node, topic, data.byteLength + GOSSIP_OVERHEAD_BYTES, firstHops, forwarded)
+    const now = this.init.clock.now()
+    for (const [atMs, hops] of arrivals) {
+      this.init.clock.setTimeout(() => {
+        for (const hop of hops) if (this.init.net.arrive(hop.from, hop.to)) this.receive(hop.to, topic, data, id, hop.from)
+      }, atMs - now)
+    }
     return sent
+  }
+
+  /**
+   * The copies of a message from `origin` to its first hops and, when it
+   * is `forwarded`, on through the mesh: the first arrival at each node,
+   * grouped by millisecond in order of time; later ones are counted as
+   * duplicates. Returns how many first hops it was sent to.
+   */
+  private flood(origin: string, topic: TopicName, bytes: number, firstHops: string[], forwarded: boolean): { sent: number; arrivals: Map<number, Hop[]> } {
+    const net = this.init.net
+    const queue = new MinHeap<Hop>(earlier)
+    let seq = 0
+    const sendAt = (from: string, to: string, atMs: number): boolean => {
+      this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
+      const arrives = net.transit(from, to, bytes, atMs)
+      if (typeof arrives === 'number') queue.push({ atMs: Math.ceil(arrives), seq: seq++, to, from })
+      return arrives !== 'unsent'
+    }
+    const now = this.init.clock.now()
+    let sent = 0
+    for (const peer of firstHops) if (sendAt(origin, peer, now)) sent++
+    const reached = new Set<string>([origin])
+    const arrivals = new Map<number, Hop[]>()
+    for (let hop = queue.pop(); hop !== undefined; hop = queue.pop()) {
+      if (reached.has(hop.to)) {
+        this.stats.duplicates++
+        net.arrive(hop.from, hop.to)
+        continue
+      }
+      reached.add(hop.to)
+      const group = arrivals.get(hop.atMs)
+      if (group === undefined) arrivals.set(hop.atMs, [hop])
+      else group.push(hop)
+      if (!forwarded) continue
+      for (const peer of this.nodes.get(hop.to)?.mesh.get(topic) ?? []) if (peer !== hop.from) sendAt(hop.to, peer, hop.atMs)
+    }
+    return { sent, arrivals }
   }
 
   private receive(node: string, topic: TopicName, data: Uint8Array, id: string, from: string): void {
@@ -114,25 +183,11 @@ export class GossipModel {
     }
     this.stats.delivered++
     for (const handler of self.handlers.get(topic) ?? []) handler(result.message, from)
-    this.forward(node, topic, data, id, from)
   }
 
-  private forward(node: string, topic: TopicName, data: Uint8Array, id: string, except: string | undefined): number {
-    let sent = 0
-    for (const peer of this.nodes.get(node)?.mesh.get(topic) ?? []) {
-      if (peer === except) continue
-      if (this.send(node, peer, topic, data, id)) sent++
-    }
-    return sent
-  }
-
-  private send(from: string, to: string, topic: TopicName, data: Uint8Array, id: string): boolean {
-    this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
-    return this.init.net.send(from, to, data.byteLength + GOSSIP_OVERHEAD_BYTES, () => this.receive(to, topic, data, id, from))
-  }
-
-  private context(self: GossipNode): ValidationContext {
-    return { nowMs: this.init.epochMs + this.init.clock.now(), ed: this.init.ed, replay: self.replay }
+  /** A node's validation context; without a node, one with a fresh replay guard (the verdict any node gives a new message). */
+  private context(self: GossipNode | undefined): ValidationContext {
+    return { nowMs: this.init.epochMs + this.init.clock.now(), ed: this.init.ed, replay: self?.replay ?? new ReplayGuard() }
   }
 
   private node(id: string): GossipNode {

@@ -95,6 +95,24 @@ export class NetworkModel {
    * sender online and its receiver reachable now).
    */
   send(from: string, to: string, bytes: number, deliver: () => void): boolean {
+    const now = this.init.clock.now()
+    const arrives = this.transit(from, to, bytes, now)
+    if (arrives === 'unsent') return false
+    if (arrives !== 'lost') {
+      this.init.clock.setTimeout(() => {
+        if (this.arrive(from, to)) deliver()
+      }, arrives - now)
+    }
+    return true
+  }
+
+  /**
+   * When `bytes` sent from `from` at `atMs` (now, or later for a hop of a
+   * gossip flood worked out ahead: gossip-model.ts) reach `to`: 'unsent'
+   * when an end is offline or cut off now, 'lost' on the way. Takes the
+   * sender's uplink until the message is out, and counts it.
+   */
+  transit(from: string, to: string, bytes: number, atMs: number): number | 'unsent' | 'lost' {
     const sender = this.nodes.get(from)
     const receiver = this.nodes.get(to)
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`message size must be an integer >= 0, got ${bytes}`)
@@ -102,30 +120,33 @@ export class NetworkModel {
     this.stats.bytes += bytes
     if (sender === undefined || receiver === undefined || !sender.online || !receiver.online) {
       this.stats.offline++
-      return false
+      return 'unsent'
     }
     if (!this.reachable(from, to)) {
       this.stats.partitioned++
-      return false
+      return 'unsent'
     }
-    const { clock, random, latencyMs, jitter, uplinkBytesPerS, loss } = this.init
-    const now = clock.now()
-    const departs = Math.max(now, sender.uplinkFreeMs) + (bytes / uplinkBytesPerS) * 1000
+    const { random, latencyMs, jitter, uplinkBytesPerS, loss } = this.init
+    const departs = Math.max(atMs, sender.uplinkFreeMs) + (bytes / uplinkBytesPerS) * 1000
     sender.uplinkFreeMs = departs
     const latency = sender.region === receiver.region ? latencyMs.same : latencyMs.cross
     const arrives = departs + latency * (1 + jitter * random())
-    const lost = random() < loss
-    clock.setTimeout(() => {
-      // Lost, or the receiver went away (or was cut off) while it travelled.
-      if (lost) this.stats.lost++
-      else if (!receiver.online) this.stats.offline++
-      else if (!this.reachable(from, to)) this.stats.partitioned++
-      else {
-        this.stats.delivered++
-        deliver()
-      }
-    }, arrives - now)
-    return true
+    if (random() < loss) {
+      this.stats.lost++
+      return 'lost'
+    }
+    return arrives
+  }
+
+  /** Whether a message in transit is delivered now: not if its receiver went away (or was cut off) while it travelled. Counts it. */
+  arrive(from: string, to: string): boolean {
+    if (!this.isOnline(to)) this.stats.offline++
+    else if (!this.reachable(from, to)) this.stats.partitioned++
+    else {
+      this.stats.delivered++
+      return true
+    }
+    return false
   }
 
   private reachable(a: string, b: string): boolean {

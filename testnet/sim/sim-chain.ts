@@ -70,6 +70,8 @@ export class SimChain {
       info: async () => info(),
       nonce: async (address) => this.state.accounts.get(address)?.nonce ?? 0,
       submit: (raw) => this.final(() => verifyTx(structuredClone(raw), this.chainId), (v) => txDigest(v.tx)),
+      // Final a block time after submission, so in the order submitted.
+      keepsOrder: true,
       faucet: (address, amount) => this.final(() => ({ stateTx: { kind: 'mint', address, amount } as StateTx }), () => hex(sha256(new TextEncoder().encode(`mint/${address}/${amount}/${this.height}`)))),
       balance: async (address) => this.state.accounts.get(address)?.balance ?? 0n,
       node: async (address) => this.state.nodes.get(address),

@@ -9,6 +9,7 @@
 // and timers from. Nothing here reads the wall clock but run()'s own report
 // of how fast it went (simulated seconds per wall second).
 import { type Clock, type ClockTimer, sleepOn, timeoutError } from '../../node/clock.ts'
+import { MinHeap } from './min-heap.ts'
 
 /** Timers the simulation may hold at once: a runaway loop that schedules without end is stopped, not left to fill memory. */
 export const MAX_PENDING_TIMERS = 10_000_000
@@ -40,8 +41,7 @@ export interface RunReport {
 export class VirtualClock implements Clock {
   private time = 0
   private nextId = 1
-  /** A binary min-heap on (atMs, id). */
-  private readonly heap: Timer[] = []
+  private readonly heap = new MinHeap<Timer>(before)
   /** Ids of timers neither fired nor cleared. */
   private readonly live = new Set<number>()
 
@@ -63,7 +63,7 @@ export class VirtualClock implements Clock {
     if (!Number.isFinite(ms)) throw new RangeError(`timer delay must be finite, got ${ms}`)
     if (this.live.size >= MAX_PENDING_TIMERS) throw new RangeError(`more than ${MAX_PENDING_TIMERS} timers pending`)
     const timer: Timer = { id: this.nextId++, atMs: this.time + Math.ceil(Math.max(0, ms)), callback }
-    this.push(timer)
+    this.heap.push(timer)
     this.live.add(timer.id)
     // A cancelled timer stays in the heap and is skipped when it comes up.
     return { cancel: () => this.live.delete(timer.id) }
@@ -115,7 +115,7 @@ export class VirtualClock implements Clock {
         stopped = 'maxEvents'
         break
       }
-      this.pop()
+      this.heap.pop()
       this.live.delete(next.id)
       this.time = next.atMs
       events++
@@ -128,39 +128,9 @@ export class VirtualClock implements Clock {
 
   private peekLive(): Timer | undefined {
     for (;;) {
-      const top = this.heap[0]
+      const top = this.heap.peek()
       if (top === undefined || this.live.has(top.id)) return top
-      this.pop()
-    }
-  }
-
-  private push(timer: Timer): void {
-    const heap = this.heap
-    heap.push(timer)
-    let i = heap.length - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!before(heap[i]!, heap[parent]!)) break
-      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
-      i = parent
-    }
-  }
-
-  private pop(): Timer | undefined {
-    const heap = this.heap
-    const top = heap[0]
-    const last = heap.pop()
-    if (top === undefined || last === undefined || heap.length === 0) return top
-    heap[0] = last
-    let i = 0
-    for (;;) {
-      const [l, r] = [2 * i + 1, 2 * i + 2]
-      let smallest = i
-      if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l
-      if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r
-      if (smallest === i) return top
-      ;[heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!]
-      i = smallest
+      this.heap.pop()
     }
   }
 }

@@ -12,6 +12,8 @@ export function chainTransport(chain: DevChain): DevTransport {
     nonce: async (address) => chain.nonce(address),
     // A structured clone, so nothing the caller keeps aliases chain state.
     submit: (tx) => chain.submit(structuredClone(tx)),
+    // The chain applies submissions one at a time, in the order made.
+    keepsOrder: true,
     faucet: (address, amount) => chain.faucet(address, amount),
     balance: async (address) => chain.balance(address),
     node: async (address) => chain.node(address),

@@ -1,6 +1,17 @@
 // The Ledger interface over a dev chain, acting as one node key: takes each
-// call from ../call-ledger.ts, signs it with the node's seed at the sender's next nonce, and hands
-// it to a transport (in-process chain, or JSON-RPC to `pictor devchain`).
+// call from ../call-ledger.ts, signs it with the node's seed at the sender's
+// next nonce, and hands it to a transport (in-process chain, or JSON-RPC to
+// `pictor devchain`).
+//
+// Transactions are pipelined: each takes the nonce after the last one's
+// and is submitted at once, without waiting for the one before to be final,
+// so a key lands as many transactions a block as it makes (a creator
+// assigning hundreds of tasks at once; on Sui, too, one sender's
+// transactions need not wait for each other). They are submitted in nonce
+// order, which an in-process chain keeps (a transport over JSON-RPC, which
+// may reorder them, sends one at a time). When one fails, those after it fail their
+// nonce; the nonce is then read again from the chain once nothing is in
+// flight, and each transaction refused for its nonce is signed again.
 import { nodeEd25519 } from '../../identity/ed25519.ts'
 import { CallLedger, type LedgerCall } from '../call-ledger.ts'
 import { LedgerError, LedgerUnavailableError } from '../errors.ts'
@@ -20,6 +31,8 @@ export interface DevTransport {
   job(jobId: string): Promise<ChainJob | undefined>
   task(jobId: string, taskIndex: number): Promise<ChainTask>
   events(fromSeq: number, limit?: number): Promise<LedgerEvent[]>
+  /** The chain applies submissions in the order they were made (in process): transactions may then be pipelined. Absent: one at a time. */
+  keepsOrder?: boolean
 }
 
 export interface SigningLedgerInit {
@@ -35,6 +48,8 @@ export interface SigningLedgerInit {
 }
 
 const RETRY_PAUSE_MS = 200
+/** Times a transaction is signed again after its nonce was refused (one before it failed, or another process used the key). */
+const NONCE_ATTEMPTS = 8
 
 export class SigningLedger extends CallLedger implements Ledger {
   readonly address: string
@@ -44,8 +59,13 @@ export class SigningLedger extends CallLedger implements Ledger {
   private chainId?: string
   /** The chain's registry, which calls on a job's tasks name (the Move functions take the Registry object). */
   private registry?: string
-  /** One transaction of this key in flight at a time: nonces are sequential. */
-  private queue: Promise<unknown> = Promise.resolve()
+  /** The nonce the next transaction signs with; undefined: read from the chain once nothing is in flight. */
+  private nextNonce?: number
+  /** Transactions submitted and not yet answered. */
+  private inFlight = 0
+  private whenIdle?: { promise: Promise<void>; resolve: () => void }
+  /** Signing and submitting, one transaction at a time, so that they reach the chain in nonce order. */
+  private submitting: Promise<unknown> = Promise.resolve()
 
   constructor(init: SigningLedgerInit) {
     super()
@@ -85,28 +105,64 @@ export class SigningLedger extends CallLedger implements Ledger {
     return this.transport.nonce(this.address)
   }
 
-  protected send({ fn, ...args }: LedgerCall): Promise<TxReceipt> {
+  protected async send({ fn, ...args }: LedgerCall): Promise<TxReceipt> {
     // The dev chain names a call by `call`, the key of its signed wire form.
-    const call = { call: fn, ...args } as Call
-    const run = this.queue.then(() => this.signAndSubmit(call))
-    this.queue = run.catch(() => {})
-    return run
-  }
-
-  private async signAndSubmit(unbound: Call): Promise<TxReceipt> {
-    if (this.chainId === undefined || this.registry === undefined) ({ chainId: this.chainId, registry: this.registry } = await this.transport.info())
-    const call = isRegistryBound(unbound.call) ? { ...unbound, registry: this.registry } : unbound
-    for (let attempt = 0; ; attempt++) {
-      const tx = signTx(this.seed, this.chainId, (await this.transport.nonce(this.address)) + 1, call)
+    const unbound = { call: fn, ...args } as Call
+    for (let attempt = 1; ; attempt++) {
+      const { receipt } = await this.submitNext(unbound)
       try {
-        const { digest, events } = await this.submitWithRetry(tx)
+        const { digest, events } = await receipt
         return { digest, events }
       } catch (err) {
-        // Another process with the same key took the nonce between our read and submit: re-read once.
-        if (err instanceof LedgerError && err.code === 'EBadNonce' && attempt === 0) continue
+        if (err instanceof LedgerError && err.code === 'EBadNonce' && attempt < NONCE_ATTEMPTS) continue
         throw err
+      } finally {
+        this.settled()
       }
     }
+  }
+
+  /** Signs the call at the next nonce and submits it, after the transactions made before it; the receipt is not waited for. */
+  private submitNext(unbound: Call): Promise<{ receipt: Promise<DevReceipt> }> {
+    const next = this.submitting.then(async () => {
+      if (this.chainId === undefined || this.registry === undefined) ({ chainId: this.chainId, registry: this.registry } = await this.transport.info())
+      // Over a connection that may reorder submissions (JSON-RPC), one at a time.
+      if (this.nextNonce === undefined || this.transport.keepsOrder !== true) {
+        while (this.inFlight > 0) await this.idle()
+        this.nextNonce = (await this.transport.nonce(this.address)) + 1
+      }
+      const call = isRegistryBound(unbound.call) ? { ...unbound, registry: this.registry } : unbound
+      const tx = signTx(this.seed, this.chainId, this.nextNonce++, call)
+      this.inFlight++
+      // Submitted here, before the next transaction is signed: the chain gets them in nonce order.
+      const receipt = this.submitWithRetry(tx)
+      // A failed transaction leaves its nonce unused: read it again before the next.
+      receipt.catch(() => {
+        this.nextNonce = undefined
+      })
+      return { receipt }
+    })
+    this.submitting = next.catch(() => {})
+    return next
+  }
+
+  private settled(): void {
+    this.inFlight--
+    if (this.inFlight === 0) this.whenIdle?.resolve()
+  }
+
+  /** Resolves once no transaction is in flight. */
+  private idle(): Promise<void> {
+    if (this.whenIdle === undefined) {
+      let resolve!: () => void
+      const promise = new Promise<void>((r) => {
+        resolve = r
+      }).then(() => {
+        this.whenIdle = undefined
+      })
+      this.whenIdle = { promise, resolve }
+    }
+    return this.whenIdle.promise
   }
 
   private async submitWithRetry(tx: SignedTx): Promise<DevReceipt> {
