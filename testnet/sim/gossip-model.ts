@@ -163,7 +163,15 @@ export class GossipModel {
       if (group === undefined) arrivals.set(hop.atMs, [hop])
       else group.push(hop)
       if (!forwarded) continue
-      for (const peer of this.nodes.get(hop.to)?.mesh.get(topic) ?? []) if (peer !== hop.from) sendAt(hop.to, peer, hop.atMs)
+      for (const peer of this.nodes.get(hop.to)?.mesh.get(topic) ?? []) {
+        if (peer === hop.from) continue
+        // A peer reached already gets a duplicate whenever it arrives: counted, not timed.
+        if (reached.has(peer)) {
+          this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
+          this.stats.duplicates++
+          net.count(hop.to, peer, bytes)
+        } else sendAt(hop.to, peer, hop.atMs)
+      }
     }
     return { sent, arrivals }
   }

@@ -126,9 +126,11 @@ export class NetworkModel {
       this.stats.partitioned++
       return 'unsent'
     }
-    const { random, latencyMs, jitter, uplinkBytesPerS, loss } = this.init
-    const departs = Math.max(atMs, sender.uplinkFreeMs) + (bytes / uplinkBytesPerS) * 1000
-    sender.uplinkFreeMs = departs
+    const { clock, random, latencyMs, jitter, uplinkBytesPerS, loss } = this.init
+    const sendingMs = (bytes / uplinkBytesPerS) * 1000
+    const departs = Math.max(atMs, sender.uplinkFreeMs) + sendingMs
+    // The link carries these bytes from now on: a hop booked ahead (a flood's) adds its load, not a hold on the link until its own time.
+    sender.uplinkFreeMs = Math.max(sender.uplinkFreeMs, clock.now()) + sendingMs
     const latency = sender.region === receiver.region ? latencyMs.same : latencyMs.cross
     const arrives = departs + latency * (1 + jitter * random())
     if (random() < loss) {
@@ -136,6 +138,13 @@ export class NetworkModel {
       return 'lost'
     }
     return arrives
+  }
+
+  /** Counts a message whose arrival time does not matter (a gossip duplicate), as delivered when its receiver is up and reachable now. */
+  count(from: string, to: string, bytes: number): void {
+    this.stats.messages++
+    this.stats.bytes += bytes
+    this.arrive(from, to)
   }
 
   /** Whether a message in transit is delivered now: not if its receiver went away (or was cut off) while it travelled. Counts it. */

@@ -38,20 +38,26 @@ export interface SimNode {
  * Ed25519 verification remembered by (key, message, signature): a result
  * that is a pure function of its input, computed once however many
  * simulated nodes check the same gossip message. Signing is not cached.
+ * Looked up by signature, then compared byte for byte with the key and
+ * message remembered with it, so a changed byte anywhere is verified afresh.
  */
 export function memoizedEd(ed: Ed25519): Ed25519 {
-  const known = new Map<string, boolean>()
+  const known = new Map<string, { publicKey: Buffer; message: Buffer; ok: boolean }[]>()
+  let size = 0
   return {
     ...ed,
     verify(publicKey, message, signature) {
-      // The whole input is the key: a changed byte anywhere is verified afresh.
-      const key = Buffer.concat([signature, publicKey, message]).toString('base64')
-      let ok = known.get(key)
-      if (ok === undefined) {
-        ok = ed.verify(publicKey, message, signature)
-        if (known.size > 200_000) known.clear()
-        known.set(key, ok)
+      const key = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64')
+      const entries = known.get(key)
+      const hit = entries?.find((e) => e.publicKey.equals(publicKey) && e.message.equals(message))
+      if (hit !== undefined) return hit.ok
+      const ok = ed.verify(publicKey, message, signature)
+      if (size >= 200_000) {
+        known.clear()
+        size = 0
       }
+      known.set(key, [...(known.get(key) ?? []), { publicKey: Buffer.from(publicKey), message: Buffer.from(message), ok }])
+      size++
       return ok
     }
   }
