@@ -25,6 +25,14 @@ describe('NetworkModel', () => {
     expect(net.stats).toMatchObject({ messages: 3, bytes: 200_000, delivered: 3 })
   })
 
+  it('a hop booked ahead (a gossip flood) adds its bytes to the uplink, not a hold on it until its own time', () => {
+    const { net } = world()
+    // Booked to leave 5 s from now: 100 ms on the wire from then.
+    expect(net.transit('a', 'b', 100_000, 5_000)).toBe(5_110)
+    // Sent now: it waits for the 100 ms of bytes already taken, not for the 5 s.
+    expect(net.transit('a', 'b', 100_000, 0)).toBe(210)
+  })
+
   it('loses messages at its loss rate, the same ones for the same seed', async () => {
     const run = async (seed: number) => {
       const { clock, net } = world({ loss: 0.2, jitter: 0.5, random: seededRandom(seed) })
