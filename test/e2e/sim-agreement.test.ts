@@ -42,7 +42,9 @@ describe('the simulator agrees with the testnet', () => {
     const { real, sim } = await both('noise')
     expect(real.caught).toEqual(['worker-3'])
     expect(sim.cheats.caught).toBeGreaterThan(0)
-    expect(sim.cheats.missed).toBe(0)
+    // A check may sample no frame of a task (its k drawn as 0) and accept it;
+    // the ban that follows revokes it, so no faked task is kept, as on the testnet.
+    expect(sim.cheats.kept).toBe(0)
     expect(sim.frames.verified).toBe(real.job.counts.succeeded)
   })
 })

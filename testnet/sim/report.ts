@@ -13,7 +13,7 @@ export function table(line: ResultLine): string {
     ['utilisation', `mean ${pct(line.utilisation.mean)}, p10 ${pct(line.utilisation.p10)}, p50 ${pct(line.utilisation.p50)}, p90 ${pct(line.utilisation.p90)}`],
     ['earnings (µPIC)', `${line.earnings.workersPaid} workers paid; min ${line.earnings.min}, p50 ${line.earnings.p50}, max ${line.earnings.max}; Gini ${line.earnings.gini}`],
     ['price paid / cap', pct(line.pricePaidOverCap)],
-    ['cheats', `${line.cheats.caught} caught, ${line.cheats.missed} missed of ${line.cheats.tasks} faked tasks (${pct(line.cheats.detectionRate)})`],
+    ['cheats', `${line.cheats.caught} caught, ${line.cheats.missed} missed of ${line.cheats.tasks} faked tasks (${pct(line.cheats.detectionRate)}); ${line.cheats.kept} kept at the end`],
     ['honest rejected', String(line.honestRejected)],
     ['per task', `${line.perTask.messages} messages (gossip ${Object.entries(line.perTask.gossipByTopic).map(([t, n]) => `${t} ${n}`).join(', ')}), ${line.perTask.bytes} bytes, ${line.perTask.chainTx} chain transactions`],
     ['speed', `${line.simulatedS} simulated s in ${line.wallS} wall s (${line.simulatedSPerWallS}x), ${line.events} events`]

@@ -40,7 +40,12 @@ export interface ResultLine {
   utilisation: { mean: number; p10: number; p50: number; p90: number }
   earnings: { workersPaid: number; min: number; p50: number; max: number; gini: number }
   pricePaidOverCap: number | null
-  cheats: { tasks: number; caught: number; missed: number; detectionRate: number | null }
+  /**
+   * Faked tasks (ground truth) by their checks: caught, or missed (accepted);
+   * kept: missed and still accepted at the end (a worker caught later on a
+   * job has its accepted tasks there revoked and rendered again).
+   */
+  cheats: { tasks: number; caught: number; missed: number; kept: number; detectionRate: number | null }
   /**
    * Honest checks of cheaters' tasks, faked frames or not: how many were
    * rejected, and how many docs/verification.md's 1 - (1 - f)^k expects
@@ -77,6 +82,8 @@ export class Study {
   private cheatTasks = 0
   private caught = 0
   private missed = 0
+  /** Faked results accepted and not revoked since, by job/task: their worker. */
+  private readonly keptFaked = new Map<string, string>()
   private honestRejected = 0
   private tasksSettled = 0
   private readonly sampling = { checks: 0, rejected: 0, expected: 0 }
@@ -137,9 +144,15 @@ export class Study {
     const unavailable = !outcome.accepted && outcome.unavailable === true
     if (faked > 0 && !unavailable) {
       this.cheatTasks++
-      if (outcome.accepted) this.missed++
-      else this.caught++
+      if (outcome.accepted) {
+        this.missed++
+        this.keptFaked.set(`${result.jobId}/${result.taskIndex}`, result.worker)
+      } else this.caught++
     } else if (faked === 0 && !outcome.accepted && !unavailable) this.honestRejected++
+    // A ban revokes the worker's accepted tasks on that job (scheduler.ts banWorker).
+    if (settlement === 'banned') {
+      for (const [task, worker] of this.keptFaked) if (worker === result.worker && task.startsWith(`${result.jobId}/`)) this.keptFaked.delete(task)
+    }
     // A result of a worker excluded meanwhile is verified on chain but not taken: its frames do not count.
     if (settlement === 'accepted' || settlement === 'completed') for (const f of result.frames) if (!this.verifiedAt.has(`${result.jobId}/${f.frame}`)) this.verifiedAt.set(`${result.jobId}/${f.frame}`, this.world.clock.now())
   }
@@ -190,7 +203,7 @@ export class Study {
       utilisation: { mean: round(mean(utilisations)), p10: round(quantile(utilisations, 0.1)), p50: round(quantile(utilisations, 0.5)), p90: round(quantile(utilisations, 0.9)) },
       earnings: { workersPaid: earnings.filter((e) => e > 0).length, min: Math.min(...earnings), p50: quantile(earnings, 0.5), max: Math.max(...earnings), gini: round(gini(earnings)) },
       pricePaidOverCap: paid.capOfPaid === 0n ? null : round(Number(paid.total) / Number(paid.capOfPaid)),
-      cheats: { tasks: this.cheatTasks, caught: this.caught, missed: this.missed, detectionRate: this.cheatTasks === 0 ? null : round(this.caught / this.cheatTasks) },
+      cheats: { tasks: this.cheatTasks, caught: this.caught, missed: this.missed, kept: this.keptFaked.size, detectionRate: this.cheatTasks === 0 ? null : round(this.caught / this.cheatTasks) },
       sampling: { ...this.sampling, expected: round(this.sampling.expected) },
       honestRejected: this.honestRejected,
       perTask: {

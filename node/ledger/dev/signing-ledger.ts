@@ -8,8 +8,8 @@
 // so a key lands as many transactions a block as it makes (a creator
 // assigning hundreds of tasks at once; on Sui, too, one sender's
 // transactions need not wait for each other). They are submitted in nonce
-// order, which an in-process chain keeps (a transport over JSON-RPC, which
-// may reorder them, sends one at a time). When one fails, those after it fail their
+// order, which an in-process chain keeps (over JSON-RPC, which may reorder
+// them, they go one at a time). When one fails, those after it fail their
 // nonce; the nonce is then read again from the chain once nothing is in
 // flight, and each transaction refused for its nonce is signed again.
 import { nodeEd25519 } from '../../identity/ed25519.ts'

@@ -39,6 +39,7 @@ describe('simulated runs', () => {
     expect(line!.frames.verified).toBe(24)
     expect(line!.cheats.caught).toBeGreaterThan(0)
     expect(line!.cheats.missed).toBe(0)
+    expect(line!.cheats.kept).toBe(0)
     expect(line!.honestRejected).toBe(0)
   })
 })
@@ -54,5 +55,6 @@ describe('detection in the simulator', () => {
     // One seed's worth: within 0.15 of the formula (npm run bench -- simulator measures many seeds against 2 points).
     expect(Math.abs(rejected / checks - expected / checks)).toBeLessThan(0.15)
     expect(line!.cheats.caught + line!.cheats.missed).toBe(line!.cheats.tasks)
+    expect(line!.cheats.kept).toBeLessThanOrEqual(line!.cheats.missed)
   }, 120_000)
 })
