@@ -45,13 +45,11 @@ export interface EnvelopePart {
   verified?: PendingResult
 }
 
-/** Absent fields: not admitted (a bid of an earlier run paid, then banned), or owed nothing. */
+/** `paid` absent: owed nothing yet. */
 export interface WorkerPart {
   admitted?: AdmittedWorker
   paid?: string
 }
-
-export type PartKind = 'h' | 't' | 'e' | 'w'
 
 /** Task indexes are zero-padded so a job's parts list in task order. */
 const INDEX_DIGITS = 8
