@@ -1,6 +1,6 @@
 // The network simulator's own figures (issue 16):
 // - scale: testnet/scenarios/scale-1000.json (1,000 nodes, a 10,000-frame
-//   job) and scale-10000.json (10,000 nodes, 50 creators' jobs), as
+//   job) and scale-10000.json (10,000 nodes, 10 creators' jobs), as
 //   simulated seconds per wall second (the goal: faster than real time, and
 //   10,000 nodes done within 10 minutes);
 // - detection: cheaters faking each frame with probability f, checked over
