@@ -113,13 +113,8 @@ export class GossipModel {
     // One id string per message, shared by every node's seen set.
     const id = gossipMessageId(data)
     self.seen.add(id)
-    let firstHops = [...(self.mesh.get(topic) ?? [])]
-    if (!self.mesh.has(topic)) {
-      const subscribers = this.subscribers.get(topic) ?? []
-      const picks = new Set<string>()
-      while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
-      firstHops = [...picks]
-    }
+    const mesh = self.mesh.get(topic)
+    const firstHops = mesh === undefined ? this.fanout(topic) : [...mesh]
     const forwarded = validateGossip(topic, data, this.context(undefined)).action === 'ACCEPT'
     const { sent, arrivals } = this.flood(node, topic, data.byteLength + GOSSIP_OVERHEAD_BYTES, firstHops, forwarded)
     const now = this.init.clock.now()
@@ -129,6 +124,14 @@ export class GossipModel {
       }, atMs - now)
     }
     return sent
+  }
+
+  /** `degree` of the topic's subscribers drawn at random: where a node that does not subscribe sends (gossipsub's fanout). */
+  private fanout(topic: TopicName): string[] {
+    const subscribers = this.subscribers.get(topic) ?? []
+    const picks = new Set<string>()
+    while (picks.size < Math.min(this.init.degree, subscribers.length)) picks.add(subscribers[Math.floor(this.init.random() * subscribers.length)]!)
+    return [...picks]
   }
 
   /**
@@ -141,8 +144,11 @@ export class GossipModel {
     const net = this.init.net
     const queue = new MinHeap<Hop>(earlier)
     let seq = 0
-    const sendAt = (from: string, to: string, atMs: number): boolean => {
+    const countSent = () => {
       this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
+    }
+    const sendAt = (from: string, to: string, atMs: number): boolean => {
+      countSent()
       const arrives = net.transit(from, to, bytes, atMs)
       if (typeof arrives === 'number') queue.push({ atMs: Math.ceil(arrives), seq: seq++, to, from })
       return arrives !== 'unsent'
@@ -167,7 +173,7 @@ export class GossipModel {
         if (peer === hop.from) continue
         // A peer reached already gets a duplicate whenever it arrives: counted, not timed.
         if (reached.has(peer)) {
-          this.stats.sentByTopic[topic] = (this.stats.sentByTopic[topic] ?? 0) + 1
+          countSent()
           this.stats.duplicates++
           net.count(hop.to, peer, bytes)
         } else sendAt(hop.to, peer, hop.atMs)

@@ -56,7 +56,10 @@ export function memoizedEd(ed: Ed25519): Ed25519 {
         known.clear()
         size = 0
       }
-      known.set(key, [...(known.get(key) ?? []), { publicKey: Buffer.from(publicKey), message: Buffer.from(message), ok }])
+      const entry = { publicKey: Buffer.from(publicKey), message: Buffer.from(message), ok }
+      const sameSignature = known.get(key)
+      if (sameSignature === undefined) known.set(key, [entry])
+      else sameSignature.push(entry)
       size++
       return ok
     }

@@ -63,7 +63,8 @@ export class SigningLedger extends CallLedger implements Ledger {
   private nextNonce?: number
   /** Transactions submitted and not yet answered. */
   private inFlight = 0
-  private whenIdle?: { promise: Promise<void>; resolve: () => void }
+  /** Settled when inFlight drops to 0; made by the first caller that waits. */
+  private whenIdle?: PromiseWithResolvers<void>
   /** Signing and submitting, one transaction at a time, so that they reach the chain in nonce order. */
   private submitting: Promise<unknown> = Promise.resolve()
 
@@ -148,20 +149,14 @@ export class SigningLedger extends CallLedger implements Ledger {
 
   private settled(): void {
     this.inFlight--
-    if (this.inFlight === 0) this.whenIdle?.resolve()
+    if (this.inFlight > 0) return
+    this.whenIdle?.resolve()
+    this.whenIdle = undefined
   }
 
   /** Resolves once no transaction is in flight. */
   private idle(): Promise<void> {
-    if (this.whenIdle === undefined) {
-      let resolve!: () => void
-      const promise = new Promise<void>((r) => {
-        resolve = r
-      }).then(() => {
-        this.whenIdle = undefined
-      })
-      this.whenIdle = { promise, resolve }
-    }
+    this.whenIdle ??= Promise.withResolvers<void>()
     return this.whenIdle.promise
   }
 
