@@ -128,10 +128,17 @@ export function parseEnvelope<K extends MessageTypeName = MessageTypeName>(
   return parsed as ParsedEnvelope<K>
 }
 
-/** Throws EnvelopeError('BAD_SIGNATURE') unless the signature verifies over the exact payload bytes. */
-export function verifyEnvelope<K extends MessageTypeName>(ed: Ed25519, parsed: ParsedEnvelope<K>): OpenedEnvelope<K> {
-  const msg = signingMessage(parsed.typeName, parsed.payloadBytes)
-  if (!ed.verify(parsed.publicKey, msg, parsed.signature)) {
+/**
+ * Throws EnvelopeError('BAD_SIGNATURE') unless the signature verifies over
+ * the exact payload bytes. `signed` is their signingMessage, when the caller
+ * made it already.
+ */
+export function verifyEnvelope<K extends MessageTypeName>(
+  ed: Ed25519,
+  parsed: ParsedEnvelope<K>,
+  signed: Uint8Array = signingMessage(parsed.typeName, parsed.payloadBytes)
+): OpenedEnvelope<K> {
+  if (!ed.verify(parsed.publicKey, signed, parsed.signature)) {
     throw new EnvelopeError('BAD_SIGNATURE', `${parsed.typeName} signature does not verify`)
   }
   return parsed

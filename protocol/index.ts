@@ -22,19 +22,23 @@ export {
   verifyEnvelope
 } from './envelope.ts'
 export {
+  admitGossip,
+  type CheckedMessage,
+  checkGossipBytes,
   checkPayload,
   MESSAGE_RULES,
   TASK_REQUEST_TYPES,
   type TaskRequestType,
   topicMessageType,
   type ValidationContext,
+  type ValidationRefusal,
   type ValidationResult,
   validateGossip,
   validateSigned,
   validateTaskRequest
 } from './validation/index.ts'
 export { REASONS, type ReasonCode } from './validation/codes.ts'
-export { ReplayGuard, type ReplayGuardInit, type ReplayKey, type ReplayVerdict } from './validation/replay-guard.ts'
+export { type PreparedReplayKey, prepareReplayKey, ReplayGuard, type ReplayGuardInit, type ReplayKey, type ReplayVerdict } from './validation/replay-guard.ts'
 export { JOB_SPEC_DEFAULTS, type JobSpec, jobDeadlineMs, validateJobSpec } from './job/spec.ts'
 export { compareVersions, formatVersion, inRange, parseVersion, parseVersionRequest, type Version, type VersionRange, versionSatisfies } from './job/renderer-version.ts'
 export { meetsRequirement, RENDERER_REQUIREMENTS, type RendererOffer, type RendererRequirement, type RendererRequirements, rendererMisfit } from './job/fit.ts'

@@ -8,7 +8,7 @@
 import type { MessageMap } from '../codec.ts'
 import { LIMITS, type MessageTypeName, TOPIC_MESSAGE_TYPE, TOPICS, type TopicName } from '../constants.ts'
 import { type Ed25519, sha256 } from '../crypto.ts'
-import { type OpenedEnvelope, type ParsedEnvelope, parseEnvelope, verifyEnvelope } from '../envelope.ts'
+import { type OpenedEnvelope, type ParsedEnvelope, parseEnvelope, signingMessage, verifyEnvelope } from '../envelope.ts'
 import { DecodeError, EnvelopeError, ValidationError } from '../errors.ts'
 import { checkRequestRules } from '../verification/check-request-rules.ts'
 import { bidRules } from './bid.ts'
@@ -19,7 +19,7 @@ import { leaseRenewalRules } from './lease-renewal.ts'
 import { leaseRules } from './lease.ts'
 import { noticeRules } from './notice.ts'
 import { offerRules } from './offer.ts'
-import type { ReplayGuard, ReplayKey } from './replay-guard.ts'
+import { type PreparedReplayKey, prepareReplayKey, type ReplayGuard, type ReplayKey } from './replay-guard.ts'
 import { resultCommitmentRules } from './result-commitment.ts'
 import { taskClaimRules } from './task-claim.ts'
 import type { MessageRules } from './types.ts'
@@ -35,7 +35,9 @@ export interface ValidationContext {
 
 export type ValidationResult<K extends MessageTypeName = MessageTypeName> =
   | { action: 'ACCEPT'; message: OpenedEnvelope<K> }
-  | { action: 'IGNORE' | 'REJECT'; code: ReasonCode; reason: string }
+  | ValidationRefusal
+
+export type ValidationRefusal = { action: 'IGNORE' | 'REJECT'; code: ReasonCode; reason: string }
 
 export const MESSAGE_RULES: { [K in MessageTypeName]: MessageRules<K> } = {
   WorkerOffer: offerRules,
@@ -66,12 +68,10 @@ export function topicMessageType(topic: string): MessageTypeName | undefined {
   return key === undefined ? undefined : TOPIC_MESSAGE_TYPE[key]
 }
 
-/** Gossip entry point. Never throws. */
+/** Gossip entry point: checkGossipBytes, then admitGossip. Never throws. */
 export function validateGossip(topic: string, bytes: Uint8Array, ctx: ValidationContext): ValidationResult {
-  const typeName = typeof topic === 'string' ? topicMessageType(topic) : undefined
-  // R34: a topic we do not know is not the sender's fault as far as we can tell.
-  if (typeName === undefined) return { action: 'IGNORE', code: 'UNKNOWN_TOPIC', reason: `no validator for topic ${String(topic)}` }
-  return validateSigned(bytes, [typeName], ctx, LIMITS.maxGossipBytes)
+  const checked = checkGossipBytes(topic, bytes)
+  return 'action' in checked ? checked : admitGossip(checked, ctx)
 }
 
 /** Task protocol request entry point (R61). Never throws. */
@@ -87,13 +87,51 @@ export function validateSigned<K extends MessageTypeName>(
   maxBytes: number = LIMITS.maxEnvelopeBytes
 ): ValidationResult<K> {
   try {
-    return { action: 'ACCEPT', message: runPipeline(bytes, allowed, ctx, maxBytes) }
+    return { action: 'ACCEPT', message: admitChecked(checkBytes(bytes, allowed, maxBytes), ctx) }
   } catch (err) {
     return toResult(err)
   }
 }
 
-function runPipeline<K extends MessageTypeName>(bytes: Uint8Array, allowed: readonly K[], ctx: ValidationContext, maxBytes: number): OpenedEnvelope<K> {
+/**
+ * A message that passed the checks that depend on its bytes alone (R20-R28),
+ * with what the checks that depend on the node need, made once: its replay
+ * key, its job and the bytes its signature covers.
+ */
+export interface CheckedMessage<K extends MessageTypeName = MessageTypeName> {
+  readonly parsed: ParsedEnvelope<K>
+  readonly rules: MessageRules<K>
+  readonly replayKey: PreparedReplayKey
+  readonly jobId?: Uint8Array
+  readonly signed: Uint8Array
+}
+
+/**
+ * The first half of the pipeline: the checks every node gives the same
+ * answer for. A relay of one message to many nodes (the simulator) may run
+ * it once and give each node the second half, `admitChecked`. Never throws.
+ */
+export function checkGossipBytes(topic: string, bytes: Uint8Array): CheckedMessage | ValidationRefusal {
+  const typeName = typeof topic === 'string' ? topicMessageType(topic) : undefined
+  // R34: a topic we do not know is not the sender's fault as far as we can tell.
+  if (typeName === undefined) return { action: 'IGNORE', code: 'UNKNOWN_TOPIC', reason: `no validator for topic ${String(topic)}` }
+  try {
+    return checkBytes(bytes, [typeName], LIMITS.maxGossipBytes)
+  } catch (err) {
+    return toResult(err)
+  }
+}
+
+/** The second half, at one node: time, replay, known job and the signature. Never throws. */
+export function admitGossip(checked: CheckedMessage, ctx: ValidationContext): ValidationResult {
+  try {
+    return { action: 'ACCEPT', message: admitChecked(checked, ctx) }
+  } catch (err) {
+    return toResult(err)
+  }
+}
+
+function checkBytes<K extends MessageTypeName>(bytes: Uint8Array, allowed: readonly K[], maxBytes: number): CheckedMessage<K> {
   if (!(bytes instanceof Uint8Array)) fail('DECODE', 'message is not bytes')
   // R20: refuse before parsing anything.
   if (bytes.byteLength > maxBytes) fail('OVERSIZE', `${bytes.byteLength} bytes exceeds the ${maxBytes}-byte cap`)
@@ -102,20 +140,23 @@ function runPipeline<K extends MessageTypeName>(bytes: Uint8Array, allowed: read
   const rules = MESSAGE_RULES[parsed.typeName] as MessageRules<K>
   // R28: the message's own field rules (R40-R49).
   rules.fields(parsed.payload, parsed.publicKey)
+  return { parsed, rules, replayKey: prepareReplayKey(replayKey(parsed, rules)), jobId: rules.jobId?.(parsed.payload), signed: signingMessage(parsed.typeName, parsed.payloadBytes) }
+}
+
+function admitChecked<K extends MessageTypeName>(checked: CheckedMessage<K>, ctx: ValidationContext): OpenedEnvelope<K> {
+  const { parsed, rules, replayKey: key, jobId } = checked
   // R29, R30: freshness, then any rule of the type's own about time.
   timely('timestamp', rules.timestampMs(parsed.payload), ctx.nowMs)
   rules.timely?.(parsed.payload, ctx.nowMs)
   // R31: duplicates and superseded offers, looked up but not yet recorded.
-  const key = replayKey(parsed, rules)
   const seen = ctx.replay.check(key, ctx.nowMs)
   if (seen === 'duplicate') fail('REPLAY', `${parsed.typeName} already seen`)
   if (seen === 'old-seq') fail('OLD_SEQ', `${parsed.typeName} seq is older than one already seen from this signer`)
   // R37: a message about a job this node never saw announced is not forwarded,
   // and costs no signature check: flooding random job ids buys nothing.
-  const jobId = rules.jobId?.(parsed.payload)
   if (jobId !== undefined && ctx.knownJob !== undefined && !ctx.knownJob(jobId)) fail('UNKNOWN_JOB', `${parsed.typeName} for a job this node has not seen announced`)
   // R32: the signature, last because it is the most expensive check.
-  const opened = verifyEnvelope(ctx.ed, parsed)
+  const opened = verifyEnvelope(ctx.ed, parsed, checked.signed)
   // R33: only a genuine message may occupy a replay slot, or a forger could
   // block a signer's real message by sending a fake with the same key first.
   ctx.replay.record(key, ctx.nowMs)
@@ -127,7 +168,7 @@ function replayKey<K extends MessageTypeName>(parsed: ParsedEnvelope<K>, rules: 
   return { signer: parsed.publicKey, type: parsed.type, hash: sha256(parsed.payloadBytes) }
 }
 
-function toResult(err: unknown): { action: 'IGNORE' | 'REJECT'; code: ReasonCode; reason: string } {
+function toResult(err: unknown): ValidationRefusal {
   if (err instanceof ValidationError && err.code in REASONS) {
     return { action: err.action, code: err.code as ReasonCode, reason: err.message }
   }

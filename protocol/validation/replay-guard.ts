@@ -11,7 +11,24 @@ export type ReplayKey =
   | { signer: Uint8Array; type: number; seq: number }
   | { signer: Uint8Array; type: number; hash: Uint8Array }
 
+/**
+ * A replay key with its lookup string made once. A message's key is the
+ * same at every node that receives it, so a relay of one message to many
+ * guards (the simulator) prepares it once.
+ */
+export interface PreparedReplayKey {
+  readonly id: string
+  readonly seq?: number
+}
+
 export type ReplayVerdict = 'new' | 'duplicate' | 'old-seq'
+
+export function prepareReplayKey(key: ReplayKey): PreparedReplayKey {
+  const who = `${key.type}:${toHex(key.signer)}`
+  return 'seq' in key ? { id: `s:${who}`, seq: key.seq } : { id: `h:${who}:${toHex(key.hash)}` }
+}
+
+const prepared = (key: ReplayKey | PreparedReplayKey): PreparedReplayKey => ('id' in key ? key : prepareReplayKey(key))
 
 export interface ReplayGuardInit {
   /** Default LIMITS.maxReplayEntries. */
@@ -47,19 +64,19 @@ export class ReplayGuard {
   }
 
   /** Looks only; call `record` once the message has proved genuine. */
-  check(key: ReplayKey, nowMs: number): ReplayVerdict {
-    const entry = this.#live(keyOf(key), nowMs)
+  check(key: ReplayKey | PreparedReplayKey, nowMs: number): ReplayVerdict {
+    const { id, seq } = prepared(key)
+    const entry = this.#live(id, nowMs)
     if (entry === undefined) return 'new'
-    if (!('seq' in key)) return 'duplicate'
-    if (key.seq === entry.seq) return 'duplicate'
-    return key.seq < entry.seq ? 'old-seq' : 'new'
+    if (seq === undefined || seq === entry.seq) return 'duplicate'
+    return seq < entry.seq ? 'old-seq' : 'new'
   }
 
-  record(key: ReplayKey, nowMs: number): void {
-    const k = keyOf(key)
-    const seq = 'seq' in key ? Math.max(key.seq, this.#live(k, nowMs)?.seq ?? key.seq) : 0
-    this.#entries.delete(k)
-    this.#entries.set(k, { seq, seenMs: nowMs })
+  record(key: ReplayKey | PreparedReplayKey, nowMs: number): void {
+    const { id, seq } = prepared(key)
+    const kept = seq === undefined ? 0 : Math.max(seq, this.#live(id, nowMs)?.seq ?? seq)
+    this.#entries.delete(id)
+    this.#entries.set(id, { seq: kept, seenMs: nowMs })
     this.#prune(nowMs)
   }
 
@@ -79,9 +96,4 @@ export class ReplayGuard {
       this.#entries.delete(k)
     }
   }
-}
-
-function keyOf(key: ReplayKey): string {
-  const who = `${key.type}:${toHex(key.signer)}`
-  return 'seq' in key ? `s:${who}` : `h:${who}:${toHex(key.hash)}`
 }

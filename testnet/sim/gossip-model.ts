@@ -10,16 +10,19 @@
 // the link's latency, so every later copy is a duplicate. Only the first
 // arrival at each node becomes an event (grouped by millisecond), which
 // keeps a 10,000-node mesh from costing a timer per hop. A node forwards
-// a message that passes validation: as every node's validator gives a new
-// message the same verdict, that verdict is taken once, at publication,
-// with a fresh replay guard; each node then validates its own copy again
-// on arrival with its own guard, before its roles see it. Who is online or
+// a message that passes validation. protocol/'s validation comes in two
+// halves: the checks of the bytes alone (decoding, fields), which give
+// every node the same answer and so run once, at publication; and the
+// checks of the node (time, its replay guard, the signature), which each
+// node runs on arrival before its roles see the message. Whether the
+// message is forwarded is the second half's verdict with a fresh guard,
+// the one any node gives a new message. Who is online or
 // cut off is taken when the message is published, for every hop (a flood
 // lasts well under a second); the arrival checks the receiver again. What
 // gossipsub adds around this (IHAVE/IWANT, scores, heartbeats) is not
 // modelled: a message reaches whoever the mesh connects to its publisher.
 import { gossipMessageId } from '../../node/net/host.ts'
-import { type OpenedEnvelope, ReplayGuard, type ValidationContext, validateGossip, type Ed25519, type TopicName } from '../../protocol/index.ts'
+import { admitGossip, type CheckedMessage, checkGossipBytes, type Ed25519, type OpenedEnvelope, ReplayGuard, type TopicName, type ValidationContext, type ValidationRefusal } from '../../protocol/index.ts'
 import { MinHeap } from './min-heap.ts'
 import type { NetworkModel } from './network-model.ts'
 import type { VirtualClock } from './virtual-clock.ts'
@@ -115,12 +118,13 @@ export class GossipModel {
     self.seen.add(id)
     const mesh = self.mesh.get(topic)
     const firstHops = mesh === undefined ? this.fanout(topic) : [...mesh]
-    const forwarded = validateGossip(topic, data, this.context(undefined)).action === 'ACCEPT'
+    const checked = checkGossipBytes(topic, data)
+    const forwarded = !('action' in checked) && admitGossip(checked, this.context(undefined)).action === 'ACCEPT'
     const { sent, arrivals } = this.flood(node, topic, data.byteLength + GOSSIP_OVERHEAD_BYTES, firstHops, forwarded)
     const now = this.init.clock.now()
     for (const [atMs, hops] of arrivals) {
       this.init.clock.setTimeout(() => {
-        for (const hop of hops) if (this.init.net.arrive(hop.from, hop.to)) this.receive(hop.to, topic, data, id, hop.from)
+        for (const hop of hops) if (this.init.net.arrive(hop.from, hop.to)) this.receive(hop.to, topic, checked, id, hop.from)
       }, atMs - now)
     }
     return sent
@@ -182,7 +186,7 @@ export class GossipModel {
     return { sent, arrivals }
   }
 
-  private receive(node: string, topic: TopicName, data: Uint8Array, id: string, from: string): void {
+  private receive(node: string, topic: TopicName, checked: CheckedMessage | ValidationRefusal, id: string, from: string): void {
     const self = this.nodes.get(node)
     if (self === undefined) return
     if (self.seen.has(id)) {
@@ -190,7 +194,7 @@ export class GossipModel {
       return
     }
     remember(self.seen, id)
-    const result = validateGossip(topic, data, this.context(self))
+    const result = 'action' in checked ? checked : admitGossip(checked, this.context(self))
     if (result.action !== 'ACCEPT') {
       this.stats.refused[result.code] = (this.stats.refused[result.code] ?? 0) + 1
       return

@@ -35,32 +35,23 @@ export interface SimNode {
 }
 
 /**
- * Ed25519 verification remembered by (key, message, signature): a result
- * that is a pure function of its input, computed once however many
- * simulated nodes check the same gossip message. Signing is not cached.
- * Looked up by signature, then compared byte for byte with the key and
- * message remembered with it, so a changed byte anywhere is verified afresh.
+ * Ed25519 verification remembered per signature object: a result that is a
+ * pure function of its input, computed once however many simulated nodes
+ * check the same gossip message (its bytes are checked once and the parsed
+ * message is shared by every node it reaches, gossip-model.ts). A hit needs
+ * the very key and message objects remembered with the signature, so any
+ * other input is verified afresh; nothing writes to a parsed message's
+ * bytes. Signing is not cached.
  */
 export function memoizedEd(ed: Ed25519): Ed25519 {
-  const known = new Map<string, { publicKey: Buffer; message: Buffer; ok: boolean }[]>()
-  let size = 0
+  const known = new WeakMap<Uint8Array, { publicKey: Uint8Array; message: Uint8Array; ok: boolean }>()
   return {
     ...ed,
     verify(publicKey, message, signature) {
-      const key = Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64')
-      const entries = known.get(key)
-      const hit = entries?.find((e) => e.publicKey.equals(publicKey) && e.message.equals(message))
-      if (hit !== undefined) return hit.ok
+      const hit = known.get(signature)
+      if (hit !== undefined && hit.publicKey === publicKey && hit.message === message) return hit.ok
       const ok = ed.verify(publicKey, message, signature)
-      if (size >= 200_000) {
-        known.clear()
-        size = 0
-      }
-      const entry = { publicKey: Buffer.from(publicKey), message: Buffer.from(message), ok }
-      const sameSignature = known.get(key)
-      if (sameSignature === undefined) known.set(key, [entry])
-      else sameSignature.push(entry)
-      size++
+      known.set(signature, { publicKey, message, ok })
       return ok
     }
   }

@@ -3,7 +3,7 @@ import { nodeEd25519 } from '../../../../node/identity/ed25519.ts'
 import { memoizedEd } from '../../../../testnet/sim/world.ts'
 
 describe('the simulation world', () => {
-  it("remembers a signature's verdict for exactly its input: a changed message byte is verified afresh", () => {
+  it("remembers a signature's verdict for exactly its input objects: another message, even an equal copy, is verified afresh", () => {
     let calls = 0
     const counted = (k: Uint8Array, m: Uint8Array, s: Uint8Array) => {
       calls++
@@ -19,5 +19,7 @@ describe('the simulation world', () => {
     const tampered = new TextEncoder().encode('an offeR')
     expect(ed.verify(key, tampered, signature)).toBe(false)
     expect(calls).toBe(2)
+    expect(ed.verify(key, Uint8Array.from(message), signature)).toBe(true)
+    expect(calls).toBe(3)
   })
 })
