@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { LIMITS, MESSAGE_TYPES, TOPICS } from '../../../../protocol/constants.ts'
 import { parseEnvelope } from '../../../../protocol/envelope.ts'
 import { REASONS } from '../../../../protocol/validation/codes.ts'
-import { validateGossip, validateSigned, validateTaskRequest } from '../../../../protocol/validation/index.ts'
+import { admitGossip, checkGossipBytes, validateGossip, validateSigned, validateTaskRequest } from '../../../../protocol/validation/index.ts'
 import { ReplayGuard } from '../../../../protocol/validation/replay-guard.ts'
 import { ctx, ed, filled, NOW, pubB, rawEnvelope, SIGNED_TYPES, samplePayloads, seedB, signed, signRaw } from '../fixtures.ts'
 
@@ -149,6 +149,35 @@ describe('validateGossip', () => {
         const at = bit % (mutated.length * 8)
         mutated[at >> 3]! ^= 1 << (at & 7)
         expect(validateGossip(topic, mutated, ctx()).action).not.toBe('ACCEPT')
+      }),
+      { numRuns: 400 }
+    )
+  })
+})
+
+describe('checkGossipBytes and admitGossip: the two halves of validateGossip', () => {
+  const verdict = (r: { action: string; code?: string }) => ({ action: r.action, code: r.code })
+
+  it('checks the bytes once; each node then gives its own verdict on time and replay', () => {
+    const checked = checkGossipBytes('bids', signed('Bid', p.Bid))
+    if ('action' in checked) throw new Error(`refused: ${checked.reason}`)
+    const first = ctx()
+    expect(admitGossip(checked, first).action).toBe('ACCEPT')
+    expectResult(admitGossip(checked, first), 'IGNORE', 'REPLAY')
+    expect(admitGossip(checked, ctx()).action).toBe('ACCEPT')
+    expectResult(admitGossip(checked, ctx(NOW + LIMITS.maxMessageAgeMs + 1)), 'IGNORE', 'STALE')
+  })
+
+  it('together give the verdict validateGossip gives, for any bit flipped and any time', () => {
+    const gossip = [['offers', 'WorkerOffer'], ['jobs', 'JobAnnouncement'], ['bids', 'Bid'], ['verdicts', 'Verdict']] as const
+    const samples = gossip.map(([topic, type]) => [topic, signed(type, p[type])] as const)
+    fc.assert(
+      fc.property(fc.constantFrom(...samples), fc.option(fc.nat()), fc.integer({ min: NOW - 2 * LIMITS.maxMessageAgeMs, max: NOW + 2 * LIMITS.maxMessageAgeMs }), ([topic, bytes], bit, nowMs) => {
+        const message = Uint8Array.from(bytes)
+        if (bit !== null) message[(bit % (message.length * 8)) >> 3]! ^= 1 << (bit % 8)
+        const checked = checkGossipBytes(topic, message)
+        const split = 'action' in checked ? checked : admitGossip(checked, ctx(nowMs))
+        expect(verdict(split)).toEqual(verdict(validateGossip(topic, message, ctx(nowMs))))
       }),
       { numRuns: 400 }
     )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ReplayGuard } from '../../../../protocol/validation/replay-guard.ts'
+import { prepareReplayKey, ReplayGuard } from '../../../../protocol/validation/replay-guard.ts'
 import { filled } from '../fixtures.ts'
 
 const signer = filled(32, 1)
@@ -28,6 +28,14 @@ describe('ReplayGuard', () => {
     // Recording an older seq never lowers the high-water mark.
     g.record(s(3), 0)
     expect(g.check(s(4), 0)).toBe('old-seq')
+  })
+
+  it('takes a prepared key as the key it was made from', () => {
+    const g = new ReplayGuard()
+    g.record(prepareReplayKey(h(1)), 0)
+    expect(g.check(h(1), 0)).toBe('duplicate')
+    g.record(s(5), 0)
+    expect([g.check(prepareReplayKey(s(5)), 0), g.check(prepareReplayKey(s(4)), 0), g.check(prepareReplayKey(s(6)), 0)]).toEqual(['duplicate', 'old-seq', 'new'])
   })
 
   it('forgets entries after the ttl (the freshness window covers them)', () => {
