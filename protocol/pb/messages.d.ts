@@ -760,6 +760,7 @@ export interface TaskReply {
     code: number;
     reason: string;
     lease?: Envelope;
+    retryAfterMs: number;
 }
 export declare namespace TaskReply {
     const codec: () => Codec<TaskReply>;
@@ -787,9 +788,13 @@ export declare namespace TaskReply {
         field: '$.lease.signature';
         value: Uint8Array<ArrayBuffer>;
     }
+    interface TaskReplyRetryAfterMsFieldEvent {
+        field: '$.retryAfterMs';
+        value: number;
+    }
     function encode(obj: Partial<TaskReply>): Uint8Array<ArrayBuffer>;
     function decode(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskReply>): TaskReply;
-    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskReply>): Generator<TaskReplyCodeFieldEvent | TaskReplyReasonFieldEvent | TaskReplyLeaseTypeFieldEvent | TaskReplyLeasePayloadFieldEvent | TaskReplyLeasePublicKeyFieldEvent | TaskReplyLeaseSignatureFieldEvent>;
+    function stream(buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<TaskReply>): Generator<TaskReplyCodeFieldEvent | TaskReplyReasonFieldEvent | TaskReplyLeaseTypeFieldEvent | TaskReplyLeasePayloadFieldEvent | TaskReplyLeasePublicKeyFieldEvent | TaskReplyLeaseSignatureFieldEvent | TaskReplyRetryAfterMsFieldEvent>;
 }
 export interface BlobRequest {
     blobId: Uint8Array<ArrayBuffer>;

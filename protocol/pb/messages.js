@@ -2580,13 +2580,18 @@ export var TaskReply;
                     w.uint32(26);
                     Envelope.codec().encode(obj.lease, w);
                 }
+                if ((obj.retryAfterMs != null && obj.retryAfterMs !== 0)) {
+                    w.uint32(32);
+                    w.uint32(obj.retryAfterMs);
+                }
                 if (opts.lengthDelimited !== false) {
                     w.ldelim();
                 }
             }, (reader, length, opts = {}) => {
                 const obj = {
                     code: 0,
-                    reason: ''
+                    reason: '',
+                    retryAfterMs: 0
                 };
                 const end = length == null ? reader.len : reader.pos + length;
                 while (reader.pos < end) {
@@ -2604,6 +2609,10 @@ export var TaskReply;
                             obj.lease = Envelope.codec().decode(reader, reader.uint32(), {
                                 limits: opts.limits?.lease
                             });
+                            break;
+                        }
+                        case 4: {
+                            obj.retryAfterMs = reader.uint32();
                             break;
                         }
                         default: {
@@ -2636,6 +2645,13 @@ export var TaskReply;
                             yield* Envelope.codec().stream(reader, reader.uint32(), `${prefix}.lease`, {
                                 limits: opts.limits?.lease
                             });
+                            break;
+                        }
+                        case 4: {
+                            yield {
+                                field: `${prefix}.retryAfterMs`,
+                                value: reader.uint32()
+                            };
                             break;
                         }
                         default: {

@@ -26,6 +26,7 @@ import {
   validateTaskRequest
 } from '../../../protocol/index.ts'
 import { nodeEd25519 } from '../../identity/ed25519.ts'
+import { ClaimPacer } from './claim-pacer.ts'
 import { type CommittedResult, pendingOf } from './committed-result.ts'
 import type { CreatorComponents } from './components.ts'
 import type { JobRecord } from './job-record.ts'
@@ -49,8 +50,8 @@ export interface TaskServerDeps extends Pick<CreatorComponents, 'identity' | 'no
 type Scheduled = { job: JobRecord; task: TaskState } | Refusal
 
 /** The lease goes back as the Envelope message it was signed as, so the worker can re-verify it. */
-const reply = (code: ReplyCodeName, reason = '', lease?: Uint8Array): Uint8Array =>
-  TaskReply.encode({ code: REPLY_CODES[code], reason, lease: lease === undefined ? undefined : Envelope.decode(lease) })
+const reply = (code: ReplyCodeName, reason = '', lease?: Uint8Array, retryAfterMs = 0): Uint8Array =>
+  TaskReply.encode({ code: REPLY_CODES[code], reason, lease: lease === undefined ? undefined : Envelope.decode(lease), retryAfterMs })
 
 /** R49a: a commitment lists exactly the leased frames, in order. */
 function listsLeasedFrames(task: TaskState | undefined, c: ResultCommitment): boolean {
@@ -86,6 +87,15 @@ export function createTaskHandler(deps: TaskServerDeps) {
     return reply('ok', '', signLease(outcome.job, outcome.task, worker, now))
   }
 
+  const pacer = new ClaimPacer()
+  /** A claim: leased, or refused; a noTask asks the worker to wait its share of the job's idle claims (claim-pacer.ts). */
+  const claim = (job: JobRecord, publicKey: Uint8Array, worker: string, now: number): Uint8Array => {
+    const outcome = claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs, now)
+    if (isRefusal(outcome) && outcome.code === 'noTask') return reply('noTask', outcome.reason, undefined, pacer.noTask(job.id, worker, now))
+    if (!isRefusal(outcome)) pacer.leased(job.id, worker)
+    return grant(outcome, publicKey, now)
+  }
+
   return async (request: Uint8Array, connection: Connection): Promise<Uint8Array> => {
     const result = validateTaskRequest(request, { nowMs: deps.now(), ed: nodeEd25519, replay: deps.replay })
     if (result.action !== 'ACCEPT') return reply('invalid', `${result.code}: ${result.reason}`)
@@ -99,7 +109,7 @@ export function createTaskHandler(deps: TaskServerDeps) {
     const now = deps.now()
     switch (env.typeName) {
       case 'TaskClaim':
-        return grant(claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs, now), env.publicKey, now)
+        return claim(job, env.publicKey, worker, now)
       case 'LeaseRenewal': {
         const r = env.payload
         return grant(renewLease(job, worker, r.taskIndex, toHex(r.leaseId), now, now + deps.leaseMs), env.publicKey, now)

@@ -292,7 +292,8 @@ export class ClaimLoops {
         return { wait: 0, lease: answer.lease }
       case 'noTask':
         job.noTasks++
-        return { wait: Math.min(this.backoff.maxNoTask, this.backoff.noTask * 2 ** (job.noTasks - 1)) }
+        // The creator's pacing (SPEC R62) when it asks for longer than our own backoff.
+        return { wait: Math.max(answer.retryAfterMs ?? 0, Math.min(this.backoff.maxNoTask, this.backoff.noTask * 2 ** (job.noTasks - 1))) }
       case 'notAdmitted': {
         this.leasedFrom.delete(job)
         this.init.rebid(job)
@@ -310,7 +311,7 @@ export class ClaimLoops {
         this.init.jobs.forget(job.id, now, this.backoff.unknownJobForget)
         return { wait: 0 }
       case 'busy':
-        return { wait: this.backoff.busy }
+        return { wait: Math.max(answer.retryAfterMs ?? 0, this.backoff.busy) }
       default:
         this.init.logger.warn('claim refused', { job: job.id, code: answer.code, reason: answer.reason })
         return { wait: this.backoff.invalid }

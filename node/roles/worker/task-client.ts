@@ -16,6 +16,7 @@ interface RawAnswer {
   code: ReplyCodeName
   reason: string
   envelope?: Envelope
+  retryAfterMs: number
 }
 
 export interface TaskAnswer {
@@ -23,6 +24,8 @@ export interface TaskAnswer {
   reason: string
   /** Set, and verified, when code is ok on a claim or renewal. */
   lease?: Lease
+  /** How long the creator asks us to leave the job alone (noTask, busy; SPEC R62): 0 to maxRetryAfterMs. */
+  retryAfterMs?: number
 }
 
 /** A claim is answered at once; a commitment only records the root (verification runs later), so 15 s is generous. */
@@ -60,8 +63,8 @@ export class TaskClient {
    */
   async claim(creator: CreatorRef, jobId: Uint8Array, bid?: Uint8Array): Promise<TaskAnswer> {
     const request = signEnvelope(this.init.ed, this.init.seed, 'TaskClaim', { jobId: copy(jobId), timestampMs: this.timestamp(), bid: bid === undefined ? undefined : Envelope.decode(bid) })
-    const { code, reason, envelope } = await this.send(creator, request)
-    return code === 'ok' ? { code, reason, lease: this.checkLease(creator, envelope, jobId) } : { code, reason }
+    const { code, reason, envelope, retryAfterMs } = await this.send(creator, request)
+    return code === 'ok' ? { code, reason, lease: this.checkLease(creator, envelope, jobId) } : { code, reason, retryAfterMs }
   }
 
   async renew(creator: CreatorRef, lease: Lease, framesDone: number): Promise<TaskAnswer> {
@@ -115,8 +118,8 @@ export class TaskClient {
     }
     const code = CODE_NAMES.get(reply.code)
     // An unknown code from a newer creator: treat it as a refusal we do not understand.
-    if (code === undefined) return { code: 'invalid', reason: `unknown reply code ${reply.code}: ${reply.reason}` }
-    return { code, reason: reply.reason, envelope: reply.lease }
+    if (code === undefined) return { code: 'invalid', reason: `unknown reply code ${reply.code}: ${reply.reason}`, retryAfterMs: 0 }
+    return { code, reason: reply.reason, envelope: reply.lease, retryAfterMs: Math.min(reply.retryAfterMs, LIMITS.maxRetryAfterMs) }
   }
 
   private checkLease(creator: CreatorRef, envelope: Envelope | undefined, jobId: Uint8Array): Lease {

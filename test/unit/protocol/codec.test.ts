@@ -10,7 +10,7 @@ const unsignedSamples = {
   RendererInfo: { name: 'builtin', version: '1', engines: ['PATH'], devices: ['CPU'] },
   Hardware: hardware,
   FrameResult: frameResults[0]!,
-  TaskReply: { code: 0, reason: 'ok', lease: { type: 5, payload: filled(3, 1), publicKey: filled(32, 2), signature: filled(64, 3) } },
+  TaskReply: { code: 0, reason: 'ok', lease: { type: 5, payload: filled(3, 1), publicKey: filled(32, 2), signature: filled(64, 3) }, retryAfterMs: 2_500 },
   BlobRequest: { blobId: filled(32, 1), offset: 2 ** 40 },
   BlobHeader: { code: 0, size: 512 * 1024 * 1024 }
 }

@@ -5,6 +5,7 @@
 import type { Connection } from '@libp2p/interface'
 import { describe, expect, it } from 'vitest'
 import { nodeEd25519 } from '../../../../../node/identity/ed25519.ts'
+import { IDLE_CLAIMS_PER_S } from '../../../../../node/roles/creator/claim-pacer.ts'
 import type { CommittedResult } from '../../../../../node/roles/creator/committed-result.ts'
 import type { JobRecord } from '../../../../../node/roles/creator/job-record.ts'
 import type { JobChange } from '../../../../../node/roles/creator/job-store.ts'
@@ -49,7 +50,7 @@ function server(job: JobRecord) {
     tick: () => clock++,
     async ask(request: Uint8Array) {
       const reply = TaskReply.decode(await handle(request, connection))
-      return { code: Object.entries(REPLY_CODES).find(([, c]) => c === reply.code)![0], reason: reply.reason, lease: reply.lease }
+      return { code: Object.entries(REPLY_CODES).find(([, c]) => c === reply.code)![0], reason: reply.reason, lease: reply.lease, retryAfterMs: reply.retryAfterMs }
     },
     async askPending(request: Uint8Array) {
       let settled = false
@@ -93,6 +94,15 @@ describe('creator task server and its saves', () => {
     const renewal = await s.ask(sign('LeaseRenewal', { jobId: jobIdOf(job), taskIndex: 0, leaseId: Buffer.from(leased.leaseId!, 'hex'), framesDone: 1, timestampMs: s.now() }))
     expect(renewal.code).toBe('ok')
     expect(s.saves.map((x) => x.changed)).toEqual([{ tasks: [0] }, { tasks: [0] }])
+  })
+
+  it("asks a claimer told noTask to wait its share of the job's idle claims (SPEC R62)", async () => {
+    const job = newJob(1, 2)
+    const s = server({ ...job, createdMs: Date.now(), admitted: { [toHex(WORKER)]: { peerId: 'peer-of-worker', price: 50, admittedMs: 0 } } })
+    expect((await s.ask(sign('TaskClaim', { jobId: jobIdOf(job), timestampMs: s.now() }))).code).toBe('ok')
+    s.tick()
+    const refused = await s.ask(sign('TaskClaim', { jobId: jobIdOf(job), timestampMs: s.now() }))
+    expect({ code: refused.code, retryAfterMs: refused.retryAfterMs }).toEqual({ code: 'noTask', retryAfterMs: Math.round(1000 / IDLE_CLAIMS_PER_S) })
   })
 
   it('acknowledges a commitment only once the task and its pending result are durable, in one save', async () => {

@@ -136,4 +136,27 @@ describe('claim backoff on virtual time', () => {
     expect(gaps[6]).toBe(0)
     expect(gaps[7]).toBe(1_000)
   })
+
+  it("waits for the creator's retry_after_ms when it is longer than its own backoff (SPEC R62)", async () => {
+    const clock = new VirtualClock(Date.now())
+    const creator = new FakeCreator()
+    const jobs = new JobTable()
+    const client = new TaskClient({ ed, seed: WORKER_SEED, publicKey: WORKER_KEY, rpc: creator.rpc, now: () => clock.now() })
+    const claimedAt: number[] = []
+    const hints = [30_000, 0, 500, 45_000]
+    creator.onClaim = () => {
+      claimedAt.push(clock.now())
+      return { code: 'noTask', retryAfterMs: hints[claimedAt.length - 1] ?? 0 }
+    }
+    const loops = new ClaimLoops({ slots: 1, jobs, client, run: async (): Promise<TaskOutcome> => ({ status: 'committed', reason: '', framesDone: 2 }), rebid: () => {}, now: () => clock.now(), clock, logger, prefetch: false, backoff: { noTask: 1_000, maxNoTask: 8_000 } })
+    jobs.observe('j', announcement({ timestampMs: clock.now() }), creator.ref, clock.now())
+    loops.start()
+    await clock.run({ done: () => claimedAt.length >= 5 })
+    const stopping = loops.stop()
+    await clock.run()
+    await stopping
+    const gaps = claimedAt.slice(1).map((t, i) => t - claimedAt[i]!)
+    // The creator's 30 s, then the loop's own 2 s and 4 s (longer than 0 and 500 ms), then the creator's 45 s.
+    expect(gaps).toEqual([30_000, 2_000, 4_000, 45_000])
+  })
 })

@@ -60,7 +60,7 @@ export function leaseFor(worker: Uint8Array, over: Partial<Lease> = {}): Lease {
   }
 }
 
-type Handler<T> = (msg: T) => ReplyCodeName | { code: ReplyCodeName; lease?: Lease }
+type Handler<T> = (msg: T) => ReplyCodeName | { code: ReplyCodeName; lease?: Lease; retryAfterMs?: number }
 
 /** A creator on the other end of the injected TaskRpc: records requests, answers with the handlers. */
 export class FakeCreator {
@@ -71,7 +71,7 @@ export class FakeCreator {
   claims = 0
   /** The Bid envelope each claim carried (SPEC R46), in order. */
   readonly claimBids: (Envelope | undefined)[] = []
-  onClaim: () => ReplyCodeName | { code: ReplyCodeName; lease?: Lease } = () => 'noTask'
+  onClaim: () => ReturnType<Handler<unknown>> = () => 'noTask'
   onRenew: Handler<LeaseRenewal> = () => ({ code: 'ok', lease: this.current === undefined ? undefined : { ...this.current, issuedMs: Date.now(), expiresMs: Date.now() + 60_000 } })
   onCommit: Handler<ResultCommitment> = () => 'ok'
   current?: Lease
@@ -106,9 +106,9 @@ export class FakeCreator {
       this.commitments.push({ payload: env.payload as ResultCommitment, signer: env.publicKey })
       answer = this.onCommit(env.payload as ResultCommitment)
     }
-    const { code, lease } = typeof answer === 'string' ? { code: answer, lease: undefined } : answer
+    const { code, lease, retryAfterMs } = typeof answer === 'string' ? { code: answer, lease: undefined, retryAfterMs: 0 } : answer
     const leaseBytes = lease === undefined ? undefined : this.signLease(lease)
-    return encode('TaskReply', { code: REPLY_CODES[code], reason: code === 'ok' ? '' : `fake ${code}`, lease: leaseBytes === undefined ? undefined : Envelope.decode(leaseBytes) })
+    return encode('TaskReply', { code: REPLY_CODES[code], reason: code === 'ok' ? '' : `fake ${code}`, lease: leaseBytes === undefined ? undefined : Envelope.decode(leaseBytes), retryAfterMs })
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encode, openEnvelope, REPLY_CODES, type TaskClaim } from '../../../../../protocol/index.ts'
+import { encode, LIMITS, openEnvelope, REPLY_CODES, type TaskClaim } from '../../../../../protocol/index.ts'
 import { TaskClient } from '../../../../../node/roles/worker/task-client.ts'
 import { ed, FakeCreator, leaseFor, seedOf } from './fakes.ts'
 
@@ -35,7 +35,12 @@ describe('TaskClient', () => {
   it('passes refusals through and maps an unknown code to invalid', async () => {
     const creator = new FakeCreator()
     creator.onClaim = () => 'noTask'
-    expect(await client(creator.rpc).claim(creator.ref, JOB)).toEqual({ code: 'noTask', reason: 'fake noTask' })
+    expect(await client(creator.rpc).claim(creator.ref, JOB)).toEqual({ code: 'noTask', reason: 'fake noTask', retryAfterMs: 0 })
+    // A creator's wait is passed on, and one past the protocol's cap is read as the cap.
+    creator.onClaim = () => ({ code: 'noTask', retryAfterMs: 2_500 })
+    expect((await client(creator.rpc).claim(creator.ref, JOB)).retryAfterMs).toBe(2_500)
+    creator.onClaim = () => ({ code: 'busy', retryAfterMs: 10 * LIMITS.maxRetryAfterMs })
+    expect((await client(creator.rpc).claim(creator.ref, JOB)).retryAfterMs).toBe(LIMITS.maxRetryAfterMs)
     const odd = async () => encode('TaskReply', { code: 99, reason: 'new' })
     expect((await client(odd).claim(creator.ref, JOB)).code).toBe('invalid')
     await expect(client(async () => new Uint8Array([0xff, 0xff])).claim(creator.ref, JOB)).rejects.toMatchObject({ code: 'BAD_REPLY' })
