@@ -3,13 +3,14 @@
 // and partitions, and runs the virtual clock until every job is verified
 // (or the scenario's time limit). What happened is collected in a Study
 // (study.ts), which the report turns into the result line.
+import type { CreatorService } from '../../node/roles/creator/creator-service.ts'
 import type { WorkerService } from '../../node/roles/worker/worker-service.ts'
 import { sha256 } from '@noble/hashes/sha2.js'
 import type { CommittedResult } from '../../node/roles/creator/committed-result.ts'
 import { fromHex, selectCheckers, toHex } from '../../protocol/index.ts'
 import { seededRandom } from '../seeded-random.ts'
 import type { Scenario } from './scenario.ts'
-import { SimCreator } from './sim-creator.ts'
+import { simCreator, specOf } from './sim-creator.ts'
 import { serveChecks } from './sim-checker.ts'
 import { simGossip } from './sim-gossip.ts'
 import { simWorker } from './sim-worker.ts'
@@ -44,7 +45,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const study = new Study(scenario, world)
   const checkers = new Map<string, string>()
   const checkerKeys = new Map<string, string>()
-  const creators: SimCreator[] = []
+  const creators: CreatorService[] = []
   const workers: LiveWorker[] = []
   const churnRandom = seededRandom(scenario.seed ^ 0x5eed0004)
   const setup: Promise<unknown>[] = []
@@ -59,17 +60,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   }
   for (let i = 0; i < scenario.nodes.creators; i++) {
     const node = world.node('creator', i)
-    const creator = new SimCreator({
+    const creator = simCreator({
       ...node,
       clock,
-      gossip: simGossip(world.gossip, node.id, world.rpc),
+      // Workers' offers only feed the creator's plan and no-bid hints (its API), which no simulated user reads.
+      gossip: simGossip(world.gossip, node.id, world.rpc, (topic) => topic !== 'offers'),
       rpc: world.rpc,
       ledger: node.ledger,
+      checkers: checkerKeys,
       checkerAt: (address) => checkers.get(address),
       drawOffChain: (result) => drawOffChain(result, checkerKeys),
-      onSettled: (result, outcome, settlement) => study.settled(result, outcome, settlement),
-      onCompleted: (job) => {
-        study.completed(job)
+      onSettled: (result, outcome, settlement) => {
+        study.settled(result, outcome, settlement)
+        if (settlement !== 'completed') return
+        study.completed(result.jobId)
         if (study.allDone()) stopAll()
       }
     })
@@ -114,13 +118,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if (stopped) return
     stopped = true
     for (const t of timers) t.cancel()
-    for (const c of creators) c.stop()
+    for (const c of creators) void c.stop()
     for (const w of workers) if (w.online) void stopWorker(w, false)
   }
 
   const main = (async () => {
     await Promise.all(setup)
-    for (const c of creators) c.start()
+    await Promise.all(creators.map((c) => c.start()))
     await Promise.all(workers.map(startWorker))
     study.begin()
     const onProgress = options.onProgress
@@ -129,7 +133,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       timers.push(clock.setInterval(() => onProgress({ simulatedS: (clock.now() - began.sim) / 1000, framesVerified: study.framesVerified, wallS: (performance.now() - began.wall) / 1000 }), PROGRESS_EVERY_MS))
     }
     scenario.jobs.forEach((job, index) => {
-      timers.push(clock.setTimeout(() => void creators[index % creators.length]!.submit(job, index).then((record) => study.submitted(record, workers.filter((w) => w.online).map((w) => study.benchOf(w.node)))), job.submitAtS * 1000))
+      timers.push(clock.setTimeout(() => void creators[index % creators.length]!.submit(specOf(job, index)).then((record) => study.submitted(record, workers.filter((w) => w.online).map((w) => study.benchOf(w.node)))), job.submitAtS * 1000))
     })
     scheduleChurn()
     schedulePartitions()

@@ -164,8 +164,8 @@ export class Study {
     this.sampling.expected += detectionProbability(this.scenario.cheaters.fakeRate, check.sampled)
   }
 
-  completed(job: JobRecord): void {
-    const j = this.jobs.get(job.id)
+  completed(jobId: string): void {
+    const j = this.jobs.get(jobId)
     if (j !== undefined) j.completedMs = this.world.clock.now()
   }
 

@@ -9,6 +9,7 @@ import type { Ledger } from '../../ledger/types.ts'
 import type { Logger } from '../../log.ts'
 import type { GossipService } from '../../net/gossip.ts'
 import type { PictorLibp2p } from '../../net/host.ts'
+import type { RpcHandler } from '../../net/rpc.ts'
 import type { NodeDb } from '../../node.ts'
 
 export interface CreatorComponents {
@@ -26,4 +27,8 @@ export interface CreatorComponents {
   now(): number
   /** Timers; the system clock when absent. */
   clock?: Clock
+  /** Serves the task protocol; serveRpc over `libp2p` when absent (the simulator serves it over its network model). */
+  serveTasks?(handler: RpcHandler): Promise<() => Promise<void>>
+  /** Random bytes for job nonces and lease ids; node:crypto's when absent (the simulator's are seeded). */
+  randomBytes?(size: number): Uint8Array
 }

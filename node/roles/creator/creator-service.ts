@@ -56,6 +56,8 @@ export interface CreatorInit {
   announceEveryMs?: number
   verifier?: Verifier
   verificationLevel?: LevelName
+  /** Told of each result once it is settled (accepted, requeued, the worker banned, or ignored), before the job is saved. */
+  onSettled?(result: CommittedResult, outcome: ResultOutcome, settlement: Settlement): void
 }
 
 export class CreatorService implements NodeService {
@@ -76,9 +78,13 @@ export class CreatorService implements NodeService {
   /** Closes completed jobs on the ledger and records their settlement, when there is a ledger. */
   private readonly closer?: LedgerCloser
   private readonly bids: BidIntake
+  private readonly randomBytes: (size: number) => Uint8Array
+  private readonly onSettled: CreatorInit['onSettled']
 
   constructor(components: CreatorComponents, init: CreatorInit = {}) {
     this.c = components
+    this.randomBytes = components.randomBytes ?? randomBytes
+    this.onSettled = init.onSettled
     this.log = components.logger
     this.jobs = new JobStore(components.db)
     this.leaseMs = init.leaseMs ?? 15_000
@@ -99,6 +105,7 @@ export class CreatorService implements NodeService {
       now: this.c.now,
       replay: new ReplayGuard(),
       leaseMs: this.leaseMs,
+      randomBytes: this.randomBytes,
       job: (id) => this.jobs.get(id),
       save: (job, changed) => this.jobs.save(job, changed),
       // The pending result was saved with the commitment (task-server.ts).
@@ -106,7 +113,8 @@ export class CreatorService implements NodeService {
       onSaveFailed: (job, err) => this.log.warn('lease not saved; the next save of the job writes it', { job: job.id, err }),
       beforeCommitReply: (job, task, worker) => this.assignOnLedger(job, task, worker)
     })
-    this.unhandle = await serveRpc(this.c.libp2p, TASK_PROTOCOL, admittingClaims(this.bids, handler), { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.log.child('task'))
+    const serve = this.c.serveTasks ?? ((h) => serveRpc(this.c.libp2p, TASK_PROTOCOL, h, { maxRequestBytes: LIMITS.maxEnvelopeBytes, maxReplyBytes: LIMITS.maxEnvelopeBytes, timeoutMs: 10_000 }, this.log.child('task')))
+    this.unhandle = await serve(admittingClaims(this.bids, handler))
     this.c.gossip.on('bids', (d) => this.bids.onBid(d))
     this.c.gossip.on('offers', (d) => this.offers.record(toHex(d.envelope.publicKey), d.envelope.payload, this.c.now()))
     this.startedMs = this.c.now()
@@ -151,7 +159,7 @@ export class CreatorService implements NodeService {
   /** `settings` are the creator's own (not announced): `timeoutAlertS` warns of tasks running longer. */
   async submit(submitted: JobSpec, settings: { timeoutAlertS?: number } = {}): Promise<JobRecord> {
     const spec = await this.withPublishedScene(submitted)
-    const nonce = randomBytes(16)
+    const nonce = Buffer.from(this.randomBytes(16))
     const announcement = announcementOf(spec, { creatorPublicKey: this.c.identity.publicKey, nonce, addrs: [], timestampMs: this.c.now() })
     const id = toHex(announcement.jobId)
     const tasks = compileJob(spec)
@@ -307,6 +315,7 @@ export class CreatorService implements NodeService {
     const { settlement } = settled
     // A task rendered again for a dispute settles that dispute once its new result is accepted.
     const next = finishRerender(settled.job, result.taskIndex)
+    this.onSettled?.(result, outcome, settlement)
     if (settlement === 'ignored') return
     const where = { job: job.id, task: result.taskIndex, worker: result.workerPeer.toString(), reason: outcome.accepted ? undefined : outcome.reason }
     if (settlement === 'requeued') this.log.warn('result could not be fetched, task requeued', where)

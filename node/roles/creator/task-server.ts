@@ -36,6 +36,8 @@ import { type Refusal, claimTask, commitResult, isRefusal, renewLease } from './
 export interface TaskServerDeps extends Pick<CreatorComponents, 'identity' | 'now'> {
   replay: ReplayGuard
   leaseMs: number
+  /** Lease ids; node:crypto's when absent. */
+  randomBytes?(size: number): Uint8Array
   job(id: string): JobRecord | undefined
   /** Persists the job's new state (in memory at once); resolves once it is durable. */
   save(job: JobRecord, changed: JobChange): Promise<void>
@@ -88,9 +90,10 @@ export function createTaskHandler(deps: TaskServerDeps) {
   }
 
   const pacer = new ClaimPacer()
+  const random = deps.randomBytes ?? randomBytes
   /** A claim: leased, or refused; a noTask asks the worker to wait its share of the job's idle claims (claim-pacer.ts). */
   const claim = (job: JobRecord, publicKey: Uint8Array, worker: string, now: number): Uint8Array => {
-    const outcome = claimTask(job, worker, randomBytes(16).toString('hex'), now + deps.leaseMs, now)
+    const outcome = claimTask(job, worker, toHex(random(16)), now + deps.leaseMs, now)
     if (isRefusal(outcome) && outcome.code === 'noTask') return reply('noTask', outcome.reason, undefined, pacer.noTask(job.id, worker, now))
     if (!isRefusal(outcome)) pacer.leased(job.id, worker)
     return grant(outcome, publicKey, now)
