@@ -121,8 +121,12 @@ export class ClaimLoops {
   private controller = new AbortController()
   private loops: Promise<void>[] = []
   private readonly waiters = new Set<() => void>()
-  /** Jobs whose creator has leased us a task: claims go out without our bid. */
-  private readonly leasedFrom = new WeakSet<KnownJob>()
+  /**
+   * Jobs whose creator has admitted us: it leased us a task, or answered
+   * noTask, which it tells only a worker it has admitted (SPEC R63). Claims
+   * there go out without our bid.
+   */
+  private readonly admittedBy = new WeakSet<KnownJob>()
   private busy = 0
   private waiting = 0
 
@@ -268,7 +272,7 @@ export class ClaimLoops {
     let wait = 0
     let lease: Lease | undefined
     try {
-      const bid = this.leasedFrom.has(job) ? undefined : this.init.bidFor?.(job)
+      const bid = this.admittedBy.has(job) ? undefined : this.init.bidFor?.(job)
       const answer = await this.init.client.claim(job.creator, job.announcement.jobId, bid)
       job.errors = 0
       ;({ wait, lease } = this.react(job, answer, bid !== undefined))
@@ -287,15 +291,16 @@ export class ClaimLoops {
     const now = this.init.now()
     switch (answer.code) {
       case 'ok':
-        this.leasedFrom.add(job)
+        this.admittedBy.add(job)
         job.noTasks = 0
         return { wait: 0, lease: answer.lease }
       case 'noTask':
+        this.admittedBy.add(job)
         job.noTasks++
         // The creator's pacing (SPEC R62) when it asks for longer than our own backoff.
         return { wait: Math.max(answer.retryAfterMs ?? 0, Math.min(this.backoff.maxNoTask, this.backoff.noTask * 2 ** (job.noTasks - 1))) }
       case 'notAdmitted': {
-        this.leasedFrom.delete(job)
+        this.admittedBy.delete(job)
         this.init.rebid(job)
         // A claim without our bid (the creator lost our admission, or never had
         // our bid): claim again at once, with the bid. With it, this is the

@@ -244,7 +244,7 @@ describe('claim loop pipeline', () => {
 describe('claims carrying the bid (R46)', () => {
   const bid = signEnvelope(ed, WORKER_SEED, 'Bid', { jobId: new Uint8Array(32).fill(7), price: 1000, benchScore: 1, slots: 1, timestampMs: START, region: '' })
 
-  it('sends the bid with claims until the creator grants a lease, then claims without it', async () => {
+  it('sends the bid with claims until the creator answers noTask or grants a lease (either says it admitted us), then claims without it', async () => {
     const s = setup({ bid })
     const answers = ['noTask', 'ok', 'ok'] as const
     const grant = s.creator.onClaim
@@ -257,7 +257,7 @@ describe('claims carrying the bid (R46)', () => {
     await until(() => s.tasks.length === 1)
     s.tasks[0]!.finish(committed)
     await until(() => s.creator.claims === 3)
-    expect(s.creator.claimBids.map((b) => b !== undefined)).toEqual([true, true, false])
+    expect(s.creator.claimBids.map((b) => b !== undefined)).toEqual([true, false, false])
     expect(bytesEqual(encode('Envelope', s.creator.claimBids[0]!), bid)).toBe(true)
   })
 
