@@ -118,7 +118,7 @@ export const LIMITS = {
   minLeaseMs: 5_000,
   maxLeaseMs: 600_000,
   /** The longest wait a noTask or busy reply's retry_after_ms can ask of a worker (R62); a larger value counts as this. */
-  maxRetryAfterMs: 120_000,
+  maxRetryAfterMs: 600_000,
   /** TaskReply carries one Lease envelope plus a reason string. */
   maxTaskReplyBytes: 64 * 1024 + 1024,
   /** BlobRequest and BlobHeader are a few dozen bytes. */

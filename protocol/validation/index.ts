@@ -109,7 +109,7 @@ export interface CheckedMessage<K extends MessageTypeName = MessageTypeName> {
 /**
  * The first half of the pipeline: the checks every node gives the same
  * answer for. A relay of one message to many nodes (the simulator) may run
- * it once and give each node the second half, `admitChecked`. Never throws.
+ * it once and give each node the second half, `admitGossip`. Never throws.
  */
 export function checkGossipBytes(topic: string, bytes: Uint8Array): CheckedMessage | ValidationRefusal {
   const typeName = typeof topic === 'string' ? topicMessageType(topic) : undefined

@@ -119,7 +119,8 @@ export class GossipModel {
     const mesh = self.mesh.get(topic)
     const firstHops = mesh === undefined ? this.fanout(topic) : [...mesh]
     const checked = checkGossipBytes(topic, data)
-    const forwarded = !('action' in checked) && admitGossip(checked, this.context(undefined)).action === 'ACCEPT'
+    // A message that goes nowhere (nobody subscribes: offers, unless prices compete) needs no verdict.
+    const forwarded = firstHops.length > 0 && !('action' in checked) && admitGossip(checked, this.context(undefined)).action === 'ACCEPT'
     const { sent, arrivals } = this.flood(node, topic, data.byteLength + GOSSIP_OVERHEAD_BYTES, firstHops, forwarded)
     const now = this.init.clock.now()
     for (const [atMs, hops] of arrivals) {
