@@ -54,7 +54,8 @@ export interface SimCreatorInit {
 function unused<T extends object>(name: string, provided: Partial<T> = {}): T {
   return new Proxy(provided, {
     get(target, property) {
-      if (property in target) return target[property as keyof T]
+      // Symbols are what inspection and coercion ask for, never a port's method.
+      if (property in target || typeof property === 'symbol') return target[property as keyof T]
       throw new Error(`the simulated creator has no ${name}.${String(property)}`)
     }
   }) as T
@@ -84,7 +85,7 @@ export function simCreator(init: SimCreatorInit): CreatorService {
     // The handler reads only the caller's remotePeer, which the simulated connection carries.
     serveTasks: async (handler) => {
       rpc.serve(init.id, TASK_PROTOCOL, (request, from) => handler(request, from as Connection, never))
-      return async () => rpc.serve(init.id, TASK_PROTOCOL, async () => new Uint8Array())
+      return async () => rpc.unserve(init.id, TASK_PROTOCOL)
     },
     randomBytes: (size) => Uint8Array.from({ length: size }, () => Math.floor(init.random() * 256))
   }

@@ -57,6 +57,11 @@ export class SimRpc {
     this.handlers.set(`${node} ${protocol}`, handler)
   }
 
+  /** The node no longer serves the protocol: calls to it get no reply, as a stopped node's do. */
+  unserve(node: string, protocol: string): void {
+    this.handlers.delete(`${node} ${protocol}`)
+  }
+
   call(from: string, to: string, protocol: string, request: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     this.stats.calls++
     return new Promise((resolve, reject) => {
