@@ -100,15 +100,16 @@ export class VirtualClock implements Clock {
     let stopped: RunReport['stopped'] = 'idle'
     await settle()
     for (;;) {
+      // Done first: a world that is done stops where it is, however far off its next timer is.
+      if (options.done?.()) {
+        stopped = 'done'
+        break
+      }
       const next = this.peekLive()
       if (next === undefined) break
       if (options.untilMs !== undefined && next.atMs > options.untilMs) {
         this.time = Math.max(this.time, options.untilMs)
         stopped = 'until'
-        break
-      }
-      if (options.done?.()) {
-        stopped = 'done'
         break
       }
       if (events >= maxEvents) {

@@ -64,6 +64,15 @@ describe('VirtualClock', () => {
     expect(clock.pending).toBe(1)
   })
 
+  it('a world that is done stops where it is, even with its next timer past the time limit', async () => {
+    const clock = new VirtualClock()
+    let done = false
+    clock.setTimeout(() => (done = true), 10)
+    clock.setTimeout(() => {}, 5_000)
+    const report = await clock.run({ untilMs: 1_000, done: () => done })
+    expect({ stopped: report.stopped, nowMs: report.nowMs, pending: clock.pending }).toEqual({ stopped: 'done', nowMs: 10, pending: 1 })
+  })
+
   it('an interval repeats until cancelled, also from inside itself; a timeout signal aborts with a TimeoutError on virtual time', async () => {
     const clock = new VirtualClock(1_000)
     const ticks: number[] = []
