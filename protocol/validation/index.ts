@@ -95,15 +95,33 @@ export function validateSigned<K extends MessageTypeName>(
 
 /**
  * A message that passed the checks that depend on its bytes alone (R20-R28),
- * with what the checks that depend on the node need, made once: its replay
- * key, its job and the bytes its signature covers.
+ * with what the checks that depend on the node need: its job, and, made on
+ * first use and then kept, its replay key and the bytes its signature
+ * covers. A stale message is refused before either is made, as cheap
+ * checks come first.
  */
-export interface CheckedMessage<K extends MessageTypeName = MessageTypeName> {
+export class CheckedMessage<K extends MessageTypeName = MessageTypeName> {
   readonly parsed: ParsedEnvelope<K>
   readonly rules: MessageRules<K>
-  readonly replayKey: PreparedReplayKey
   readonly jobId?: Uint8Array
-  readonly signed: Uint8Array
+  #replayKey?: PreparedReplayKey
+  #signed?: Uint8Array
+
+  constructor(parsed: ParsedEnvelope<K>, rules: MessageRules<K>) {
+    this.parsed = parsed
+    this.rules = rules
+    this.jobId = rules.jobId?.(parsed.payload)
+  }
+
+  get replayKey(): PreparedReplayKey {
+    this.#replayKey ??= prepareReplayKey(replayKey(this.parsed, this.rules))
+    return this.#replayKey
+  }
+
+  get signed(): Uint8Array {
+    this.#signed ??= signingMessage(this.parsed.typeName, this.parsed.payloadBytes)
+    return this.#signed
+  }
 }
 
 /**
@@ -140,15 +158,16 @@ function checkBytes<K extends MessageTypeName>(bytes: Uint8Array, allowed: reado
   const rules = MESSAGE_RULES[parsed.typeName] as MessageRules<K>
   // R28: the message's own field rules (R40-R49).
   rules.fields(parsed.payload, parsed.publicKey)
-  return { parsed, rules, replayKey: prepareReplayKey(replayKey(parsed, rules)), jobId: rules.jobId?.(parsed.payload), signed: signingMessage(parsed.typeName, parsed.payloadBytes) }
+  return new CheckedMessage(parsed, rules)
 }
 
 function admitChecked<K extends MessageTypeName>(checked: CheckedMessage<K>, ctx: ValidationContext): OpenedEnvelope<K> {
-  const { parsed, rules, replayKey: key, jobId } = checked
+  const { parsed, rules, jobId } = checked
   // R29, R30: freshness, then any rule of the type's own about time.
   timely('timestamp', rules.timestampMs(parsed.payload), ctx.nowMs)
   rules.timely?.(parsed.payload, ctx.nowMs)
   // R31: duplicates and superseded offers, looked up but not yet recorded.
+  const key = checked.replayKey
   const seen = ctx.replay.check(key, ctx.nowMs)
   if (seen === 'duplicate') fail('REPLAY', `${parsed.typeName} already seen`)
   if (seen === 'old-seq') fail('OLD_SEQ', `${parsed.typeName} seq is older than one already seen from this signer`)

@@ -99,38 +99,35 @@ describe('claim loops', () => {
   })
 })
 
+/**
+ * One slot claiming one job on virtual time until `claims` claims went out,
+ * each answered by `answer(n)` (n from 0); returns the gaps between claims.
+ */
+async function claimGaps(claims: number, answer: (n: number) => ReturnType<FakeCreator['onClaim']>): Promise<number[]> {
+  const clock = new VirtualClock(Date.now())
+  const creator = new FakeCreator()
+  const jobs = new JobTable()
+  const client = new TaskClient({ ed, seed: WORKER_SEED, publicKey: WORKER_KEY, rpc: creator.rpc, now: () => clock.now() })
+  const claimedAt: number[] = []
+  creator.onClaim = () => {
+    claimedAt.push(clock.now())
+    return answer(claimedAt.length - 1)
+  }
+  const run = async (): Promise<TaskOutcome> => ({ status: 'committed', reason: '', framesDone: 2 })
+  const loops = new ClaimLoops({ slots: 1, jobs, client, run, rebid: () => {}, now: () => clock.now(), clock, logger, prefetch: false, backoff: { noTask: 1_000, maxNoTask: 8_000 } })
+  jobs.observe('j', announcement({ timestampMs: clock.now() }), creator.ref, clock.now())
+  loops.start()
+  await clock.run({ done: () => claimedAt.length >= claims })
+  const stopping = loops.stop()
+  await clock.run()
+  await stopping
+  return claimedAt.slice(1).map((t, i) => t - claimedAt[i]!)
+}
+
 describe('claim backoff on virtual time', () => {
   it('noTask answers in a row double the wait up to maxNoTask, and a lease resets it', async () => {
-    const clock = new VirtualClock(Date.now())
-    const creator = new FakeCreator()
-    const jobs = new JobTable()
-    const client = new TaskClient({ ed, seed: WORKER_SEED, publicKey: WORKER_KEY, rpc: creator.rpc, now: () => clock.now() })
-    const claimedAt: number[] = []
     const answers: ('noTask' | 'ok')[] = ['noTask', 'noTask', 'noTask', 'noTask', 'noTask', 'noTask', 'ok', 'noTask', 'noTask']
-    creator.onClaim = () => {
-      claimedAt.push(clock.now())
-      const answer = answers[claimedAt.length - 1] ?? 'noTask'
-      return answer === 'ok' ? { code: 'ok', lease: leaseFor(WORKER_KEY, { taskIndex: claimedAt.length }) } : 'noTask'
-    }
-    const loops = new ClaimLoops({
-      slots: 1,
-      jobs,
-      client,
-      run: async (): Promise<TaskOutcome> => ({ status: 'committed', reason: '', framesDone: 2 }),
-      rebid: () => {},
-      now: () => clock.now(),
-      clock,
-      logger,
-      prefetch: false,
-      backoff: { noTask: 1_000, maxNoTask: 8_000 }
-    })
-    jobs.observe('j', announcement({ timestampMs: clock.now() }), creator.ref, clock.now())
-    loops.start()
-    await clock.run({ done: () => claimedAt.length >= answers.length })
-    const stopping = loops.stop()
-    await clock.run()
-    await stopping
-    const gaps = claimedAt.slice(1).map((t, i) => t - claimedAt[i]!)
+    const gaps = await claimGaps(answers.length, (n) => (answers[n] === 'ok' ? { code: 'ok', lease: leaseFor(WORKER_KEY, { taskIndex: n + 1 }) } : 'noTask'))
     // 1, 2, 4, 8 s, then the cap; after the lease the next claim goes at once and the doubling starts again.
     expect(gaps.slice(0, 5)).toEqual([1_000, 2_000, 4_000, 8_000, 8_000])
     expect(gaps[6]).toBe(0)
@@ -138,24 +135,8 @@ describe('claim backoff on virtual time', () => {
   })
 
   it("waits for the creator's retry_after_ms when it is longer than its own backoff (SPEC R62)", async () => {
-    const clock = new VirtualClock(Date.now())
-    const creator = new FakeCreator()
-    const jobs = new JobTable()
-    const client = new TaskClient({ ed, seed: WORKER_SEED, publicKey: WORKER_KEY, rpc: creator.rpc, now: () => clock.now() })
-    const claimedAt: number[] = []
     const hints = [30_000, 0, 500, 45_000]
-    creator.onClaim = () => {
-      claimedAt.push(clock.now())
-      return { code: 'noTask', retryAfterMs: hints[claimedAt.length - 1] ?? 0 }
-    }
-    const loops = new ClaimLoops({ slots: 1, jobs, client, run: async (): Promise<TaskOutcome> => ({ status: 'committed', reason: '', framesDone: 2 }), rebid: () => {}, now: () => clock.now(), clock, logger, prefetch: false, backoff: { noTask: 1_000, maxNoTask: 8_000 } })
-    jobs.observe('j', announcement({ timestampMs: clock.now() }), creator.ref, clock.now())
-    loops.start()
-    await clock.run({ done: () => claimedAt.length >= 5 })
-    const stopping = loops.stop()
-    await clock.run()
-    await stopping
-    const gaps = claimedAt.slice(1).map((t, i) => t - claimedAt[i]!)
+    const gaps = await claimGaps(5, (n) => ({ code: 'noTask', retryAfterMs: hints[n] ?? 0 }))
     // The creator's 30 s, then the loop's own 2 s and 4 s (longer than 0 and 500 ms), then the creator's 45 s.
     expect(gaps).toEqual([30_000, 2_000, 4_000, 45_000])
   })
